@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-for _folder in (REPO_ROOT / "scripts", REPO_ROOT / "scripts" / "perf"):
+_HERE = Path(__file__).resolve().parent
+for _folder in (_HERE, _HERE.parents[1] / "scripts", _HERE.parents[1] / "scripts" / "perf"):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
@@ -72,3 +72,18 @@ class GitRepo:
 def git_repo(tmp_path: Path) -> GitRepo:
     """A fresh git repository under the test's temporary folder."""
     return GitRepo(tmp_path / "repo")
+
+
+@pytest.fixture
+def src_tree(tmp_path: Path):
+    """A function writing a synthetic source tree under tmp_path/src and returning that folder."""
+
+    def make(files: dict[str, str]) -> Path:
+        src = tmp_path / "src"
+        for relpath, text in files.items():
+            path = src / relpath
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        return src
+
+    return make
