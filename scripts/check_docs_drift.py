@@ -68,7 +68,7 @@ class DriftChecker:
 
     def path_problem(self, token: str) -> tuple[str, str] | None:
         """(path, problem) when TOKEN is a repository path that does not exist."""
-        token = token.strip("'\"`,;()")
+        token = token.strip("'\"`,;()").rstrip(":.")
         if "=" in token:
             token = token.rsplit("=", 1)[1]
         token = token.removeprefix("./")

@@ -34,7 +34,7 @@ def test_existing_commands_scripts_and_paths_pass(doc_repo, capsys):
             **BASE,
             "README.md": (
                 "# Demo\n\nRun `python scripts/check_thing.py --base HEAD~3` and see "
-                "`src/demo/cli.py:1`, `tests/docs/test_x.py::test_a`, `golden/<seam>/`, `*.md`.\n\n"
+                "`src/demo/cli.py:1`, `scripts/check_thing.py:`, `tests/docs/test_x.py::test_a`, `golden/<seam>/`, `*.md`.\n\n"
                 "```bash\npython3 -m venv .venv && .venv/bin/pip install -e '.[dev]'\n"
                 "bash .ci/run\n.venv/bin/demo report 2>&1 | tail -n 5\n"
                 "python scripts/tidy/refresh.py \\\n  --check\nCI=true .venv/bin/pytest tests/docs/ -q\n"
