@@ -77,13 +77,14 @@ def check_package(src: Path, package: str, jobs: int = 2) -> list[ProbeResult]:
         return list(pool.map(lambda name: probe(src, name), names))
 
 
-def format_result(result: ProbeResult) -> list[str]:
-    """Report lines for one module that failed the check."""
+def format_result(result: ProbeResult, src: Path | None = None) -> list[str]:
+    """Report lines for one module that failed the check; locations are shown under SRC."""
     lines = []
     if result.error:
         lines.append(f"{result.module}: import failed: {result.error}")
     for event in result.events[:MAX_EVENTS_SHOWN]:
-        where = f" at {event['where']}" if event["where"] else ""
+        location = (src / event["where"]).as_posix() if src else event["where"]
+        where = f" at {location}" if event["where"] else ""
         lines.append(f"{result.module}: I/O at import time: {event['event']}{where}")
     hidden = len(result.events) - MAX_EVENTS_SHOWN
     if hidden > 0:
@@ -109,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     failed = [result for result in results if not result.ok]
     for result in failed:
-        for line in format_result(result):
+        for line in format_result(result, Path(args.src)):
             print(line)
     if failed:
         print(

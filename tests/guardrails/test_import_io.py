@@ -42,7 +42,7 @@ def test_module_opening_a_file_at_import_fails(src_tree, tmp_path, capsys):
     code, out = _run(src, capsys)
     assert code == 1
     assert f"synthio.executor.reads: I/O at import time: open({str(data)!r}, 'r')" in out
-    assert "at synthio/executor/reads.py:2" in out
+    assert f"at {(src / 'synthio/executor/reads.py').as_posix()}:2" in out
     assert "synthio.executor.clean" not in out
 
 
@@ -60,7 +60,8 @@ def test_writes_processes_and_databases_are_named(src_tree, tmp_path, capsys):
     src = src_tree({**PACKAGE, "synthio/executor/busy.py": source})
     code, out = _run(src, capsys)
     assert code == 1
-    assert "open('made-at-import.txt', 'w') at synthio/executor/busy.py:5" in out
+    assert "open('made-at-import.txt', 'w') at " in out
+    assert "synthio/executor/busy.py:5" in out
     assert "subprocess.Popen(" in out
     assert "sqlite3.connect(':memory:')" in out
     # The probe runs in a throwaway directory: nothing lands next to the sources.
