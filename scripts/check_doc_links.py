@@ -113,13 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if not args.root.is_dir():
+        print(f"doc links: error: --root {str(args.root)!r} is not a folder", file=sys.stderr)
+        return 2
     missing = [str(f) for f in args.files if not f.is_file()]
-    if missing or not args.root.is_dir():
-        print(
-            f"doc links: error: not found: {', '.join(missing) or str(args.root)!r}; pass existing "
-            "Markdown files and --root the repository folder",
-            file=sys.stderr,
-        )
+    if missing:
+        print(f"doc links: error: no such documents: {missing!r}", file=sys.stderr)
         return 2
     files = args.files or doc_files(args.root)
     broken = check(args.root, files)
