@@ -32,14 +32,17 @@ RESPONSE_FIELDS = frozenset(
 
 
 class ReplayBuilder:
-    """Serves scripted builder responses; counts calls per (phase, attempt)."""
+    """Serves scripted builder responses; counts calls per (phase, attempt, revision epoch).
+
+    A replanned phase (new revision epoch) replays its attempt's responses from the start.
+    """
 
     def __init__(
         self, scripts: dict[str, list[Any]], *, model: str = "claude-sonnet-replay"
     ) -> None:
         self._scripts = scripts
         self._model = model
-        self._cursor: dict[tuple[str, int], int] = defaultdict(int)
+        self._cursor: dict[tuple[str, int, int], int] = defaultdict(int)
 
     def respond(
         self,
@@ -60,8 +63,9 @@ class ReplayBuilder:
             )
         entry = attempts[attempt_index]
         calls = entry if isinstance(entry, list) else [entry]
-        index = self._cursor[(phase_id, attempt_index)]
-        self._cursor[(phase_id, attempt_index)] += 1
+        key = (phase_id, attempt_index, int(run_context.get("revision_epoch") or 0))
+        index = self._cursor[key]
+        self._cursor[key] += 1
         if index >= len(calls):
             return BuilderResult(
                 success=False,
