@@ -107,9 +107,10 @@ def _run(args: argparse.Namespace) -> int:
             note = "  (already complete)"
         elif outcome.skipped:
             note = "  (not run)"
-        reason = (
-            f"  last failure: {outcome.last_failure_reason}" if outcome.last_failure_reason else ""
-        )
+        reason = ""
+        if outcome.last_failure_reason:
+            label = "recovered from" if outcome.state == "COMPLETE" else "reason"
+            reason = f"  {label}: {outcome.last_failure_reason}"
         print(
             f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}"
         )
