@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class PhaseState:
@@ -35,6 +35,8 @@ class RunRecord(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    phases: Mapped[list[PhaseRecord]] = relationship(back_populates="run")
+
 
 class PhaseRecord(Base):
     """The persisted state of one phase of a run."""
@@ -54,6 +56,8 @@ class PhaseRecord(Base):
     last_failure_reason: Mapped[str | None] = mapped_column(Text)
     last_attempt_timestamp: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    run: Mapped[RunRecord] = relationship(back_populates="phases")
 
 
 class TokenBudgetEscalationEvent(Base):
