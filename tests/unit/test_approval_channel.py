@@ -73,7 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def approval_server() -> Iterator[str]:
+def approval_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     server = HTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
