@@ -45,3 +45,50 @@ def make_new_file_patch(path: str, content: str) -> str:
 def new_file_patch():
     """The `make_new_file_patch(path, content)` helper, as a fixture."""
     return make_new_file_patch
+
+
+class RecordingDiagnostics:
+    """A diagnostics agent that records its calls and reports a clean workspace."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def run_diagnostics(self, *, phase_id: str, failure_class: str, context: dict):
+        from autopack.diagnostics.agent import DiagnosticsOutcome
+
+        self.calls.append({"phase_id": phase_id, "failure_class": failure_class, **context})
+        return DiagnosticsOutcome(failure_class, f"{failure_class} in {phase_id}")
+
+
+class ScriptedDoctor:
+    """A Doctor that answers with the given responses in order and records its requests."""
+
+    def __init__(self, *responses) -> None:
+        self.responses = list(responses)
+        self.requests: list = []
+
+    def diagnose(self, request):
+        self.requests.append(request)
+        return self.responses.pop(0)
+
+
+@pytest.fixture
+def make_executor(git_repo: Path):
+    """Build (and start) an AutonomousExecutor on `git_repo` for the given phases."""
+    from autopack.autonomous_executor import AutonomousExecutor
+
+    created = []
+
+    def factory(phases: list[dict], *, start: bool = True, **kwargs):
+        plan = {"run_id": "run-1", "phases": phases}
+        plan.update(kwargs.pop("plan_extra", {}))
+        kwargs.setdefault("diagnostics_agent", RecordingDiagnostics())
+        executor = AutonomousExecutor(run_id="run-1", workspace=git_repo, plan=plan, **kwargs)
+        if start:
+            executor.start()
+        created.append(executor)
+        return executor
+
+    yield factory
+    for executor in created:
+        executor.close()
