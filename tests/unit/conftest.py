@@ -92,3 +92,42 @@ def make_executor(git_repo: Path):
     yield factory
     for executor in created:
         executor.close()
+
+
+class RecordingLlm:
+    """Wraps an LLM service and records the keyword arguments of every Builder call."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.builder_calls: list[dict] = []
+
+    def execute_builder_phase(self, **kwargs):
+        self.builder_calls.append(kwargs)
+        return self.inner.execute_builder_phase(**kwargs)
+
+    def execute_auditor_review(self, **kwargs):
+        return self.inner.execute_auditor_review(**kwargs)
+
+
+@pytest.fixture
+def db_rows():
+    """Query helper: `db_rows(executor, Model)` returns all rows of a table."""
+    from sqlalchemy import select
+
+    def query(executor, model):
+        with executor._session_factory() as session:
+            return list(session.scalars(select(model)))
+
+    return query
+
+
+@pytest.fixture
+def fakes():
+    """The recording fakes of this folder: RecordingDiagnostics, ScriptedDoctor, RecordingLlm."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        RecordingDiagnostics=RecordingDiagnostics,
+        ScriptedDoctor=ScriptedDoctor,
+        RecordingLlm=RecordingLlm,
+    )
