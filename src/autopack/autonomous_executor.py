@@ -318,7 +318,13 @@ class AutonomousExecutor:
         row = self._get_phase_from_db(phase_id)
         if row is None:
             return PhaseOutcome(phase_id, "UNKNOWN", 0, skipped=skipped)
-        attempts = row.retry_attempt + (1 if row.state == PhaseState.COMPLETE else 0)
+        # The retry counter counts failed attempts that were persisted; the attempt that completed a
+        # phase, or that the Doctor ended with DOCTOR_SKIP, did not advance it.
+        ended_without_advance = row.state == PhaseState.COMPLETE or (
+            row.state == PhaseState.FAILED
+            and (row.last_failure_reason or "").startswith("DOCTOR_SKIP")
+        )
+        attempts = row.retry_attempt + (1 if ended_without_advance else 0)
         return PhaseOutcome(
             phase_id=phase_id,
             state=row.state,
@@ -1016,7 +1022,6 @@ class AutonomousExecutor:
                 return None
             self._replans_by_phase[phase_id] = phase_replans + 1
             self._run_replan_count += 1
-            phase.pop("_escalated_once", None)
             self._update_phase_attempts_in_db(
                 phase_id, revision_epoch=revision_epoch + 1, last_failure_reason="DOCTOR_REPLAN"
             )

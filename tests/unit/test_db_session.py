@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from autopack.db import (
-    PhaseRecord,
-    PhaseState,
-    RunRecord,
-    create_session_factory,
-    default_database_url,
-    probe_database,
-)
+from autopack.db import PhaseRecord, PhaseState, RunRecord
+from autopack.db.session import create_session_factory, default_database_url, probe_database
 from autopack.exceptions import DatabaseError
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from autopack.db import TokenBudgetEscalationEvent, create_session_factory
+from autopack.db import TokenBudgetEscalationEvent
+from autopack.db.session import create_session_factory
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
     try_record_token_budget_escalation_event,

@@ -101,3 +101,22 @@ def test_run_failure_budget_stops_the_run(make_executor) -> None:
     summary = executor.run()
     assert summary.phases[0].state == "FAILED"
     assert summary.phases[0].last_failure_reason == "MAX_TOTAL_FAILURES_PER_RUN"
+
+
+def test_attempts_count_the_attempt_the_doctor_ended(make_executor, fakes, new_file_patch) -> None:
+    from autopack.doctor import DoctorResponse
+
+    bad = {
+        "phase_id": "bad",
+        "scope": {"paths": ["src/"]},
+        "ci": SKIP_CI,
+        "replay": {"builder": [{"patch": new_file_patch("docs/x.md", "x\n")}] * 2},
+    }
+    executor = make_executor([bad], doctor=fakes.ScriptedDoctor(DoctorResponse("skip_phase", "r")))
+    summary = executor.run()
+    (outcome,) = summary.phases
+    assert (outcome.state, outcome.attempts, outcome.last_failure_reason) == (
+        "FAILED",
+        2,
+        "DOCTOR_SKIP: PATCH_FAILED",
+    )

@@ -1,4 +1,4 @@
-"""Run database: SQLAlchemy models and session handling (SQLite by default)."""
+"""Run database models (SQLAlchemy 2). Engine and session creation live in `autopack.db.session`."""
 
 from autopack.db.models import (
     Base,
@@ -9,7 +9,6 @@ from autopack.db.models import (
     RunRecord,
     TokenBudgetEscalationEvent,
 )
-from autopack.db.session import create_session_factory, default_database_url, probe_database
 
 __all__ = [
     "Base",
@@ -19,7 +18,4 @@ __all__ = [
     "PhaseState",
     "RunRecord",
     "TokenBudgetEscalationEvent",
-    "create_session_factory",
-    "default_database_url",
-    "probe_database",
 ]
