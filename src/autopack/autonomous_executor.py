@@ -1178,9 +1178,6 @@ class AutonomousExecutor:
             "revision_epoch": phase.get("_revision_epoch", 0),
             "doctor_hint": phase.get("_doctor_hint"),
             "model": self.model_router.select_model("builder"),
-            "disabled_providers": sorted(
-                getattr(self.model_router, "disabled_providers", {}) or {}
-            ),
         }
         run_hints = list(self._learning_hints[-5:])
 

@@ -34,6 +34,8 @@ RESPONSE_FIELDS = frozenset(
 class ReplayBuilder:
     """Serves scripted builder responses; counts calls per (phase, attempt, revision epoch).
 
+    A response reports the model it names, else the model the caller routed to, else `model`.
+
     A replanned phase (new revision epoch) replays its attempt's responses from the start.
     """
 
@@ -82,7 +84,8 @@ class ReplayBuilder:
         response: dict[str, Any],
         run_context: dict[str, Any],
     ) -> BuilderResult:
-        metadata: dict[str, Any] = {"model": response.get("model", self._model)}
+        model = response.get("model") or run_context.get("model") or self._model
+        metadata: dict[str, Any] = {"model": model}
         for key in ("token_budget", "token_prediction", "summary"):
             if key in response:
                 metadata[key] = response[key]

@@ -310,3 +310,15 @@ def test_special_phases_dispatch_to_their_handler(make_executor, fakes) -> None:
         f"handled {sorted(kw)}",
     )
     assert attempt(executor, p) == (False, "handled ['allowed_paths', 'attempt_index', 'phase']")
+
+
+def test_after_a_provider_is_disabled_the_router_picks_the_next_model(make_executor, fakes) -> None:
+    p = phase([{"error": "connection error"}, {"error": "connection error"}, {"error": "refused"}])
+    executor = make_executor([p])
+    executor.llm_service = fakes.RecordingLlm(executor.llm_service)
+    attempt(executor, p, 0)
+    attempt(executor, p, 1)
+    assert attempt(executor, p, 2) == (False, "FAILED")
+    models = [c["run_context"]["model"] for c in executor.llm_service.builder_calls]
+    assert models == ["claude-sonnet-4-5", "claude-sonnet-4-5", "gpt-4o"]
+    assert executor._last_builder_model_by_phase["p1"] == "gpt-4o"

@@ -73,3 +73,11 @@ def test_unscripted_attempts_fail_and_unscripted_reviews_approve() -> None:
         phase_spec={"phase_id": "p1"}, patch_content="", ci_result=None, attempt_index=1
     )
     assert (later.approved, later.issues) == (True, [])
+
+
+def test_reported_model_is_the_scripted_then_the_routed_then_the_default() -> None:
+    plan = {"phases": [{"phase_id": "p1", "replay": {"builder": [[{"model": "gpt-x"}, {}, {}]]}}]}
+    service = LlmService.from_plan(plan)
+    assert call(service, 0, model="claude-y").metadata["model"] == "gpt-x"
+    assert call(service, 0, model="claude-y").metadata["model"] == "claude-y"
+    assert call(service, 0).metadata["model"] == "claude-sonnet-replay"
