@@ -1,0 +1,2895 @@
+"""AutonomousExecutor: runs a plan's phases against a git workspace, one attempt at a time.
+
+The executor asks the Builder for a change to each phase, applies it under governance (allowed and
+protected paths, YAML / docker-compose validation, the goal-drift check), runs CI, has the change
+audited and passed through the quality gate, and records phase state in the run database. Failed
+attempts go through token-budget escalation, failure hardening, diagnostics and the Doctor, whose
+actions include a rollback of the workspace to the run checkpoint taken when the run started.
+
+Constructing an executor does no I/O: collaborators are plain attributes (injectable through the
+constructor), and `start()` opens the database and takes the run checkpoint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from autopack.db.models import (
+    LearningHint,
+    PhaseError,
+    PhaseRecord,
+    PhaseState,
+    RunRecord,
+)
+from autopack.db.session import (
+    RUNS_DIRNAME,
+    create_session_factory,
+    default_database_url,
+    sqlite_path,
+)
+from autopack.deliverables import validate_deliverables
+from autopack.diagnostics.agent import DiagnosticsAgent
+from autopack.doctor import RuleBasedDoctor
+from autopack.executor.attempt_runner import run_single_attempt_with_recovery
+from autopack.executor.db_events import (
+    maybe_apply_retry_max_tokens_from_db,
+    try_record_token_budget_escalation_event,
+)
+from autopack.executor.phase_dispatch import resolve_special_phase_method
+from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
+from autopack.goal_drift import should_block_on_drift
+from autopack.governed_apply import GovernedApplyPath
+from autopack.llm_service import LlmService
+from autopack.manifest_generator import ManifestGenerator
+from autopack.model_router import ModelRouter
+from autopack.notifier import LoggingNotifier
+from autopack.quality_gate import QualityGate
+from autopack.validators import (
+    is_compose_path,
+    is_yaml_path,
+    new_file_contents,
+    validate_docker_compose,
+    validate_yaml_syntax,
+)
+
+logger = logging.getLogger(__name__)
+
+# Doctor budget: calls per phase and per run; and how many builder attempts a non-infra
+# failure needs before the Doctor is consulted.
+MAX_DOCTOR_CALLS_PER_PHASE = 2
+MAX_DOCTOR_CALLS_PER_RUN = 10
+MIN_BUILDER_ATTEMPTS_FOR_DOCTOR = 2
+MAX_TOTAL_FAILURES_PER_RUN = 25
+MAX_REPLANS_PER_PHASE = 1
+MAX_REPLANS_PER_RUN = 5
+
+# Builder mode selection.
+STRUCTURED_EDIT_FILE_THRESHOLD = 30
+FULL_FILE_LINE_LIMIT = 1000
+MAX_CONTEXT_FILES = 200
+MAX_CONTEXT_FILE_BYTES = 200_000
+
+# Token-budget escalation.
+TOKEN_ESCALATION_FACTOR = 1.25
+TOKEN_ESCALATION_CEILING = 64000
+TOKEN_UTILIZATION_THRESHOLD = 95.0
+COMPLEXITY_DEFAULT_BUDGETS = {"low": 8192, "medium": 12288, "high": 16384}
+
+# CI.
+CI_COMMAND_TIMEOUT_SECONDS = 600
+CI_PYTEST_TIMEOUT_SECONDS = 300
+CI_OUTPUT_LIMIT = 10_000
+
+# Git.
+GIT_TIMEOUT_SECONDS = 10
+GIT_RESET_TIMEOUT_SECONDS = 60
+FIX_COMMAND_TIMEOUT_SECONDS = 60
+FIX_COMMAND_WHITELIST = (
+    ("git", "checkout"),
+    ("git", "restore"),
+    ("git", "stash"),
+    ("git", "clean"),
+)
+GIT_COMMITTER = ("-c", "user.name=autopack", "-c", "user.email=autopack@localhost")
+
+PYTEST_SUMMARY_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
+
+
+@dataclass
+class PhaseOutcome:
+    """How one phase of a run ended, as printed in the run summary."""
+
+    phase_id: str
+    state: str
+    attempts: int
+    last_status: str | None = None
+    last_failure_reason: str | None = None
+    skipped: bool = False
+
+
+@dataclass
+class RunSummary:
+    """The result of `AutonomousExecutor.run()`: one outcome per phase, in plan order."""
+
+    run_id: str
+    phases: list[PhaseOutcome] = field(default_factory=list)
+    checkpoint_error: str | None = None
+
+    @property
+    def all_complete(self) -> bool:
+        """True when every phase of the plan is COMPLETE."""
+        return bool(self.phases) and all(p.state == PhaseState.COMPLETE for p in self.phases)
+
+
+class AutonomousExecutor:
+    """Executes a plan of phases against a git workspace, persisting phase state in a database.
+
+    Collaborators (each injectable through a keyword argument, with a real default):
+    `llm_service` (Builder and Auditor), `manifest_generator` (scope generation), `quality_gate`,
+    `doctor`, `diagnostics_agent`, `model_router`, `notifier`, `approval_channel`.
+    """
+
+    def __init__(
+        self,
+        *,
+        run_id: str,
+        workspace: Path | str,
+        plan: dict[str, Any],
+        plan_path: Path | str | None = None,
+        db_url: str | None = None,
+        llm_service: Any = None,
+        manifest_generator: Any = None,
+        quality_gate: Any = None,
+        doctor: Any = None,
+        diagnostics_agent: Any = None,
+        model_router: Any = None,
+        notifier: Any = None,
+        approval_channel: Any = None,
+        enable_failure_hardening: bool | None = None,
+        telemetry_enabled: bool | None = None,
+        goal_anchor: str | None = None,
+    ) -> None:
+        self.run_id = run_id
+        self.workspace = Path(workspace)
+        self.plan = plan
+        self.plan_path = str(plan_path) if plan_path is not None else None
+        self.phases: list[dict[str, Any]] = list(plan.get("phases") or [])
+        self.db_url = db_url or default_database_url(self.workspace)
+        self.llm_service = llm_service if llm_service is not None else LlmService.from_plan(plan)
+        self.manifest_generator = (
+            manifest_generator
+            if manifest_generator is not None
+            else ManifestGenerator(self.workspace)
+        )
+        self.quality_gate = quality_gate if quality_gate is not None else QualityGate()
+        self.doctor = doctor if doctor is not None else RuleBasedDoctor()
+        self.diagnostics_agent = (
+            diagnostics_agent
+            if diagnostics_agent is not None
+            else DiagnosticsAgent(self.workspace, run_id)
+        )
+        self.model_router = model_router if model_router is not None else ModelRouter()
+        self.notifier = notifier if notifier is not None else LoggingNotifier()
+        if approval_channel is None:
+            from autopack.approval_channel import approval_channel_from_policy
+
+            approval_channel = approval_channel_from_policy(str(plan.get("approval", "auto-deny")))
+        self.approval_channel = approval_channel
+        if enable_failure_hardening is None:
+            enable_failure_hardening = bool(plan.get("failure_hardening", False))
+        self.enable_failure_hardening = enable_failure_hardening
+        if telemetry_enabled is None:
+            telemetry_enabled = bool(plan.get("telemetry", True))
+        self.telemetry_enabled = telemetry_enabled
+        self.goal_anchor = goal_anchor if goal_anchor is not None else plan.get("goal")
+
+        # Database, created in start().
+        self.engine: Any = None
+        self._session_factory: Any = None
+        self._started = False
+
+        # Run checkpoint, taken in start().
+        self._run_checkpoint_branch: str | None = None
+        self._run_checkpoint_commit: str | None = None
+        self._run_checkpoint_untracked: list[str] = []
+        self._run_checkpoint_error: str | None = None
+
+        # Run-wide counters and per-phase bookkeeping.
+        self._doctor_calls_by_phase: dict[str, int] = {}
+        self._run_doctor_calls = 0
+        self._replans_by_phase: dict[str, int] = {}
+        self._run_replan_count = 0
+        self._run_total_failures = 0
+        self._provider_infra_errors: dict[str, int] = {}
+        self._last_error_by_phase: dict[str, str] = {}
+        self._last_status_by_phase: dict[str, str] = {}
+        self._last_builder_model_by_phase: dict[str, str] = {}
+        self._last_ci_result_by_phase: dict[str, dict[str, Any]] = {}
+        self._last_files_changed_by_phase: dict[str, list[str]] = {}
+        self._learning_hints: list[str] = []
+        self._approval_history: list[dict[str, Any]] = []
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the database, register the run and its phases, and take the run checkpoint."""
+        if self._started:
+            return
+        self.engine, self._session_factory = create_session_factory(self.db_url)
+        self._ensure_runs_dir_excluded()
+        self._ensure_run_and_phase_rows()
+        ok, error = self._create_run_checkpoint()
+        if not ok:
+            self._run_checkpoint_error = error
+            logger.warning("Run %s continues without a checkpoint: %s", self.run_id, error)
+        self._started = True
+        logger.info(
+            "Run %s started: %d phase(s), workspace %s",
+            self.run_id,
+            len(self.phases),
+            self.workspace,
+        )
+
+    def close(self) -> None:
+        """Dispose of the database engine."""
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+            self._session_factory = None
+        self._started = False
+
+    def run(self) -> RunSummary:
+        """Execute every phase in plan order; a phase that fails for good stops the run.
+
+        Phases already COMPLETE in the database for this run id are skipped, so running the same
+        plan again resumes it. Each phase is attempted until it completes or is marked FAILED.
+        """
+        self.start()
+        summary = RunSummary(run_id=self.run_id, checkpoint_error=self._run_checkpoint_error)
+        stopped = False
+        for phase in self.phases:
+            phase_id = phase["phase_id"]
+            if stopped:
+                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                continue
+            row = self._get_phase_from_db(phase_id)
+            if row is not None and row.state == PhaseState.COMPLETE:
+                logger.info("Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id)
+                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                continue
+            if row is not None and row.state == PhaseState.FAILED:
+                logger.warning(
+                    "Phase %s already FAILED in run %s (%s); stopping the run",
+                    phase_id,
+                    self.run_id,
+                    row.last_failure_reason,
+                )
+                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                stopped = True
+                continue
+            stopped = not self._run_phase_to_completion(phase)
+            summary.phases.append(self._phase_outcome(phase_id))
+        self._finish_run(summary)
+        return summary
+
+    def _run_phase_to_completion(self, phase: dict[str, Any]) -> bool:
+        """Attempt one phase until it completes (True) or is failed for good (False)."""
+        phase_id = phase["phase_id"]
+        while True:
+            ok, status = self.execute_phase(phase)
+            self._last_status_by_phase[phase_id] = status
+            if ok:
+                return True
+            row = self._get_phase_from_db(phase_id)
+            if row is None:
+                logger.error("Phase %s has no database row; stopping the run", phase_id)
+                return False
+            if row.state == PhaseState.FAILED:
+                return False
+            if self._run_total_failures >= MAX_TOTAL_FAILURES_PER_RUN:
+                logger.error(
+                    "Run %s reached %d failures; stopping at phase %s",
+                    self.run_id,
+                    self._run_total_failures,
+                    phase_id,
+                )
+                self._mark_phase_failed_in_db(phase_id, "MAX_TOTAL_FAILURES_PER_RUN")
+                return False
+            logger.info("Phase %s will be attempted again after status %s", phase_id, status)
+
+    def _phase_outcome(self, phase_id: str, *, skipped: bool = False) -> PhaseOutcome:
+        row = self._get_phase_from_db(phase_id)
+        if row is None:
+            return PhaseOutcome(phase_id, "UNKNOWN", 0, skipped=skipped)
+        # The retry counter counts failed attempts that were persisted; the attempt that completed a
+        # phase, or that the Doctor ended with DOCTOR_SKIP, did not advance it.
+        ended_without_advance = row.state == PhaseState.COMPLETE or (
+            row.state == PhaseState.FAILED
+            and (row.last_failure_reason or "").startswith("DOCTOR_SKIP")
+        )
+        attempts = row.retry_attempt + (1 if ended_without_advance else 0)
+        return PhaseOutcome(
+            phase_id=phase_id,
+            state=row.state,
+            attempts=attempts,
+            last_status=self._last_status_by_phase.get(phase_id),
+            last_failure_reason=row.last_failure_reason,
+            skipped=skipped,
+        )
+
+    def _finish_run(self, summary: RunSummary) -> None:
+        state = "COMPLETE" if summary.all_complete else "FAILED"
+        try:
+            with self._session_factory() as session:
+                run = session.get(RunRecord, self.run_id)
+                if run is not None:
+                    run.state = state
+                    run.finished_at = datetime.now(UTC)
+                    session.commit()
+        except Exception as exc:
+            logger.error("Could not record the end of run %s: %s", self.run_id, exc)
+        done = sum(1 for p in summary.phases if p.state == PhaseState.COMPLETE)
+        self._send_notification(
+            "run_finished",
+            f"Run {self.run_id} {state}: {done}/{len(summary.phases)} phases complete",
+        )
+        logger.info(
+            "Run %s finished: %s (%d/%d complete)", self.run_id, state, done, len(summary.phases)
+        )
+
+    def _ensure_runs_dir_excluded(self) -> None:
+        """Keep `.autonomous_runs/` out of git status, commits and cleans (via info/exclude)."""
+        try:
+            proc = subprocess.run(
+                ["git", "rev-parse", "--git-path", "info/exclude"],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            if proc.returncode != 0:
+                logger.warning("Not a git workspace; cannot exclude %s/", RUNS_DIRNAME)
+                return
+            exclude = Path(proc.stdout.strip())
+            if not exclude.is_absolute():
+                exclude = self.workspace / exclude
+            existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+            if f"/{RUNS_DIRNAME}/" in existing.splitlines():
+                return
+            exclude.parent.mkdir(parents=True, exist_ok=True)
+            with exclude.open("a", encoding="utf-8") as handle:
+                if existing and not existing.endswith("\n"):
+                    handle.write("\n")
+                handle.write(f"/{RUNS_DIRNAME}/\n")
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("Could not exclude %s/ from git: %s", RUNS_DIRNAME, exc)
+
+    def _ensure_run_and_phase_rows(self) -> None:
+        """Create the run row and one QUEUED row per phase that is not in the database yet."""
+        now = datetime.now(UTC)
+        with self._session_factory() as session:
+            run = session.get(RunRecord, self.run_id)
+            if run is None:
+                run = RunRecord(
+                    run_id=self.run_id,
+                    plan_path=self.plan_path,
+                    workspace=str(self.workspace),
+                    state="RUNNING",
+                    started_at=now,
+                )
+                session.add(run)
+            else:
+                run.state = "RUNNING"
+                run.started_at = now
+                run.finished_at = None
+            existing = {
+                row.phase_id
+                for row in session.scalars(
+                    select(PhaseRecord).where(PhaseRecord.run_id == self.run_id)
+                )
+            }
+            for position, phase in enumerate(self.phases):
+                if phase["phase_id"] in existing:
+                    continue
+                session.add(
+                    PhaseRecord(
+                        run_id=self.run_id,
+                        phase_id=phase["phase_id"],
+                        position=position,
+                        name=phase.get("name"),
+                        state=PhaseState.QUEUED,
+                        retry_attempt=0,
+                        revision_epoch=0,
+                        escalation_level=0,
+                    )
+                )
+            session.commit()
+
+    # ------------------------------------------------------------------
+    # Phase state persistence
+    # ------------------------------------------------------------------
+
+    def _get_phase_from_db(self, phase_id: str) -> PhaseRecord | None:
+        """Return this run's row for `phase_id`, or None when absent or the database fails."""
+        try:
+            with self._session_factory() as session:
+                return session.scalars(
+                    select(PhaseRecord).where(
+                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
+                    )
+                ).first()
+        except Exception as exc:
+            logger.error("Failed to load phase %s from the database: %s", phase_id, exc)
+            return None
+
+    def _update_phase_attempts_in_db(
+        self,
+        phase_id: str,
+        retry_attempt: int | None = None,
+        revision_epoch: int | None = None,
+        escalation_level: int | None = None,
+        last_failure_reason: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> bool:
+        """Set the given counters of a phase row; the reason only when truthy; the attempt timestamp.
+
+        Returns False when the row is missing or the database fails (logged, best effort).
+        """
+        try:
+            with self._session_factory() as session:
+                row = session.scalars(
+                    select(PhaseRecord).where(
+                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
+                    )
+                ).first()
+                if row is None:
+                    logger.warning(
+                        "Phase %s not found in the database; attempts not updated", phase_id
+                    )
+                    return False
+                if retry_attempt is not None:
+                    row.retry_attempt = retry_attempt
+                if revision_epoch is not None:
+                    row.revision_epoch = revision_epoch
+                if escalation_level is not None:
+                    row.escalation_level = escalation_level
+                if last_failure_reason:
+                    row.last_failure_reason = last_failure_reason
+                row.last_attempt_timestamp = timestamp or datetime.now(UTC)
+                session.commit()
+                logger.info(
+                    "Phase %s attempts updated: retry_attempt=%s revision_epoch=%s "
+                    "escalation_level=%s reason=%s",
+                    phase_id,
+                    row.retry_attempt,
+                    row.revision_epoch,
+                    row.escalation_level,
+                    row.last_failure_reason,
+                )
+                return True
+        except Exception as exc:
+            logger.error("Failed to update attempts of phase %s: %s", phase_id, exc)
+            return False
+
+    def _mark_phase_complete_in_db(self, phase_id: str) -> bool:
+        """Set a phase COMPLETE with its completion time; False when missing or on failure."""
+        try:
+            with self._session_factory() as session:
+                row = session.scalars(
+                    select(PhaseRecord).where(
+                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
+                    )
+                ).first()
+                if row is None:
+                    logger.warning(
+                        "Phase %s not found in the database; not marked complete", phase_id
+                    )
+                    return False
+                row.state = PhaseState.COMPLETE
+                row.completed_at = datetime.now(UTC)
+                session.commit()
+            logger.info("Phase %s marked COMPLETE", phase_id)
+            return True
+        except Exception as exc:
+            logger.error("Failed to mark phase %s complete: %s", phase_id, exc)
+            return False
+
+    def _mark_phase_failed_in_db(self, phase_id: str, reason: str) -> bool:
+        """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
+        try:
+            with self._session_factory() as session:
+                row = session.scalars(
+                    select(PhaseRecord).where(
+                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
+                    )
+                ).first()
+                if row is None:
+                    logger.warning(
+                        "Phase %s not found in the database; not marked failed", phase_id
+                    )
+                    return False
+                row.state = PhaseState.FAILED
+                row.last_failure_reason = reason
+                row.completed_at = datetime.now(UTC)
+                session.commit()
+            logger.error("Phase %s marked FAILED: %s", phase_id, reason)
+            self._send_notification(
+                "phase_failed", f"Phase {phase_id} of run {self.run_id} FAILED: {reason}"
+            )
+            return True
+        except Exception as exc:
+            logger.error("Failed to mark phase %s failed: %s", phase_id, exc)
+            return False
+
+    # ------------------------------------------------------------------
+    # One attempt of a phase, with the failure handling around it
+    # ------------------------------------------------------------------
+
+    def execute_phase(self, phase: dict[str, Any]) -> tuple[bool, str]:
+        """Run one attempt of `phase` and handle its outcome; returns (ok, status).
+
+        Generates a scope when the phase names no paths, reads the phase's counters, runs the
+        attempt, and on failure records it, consults hardening, diagnostics and the Doctor, and
+        advances the retry counter (marking the phase FAILED at MAX_RETRY_ATTEMPTS).
+        """
+        phase_id = phase["phase_id"]
+
+        # golden-seam: scope_generation
+        scope_config = phase.get("scope") or {}
+        if not scope_config.get("paths"):
+            logger.info("Phase %s has no scope paths; generating a scope", phase_id)
+            try:
+                manifest_result = self.manifest_generator.generate_manifest(
+                    plan_data={"run_id": self.run_id, "phases": [phase]},
+                    skip_validation=False,
+                )
+                if manifest_result.success:
+                    enhanced_phases = manifest_result.enhanced_plan.get("phases") or []
+                    generated_scope = enhanced_phases[0].get("scope") if enhanced_phases else None
+                    if generated_scope:
+                        phase["scope"] = generated_scope
+                        scope_config = generated_scope
+                        confidence = manifest_result.confidence
+                        if confidence < 0.30:
+                            logger.warning(
+                                "Generated scope for %s has low confidence %.2f: %d path(s)",
+                                phase_id,
+                                confidence,
+                                len(generated_scope.get("paths") or []),
+                            )
+                        else:
+                            logger.info(
+                                "Generated scope for %s with confidence %.2f: %d path(s)",
+                                phase_id,
+                                confidence,
+                                len(generated_scope.get("paths") or []),
+                            )
+                    else:
+                        logger.warning(
+                            "Scope generation for %s returned no scope; continuing with the scope as is",
+                            phase_id,
+                        )
+                else:
+                    logger.warning(
+                        "Scope generation failed for %s: %s; continuing with the scope as is",
+                        phase_id,
+                        manifest_result.error,
+                    )
+            except Exception as exc:
+                logger.warning(
+                    "Scope generation raised for %s: %s: %s; continuing with the scope as is",
+                    phase_id,
+                    type(exc).__name__,
+                    exc,
+                )
+        # golden-seam-end: scope_generation
+
+        allowed_paths = self._derive_allowed_paths(scope_config)
+
+        phase_row = self._get_phase_from_db(phase_id)
+        if phase_row is None:
+            logger.warning("Phase %s has no database state; using defaults", phase_id)
+            retry_attempt = 0
+            revision_epoch = 0
+            escalation_level = 0
+        else:
+            retry_attempt = phase_row.retry_attempt or 0
+            revision_epoch = phase_row.revision_epoch or 0
+            escalation_level = phase_row.escalation_level or 0
+
+        if retry_attempt >= MAX_RETRY_ATTEMPTS:
+            logger.error(
+                "Phase %s has used all %d attempts; marking it failed", phase_id, MAX_RETRY_ATTEMPTS
+            )
+            self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
+            return False, "FAILED"
+
+        attempt_index = retry_attempt
+        phase["_revision_epoch"] = revision_epoch
+        logger.info(
+            "Executing phase %s: attempt %d/%d (revision_epoch=%d, escalation_level=%d)",
+            phase_id,
+            attempt_index + 1,
+            MAX_RETRY_ATTEMPTS,
+            revision_epoch,
+            escalation_level,
+        )
+
+        try:
+            maybe_apply_retry_max_tokens_from_db(
+                self._session_factory, run_id=self.run_id, phase=phase, attempt_index=attempt_index
+            )
+            success, status = run_single_attempt_with_recovery(
+                self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
+            )
+        except Exception as exc:
+            error_type = type(exc).__name__
+            logger.error(
+                "Phase %s attempt %d raised %s: %s", phase_id, attempt_index, error_type, exc
+            )
+            self._run_total_failures += 1
+            error_text = f"{error_type}: {exc}"
+            self._last_error_by_phase[phase_id] = error_text
+            self._record_phase_error(
+                phase, attempt_index, "EXCEPTION_OCCURRED", error_text, error_type=error_type
+            )
+            diagnostics = self._run_diagnostics(
+                phase, attempt_index, "infra_error", "EXCEPTION_OCCURRED", error_text
+            )
+            if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=True):
+                response = self._invoke_doctor(
+                    phase,
+                    attempt_index=attempt_index,
+                    error_category="infra_error",
+                    error_text=error_text,
+                    diagnostics=diagnostics,
+                )
+                if response is not None:
+                    handled = self._handle_doctor_action(
+                        phase,
+                        response,
+                        status="EXCEPTION_OCCURRED",
+                        retry_attempt=retry_attempt,
+                        revision_epoch=revision_epoch,
+                    )
+                    if handled is not None:
+                        return handled
+            attempt_state = next_attempt_state(retry_attempt)
+            self._update_phase_attempts_in_db(
+                phase_id,
+                retry_attempt=attempt_state.next_retry_attempt,
+                last_failure_reason=f"EXCEPTION: {error_type}",
+            )
+            if attempt_state.exhausted:
+                self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
+                return False, "FAILED"
+            return False, "EXCEPTION_OCCURRED"
+
+        if success:
+            self._mark_phase_complete_in_db(phase_id)
+            if attempt_index > 0:
+                self._record_learning_hint(
+                    phase,
+                    "success_after_retry",
+                    f"Phase {phase_id} succeeded on attempt {attempt_index + 1} after "
+                    f"{self._last_status_by_phase.get(phase_id, 'a failure')}",
+                )
+            logger.info("Phase %s COMPLETE on attempt %d", phase_id, attempt_index + 1)
+            return True, "COMPLETE"
+
+        if status in ("FAILED", "BLOCKED") or status.startswith("BLOCKED"):
+            failure_outcome = "auditor_reject"
+        elif status == "PATCH_FAILED":
+            failure_outcome = "patch_apply_error"
+        elif status == "CI_FAILED":
+            failure_outcome = "ci_fail"
+        elif status == "DELIVERABLES_VALIDATION_FAILED":
+            failure_outcome = "deliverables_validation_failed"
+        else:
+            failure_outcome = "auditor_reject"
+
+        if status == "TOKEN_ESCALATION":
+            self._update_phase_attempts_in_db(
+                phase_id, retry_attempt=retry_attempt + 1, last_failure_reason=status
+            )
+            logger.info(
+                "Phase %s escalated its token budget to %s; next attempt %d",
+                phase_id,
+                phase.get("_escalated_tokens"),
+                retry_attempt + 2,
+            )
+            return False, status
+
+        self._run_total_failures += 1
+        error_text = self._last_error_by_phase.get(phase_id) or status
+        self._record_phase_error(phase, attempt_index, status, error_text)
+        self._record_learning_hint(
+            phase,
+            failure_outcome,
+            f"Attempt {attempt_index + 1} of {phase_id} failed with {status}: {error_text[:300]}",
+        )
+
+        if self.enable_failure_hardening:
+            from autopack.failure_hardening import detect_and_mitigate_failure
+
+            try:
+                hardening = detect_and_mitigate_failure(
+                    error_text,
+                    {"workspace": str(self.workspace), "phase_id": phase_id, "status": status},
+                )
+            except Exception as exc:
+                logger.warning("Failure hardening raised for %s: %s", phase_id, exc)
+                hardening = None
+            if hardening is not None and hardening.mitigated:
+                logger.info(
+                    "Phase %s failure mitigated by %s: %s",
+                    phase_id,
+                    hardening.pattern_id,
+                    "; ".join(hardening.actions),
+                )
+                self._update_phase_attempts_in_db(
+                    phase_id,
+                    retry_attempt=retry_attempt + 1,
+                    last_failure_reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
+                )
+                return False, "FAILED"
+
+        is_infra = status == "INFRA_RETRY"
+        diagnostics = self._run_diagnostics(
+            phase, attempt_index, "infra_error" if is_infra else failure_outcome, status, error_text
+        )
+
+        if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=is_infra):
+            response = self._invoke_doctor(
+                phase,
+                attempt_index=attempt_index,
+                error_category="infra_error" if is_infra else failure_outcome,
+                error_text=error_text,
+                diagnostics=diagnostics,
+            )
+            if response is not None:
+                handled = self._handle_doctor_action(
+                    phase,
+                    response,
+                    status=status,
+                    retry_attempt=retry_attempt,
+                    revision_epoch=revision_epoch,
+                )
+                if handled is not None:
+                    return handled
+
+        attempt_state = next_attempt_state(retry_attempt)
+        self._update_phase_attempts_in_db(
+            phase_id, retry_attempt=attempt_state.next_retry_attempt, last_failure_reason=status
+        )
+        if attempt_state.exhausted:
+            logger.error(
+                "Phase %s failed %d times (last status %s); giving up",
+                phase_id,
+                attempt_state.next_retry_attempt,
+                status,
+            )
+            self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
+            return False, "FAILED"
+        logger.warning(
+            "Phase %s attempt %d failed with %s (%s); %d attempt(s) left",
+            phase_id,
+            attempt_index + 1,
+            status,
+            failure_outcome,
+            MAX_RETRY_ATTEMPTS - attempt_state.next_retry_attempt,
+        )
+        return False, status
+
+    def _derive_allowed_paths(self, scope_config: dict[str, Any]) -> list[str]:
+        """Return the scope's paths as apply roots: directories end with `/`, files stay as given."""
+        allowed: list[str] = []
+        for raw in scope_config.get("paths") or []:
+            path = str(raw).strip()
+            if not path:
+                continue
+            if path.endswith("/") or (self.workspace / path).is_dir():
+                path = path.rstrip("/") + "/"
+            if path not in allowed:
+                allowed.append(path)
+        return allowed
+
+    def _record_phase_error(
+        self,
+        phase: dict[str, Any],
+        attempt_index: int,
+        status: str,
+        message: str,
+        *,
+        error_type: str | None = None,
+    ) -> None:
+        """Store a failed attempt in the phase_errors table (best effort)."""
+        try:
+            with self._session_factory() as session:
+                session.add(
+                    PhaseError(
+                        run_id=self.run_id,
+                        phase_id=phase["phase_id"],
+                        attempt_index=attempt_index,
+                        status=status,
+                        error_type=error_type,
+                        message=message[:4000],
+                        created_at=datetime.now(UTC),
+                    )
+                )
+                session.commit()
+        except Exception as exc:
+            logger.warning("Could not record the error of phase %s: %s", phase["phase_id"], exc)
+
+    def _record_learning_hint(self, phase: dict[str, Any], hint_type: str, details: str) -> None:
+        """Keep a hint for later builder calls of this run and store it (best effort)."""
+        self._learning_hints.append(f"[{hint_type}] {details}")
+        try:
+            with self._session_factory() as session:
+                session.add(
+                    LearningHint(
+                        run_id=self.run_id,
+                        phase_id=phase["phase_id"],
+                        hint_type=hint_type,
+                        details=details,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+                session.commit()
+        except Exception as exc:
+            logger.warning("Could not record a learning hint for %s: %s", phase["phase_id"], exc)
+
+    # ------------------------------------------------------------------
+    # Diagnostics and the Doctor
+    # ------------------------------------------------------------------
+
+    def _run_diagnostics(
+        self,
+        phase: dict[str, Any],
+        attempt_index: int,
+        failure_class: str,
+        status: str,
+        error_text: str,
+    ) -> Any:
+        """Have the diagnostics agent collect evidence about a failure; None when it fails."""
+        phase_id = phase["phase_id"]
+        ci_result = self._last_ci_result_by_phase.get(phase_id)
+        context = {
+            "attempt_index": attempt_index,
+            "status": status,
+            "error": error_text[:2000],
+            "ci_status": ci_result.get("status") if ci_result else None,
+            "ci_tests_failed": ci_result.get("tests_failed") if ci_result else None,
+            "files_changed": list(self._last_files_changed_by_phase.get(phase_id, [])),
+        }
+        try:
+            outcome = self.diagnostics_agent.run_diagnostics(
+                phase_id=phase_id, failure_class=failure_class, context=context
+            )
+        except Exception as exc:
+            logger.warning("Diagnostics failed for %s: %s: %s", phase_id, type(exc).__name__, exc)
+            return None
+        logger.info(
+            "Diagnostics for %s attempt %d (%s): %s",
+            phase_id,
+            attempt_index,
+            failure_class,
+            getattr(outcome, "summary", outcome),
+        )
+        return outcome
+
+    def _should_invoke_doctor(
+        self, phase_id: str, builder_attempts: int, *, is_infra: bool
+    ) -> bool:
+        """True when the Doctor may be consulted: within its caps, and after enough builder attempts."""
+        phase_calls = self._doctor_calls_by_phase.get(phase_id, 0)
+        if phase_calls >= MAX_DOCTOR_CALLS_PER_PHASE:
+            logger.info(
+                "Doctor not consulted for %s: %d/%d calls used for this phase",
+                phase_id,
+                phase_calls,
+                MAX_DOCTOR_CALLS_PER_PHASE,
+            )
+            return False
+        if self._run_doctor_calls >= MAX_DOCTOR_CALLS_PER_RUN:
+            logger.info(
+                "Doctor not consulted for %s: %d/%d calls used in this run",
+                phase_id,
+                self._run_doctor_calls,
+                MAX_DOCTOR_CALLS_PER_RUN,
+            )
+            return False
+        if not is_infra and builder_attempts < MIN_BUILDER_ATTEMPTS_FOR_DOCTOR:
+            logger.info(
+                "Doctor not consulted for %s: %d builder attempt(s), needs %d",
+                phase_id,
+                builder_attempts,
+                MIN_BUILDER_ATTEMPTS_FOR_DOCTOR,
+            )
+            return False
+        return True
+
+    def _invoke_doctor(
+        self,
+        phase: dict[str, Any],
+        *,
+        attempt_index: int,
+        error_category: str,
+        error_text: str,
+        diagnostics: Any,
+    ) -> Any:
+        """Build a DoctorRequest, count the call against the caps, and return the Doctor's response."""
+        from autopack.doctor import DoctorRequest
+        from autopack.model_router import provider_for_model
+
+        phase_id = phase["phase_id"]
+        self._doctor_calls_by_phase[phase_id] = self._doctor_calls_by_phase.get(phase_id, 0) + 1
+        self._run_doctor_calls += 1
+        model = self._last_builder_model_by_phase.get(phase_id)
+        request = DoctorRequest(
+            phase_id=phase_id,
+            error_category=error_category,
+            builder_attempts=attempt_index + 1,
+            last_error=error_text,
+            diagnostics_summary=getattr(diagnostics, "summary", "") if diagnostics else "",
+            untracked_files=list(getattr(diagnostics, "untracked_files", []) or []),
+            modified_files=list(getattr(diagnostics, "modified_files", []) or []),
+            provider=provider_for_model(model) if model else None,
+            health_budget={
+                "total_failures": self._run_total_failures,
+                "total_cap": MAX_TOTAL_FAILURES_PER_RUN,
+                "doctor_calls_phase": self._doctor_calls_by_phase[phase_id],
+                "doctor_calls_run": self._run_doctor_calls,
+            },
+        )
+        try:
+            response = self.doctor.diagnose(request)
+        except Exception as exc:
+            logger.warning("Doctor failed for %s: %s: %s", phase_id, type(exc).__name__, exc)
+            return None
+        logger.info(
+            "Doctor for %s (call %d/%d, run %d/%d): action=%s confidence=%.2f rationale=%s",
+            phase_id,
+            self._doctor_calls_by_phase[phase_id],
+            MAX_DOCTOR_CALLS_PER_PHASE,
+            self._run_doctor_calls,
+            MAX_DOCTOR_CALLS_PER_RUN,
+            response.action,
+            response.confidence,
+            response.rationale,
+        )
+        return response
+
+    def _handle_doctor_action(
+        self,
+        phase: dict[str, Any],
+        response: Any,
+        *,
+        status: str,
+        retry_attempt: int,
+        revision_epoch: int,
+    ) -> tuple[bool, str] | None:
+        """Carry out the Doctor's action; returns the attempt's result, or None to retry as usual."""
+        phase_id = phase["phase_id"]
+        for provider in response.disable_providers or []:
+            self.model_router.disable_provider(provider, reason="doctor")
+            logger.warning("Doctor disabled provider %s for run %s", provider, self.run_id)
+        if response.hint:
+            phase["_doctor_hint"] = response.hint
+        action = response.action
+
+        if action == "retry_with_fix":
+            logger.info("Doctor: retry %s with hint: %s", phase_id, response.hint)
+            return None
+
+        if action in ("skip_phase", "mark_fatal"):
+            logger.warning("Doctor: %s for %s after %s", action, phase_id, status)
+            self._mark_phase_failed_in_db(phase_id, f"DOCTOR_SKIP: {status}")
+            return False, "FAILED"
+
+        if action == "replan":
+            phase_replans = self._replans_by_phase.get(phase_id, 0)
+            if (
+                phase_replans >= MAX_REPLANS_PER_PHASE
+                or self._run_replan_count >= MAX_REPLANS_PER_RUN
+            ):
+                logger.warning(
+                    "Doctor asked to replan %s, but the replan cap is reached (phase %d/%d, run %d/%d)",
+                    phase_id,
+                    phase_replans,
+                    MAX_REPLANS_PER_PHASE,
+                    self._run_replan_count,
+                    MAX_REPLANS_PER_RUN,
+                )
+                return None
+            self._replans_by_phase[phase_id] = phase_replans + 1
+            self._run_replan_count += 1
+            self._update_phase_attempts_in_db(
+                phase_id, revision_epoch=revision_epoch + 1, last_failure_reason="DOCTOR_REPLAN"
+            )
+            logger.info(
+                "Doctor: replan %s (revision_epoch %d -> %d)",
+                phase_id,
+                revision_epoch,
+                revision_epoch + 1,
+            )
+            return False, "REPLAN_REQUESTED"
+
+        if action == "rollback_run":
+            ok, error = self._rollback_to_run_checkpoint(
+                f"doctor_rollback_run: {phase_id} {status}"
+            )
+            if ok:
+                logger.warning("Doctor: rolled back run %s to its checkpoint", self.run_id)
+            else:
+                logger.error("Doctor: rollback of run %s failed: %s", self.run_id, error)
+            return None
+
+        if action == "execute_fix":
+            ran = self._execute_fix(phase, list(response.fix_commands or []))
+            logger.info("Doctor: execute_fix for %s ran %d command(s)", phase_id, ran)
+            return None
+
+        logger.warning(
+            "Doctor returned unknown action %r for %s; retrying as usual", action, phase_id
+        )
+        return None
+
+    # ------------------------------------------------------------------
+    # Approvals and notifications
+    # ------------------------------------------------------------------
+
+    def _request_approval(
+        self, phase_id: str, *, kind: str, summary: str, details: dict[str, Any]
+    ) -> bool:
+        """Ask the approval channel; notifies before and after; any failure is a denial."""
+        from autopack.approval_channel import ApprovalRequest
+
+        request = ApprovalRequest(
+            request_id=str(uuid.uuid4()),
+            run_id=self.run_id,
+            phase_id=phase_id,
+            kind=kind,
+            summary=summary,
+            details=details,
+        )
+        self._send_notification(
+            "approval_requested", f"Approval needed for {phase_id} ({kind}): {summary}"
+        )
+        try:
+            decision = self.approval_channel.request_approval(request)
+            approved = bool(decision.approved)
+            reason = decision.reason
+        except Exception as exc:
+            logger.warning("Approval channel failed for %s: %s", phase_id, exc)
+            approved = False
+            reason = f"approval channel error: {type(exc).__name__}"
+        self._approval_history.append(
+            {
+                "request_id": request.request_id,
+                "phase_id": phase_id,
+                "kind": kind,
+                "approved": approved,
+            }
+        )
+        verdict = "approved" if approved else "denied"
+        logger.info("Approval %s for %s (%s): %s", verdict, phase_id, kind, reason)
+        self._send_notification("approval_decided", f"{kind} for {phase_id} {verdict}: {reason}")
+        return approved
+
+    def _send_notification(self, event: str, message: str) -> bool:
+        """Send a notification; a failing notifier is logged and never fails the run."""
+        try:
+            return bool(self.notifier.notify(event, message))
+        except Exception as exc:
+            logger.warning("Notification %s failed: %s", event, exc)
+            return False
+
+    # ------------------------------------------------------------------
+    # The attempt itself: builder, apply, CI, auditor, quality gate
+    # ------------------------------------------------------------------
+
+    def _execute_phase_with_recovery(
+        self,
+        phase: dict[str, Any],
+        attempt_index: int = 0,
+        allowed_paths: list[str] | None = None,
+    ) -> tuple[bool, str]:
+        """Run one attempt of `phase`; returns (True, "COMPLETE") or (False, <status>).
+
+        Special phases go to their batched handler. Otherwise: choose the builder mode, call the
+        Builder (with the structured-edit fallback for format and truncation errors), handle infra
+        errors and token-budget escalation, validate deliverables, apply the change, run CI, the
+        Auditor and the quality gate.
+        """
+        phase_id = phase["phase_id"]
+
+        special_handler = resolve_special_phase_method(self, phase_id)
+        if special_handler is not None:
+            logger.info(
+                "Phase %s is a special phase; dispatching to %s",
+                phase_id,
+                getattr(special_handler, "__name__", special_handler),
+            )
+            return special_handler(
+                phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
+            )
+
+        file_context = self._load_file_context(phase, allowed_paths)
+
+        # golden-seam: builder_pipeline
+        builder_mode = phase.get("builder_mode") or "full_file"
+        context_file_count = len(file_context.get("existing_files") or {})
+        use_full_file_mode = True
+        if builder_mode == "structured_edit":
+            use_full_file_mode = False
+            logger.info("Phase %s requests structured edits", phase_id)
+        elif context_file_count >= STRUCTURED_EDIT_FILE_THRESHOLD:
+            use_full_file_mode = False
+            logger.info(
+                "Phase %s context holds %d files (>= %d); using structured edits",
+                phase_id,
+                context_file_count,
+                STRUCTURED_EDIT_FILE_THRESHOLD,
+            )
+        over_limit = sorted(
+            path
+            for path, content in (file_context.get("existing_files") or {}).items()
+            if content.count("\n") + 1 > FULL_FILE_LINE_LIMIT
+        )
+        if over_limit:
+            read_only = list(file_context.get("read_only_files") or [])
+            for path in over_limit:
+                if path not in read_only:
+                    read_only.append(path)
+            file_context["read_only_files"] = read_only
+            logger.info(
+                "Phase %s: %d file(s) over %d lines stay in context read-only: %s",
+                phase_id,
+                len(over_limit),
+                FULL_FILE_LINE_LIMIT,
+                ", ".join(over_limit),
+            )
+        # golden-seam-end: builder_pipeline
+
+        max_tokens = phase.get("_escalated_tokens")
+        if max_tokens:
+            logger.info("Phase %s builder call uses escalated max_tokens=%d", phase_id, max_tokens)
+        run_context = {
+            "run_id": self.run_id,
+            "revision_epoch": phase.get("_revision_epoch", 0),
+            "doctor_hint": phase.get("_doctor_hint"),
+            "model": self.model_router.select_model("builder"),
+        }
+        run_hints = list(self._learning_hints[-5:])
+
+        builder_result = self.llm_service.execute_builder_phase(
+            phase_spec=phase,
+            file_context=file_context,
+            max_tokens=max_tokens,
+            use_full_file_mode=use_full_file_mode,
+            attempt_index=attempt_index,
+            run_context=run_context,
+            run_hints=run_hints,
+        )
+
+        # golden-seam: builder_pipeline
+        if not builder_result.success and use_full_file_mode:
+            error_lower = (builder_result.error or "").lower()
+            format_markers = (
+                "full-file parse failed",
+                "output truncated",
+                "stop_reason=max_tokens",
+                "no diff markers",
+            )
+            if any(marker in error_lower for marker in format_markers):
+                logger.warning(
+                    "Builder output for %s could not be used (%s); retrying once with structured edits",
+                    phase_id,
+                    builder_result.error,
+                )
+                use_full_file_mode = False
+                builder_result = self.llm_service.execute_builder_phase(
+                    phase_spec=phase,
+                    file_context=file_context,
+                    max_tokens=max_tokens,
+                    use_full_file_mode=False,
+                    attempt_index=attempt_index,
+                    run_context=run_context,
+                    run_hints=run_hints,
+                )
+        # golden-seam-end: builder_pipeline
+
+        model_used = (builder_result.metadata or {}).get("model") or run_context["model"] or ""
+        if model_used:
+            self._last_builder_model_by_phase[phase_id] = model_used
+
+        # golden-seam: builder_pipeline
+        if not builder_result.success:
+            error_lower = (builder_result.error or "").lower()
+            is_infra_error = (
+                "connection error" in error_lower
+                or "timeout" in error_lower
+                or "timed out" in error_lower
+                or re.search(r"\b(http|status)[ :]*5\d\d\b", error_lower) is not None
+            )
+            if is_infra_error:
+                model_lower = model_used.lower()
+                if model_lower.startswith("claude"):
+                    provider = "anthropic"
+                elif model_lower.startswith(("gpt", "o1")):
+                    provider = "openai"
+                elif model_lower.startswith("gemini"):
+                    provider = "google_gemini"
+                elif model_lower.startswith("glm"):
+                    provider = "zhipu_glm"
+                else:
+                    provider = None
+                if provider is not None:
+                    count = self._provider_infra_errors.get(provider, 0) + 1
+                    self._provider_infra_errors[provider] = count
+                    logger.warning(
+                        "Infra error %d from provider %s (model %s) in phase %s: %s",
+                        count,
+                        provider,
+                        model_used,
+                        phase_id,
+                        builder_result.error,
+                    )
+                    if count == 2:
+                        self.model_router.disable_provider(provider, reason="infra_error")
+                        logger.warning(
+                            "Provider %s disabled for run %s after %d infra errors",
+                            provider,
+                            self.run_id,
+                            count,
+                        )
+                else:
+                    logger.warning(
+                        "Infra error from unknown model %r in phase %s: %s",
+                        model_used,
+                        phase_id,
+                        builder_result.error,
+                    )
+                self._last_error_by_phase[phase_id] = builder_result.error or "infra error"
+                return False, "INFRA_RETRY"
+        # golden-seam-end: builder_pipeline
+
+        if not builder_result.success:
+            self._last_error_by_phase[phase_id] = builder_result.error or "builder failed"
+
+            # golden-seam: token_budget_escalation
+            token_budget = (builder_result.metadata or {}).get("token_budget")
+            token_prediction = (builder_result.metadata or {}).get("token_prediction") or {}
+            if token_budget:
+                was_truncated = bool(token_budget.get("was_truncated"))
+                output_utilization = token_budget.get("output_utilization")
+                if (
+                    (was_truncated or output_utilization >= TOKEN_UTILIZATION_THRESHOLD)
+                    and not phase.get("_escalated_once")
+                    and attempt_index < MAX_RETRY_ATTEMPTS - 1
+                ):
+                    selected_budget = int(token_prediction.get("selected_budget") or 0)
+                    actual_max_tokens = int(token_prediction.get("actual_max_tokens") or 0)
+                    actual_output_tokens = int(token_budget.get("actual_output_tokens") or 0)
+                    base_candidates = {
+                        "selected_budget": selected_budget,
+                        "actual_max_tokens": actual_max_tokens,
+                        "actual_output_tokens": actual_output_tokens,
+                    }
+                    base_source = max(base_candidates, key=lambda name: base_candidates[name])
+                    base_value = base_candidates[base_source]
+                    if base_value <= 0:
+                        complexity = phase.get("complexity", "medium")
+                        base_value = COMPLEXITY_DEFAULT_BUDGETS.get(complexity, 8192)
+                        base_source = "complexity_default"
+                    retry_max_tokens = min(
+                        int(base_value * TOKEN_ESCALATION_FACTOR), TOKEN_ESCALATION_CEILING
+                    )
+                    phase["_escalated_tokens"] = retry_max_tokens
+                    phase["_escalated_once"] = True
+                    token_budget["p10_escalated"] = True
+                    token_budget["p10_base_value"] = base_value
+                    token_budget["p10_base_source"] = base_source
+                    token_budget["p10_retry_max_tokens"] = retry_max_tokens
+                    builder_result.metadata["token_budget"] = token_budget
+                    reason = "truncation" if was_truncated else "utilization"
+                    logger.info(
+                        "Token budget escalation for %s (%s): base %d from %s -> retry_max_tokens=%d "
+                        "(utilization=%s, truncated=%s)",
+                        phase_id,
+                        reason,
+                        base_value,
+                        base_source,
+                        retry_max_tokens,
+                        output_utilization,
+                        was_truncated,
+                    )
+                    if self.telemetry_enabled:
+                        try_record_token_budget_escalation_event(
+                            self._session_factory,
+                            run_id=self.run_id,
+                            phase_id=phase_id,
+                            attempt_index=attempt_index + 1,
+                            reason=reason,
+                            was_truncated=was_truncated,
+                            output_utilization=output_utilization,
+                            escalation_factor=TOKEN_ESCALATION_FACTOR,
+                            base_value=base_value,
+                            base_source=base_source,
+                            retry_max_tokens=retry_max_tokens,
+                            selected_budget=selected_budget if selected_budget else None,
+                            actual_max_tokens=actual_max_tokens if actual_max_tokens else None,
+                            tokens_used=int(builder_result.tokens_used)
+                            if builder_result.tokens_used
+                            else None,
+                        )
+                    return False, "TOKEN_ESCALATION"
+            # golden-seam-end: token_budget_escalation
+
+            logger.error(
+                "Builder failed for %s attempt %d: %s",
+                phase_id,
+                attempt_index,
+                builder_result.error,
+            )
+            return False, "FAILED"
+
+        patch_content = builder_result.patch_content or ""
+        if not use_full_file_mode and builder_result.edit_plan:
+            from autopack.structured_edits import render_edit_plan
+
+            patch_content = render_edit_plan(self.workspace, builder_result.edit_plan)
+            logger.info(
+                "Phase %s structured edit plan with %d operation(s) rendered as a patch",
+                phase_id,
+                len(builder_result.edit_plan),
+            )
+
+        deliverables = list(phase.get("deliverables") or [])
+        if deliverables:
+            deliverables_report = validate_deliverables(patch_content, deliverables, self.workspace)
+            if not deliverables_report.ok:
+                self._last_error_by_phase[phase_id] = "missing deliverables: " + ", ".join(
+                    deliverables_report.missing
+                )
+
+                # golden-seam: token_budget_escalation
+                try:
+                    token_budget = (builder_result.metadata or {}).get("token_budget") or {}
+                    token_prediction = (builder_result.metadata or {}).get("token_prediction") or {}
+                    was_truncated = bool(token_budget.get("was_truncated"))
+                    output_utilization = token_budget.get("output_utilization") or 0
+                    if (
+                        (was_truncated or output_utilization >= TOKEN_UTILIZATION_THRESHOLD)
+                        and not phase.get("_escalated_once")
+                        and attempt_index < MAX_RETRY_ATTEMPTS - 1
+                    ):
+                        selected_budget = int(token_prediction.get("selected_budget") or 0)
+                        actual_max_tokens = int(token_prediction.get("actual_max_tokens") or 0)
+                        actual_output_tokens = int(token_budget.get("actual_output_tokens") or 0)
+                        base_candidates = {
+                            "selected_budget": selected_budget,
+                            "actual_max_tokens": actual_max_tokens,
+                            "actual_output_tokens": actual_output_tokens,
+                        }
+                        base_source = max(base_candidates, key=lambda name: base_candidates[name])
+                        base_value = base_candidates[base_source]
+                        if base_value <= 0:
+                            complexity = phase.get("complexity", "medium")
+                            base_value = COMPLEXITY_DEFAULT_BUDGETS.get(complexity, 8192)
+                            base_source = "complexity_default"
+                        retry_max_tokens = min(
+                            int(base_value * TOKEN_ESCALATION_FACTOR), TOKEN_ESCALATION_CEILING
+                        )
+                        phase["_escalated_tokens"] = retry_max_tokens
+                        phase["_escalated_once"] = True
+                        token_budget["p10_escalated"] = True
+                        token_budget["p10_base_value"] = base_value
+                        token_budget["p10_base_source"] = base_source
+                        token_budget["p10_retry_max_tokens"] = retry_max_tokens
+                        builder_result.metadata["token_budget"] = token_budget
+                        reason = "truncation" if was_truncated else "utilization"
+                        logger.info(
+                            "Token budget escalation for %s after missing deliverables (%s): base %d "
+                            "from %s -> retry_max_tokens=%d (utilization=%s, truncated=%s)",
+                            phase_id,
+                            reason,
+                            base_value,
+                            base_source,
+                            retry_max_tokens,
+                            output_utilization,
+                            was_truncated,
+                        )
+                        if self.telemetry_enabled:
+                            try_record_token_budget_escalation_event(
+                                self._session_factory,
+                                run_id=self.run_id,
+                                phase_id=phase_id,
+                                attempt_index=attempt_index + 1,
+                                reason=reason,
+                                was_truncated=was_truncated,
+                                output_utilization=output_utilization,
+                                escalation_factor=TOKEN_ESCALATION_FACTOR,
+                                base_value=base_value,
+                                base_source=base_source,
+                                retry_max_tokens=retry_max_tokens,
+                                selected_budget=selected_budget if selected_budget else None,
+                                actual_max_tokens=actual_max_tokens if actual_max_tokens else None,
+                                tokens_used=int(builder_result.tokens_used)
+                                if builder_result.tokens_used
+                                else None,
+                            )
+                        return False, "TOKEN_ESCALATION"
+                except Exception as exc:
+                    logger.warning(
+                        "Token budget escalation check failed for %s: %s: %s",
+                        phase_id,
+                        type(exc).__name__,
+                        exc,
+                    )
+                # golden-seam-end: token_budget_escalation
+
+                logger.warning(
+                    "Phase %s deliverables missing: %s (provided: %s)",
+                    phase_id,
+                    ", ".join(deliverables_report.missing),
+                    ", ".join(deliverables_report.provided) or "none",
+                )
+                return False, "DELIVERABLES_VALIDATION_FAILED"
+
+        applied, apply_status = self._apply_builder_result_patch(
+            phase,
+            patch_content=patch_content,
+            allowed_paths=allowed_paths,
+            full_file_mode=use_full_file_mode,
+            edit_plan=builder_result.edit_plan,
+            summary=str((builder_result.metadata or {}).get("summary") or ""),
+        )
+        if not applied:
+            return False, apply_status
+
+        ci_result = self._run_ci_checks(phase_id, phase)
+        self._last_ci_result_by_phase[phase_id] = ci_result
+        if not ci_result.get("skipped") and not ci_result.get("passed"):
+            tail = (ci_result.get("output") or "").strip().splitlines()[-5:]
+            self._last_error_by_phase[phase_id] = (
+                f"CI {ci_result.get('status')}: {ci_result.get('tests_failed', 0)} failed, "
+                f"{ci_result.get('tests_error', 0)} errors; " + " | ".join(tail)
+            )
+            logger.warning(
+                "CI failed for %s: status=%s tests_run=%s failed=%s errors=%s",
+                phase_id,
+                ci_result.get("status"),
+                ci_result.get("tests_run"),
+                ci_result.get("tests_failed"),
+                ci_result.get("tests_error"),
+            )
+            return False, "CI_FAILED"
+
+        auditor_result = self.llm_service.execute_auditor_review(
+            phase_spec=phase,
+            patch_content=patch_content,
+            ci_result=ci_result,
+            attempt_index=attempt_index,
+        )
+        logger.info(
+            "Auditor for %s: approved=%s issues=%d",
+            phase_id,
+            auditor_result.approved,
+            len(auditor_result.issues),
+        )
+
+        quality_report = self.quality_gate.assess_phase(
+            phase_id=phase_id,
+            ci_result=ci_result,
+            auditor_approved=auditor_result.approved,
+            auditor_issues=auditor_result.issues,
+            files_changed=list(self._last_files_changed_by_phase.get(phase_id, [])),
+        )
+        logger.info(
+            "Quality gate for %s: %s (%d issue(s))",
+            phase_id,
+            quality_report.quality_level,
+            len(quality_report.issues),
+        )
+        if quality_report.is_blocked:
+            approved = self._request_approval(
+                phase_id,
+                kind="quality_gate",
+                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
+                details={
+                    "issues": list(quality_report.issues),
+                    "level": quality_report.quality_level,
+                },
+            )
+            if not approved:
+                reason = "; ".join(quality_report.issues)
+                self._last_error_by_phase[phase_id] = reason
+                logger.warning("Phase %s blocked by the quality gate: %s", phase_id, reason)
+                return False, f"BLOCKED: {reason}"
+            logger.info("Phase %s quality gate override approved", phase_id)
+
+        return True, "COMPLETE"
+
+    def _load_file_context(
+        self, phase: dict[str, Any], allowed_paths: list[str] | None
+    ) -> dict[str, Any]:
+        """Read the files under the phase's allowed paths (and read-only context) for the Builder."""
+        existing: dict[str, str] = {}
+        read_only: list[str] = []
+        scope = phase.get("scope") or {}
+
+        def add_file(relative: str, *, read_only_file: bool) -> None:
+            if len(existing) >= MAX_CONTEXT_FILES or relative in existing:
+                return
+            target = self.workspace / relative
+            try:
+                if target.stat().st_size > MAX_CONTEXT_FILE_BYTES:
+                    logger.debug("Context file %s too large; left out", relative)
+                    return
+                existing[relative] = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return
+            if read_only_file:
+                read_only.append(relative)
+
+        def add_tree(root: str, *, read_only_file: bool) -> None:
+            base = self.workspace / root
+            if base.is_file():
+                add_file(root.rstrip("/"), read_only_file=read_only_file)
+                return
+            if not base.is_dir():
+                return
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = sorted(
+                    d for d in dirnames if d not in (".git", RUNS_DIRNAME, "__pycache__")
+                )
+                for name in sorted(filenames):
+                    relative = Path(dirpath, name).relative_to(self.workspace).as_posix()
+                    add_file(relative, read_only_file=read_only_file)
+
+        for root in allowed_paths or []:
+            add_tree(root, read_only_file=False)
+        for root in scope.get("read_only_context") or []:
+            add_tree(str(root), read_only_file=True)
+        return {
+            "existing_files": existing,
+            "read_only_files": read_only,
+            "scope_paths": list(allowed_paths or []),
+        }
+
+    def _protected_paths(self) -> list[str]:
+        """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""
+        protected: list[str] = []
+        db_file = sqlite_path(self.db_url)
+        if db_file is not None:
+            with contextlib.suppress(ValueError):
+                protected.append(db_file.resolve().relative_to(self.workspace.resolve()).as_posix())
+        return protected
+
+    def _apply_builder_result_patch(
+        self,
+        phase: dict[str, Any],
+        *,
+        patch_content: str,
+        allowed_paths: list[str] | None,
+        full_file_mode: bool,
+        edit_plan: list[dict[str, Any]] | None = None,
+        summary: str = "",
+    ) -> tuple[bool, str]:
+        """Validate and apply a builder change; returns (True, "APPLIED") or (False, <status>).
+
+        YAML and docker-compose files whose whole content is known (created files, edit-plan files)
+        are validated first (YAML_VALIDATION_FAILED); then the goal-drift check (GOAL_DRIFT_BLOCKED);
+        then the governed apply (PATCH_FAILED). A refusal for protected paths only asks the approval
+        channel and, when approved, applies again with those paths allowed.
+        """
+        phase_id = phase["phase_id"]
+
+        contents = new_file_contents(patch_content)
+        for op in edit_plan or []:
+            if not op.get("delete") and "content" in op:
+                contents[str(op["path"])] = str(op["content"])
+        yaml_errors: list[str] = []
+        for path, text in contents.items():
+            if is_compose_path(path):
+                problems = validate_docker_compose(text)
+            elif is_yaml_path(path):
+                problems = validate_yaml_syntax(text)
+            else:
+                continue
+            yaml_errors.extend(f"{path}: {problem}" for problem in problems)
+        if yaml_errors:
+            self._last_error_by_phase[phase_id] = "; ".join(yaml_errors)
+            logger.warning("YAML validation failed for %s: %s", phase_id, "; ".join(yaml_errors))
+            return False, "YAML_VALIDATION_FAILED"
+
+        goal_anchor = phase.get("goal_anchor") or self.goal_anchor
+        if goal_anchor:
+            drift_text = " ".join(
+                part for part in (phase.get("name"), phase.get("description"), summary) if part
+            )
+            block, drift_reason = should_block_on_drift(goal_anchor, drift_text)
+            if block:
+                self._last_error_by_phase[phase_id] = f"goal drift: {drift_reason}"
+                logger.warning("Goal drift blocks %s: %s", phase_id, drift_reason)
+                return False, "GOAL_DRIFT_BLOCKED"
+            logger.debug("Goal drift check for %s passed: %s", phase_id, drift_reason)
+
+        governed = GovernedApplyPath(
+            self.workspace, allowed_paths=allowed_paths, protected_paths=self._protected_paths()
+        )
+        result = governed.apply_patch(patch_content, full_file_mode=full_file_mode)
+        if not result.success and result.protected_violations and not result.scope_violations:
+            approved = self._request_approval(
+                phase_id,
+                kind="protected_paths",
+                summary=f"patch touches protected paths {result.protected_violations!r}",
+                details={"paths": list(result.protected_violations)},
+            )
+            if approved:
+                governed = GovernedApplyPath(
+                    self.workspace,
+                    allowed_paths=allowed_paths,
+                    protected_paths=self._protected_paths(),
+                    approved_protected_paths=list(result.protected_violations),
+                )
+                result = governed.apply_patch(patch_content, full_file_mode=full_file_mode)
+        if not result.success:
+            self._last_error_by_phase[phase_id] = result.error or "patch failed"
+            logger.warning("Patch for %s not applied: %s", phase_id, result.error)
+            return False, "PATCH_FAILED"
+        self._last_files_changed_by_phase[phase_id] = list(result.files_changed)
+        logger.info("Patch for %s applied: %d file(s) changed", phase_id, len(result.files_changed))
+        return True, "APPLIED"
+
+    # ------------------------------------------------------------------
+    # CI
+    # ------------------------------------------------------------------
+
+    def _run_ci_checks(self, phase_id: str, phase: dict[str, Any]) -> dict[str, Any]:
+        """Run the phase's CI and return the result dict; the full log goes under the run folder.
+
+        `phase["ci"]` (else `scope["ci"]`) chooses: `skip`, a `command` (a string runs in a shell,
+        600 s timeout), or pytest on `paths` (default `tests/`, 300 s timeout, with
+        PYTHONPATH=<workspace>/src and TESTING=1).
+        """
+        ci_config = phase.get("ci") or (phase.get("scope") or {}).get("ci") or {}
+        ci_dir = self.workspace / RUNS_DIRNAME / self.run_id / "ci"
+        log_path = ci_dir / f"{phase_id}.log"
+        report_path = ci_dir / f"{phase_id}.json"
+
+        if ci_config.get("skip"):
+            logger.info("CI skipped for %s", phase_id)
+            return {
+                "status": "skipped",
+                "passed": True,
+                "tests_run": 0,
+                "tests_passed": 0,
+                "tests_failed": 0,
+                "tests_error": 0,
+                "duration_seconds": 0.0,
+                "output": "",
+                "report_path": None,
+                "log_path": None,
+                "skipped": True,
+                "suspicious_zero_tests": False,
+            }
+
+        command = ci_config.get("command")
+        env = None
+        if command:
+            argv: Any = command
+            shell = isinstance(command, str)
+            timeout = CI_COMMAND_TIMEOUT_SECONDS
+            is_pytest = False
+        else:
+            paths = [str(p) for p in (ci_config.get("paths") or ["tests/"])]
+            argv = [sys.executable, "-m", "pytest", *paths, "-q", "--no-header"]
+            shell = False
+            timeout = CI_PYTEST_TIMEOUT_SECONDS
+            is_pytest = True
+            env = dict(os.environ)
+            env["PYTHONPATH"] = str(self.workspace / "src")
+            env["TESTING"] = "1"
+
+        logger.info(
+            "Running CI for %s: %s (timeout %ds)",
+            phase_id,
+            argv if isinstance(argv, str) else " ".join(argv),
+            timeout,
+        )
+        started = time.monotonic()
+        returncode: int | None = None
+        status = "failed"
+        try:
+            proc = subprocess.run(
+                argv,
+                shell=shell,
+                cwd=self.workspace,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            returncode = proc.returncode
+            output = (proc.stdout or "") + (proc.stderr or "")
+            status = "passed" if returncode == 0 else "failed"
+        except subprocess.TimeoutExpired as exc:
+            output = _decode_output(exc.stdout) + _decode_output(exc.stderr)
+            output += f"\nCI timed out after {timeout}s"
+            status = "timeout"
+        except OSError as exc:
+            output = f"CI could not start: {type(exc).__name__}: {exc}"
+            status = "error"
+        duration = round(time.monotonic() - started, 2)
+
+        counts = {"passed": 0, "failed": 0, "error": 0}
+        for number, word in PYTEST_SUMMARY_RE.findall(output):
+            key = "error" if word.startswith("error") else word
+            if key in counts:
+                counts[key] = int(number)
+        tests_run = counts["passed"] + counts["failed"] + counts["error"]
+        suspicious_zero_tests = is_pytest and tests_run == 0
+        if suspicious_zero_tests:
+            logger.warning("CI for %s ran zero tests (exit code %s)", phase_id, returncode)
+
+        if len(output) > CI_OUTPUT_LIMIT:
+            half = CI_OUTPUT_LIMIT // 2
+            trimmed = len(output) - CI_OUTPUT_LIMIT
+            shown = output[:half] + f"\n... [{trimmed} characters omitted] ...\n" + output[-half:]
+        else:
+            shown = output
+
+        result: dict[str, Any] = {
+            "status": status,
+            "passed": status == "passed",
+            "tests_run": tests_run,
+            "tests_passed": counts["passed"],
+            "tests_failed": counts["failed"],
+            "tests_error": counts["error"],
+            "duration_seconds": duration,
+            "output": shown,
+            "report_path": None,
+            "log_path": None,
+            "skipped": False,
+            "suspicious_zero_tests": suspicious_zero_tests,
+        }
+        try:
+            ci_dir.mkdir(parents=True, exist_ok=True)
+            log_path.write_text(output, encoding="utf-8")
+            result["log_path"] = log_path.relative_to(self.workspace).as_posix()
+            result["report_path"] = report_path.relative_to(self.workspace).as_posix()
+            report = {k: v for k, v in result.items() if k != "output"}
+            report["returncode"] = returncode
+            report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            logger.warning("Could not write the CI log of %s: %s", phase_id, exc)
+        logger.info(
+            "CI for %s: status=%s tests_run=%d passed=%d failed=%d errors=%d (%.2fs)",
+            phase_id,
+            status,
+            tests_run,
+            counts["passed"],
+            counts["failed"],
+            counts["error"],
+            duration,
+        )
+        return result
+
+    # ------------------------------------------------------------------
+    # Batched deliverables phases
+    # ------------------------------------------------------------------
+
+    def _execute_batched_deliverables_phase(
+        self,
+        *,
+        phase: dict[str, Any],
+        attempt_index: int,
+        allowed_paths: list[str] | None,
+        batches: list[list[str]],
+        batching_label: str,
+        manifest_allowed_roots: tuple[str, ...],
+        apply_allowed_roots: tuple[str, ...],
+    ) -> tuple[bool, str]:
+        """Build a phase's deliverables batch by batch, then run CI, the Auditor and the gate once.
+
+        Each batch gets a scope limited to its files and its own builder call, deliverables check
+        and governed apply (with `apply_allowed_roots`). On a retry, a batch whose files all exist
+        and are non-empty is skipped, its `git diff` taken as its part of the combined patch.
+        """
+        phase_id = phase["phase_id"]
+        total = len(batches)
+        logger.info(
+            "Phase %s (%s): %d batch(es) of %d deliverable(s)",
+            phase_id,
+            batching_label,
+            total,
+            sum(len(b) for b in batches),
+        )
+        combined_parts: list[str] = []
+        files_changed: list[str] = []
+        for index, batch in enumerate(batches, start=1):
+            batch_phase = dict(phase)
+            batch_phase["deliverables"] = list(batch)
+            batch_scope = dict(phase.get("scope") or {})
+            batch_scope["paths"] = list(batch)
+            batch_phase["scope"] = batch_scope
+            batch_phase["_batch"] = {"label": batching_label, "index": index, "total": total}
+
+            if attempt_index > 0:
+                present = all(
+                    (self.workspace / path).is_file() and (self.workspace / path).stat().st_size > 0
+                    for path in batch
+                )
+                if present:
+                    diff = subprocess.run(
+                        ["git", "diff", "--no-color", "--", *batch],
+                        cwd=self.workspace,
+                        capture_output=True,
+                        text=True,
+                        timeout=GIT_TIMEOUT_SECONDS,
+                        check=False,
+                    )
+                    combined_parts.append(diff.stdout)
+                    logger.info(
+                        "Phase %s batch %d/%d already present; skipped on retry: %s",
+                        phase_id,
+                        index,
+                        total,
+                        ", ".join(batch),
+                    )
+                    continue
+
+            file_context = self._load_file_context(batch_phase, list(manifest_allowed_roots))
+            run_context = {
+                "run_id": self.run_id,
+                "revision_epoch": phase.get("_revision_epoch", 0),
+                "doctor_hint": phase.get("_doctor_hint"),
+                "model": self.model_router.select_model("builder"),
+                "batch": dict(batch_phase["_batch"]),
+            }
+            builder_result = self.llm_service.execute_builder_phase(
+                phase_spec=batch_phase,
+                file_context=file_context,
+                max_tokens=phase.get("_escalated_tokens"),
+                use_full_file_mode=True,
+                attempt_index=attempt_index,
+                run_context=run_context,
+                run_hints=list(self._learning_hints[-5:]),
+            )
+            if not builder_result.success:
+                self._last_error_by_phase[phase_id] = (
+                    f"batch {index}/{total} ({batching_label}): {builder_result.error}"
+                )
+                logger.error(
+                    "Builder failed for %s batch %d/%d: %s",
+                    phase_id,
+                    index,
+                    total,
+                    builder_result.error,
+                )
+                return False, "FAILED"
+
+            report = validate_deliverables(builder_result.patch_content, batch, self.workspace)
+            if not report.ok:
+                self._last_error_by_phase[phase_id] = (
+                    f"batch {index}/{total} missing deliverables: {', '.join(report.missing)}"
+                )
+                logger.warning(
+                    "Phase %s batch %d/%d missing deliverables: %s",
+                    phase_id,
+                    index,
+                    total,
+                    ", ".join(report.missing),
+                )
+                return False, "DELIVERABLES_VALIDATION_FAILED"
+
+            governed = GovernedApplyPath(
+                self.workspace,
+                allowed_paths=list(apply_allowed_roots),
+                protected_paths=self._protected_paths(),
+            )
+            apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
+            if not apply_result.success:
+                self._last_error_by_phase[phase_id] = f"batch {index}/{total}: {apply_result.error}"
+                logger.warning(
+                    "Phase %s batch %d/%d patch not applied: %s",
+                    phase_id,
+                    index,
+                    total,
+                    apply_result.error,
+                )
+                return False, "PATCH_FAILED"
+            combined_parts.append(builder_result.patch_content)
+            files_changed.extend(apply_result.files_changed)
+            logger.info(
+                "Phase %s batch %d/%d applied: %s", phase_id, index, total, ", ".join(batch)
+            )
+
+        combined_patch = "\n".join(part for part in combined_parts if part)
+        self._last_files_changed_by_phase[phase_id] = files_changed
+
+        ci_result = self._run_ci_checks(phase_id, phase)
+        self._last_ci_result_by_phase[phase_id] = ci_result
+        auditor_result = self.llm_service.execute_auditor_review(
+            phase_spec=phase,
+            patch_content=combined_patch,
+            ci_result=ci_result,
+            attempt_index=attempt_index,
+        )
+        quality_report = self.quality_gate.assess_phase(
+            phase_id=phase_id,
+            ci_result=ci_result,
+            auditor_approved=auditor_result.approved,
+            auditor_issues=auditor_result.issues,
+            files_changed=files_changed,
+        )
+        logger.info(
+            "Phase %s (%s) quality gate: %s", phase_id, batching_label, quality_report.quality_level
+        )
+        if quality_report.is_blocked:
+            approved = self._request_approval(
+                phase_id,
+                kind="quality_gate",
+                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
+                details={"issues": list(quality_report.issues), "batching": batching_label},
+            )
+            if not approved:
+                self._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
+                return False, "BLOCKED"
+        return True, "COMPLETE"
+
+    def _execute_diagnostics_deep_retrieval_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Deep-retrieval diagnostics phase: code, tests and docs batches through the shared loop."""
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
+        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
+        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
+        batches = [batch for batch in (code, tests, docs) if batch]
+        if not batches:
+            batches = [deliverables]
+        return self._execute_batched_deliverables_phase(
+            phase=phase,
+            attempt_index=attempt_index,
+            allowed_paths=allowed_paths,
+            batches=batches,
+            batching_label="diagnostics_deep_retrieval",
+            manifest_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+            apply_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+        )
+
+    def _execute_diagnostics_iteration_loop_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Iteration-loop diagnostics phase: code, tests and docs batches through the shared loop."""
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
+        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
+        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
+        batches = [batch for batch in (code, tests, docs) if batch]
+        if not batches:
+            batches = [deliverables]
+        return self._execute_batched_deliverables_phase(
+            phase=phase,
+            attempt_index=attempt_index,
+            allowed_paths=allowed_paths,
+            batches=batches,
+            batching_label="diagnostics_iteration_loop",
+            manifest_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+            apply_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+        )
+
+    def _execute_diagnostics_handoff_bundle_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Handoff-bundle diagnostics phase: library code, CLI code, tests and docs batches."""
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        cli = [d for d in deliverables if d.startswith("src/autopack/cli/")]
+        code = [
+            d
+            for d in deliverables
+            if d.startswith("src/autopack/") and not d.startswith("src/autopack/cli/")
+        ]
+        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
+        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
+        batches = [batch for batch in (code, cli, tests, docs) if batch]
+        if not batches:
+            batches = [deliverables]
+        return self._execute_batched_deliverables_phase(
+            phase=phase,
+            attempt_index=attempt_index,
+            allowed_paths=allowed_paths,
+            batches=batches,
+            batching_label="diagnostics_handoff_bundle",
+            manifest_allowed_roots=(
+                "src/autopack/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+            apply_allowed_roots=("src/autopack/", "tests/autopack/diagnostics/", "docs/autopack/"),
+        )
+
+    def _execute_diagnostics_cursor_prompt_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Cursor-prompt diagnostics phase: code, dashboard, tests and docs batches."""
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
+        dashboard = [d for d in deliverables if d.startswith("src/autopack/dashboard/")]
+        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
+        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
+        batches = [batch for batch in (code, dashboard, tests, docs) if batch]
+        if not batches:
+            batches = [deliverables]
+        return self._execute_batched_deliverables_phase(
+            phase=phase,
+            attempt_index=attempt_index,
+            allowed_paths=allowed_paths,
+            batches=batches,
+            batching_label="diagnostics_cursor_prompt",
+            manifest_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "src/autopack/dashboard/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+            apply_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "src/autopack/dashboard/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+        )
+
+    def _execute_diagnostics_second_opinion_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Second-opinion triage diagnostics phase: code, tests and docs batches."""
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
+        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
+        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
+        batches = [batch for batch in (code, tests, docs) if batch]
+        if not batches:
+            batches = [deliverables]
+        return self._execute_batched_deliverables_phase(
+            phase=phase,
+            attempt_index=attempt_index,
+            allowed_paths=allowed_paths,
+            batches=batches,
+            batching_label="diagnostics_second_opinion_triage",
+            manifest_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+            apply_allowed_roots=(
+                "src/autopack/diagnostics/",
+                "tests/autopack/diagnostics/",
+                "docs/autopack/",
+            ),
+        )
+
+    def _execute_research_tracer_bullet_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Research tracer-bullet phase, with its own batching loop.
+
+        Deliverables are sorted into buckets (tracer-bullet core, other `src/autopack/research/`
+        code, `src/research/`, tests, docs); empty buckets are dropped, and with no bucket at all the
+        deliverables form one batch. Every batch is built on every attempt (no retry skip). Python
+        files a batch creates must compile. The combined patch is the whole-workspace `git diff`.
+        A batch record is written to `.autonomous_runs/<run_id>/research/<phase_id>.json`.
+        """
+        phase_id = phase["phase_id"]
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        core = [d for d in deliverables if d.startswith("src/autopack/research/tracer_bullet/")]
+        support = [
+            d
+            for d in deliverables
+            if d.startswith("src/autopack/research/")
+            and not d.startswith("src/autopack/research/tracer_bullet/")
+        ]
+        standalone = [d for d in deliverables if d.startswith("src/research/")]
+        tests = [d for d in deliverables if d.startswith("tests/research/")]
+        docs = [d for d in deliverables if d.startswith("docs/research/")]
+        buckets = [
+            ("tracer_bullet_core", core),
+            ("research_support", support),
+            ("research_standalone", standalone),
+            ("research_tests", tests),
+            ("research_docs", docs),
+        ]
+        batches = [(name, files) for name, files in buckets if files]
+        if not batches:
+            batches = [("all_deliverables", deliverables)]
+        allowed_roots = (
+            "src/autopack/research/",
+            "src/research/",
+            "tests/research/",
+            "docs/research/",
+        )
+        logger.info(
+            "Research tracer bullet %s: %d batch(es) (%s), attempt %d",
+            phase_id,
+            len(batches),
+            ", ".join(name for name, _ in batches),
+            attempt_index,
+        )
+        if allowed_paths:
+            outside = [p for p in allowed_paths if not p.startswith(allowed_roots)]
+            if outside:
+                logger.info(
+                    "Research tracer bullet %s: scope paths outside the research roots are not "
+                    "used for apply: %s",
+                    phase_id,
+                    ", ".join(outside),
+                )
+
+        batch_records: list[dict[str, Any]] = []
+        total_tokens = 0
+        files_changed: list[str] = []
+        for index, (bucket_name, batch) in enumerate(batches, start=1):
+            batch_started = time.monotonic()
+            batch_phase = dict(phase)
+            batch_phase["deliverables"] = list(batch)
+            batch_scope = dict(phase.get("scope") or {})
+            batch_scope["paths"] = list(batch)
+            batch_phase["scope"] = batch_scope
+            batch_phase["_batch"] = {
+                "label": "research_tracer_bullet",
+                "bucket": bucket_name,
+                "index": index,
+                "total": len(batches),
+            }
+            logger.info(
+                "Research tracer bullet %s batch %d/%d (%s): %s",
+                phase_id,
+                index,
+                len(batches),
+                bucket_name,
+                ", ".join(batch),
+            )
+
+            file_context = self._load_file_context(batch_phase, list(allowed_roots))
+            run_context = {
+                "run_id": self.run_id,
+                "revision_epoch": phase.get("_revision_epoch", 0),
+                "doctor_hint": phase.get("_doctor_hint"),
+                "model": self.model_router.select_model("builder"),
+                "batch": dict(batch_phase["_batch"]),
+            }
+            builder_result = self.llm_service.execute_builder_phase(
+                phase_spec=batch_phase,
+                file_context=file_context,
+                max_tokens=phase.get("_escalated_tokens"),
+                use_full_file_mode=True,
+                attempt_index=attempt_index,
+                run_context=run_context,
+                run_hints=list(self._learning_hints[-5:]),
+            )
+            total_tokens += int(builder_result.tokens_used or 0)
+            record: dict[str, Any] = {
+                "index": index,
+                "bucket": bucket_name,
+                "files": list(batch),
+                "tokens_used": int(builder_result.tokens_used or 0),
+            }
+            if not builder_result.success:
+                record["status"] = "builder_failed"
+                batch_records.append(record)
+                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
+                self._last_error_by_phase[phase_id] = (
+                    f"research batch {index}/{len(batches)} ({bucket_name}): {builder_result.error}"
+                )
+                logger.error(
+                    "Research tracer bullet %s batch %d/%d builder failed: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    builder_result.error,
+                )
+                return False, "FAILED"
+
+            deliverables_report = validate_deliverables(
+                builder_result.patch_content, batch, self.workspace
+            )
+            if not deliverables_report.ok:
+                record["status"] = "deliverables_missing"
+                batch_records.append(record)
+                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
+                self._last_error_by_phase[phase_id] = (
+                    f"research batch {index}/{len(batches)} missing deliverables: "
+                    f"{', '.join(deliverables_report.missing)}"
+                )
+                logger.warning(
+                    "Research tracer bullet %s batch %d/%d missing deliverables: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    ", ".join(deliverables_report.missing),
+                )
+                return False, "DELIVERABLES_VALIDATION_FAILED"
+
+            syntax_errors: list[str] = []
+            for path, text in new_file_contents(builder_result.patch_content).items():
+                if not path.endswith(".py"):
+                    continue
+                try:
+                    compile(text, path, "exec")
+                except SyntaxError as exc:
+                    syntax_errors.append(f"{path}:{exc.lineno}: {exc.msg}")
+            if syntax_errors:
+                record["status"] = "syntax_error"
+                batch_records.append(record)
+                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
+                self._last_error_by_phase[phase_id] = (
+                    "research code does not compile: " + "; ".join(syntax_errors)
+                )
+                logger.warning(
+                    "Research tracer bullet %s batch %d/%d does not compile: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    "; ".join(syntax_errors),
+                )
+                return False, "DELIVERABLES_VALIDATION_FAILED"
+
+            governed = GovernedApplyPath(
+                self.workspace,
+                allowed_paths=list(allowed_roots),
+                protected_paths=self._protected_paths(),
+            )
+            apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
+            if not apply_result.success:
+                record["status"] = "patch_failed"
+                batch_records.append(record)
+                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
+                self._last_error_by_phase[phase_id] = (
+                    f"research batch {index}/{len(batches)}: {apply_result.error}"
+                )
+                logger.warning(
+                    "Research tracer bullet %s batch %d/%d patch not applied: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    apply_result.error,
+                )
+                return False, "PATCH_FAILED"
+
+            files_changed.extend(apply_result.files_changed)
+            record["status"] = "applied"
+            record["duration_seconds"] = round(time.monotonic() - batch_started, 2)
+            batch_records.append(record)
+            logger.info(
+                "Research tracer bullet %s batch %d/%d applied (%d tokens)",
+                phase_id,
+                index,
+                len(batches),
+                record["tokens_used"],
+            )
+
+        self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
+        self._last_files_changed_by_phase[phase_id] = files_changed
+        logger.info(
+            "Research tracer bullet %s: %d batch(es) applied, %d tokens, %d file(s)",
+            phase_id,
+            len(batch_records),
+            total_tokens,
+            len(files_changed),
+        )
+
+        try:
+            diff_proc = subprocess.run(
+                ["git", "diff", "--no-color"],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            combined_patch = diff_proc.stdout
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("Could not read the workspace diff for %s: %s", phase_id, exc)
+            combined_patch = ""
+
+        ci_result = self._run_ci_checks(phase_id, phase)
+        self._last_ci_result_by_phase[phase_id] = ci_result
+        auditor_result = self.llm_service.execute_auditor_review(
+            phase_spec=phase,
+            patch_content=combined_patch,
+            ci_result=ci_result,
+            attempt_index=attempt_index,
+        )
+        quality_report = self.quality_gate.assess_phase(
+            phase_id=phase_id,
+            ci_result=ci_result,
+            auditor_approved=auditor_result.approved,
+            auditor_issues=auditor_result.issues,
+            files_changed=files_changed,
+        )
+        logger.info(
+            "Research tracer bullet %s quality gate: %s", phase_id, quality_report.quality_level
+        )
+        if quality_report.is_blocked:
+            approved = self._request_approval(
+                phase_id,
+                kind="quality_gate",
+                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
+                details={
+                    "issues": list(quality_report.issues),
+                    "batching": "research_tracer_bullet",
+                },
+            )
+            if not approved:
+                self._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
+                return False, "BLOCKED"
+        return True, "COMPLETE"
+
+    def _execute_research_gatherers_web_compilation_batched(
+        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
+    ) -> tuple[bool, str]:
+        """Research gatherers / web-compilation phase, with its own batching loop.
+
+        Buckets: gatherers, compilation, other `src/autopack/research/` code, `src/research/`,
+        tests, docs; empty buckets dropped, one batch of everything when none applies. Every batch
+        is built on every attempt (no retry skip). A compiled research document without a
+        `Sources` section is reported. The combined patch is the whole-workspace `git diff`.
+        """
+        phase_id = phase["phase_id"]
+        deliverables = [str(d) for d in phase.get("deliverables") or []]
+        gatherers = [d for d in deliverables if d.startswith("src/autopack/research/gatherers/")]
+        compilation = [
+            d for d in deliverables if d.startswith("src/autopack/research/compilation/")
+        ]
+        support = [
+            d
+            for d in deliverables
+            if d.startswith("src/autopack/research/")
+            and not d.startswith(
+                ("src/autopack/research/gatherers/", "src/autopack/research/compilation/")
+            )
+        ]
+        standalone = [d for d in deliverables if d.startswith("src/research/")]
+        tests = [d for d in deliverables if d.startswith("tests/research/")]
+        docs = [d for d in deliverables if d.startswith("docs/research/")]
+        buckets = [
+            ("gatherers", gatherers),
+            ("web_compilation", compilation),
+            ("research_support", support),
+            ("research_standalone", standalone),
+            ("research_tests", tests),
+            ("research_docs", docs),
+        ]
+        batches = [(name, files) for name, files in buckets if files]
+        if not batches:
+            batches = [("all_deliverables", deliverables)]
+        allowed_roots = (
+            "src/autopack/research/",
+            "src/research/",
+            "tests/research/",
+            "docs/research/",
+        )
+        logger.info(
+            "Research gatherers/web compilation %s: %d batch(es) (%s), attempt %d",
+            phase_id,
+            len(batches),
+            ", ".join(name for name, _ in batches),
+            attempt_index,
+        )
+
+        batch_records: list[dict[str, Any]] = []
+        total_tokens = 0
+        files_changed: list[str] = []
+        uncited_documents: list[str] = []
+        for index, (bucket_name, batch) in enumerate(batches, start=1):
+            batch_started = time.monotonic()
+            batch_phase = dict(phase)
+            batch_phase["deliverables"] = list(batch)
+            batch_scope = dict(phase.get("scope") or {})
+            batch_scope["paths"] = list(batch)
+            batch_phase["scope"] = batch_scope
+            batch_phase["_batch"] = {
+                "label": "research_gatherers_web_compilation",
+                "bucket": bucket_name,
+                "index": index,
+                "total": len(batches),
+            }
+            logger.info(
+                "Research gatherers %s batch %d/%d (%s): %s",
+                phase_id,
+                index,
+                len(batches),
+                bucket_name,
+                ", ".join(batch),
+            )
+
+            file_context = self._load_file_context(batch_phase, list(allowed_roots))
+            run_context = {
+                "run_id": self.run_id,
+                "revision_epoch": phase.get("_revision_epoch", 0),
+                "doctor_hint": phase.get("_doctor_hint"),
+                "model": self.model_router.select_model("builder"),
+                "batch": dict(batch_phase["_batch"]),
+            }
+            builder_result = self.llm_service.execute_builder_phase(
+                phase_spec=batch_phase,
+                file_context=file_context,
+                max_tokens=phase.get("_escalated_tokens"),
+                use_full_file_mode=True,
+                attempt_index=attempt_index,
+                run_context=run_context,
+                run_hints=list(self._learning_hints[-5:]),
+            )
+            total_tokens += int(builder_result.tokens_used or 0)
+            record: dict[str, Any] = {
+                "index": index,
+                "bucket": bucket_name,
+                "files": list(batch),
+                "tokens_used": int(builder_result.tokens_used or 0),
+            }
+            if not builder_result.success:
+                record["status"] = "builder_failed"
+                batch_records.append(record)
+                self._write_research_batch_record(
+                    phase_id, "research_gatherers_web_compilation", batch_records
+                )
+                self._last_error_by_phase[phase_id] = (
+                    f"research batch {index}/{len(batches)} ({bucket_name}): {builder_result.error}"
+                )
+                logger.error(
+                    "Research gatherers %s batch %d/%d builder failed: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    builder_result.error,
+                )
+                return False, "FAILED"
+
+            deliverables_report = validate_deliverables(
+                builder_result.patch_content, batch, self.workspace
+            )
+            if not deliverables_report.ok:
+                record["status"] = "deliverables_missing"
+                batch_records.append(record)
+                self._write_research_batch_record(
+                    phase_id, "research_gatherers_web_compilation", batch_records
+                )
+                self._last_error_by_phase[phase_id] = (
+                    f"research batch {index}/{len(batches)} missing deliverables: "
+                    f"{', '.join(deliverables_report.missing)}"
+                )
+                logger.warning(
+                    "Research gatherers %s batch %d/%d missing deliverables: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    ", ".join(deliverables_report.missing),
+                )
+                return False, "DELIVERABLES_VALIDATION_FAILED"
+
+            for path, text in new_file_contents(builder_result.patch_content).items():
+                is_research_doc = path.startswith("docs/research/") and path.endswith(".md")
+                if is_research_doc and not re.search(r"^#+\s*Sources\b", text, flags=re.MULTILINE):
+                    uncited_documents.append(path)
+                    logger.warning(
+                        "Research gatherers %s: compiled document %s has no Sources section",
+                        phase_id,
+                        path,
+                    )
+
+            governed = GovernedApplyPath(
+                self.workspace,
+                allowed_paths=list(allowed_roots),
+                protected_paths=self._protected_paths(),
+            )
+            apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
+            if not apply_result.success:
+                record["status"] = "patch_failed"
+                batch_records.append(record)
+                self._write_research_batch_record(
+                    phase_id, "research_gatherers_web_compilation", batch_records
+                )
+                self._last_error_by_phase[phase_id] = (
+                    f"research batch {index}/{len(batches)}: {apply_result.error}"
+                )
+                logger.warning(
+                    "Research gatherers %s batch %d/%d patch not applied: %s",
+                    phase_id,
+                    index,
+                    len(batches),
+                    apply_result.error,
+                )
+                return False, "PATCH_FAILED"
+
+            files_changed.extend(apply_result.files_changed)
+            record["status"] = "applied"
+            record["duration_seconds"] = round(time.monotonic() - batch_started, 2)
+            batch_records.append(record)
+            logger.info(
+                "Research gatherers %s batch %d/%d applied (%d tokens)",
+                phase_id,
+                index,
+                len(batches),
+                record["tokens_used"],
+            )
+
+        self._write_research_batch_record(
+            phase_id,
+            "research_gatherers_web_compilation",
+            batch_records,
+            extra={"uncited_documents": uncited_documents},
+        )
+        self._last_files_changed_by_phase[phase_id] = files_changed
+        logger.info(
+            "Research gatherers %s: %d batch(es) applied, %d tokens, %d file(s), %d uncited doc(s)",
+            phase_id,
+            len(batch_records),
+            total_tokens,
+            len(files_changed),
+            len(uncited_documents),
+        )
+
+        try:
+            diff_proc = subprocess.run(
+                ["git", "diff", "--no-color"],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            combined_patch = diff_proc.stdout
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("Could not read the workspace diff for %s: %s", phase_id, exc)
+            combined_patch = ""
+
+        ci_result = self._run_ci_checks(phase_id, phase)
+        self._last_ci_result_by_phase[phase_id] = ci_result
+        auditor_result = self.llm_service.execute_auditor_review(
+            phase_spec=phase,
+            patch_content=combined_patch,
+            ci_result=ci_result,
+            attempt_index=attempt_index,
+        )
+        issues = list(auditor_result.issues)
+        for path in uncited_documents:
+            issues.append({"severity": "minor", "message": f"{path} cites no sources"})
+        quality_report = self.quality_gate.assess_phase(
+            phase_id=phase_id,
+            ci_result=ci_result,
+            auditor_approved=auditor_result.approved,
+            auditor_issues=issues,
+            files_changed=files_changed,
+        )
+        logger.info(
+            "Research gatherers %s quality gate: %s", phase_id, quality_report.quality_level
+        )
+        if quality_report.is_blocked:
+            approved = self._request_approval(
+                phase_id,
+                kind="quality_gate",
+                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
+                details={
+                    "issues": list(quality_report.issues),
+                    "batching": "research_gatherers_web_compilation",
+                },
+            )
+            if not approved:
+                self._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
+                return False, "BLOCKED"
+        return True, "COMPLETE"
+
+    def _write_research_batch_record(
+        self,
+        phase_id: str,
+        label: str,
+        batch_records: list[dict[str, Any]],
+        *,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Write the batch records of a research phase as JSON under the run folder (best effort)."""
+        target = self.workspace / RUNS_DIRNAME / self.run_id / "research" / f"{phase_id}.json"
+        payload = {"phase_id": phase_id, "batching": label, "batches": batch_records}
+        if extra:
+            payload.update(extra)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            logger.warning("Could not write research batch record for %s: %s", phase_id, exc)
+
+    # ------------------------------------------------------------------
+    # Run checkpoint, rollback and Doctor fixes
+    # ------------------------------------------------------------------
+
+    def _create_run_checkpoint(self) -> tuple[bool, str | None]:
+        """Record the branch, commit and untracked files the run starts from.
+
+        Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
+        `git_commit_failed: ...` or `git_timeout`.
+        """
+        try:
+            branch_proc = subprocess.run(
+                ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            if branch_proc.returncode != 0:
+                error = f"git_branch_failed: {branch_proc.stderr.strip()}"
+                logger.error("Run checkpoint failed: %s", error)
+                return False, error
+            commit_proc = subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            if commit_proc.returncode != 0:
+                error = f"git_commit_failed: {commit_proc.stderr.strip()}"
+                logger.error("Run checkpoint failed: %s", error)
+                return False, error
+            untracked_proc = subprocess.run(
+                ["git", "ls-files", "--others", "--exclude-standard", "-z"],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            logger.error("Run checkpoint failed: git timed out")
+            return False, "git_timeout"
+        except OSError as exc:
+            error = f"git_branch_failed: {exc}"
+            logger.error("Run checkpoint failed: %s", error)
+            return False, error
+
+        self._run_checkpoint_branch = branch_proc.stdout.strip()
+        self._run_checkpoint_commit = commit_proc.stdout.strip()
+        self._run_checkpoint_untracked = sorted(
+            path
+            for path in untracked_proc.stdout.split("\0")
+            if path and not path.startswith(f"{RUNS_DIRNAME}/")
+        )
+        try:
+            with self._session_factory() as session:
+                run = session.get(RunRecord, self.run_id)
+                if run is not None:
+                    run.checkpoint_branch = self._run_checkpoint_branch
+                    run.checkpoint_commit = self._run_checkpoint_commit
+                    session.commit()
+        except Exception as exc:
+            logger.warning("Could not store the run checkpoint of %s: %s", self.run_id, exc)
+        logger.info(
+            "Run checkpoint for %s: branch=%s commit=%s untracked=%d",
+            self.run_id,
+            self._run_checkpoint_branch,
+            self._run_checkpoint_commit[:8],
+            len(self._run_checkpoint_untracked),
+        )
+        return True, None
+
+    def _rollback_to_run_checkpoint(self, reason: str) -> tuple[bool, str | None]:
+        """Restore the workspace to the run checkpoint and append the rollback to the audit log.
+
+        `git reset --hard <commit>` (its failure is fatal), then `git clean -fd` that spares the
+        run folder and every file untracked at the checkpoint, then `git checkout <branch>` unless
+        the checkpoint was a detached HEAD (both non-fatal).
+        """
+        if not self._run_checkpoint_commit:
+            logger.error("Rollback of run %s impossible: no checkpoint commit", self.run_id)
+            return False, "no_checkpoint_commit"
+        commit = self._run_checkpoint_commit
+        try:
+            reset = subprocess.run(
+                ["git", "reset", "--hard", commit],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_RESET_TIMEOUT_SECONDS,
+                check=False,
+            )
+            if reset.returncode != 0:
+                error = f"git_reset_failed: {reset.stderr.strip()}"
+                logger.error("Rollback of run %s failed: %s", self.run_id, error)
+                return False, error
+
+            clean_argv = ["git", "clean", "-fd", "-e", f"/{RUNS_DIRNAME}/"]
+            for path in self._run_checkpoint_untracked:
+                clean_argv.extend(["-e", "/" + _gitignore_literal(path)])
+            clean = subprocess.run(
+                clean_argv,
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_RESET_TIMEOUT_SECONDS,
+                check=False,
+            )
+            if clean.returncode != 0:
+                logger.warning(
+                    "Rollback of run %s: git clean failed: %s", self.run_id, clean.stderr.strip()
+                )
+            else:
+                removed = [
+                    line for line in clean.stdout.splitlines() if line.startswith("Removing ")
+                ]
+                logger.info("Rollback of run %s removed %d path(s)", self.run_id, len(removed))
+
+            branch = self._run_checkpoint_branch
+            if branch and branch != "HEAD":
+                checkout = subprocess.run(
+                    ["git", "checkout", branch],
+                    cwd=self.workspace,
+                    capture_output=True,
+                    text=True,
+                    timeout=GIT_TIMEOUT_SECONDS,
+                    check=False,
+                )
+                if checkout.returncode != 0:
+                    logger.warning(
+                        "Rollback of run %s: git checkout %s failed: %s",
+                        self.run_id,
+                        branch,
+                        checkout.stderr.strip(),
+                    )
+        except subprocess.TimeoutExpired:
+            logger.error("Rollback of run %s failed: git timed out", self.run_id)
+            return False, "git_timeout"
+
+        self._write_rollback_audit_log(reason)
+        logger.warning("Run %s rolled back to checkpoint %s: %s", self.run_id, commit[:8], reason)
+        return True, None
+
+    def _write_rollback_audit_log(self, reason: str) -> None:
+        """Append `<utc iso> | Run: <id> | Checkpoint: <sha[:8]> | Reason: <reason>` to the audit log."""
+        log_path = self.workspace / RUNS_DIRNAME / self.run_id / "run_rollback.log"
+        line = (
+            f"{datetime.now(UTC).isoformat()} | Run: {self.run_id} | "
+            f"Checkpoint: {(self._run_checkpoint_commit or '')[:8]} | Reason: {reason}\n"
+        )
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a", encoding="utf-8") as handle:
+                handle.write(line)
+        except OSError as exc:
+            logger.warning("Could not write the rollback audit log of %s: %s", self.run_id, exc)
+
+    def _create_git_checkpoint_commit(self, message: str) -> str | None:
+        """Save the working tree as a stash commit without touching HEAD, index or files.
+
+        Returns the commit id, or None when there is nothing to save or git fails.
+        """
+        try:
+            create = subprocess.run(
+                ["git", *GIT_COMMITTER, "stash", "create", message],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            sha = create.stdout.strip()
+            if create.returncode != 0 or not sha:
+                logger.info("No local changes to checkpoint before the fix (%s)", message)
+                return None
+            subprocess.run(
+                ["git", *GIT_COMMITTER, "stash", "store", "-m", message, sha],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("Git checkpoint commit failed: %s", exc)
+            return None
+        logger.info("Git checkpoint commit %s: %s", sha[:8], message)
+        return sha
+
+    def _execute_fix(self, phase: dict[str, Any], fix_commands: list[str]) -> int:
+        """Run the Doctor's whitelisted fix commands after a git checkpoint commit.
+
+        Returns how many commands ran; commands outside FIX_COMMAND_WHITELIST are refused.
+        """
+        phase_id = phase["phase_id"]
+        if not fix_commands:
+            logger.info("execute_fix for %s: no fix commands", phase_id)
+            return 0
+        self._create_git_checkpoint_commit(
+            f"autopack: checkpoint before execute_fix for {phase_id}"
+        )
+        ran = 0
+        for command in fix_commands:
+            try:
+                argv = shlex.split(command)
+            except ValueError as exc:
+                logger.warning("execute_fix for %s: cannot parse %r: %s", phase_id, command, exc)
+                continue
+            if tuple(argv[:2]) not in FIX_COMMAND_WHITELIST:
+                logger.warning(
+                    "execute_fix for %s: command %r is not whitelisted; skipped", phase_id, command
+                )
+                continue
+            try:
+                proc = subprocess.run(
+                    argv,
+                    cwd=self.workspace,
+                    capture_output=True,
+                    text=True,
+                    timeout=FIX_COMMAND_TIMEOUT_SECONDS,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                logger.warning("execute_fix for %s: %r timed out", phase_id, command)
+                continue
+            ran += 1
+            logger.info(
+                "execute_fix for %s: %r exited %d %s",
+                phase_id,
+                command,
+                proc.returncode,
+                (proc.stderr or proc.stdout).strip()[:200],
+            )
+        return ran
+
+
+def _gitignore_literal(path: str) -> str:
+    """Escape a path so that a gitignore-style pattern matches exactly that path."""
+    escaped = re.sub(r"([\\*?\[\]!#])", r"\\\1", path)
+    if escaped.endswith(" "):
+        escaped = escaped[:-1] + "\\ "
+    return escaped
+
+
+def _decode_output(data: bytes | str | None) -> str:
+    """Text of a subprocess stream captured before a timeout (bytes, str or None)."""
+    if data is None:
+        return ""
+    if isinstance(data, bytes):
+        return data.decode("utf-8", errors="replace")
+    return data

@@ -1,0 +1,140 @@
+"""The `autopack` command line: `autopack run PLAN --workspace DIR`.
+
+Exit codes: 0 every phase complete; 1 the run ended with a phase not complete; 2 bad input (plan,
+workspace, database, options), reported as one `autopack: error: ...` line before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from autopack.exceptions import AutopackError, PlanError
+
+logger = logging.getLogger(__name__)
+
+RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+EXIT_OK = 0
+EXIT_INCOMPLETE = 1
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `autopack` command."""
+    parser = argparse.ArgumentParser(prog="autopack", description="Run a plan of phases.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="execute a plan against a git workspace")
+    run.add_argument("plan", type=Path, help="YAML plan file")
+    run.add_argument("--workspace", type=Path, required=True, help="git workspace directory")
+    run.add_argument(
+        "--init",
+        action="store_true",
+        help="create and initialise the workspace as a git repository if it is missing or empty",
+    )
+    run.add_argument("--db", help="database URL (default: SQLite under DIR/.autonomous_runs/)")
+    run.add_argument("--run-id", help="run id (default: the plan's run_id, else a new id)")
+    run.add_argument(
+        "--approval",
+        help="approval policy: auto-approve, auto-deny, file:PATH or an http(s) URL "
+        "(default: the plan's approval, else auto-deny)",
+    )
+    run.add_argument(
+        "--failure-hardening", action="store_true", default=None, help="enable failure hardening"
+    )
+    run.add_argument("--no-telemetry", action="store_true", help="do not record escalation events")
+    run.add_argument("-v", "--verbose", action="count", default=0, help="log more (-v, -vv)")
+    return parser
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from autopack.approval_channel import approval_channel_from_policy
+    from autopack.db.session import RUNS_DIRNAME, default_database_url, probe_database
+    from autopack.plan import load_plan
+    from autopack.workspace import check_workspace, prepare_workspace
+
+    plan = load_plan(args.plan)
+    run_id = args.run_id or plan.get("run_id") or f"run-{uuid.uuid4().hex[:12]}"
+    if not RUN_ID_RE.match(run_id):
+        raise PlanError(
+            f"run id {run_id!r} may use only letters, digits, '.', '_' and '-' (at most 128)"
+        )
+    workspace_check = check_workspace(args.workspace, init=args.init)
+    workspace = (
+        workspace_check.path.resolve()
+        if not workspace_check.create
+        else (workspace_check.path.absolute())
+    )
+    db_url = args.db or default_database_url(workspace)
+    probe_database(db_url, will_create_parent=args.db is None)
+    approval_channel = approval_channel_from_policy(
+        args.approval or str(plan.get("approval", "auto-deny"))
+    )
+
+    for action in prepare_workspace(workspace_check):
+        print(f"workspace {workspace}: {action}")
+
+    from autopack.autonomous_executor import AutonomousExecutor
+
+    executor = AutonomousExecutor(
+        run_id=run_id,
+        workspace=workspace,
+        plan=plan,
+        plan_path=args.plan,
+        db_url=db_url,
+        approval_channel=approval_channel,
+        enable_failure_hardening=args.failure_hardening,
+        telemetry_enabled=False if args.no_telemetry else None,
+    )
+    try:
+        summary = executor.run()
+    finally:
+        executor.close()
+
+    print(f"Run {run_id}: {len(summary.phases)} phase(s), workspace {workspace}")
+    for outcome in summary.phases:
+        note = ""
+        if outcome.skipped and outcome.state == "COMPLETE":
+            note = "  (already complete)"
+        elif outcome.skipped:
+            note = "  (not run)"
+        reason = ""
+        if outcome.last_failure_reason:
+            label = "recovered from" if outcome.state == "COMPLETE" else "reason"
+            reason = f"  {label}: {outcome.last_failure_reason}"
+        print(
+            f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}"
+        )
+    if summary.checkpoint_error:
+        print(f"warning: no run checkpoint ({summary.checkpoint_error}); rollback unavailable")
+    rollback_log = workspace / RUNS_DIRNAME / run_id / "run_rollback.log"
+    if rollback_log.exists():
+        print(f"rollbacks: {rollback_log}")
+    done = sum(1 for p in summary.phases if p.state == "COMPLETE")
+    verdict = "COMPLETE" if summary.all_complete else "INCOMPLETE"
+    print(f"Result: {verdict} ({done}/{len(summary.phases)} phases complete); database {db_url}")
+    return EXIT_OK if summary.all_complete else EXIT_INCOMPLETE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `autopack` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return _run(args)
+    except AutopackError as exc:
+        print(f"autopack: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Executor seams extracted from AutonomousExecutor: small leaf modules with no import-time I/O."""

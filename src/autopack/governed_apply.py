@@ -1,0 +1,141 @@
+"""Governed patch application: path governance, then `git apply` in the workspace."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PROTECTED_PATHS = (".autonomous_runs/", ".git/")
+GIT_APPLY_TIMEOUT_SECONDS = 60
+
+
+@dataclass
+class ApplyResult:
+    """Outcome of a governed apply; violations are listed by kind when the patch was refused."""
+
+    success: bool
+    error: str | None = None
+    files_changed: list[str] = field(default_factory=list)
+    protected_violations: list[str] = field(default_factory=list)
+    scope_violations: list[str] = field(default_factory=list)
+
+
+def patch_paths(patch: str) -> list[str]:
+    """Return the workspace-relative paths a unified diff touches, in order of first mention.
+
+    Reads `diff --git`, `---`/`+++` and rename headers, strips the `a/` and `b/` prefixes, and skips
+    `/dev/null`. Paths without those prefixes are returned as written (so `/etc/x` stays absolute).
+    """
+    found: dict[str, None] = {}
+    for line in patch.splitlines():
+        candidates: list[str] = []
+        if line.startswith("diff --git "):
+            parts = line[len("diff --git ") :].split(" ")
+            candidates = [p for p in parts if p]
+        elif line.startswith(("--- ", "+++ ")):
+            candidates = [line[4:].split("\t")[0].strip()]
+        elif line.startswith(("rename from ", "rename to ")):
+            candidates = [line.split(" ", 2)[2].strip()]
+        for raw in candidates:
+            if raw == "/dev/null" or not raw:
+                continue
+            path = raw[2:] if raw.startswith(("a/", "b/")) else raw
+            found.setdefault(path, None)
+    return list(found)
+
+
+def _under(path: str, root: str) -> bool:
+    root = root.strip()
+    if not root or root in (".", "./"):
+        return True
+    root = root.rstrip("/")
+    return path == root or path.startswith(root + "/")
+
+
+class GovernedApplyPath:
+    """Applies unified diffs to a workspace while refusing paths the phase may not touch.
+
+    Refused: absolute paths, `..` traversal, protected paths (`.autonomous_runs/`, `.git/`, the
+    database file, and any given) unless explicitly approved, and paths outside `allowed_paths` when
+    that list is non-empty.
+    """
+
+    def __init__(
+        self,
+        workspace: Path,
+        allowed_paths: list[str] | None = None,
+        protected_paths: list[str] | None = None,
+        *,
+        approved_protected_paths: list[str] | None = None,
+    ) -> None:
+        self.workspace = Path(workspace)
+        self.allowed_paths = [p for p in (allowed_paths or []) if p]
+        self.protected_paths = list(DEFAULT_PROTECTED_PATHS) + list(protected_paths or [])
+        self.approved_protected_paths = set(approved_protected_paths or [])
+
+    def check_paths(self, paths: list[str]) -> tuple[list[str], list[str]]:
+        """Split the refused paths of `paths` into (protected violations, scope violations)."""
+        protected: list[str] = []
+        scope: list[str] = []
+        for path in paths:
+            pure = PurePosixPath(path)
+            if pure.is_absolute() or ".." in pure.parts or "\\" in path:
+                scope.append(path)
+                continue
+            if any(_under(path, p) or path == p.rstrip("/") for p in self.protected_paths):
+                if path not in self.approved_protected_paths:
+                    protected.append(path)
+                continue
+            if self.allowed_paths and not any(_under(path, root) for root in self.allowed_paths):
+                scope.append(path)
+        return protected, scope
+
+    def apply_patch(self, patch: str, *, full_file_mode: bool = True) -> ApplyResult:
+        """Check the patch's paths, then apply it with `git apply` (atomic: all hunks or none).
+
+        `full_file_mode` adds `--recount`, since full-file diffs may carry inexact hunk counts.
+        """
+        if not patch.strip():
+            return ApplyResult(success=False, error="empty patch: the builder produced no diff")
+        paths = patch_paths(patch)
+        if not paths:
+            return ApplyResult(success=False, error="not a unified diff: no file headers found")
+        protected, scope = self.check_paths(paths)
+        if protected or scope:
+            problems = []
+            if protected:
+                problems.append(f"protected paths {protected!r}")
+            if scope:
+                problems.append(f"paths outside the allowed scope {scope!r}")
+            return ApplyResult(
+                success=False,
+                error="patch refused: " + "; ".join(problems),
+                protected_violations=protected,
+                scope_violations=scope,
+            )
+        argv = ["git", "apply", "--whitespace=nowarn"]
+        if full_file_mode:
+            argv.append("--recount")
+        argv.append("-")
+        text = patch if patch.endswith("\n") else patch + "\n"
+        try:
+            proc = subprocess.run(
+                argv,
+                cwd=self.workspace,
+                input=text,
+                capture_output=True,
+                text=True,
+                timeout=GIT_APPLY_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return ApplyResult(success=False, error="git apply timed out")
+        if proc.returncode != 0:
+            detail = (proc.stderr or proc.stdout).strip().splitlines()
+            return ApplyResult(success=False, error="git apply failed: " + " | ".join(detail[:5]))
+        logger.info("Applied patch touching %d file(s): %s", len(paths), ", ".join(paths))
+        return ApplyResult(success=True, files_changed=paths)
