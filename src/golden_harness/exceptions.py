@@ -9,7 +9,6 @@ unserializable argument) are also kept by the recorder, so a seam that swallows 
 from __future__ import annotations
 
 __all__ = [
-    "CIGuardError",
     "GoldenFormatError",
     "GoldenHarnessError",
     "GoldenMismatchError",
@@ -111,10 +110,6 @@ class GoldenMissingError(GoldenHarnessError):
 
 class GoldenMismatchError(GoldenHarnessError, AssertionError):
     """The trace a scenario produced differs from its golden."""
-
-
-class CIGuardError(GoldenHarnessError):
-    """Writing goldens was requested in a CI environment."""
 
 
 class SeamDeclarationError(GoldenHarnessError):

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pytest_subprocess import FakeProcess
+
 from golden_harness.clock import DEFAULT_INSTANT, DeterministicIds, FreezeKeeper, freeze_keeper
 from golden_harness.exceptions import (
     GoldenHarnessError,
@@ -189,6 +191,11 @@ class Recorder:
         self._subprocesses.register(
             argv, stdout=stdout, stderr=stderr, returncode=returncode, occurrences=occurrences
         )
+
+    @staticmethod
+    def any(*, min: int | None = None, max: int | None = None) -> Any:
+        """A subprocess argv matcher for ``min``..``max`` arbitrary arguments (pytest-subprocess)."""
+        return FakeProcess.any(min=min, max=max)
 
     def normalize(self, normalizer: TextNormalizer) -> None:
         """Apply ``normalizer`` (``str -> str``) to every string recorded from now on."""
