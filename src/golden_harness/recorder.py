@@ -345,4 +345,4 @@ def _qualname(obj: Any) -> str:
             f"fake_function({obj!r}) needs a function or class (it has no __qualname__); pass "
             f"name='label' to record it under a name of your choice."
         )
-    return name.replace("<locals>.", "")
+    return name.rsplit("<locals>.", 1)[-1]

@@ -56,7 +56,7 @@ def register_serializer(cls: type, serializer: Callable[[Any], Any]) -> None:
 
 def type_tag(cls: type) -> str:
     """The tag used for instances of ``cls``: its qualified name without the module."""
-    return ".".join(part for part in cls.__qualname__.split(".") if part != "<locals>")
+    return cls.__qualname__.rsplit("<locals>.", 1)[-1]
 
 
 def _registered(value: object) -> Callable[[Any], Any] | None:
@@ -138,7 +138,7 @@ class ValueSerializer:
         if isinstance(value, type):
             return Tagged("class", type_tag(value))
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
-            return Tagged("function", value.__qualname__.replace("<locals>.", ""))
+            return Tagged("function", value.__qualname__.rsplit("<locals>.", 1)[-1])
         fields = _public_fields(value)
         if fields is None:
             raise UnserializableValueError(value, where)
