@@ -24,6 +24,7 @@ from pytest_subprocess import FakeProcess
 from golden_harness.clock import DEFAULT_INSTANT, DeterministicIds, FreezeKeeper, freeze_keeper
 from golden_harness.exceptions import (
     GoldenHarnessError,
+    ScriptError,
     UnscriptedCallError,
     UnserializableValueError,
 )
@@ -163,6 +164,12 @@ class Recorder:
         with no script returns the fake ``"<name>()"``, whose method calls are recorded too.
         """
         original = resolve_target(target) if isinstance(target, str) else target
+        already = fake_path(original)
+        if already is not None:
+            raise ScriptError(
+                f"{original!r} is already faked in this scenario; script it with "
+                f"golden.fake({already!r}, returns=...) instead of faking it again."
+            )
         label = name or _qualname(original)
         unscripted = returns is UNSET and side_effect is UNSET and sequence is UNSET
         if isinstance(original, type) and unscripted:
