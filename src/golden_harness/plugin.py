@@ -151,7 +151,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     recorder = item.stash.get(RECORDER_KEY, None)
     if recorder is None:
         return (yield)
-    recorder.reseed()
     state = item.config.stash[STATE_KEY]
     golden_file = golden_location(item)
     seam = golden_file.parent.name

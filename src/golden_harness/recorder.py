@@ -79,6 +79,7 @@ class Recorder:
         self._scripts: dict[str, Script] = {}
         self._lenient: set[str] = set()
         self._ids = DeterministicIds(seed)
+        self._called = False
         self._patcher = IdentityPatcher()
         self._stack = contextlib.ExitStack()
         self.workspace: Path = workspace or Path()
@@ -115,10 +116,6 @@ class Recorder:
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
-
-    def reseed(self) -> None:
-        """Restart the deterministic uuid4 sequence and reseed ``random`` (done at entry)."""
-        self._ids.reseed()
 
     # -- scripting -------------------------------------------------------------------------
     def fake(
@@ -223,8 +220,13 @@ class Recorder:
         Records, after the calls the seam makes: deep changes of its mutable arguments
         (``mutated``), workspace file changes (``file``), then ``returned`` or ``raised``.
         Returns the seam's result (None when it raised; the exception is in ``.exception``).
+        The first call reseeds ``random`` and restarts the uuid4 sequence, so that other
+        plugins reseeding ``random`` between setup and the test body change nothing.
         A harness error the seam swallowed is raised here.
         """
+        if not self._called:
+            self._called = True
+            self._ids.reseed()
         self._patcher.apply()
         tracked = self._tracked_arguments(fn, args, kwargs)
         files_before = self._watcher.snapshot()
