@@ -169,11 +169,14 @@ def _sequence_item(value: Any, indent: str) -> list[str]:
     return _entry(head, value, indent)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads every ``!tag`` as a :class:`Tagged` node."""
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe loader (libyaml's when available) that reads every ``!tag`` as a :class:`Tagged`."""
+
+
+def _construct_tagged(loader: Any, suffix: str, node: yaml.Node) -> Tagged:
     value: Any
     if isinstance(node, yaml.ScalarNode):
         value = loader.construct_scalar(node)

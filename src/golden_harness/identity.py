@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import KeysView
 from types import ModuleType
 from typing import Any
 
@@ -55,6 +56,19 @@ def _namespaces() -> list[dict[str, Any]]:
     return found
 
 
+def _holders(ids: KeysView[int]) -> list[tuple[dict[str, Any], str, Any]]:
+    """Every ``(namespace, name, value)`` of a loaded module whose value's id is in ``ids``.
+
+    The membership test runs in C (``isdisjoint`` over ``map(id, ...)``); only the few namespaces
+    that hold a target are walked in Python.
+    """
+    found = []
+    for namespace in _namespaces():
+        if not ids.isdisjoint(map(id, namespace.values())):
+            found += [(namespace, k, v) for k, v in list(namespace.items()) if id(v) in ids]
+    return found
+
+
 class IdentityPatcher:
     """Swaps objects by identity across module namespaces; :meth:`restore` undoes every swap."""
 
@@ -85,10 +99,8 @@ class IdentityPatcher:
             return
         pending, self._pending = self._pending, {}
         self.scans += 1
-        for namespace in _namespaces():
-            hits = [(k, pending[id(v)]) for k, v in namespace.items() if id(v) in pending]
-            for key, replacement in hits:
-                namespace[key] = replacement
+        for namespace, key, value in _holders(pending.keys()):
+            namespace[key] = pending[id(value)]
 
     def restore(self) -> None:
         """Put every original back, including in modules imported since the swap."""
@@ -98,10 +110,6 @@ class IdentityPatcher:
         replacements, self._replacements = self._replacements, {}
         self._originals.clear()
         self.scans += 1
-        for namespace in _namespaces():
-            hits = [(k, v) for k, v in namespace.items() if id(v) in replacements]
-            for key, value in hits:
-                original = replacements[id(value)]
-                if namespace.get(key) is value:
-                    namespace[key] = original
+        for namespace, key, value in _holders(replacements.keys()):
+            namespace[key] = replacements[id(value)]
         self._alive.clear()
