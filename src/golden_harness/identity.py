@@ -5,6 +5,11 @@ alone misses the copies. :class:`IdentityPatcher` scans ``sys.modules`` and swap
 that *is* the original object (checked with ``is``), whatever its name there. On restore it scans
 again, so modules imported while the fake was active (which copied the fake) are restored too.
 A local ``from x import f`` inside a function reads ``x`` at call time and sees the fake.
+
+Where an object was found is remembered for the process (:class:`HolderIndex`): patching the same
+object in a later scenario re-checks the remembered places and rescans only the modules that are
+new or whose namespace changed size since, instead of every module. Restoring always scans every
+module, so no fake can outlive its scenario.
 """
 
 from __future__ import annotations
@@ -56,17 +61,62 @@ def _namespaces() -> list[dict[str, Any]]:
     return found
 
 
-def _holders(ids: KeysView[int]) -> list[tuple[dict[str, Any], str, Any]]:
+def _holders(
+    ids: KeysView[int], namespaces: list[dict[str, Any]] | None = None
+) -> list[tuple[dict[str, Any], str, Any]]:
     """Every ``(namespace, name, value)`` of a loaded module whose value's id is in ``ids``.
 
     The membership test runs in C (``isdisjoint`` over ``map(id, ...)``); only the few namespaces
     that hold a target are walked in Python.
     """
     found = []
-    for namespace in _namespaces():
+    for namespace in _namespaces() if namespaces is None else namespaces:
         if not ids.isdisjoint(map(id, namespace.values())):
             found += [(namespace, k, v) for k, v in list(namespace.items()) if id(v) in ids]
     return found
+
+
+class HolderIndex:
+    """Remembers, per patched object, which module namespaces held it (see the module docs)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[Any, list[tuple[dict[str, Any], str]], dict[int, int]]] = {}
+
+    def holders(self, targets: dict[int, Any]) -> list[tuple[dict[str, Any], str, Any]]:
+        """``(namespace, name, object)`` for every global that is one of ``targets`` (by id)."""
+        namespaces = _namespaces()
+        unknown = {i: obj for i, obj in targets.items() if self._entry(i, obj) is None}
+        found: list[tuple[dict[str, Any], str, Any]] = []
+        if unknown:
+            hits = _holders(unknown.keys(), namespaces)
+            sizes = {id(ns): len(ns) for ns in namespaces}
+            for i, obj in unknown.items():
+                places = [(ns, key) for ns, key, value in hits if value is obj]
+                self._entries[i] = (obj, places, dict(sizes))
+            found += hits
+        for i, obj in targets.items():
+            if i not in unknown:
+                found += self._refresh(i, obj, namespaces)
+        return found
+
+    def _entry(self, key: int, obj: Any) -> Any:
+        entry = self._entries.get(key)
+        return entry if entry is not None and entry[0] is obj else None
+
+    def _refresh(
+        self, key: int, obj: Any, namespaces: list[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], str, Any]]:
+        _, places, sizes = self._entries[key]
+        kept = [(ns, name) for ns, name in places if ns.get(name) is obj]
+        changed = [ns for ns in namespaces if sizes.get(id(ns)) != len(ns)]
+        for ns, name, _value in _holders({key: obj}.keys(), changed):
+            if (ns, name) not in kept:
+                kept.append((ns, name))
+        self._entries[key] = (obj, kept, {id(ns): len(ns) for ns in namespaces})
+        return [(ns, name, obj) for ns, name in kept]
+
+
+_INDEX = HolderIndex()
 
 
 class IdentityPatcher:
@@ -99,7 +149,8 @@ class IdentityPatcher:
             return
         pending, self._pending = self._pending, {}
         self.scans += 1
-        for namespace, key, value in _holders(pending.keys()):
+        originals = {i: self._originals[i] for i in pending}
+        for namespace, key, value in _INDEX.holders(originals):
             namespace[key] = pending[id(value)]
 
     def restore(self) -> None:

@@ -20,6 +20,7 @@ from golden_harness.extension import GOLDEN_DIR_KEY, golden_location
 from golden_harness.orphans import OrphanScope, find_orphans, orphan_scope
 from golden_harness.recorder import Recorder
 from golden_harness.seams import seam_name_of_module
+from golden_harness.subprocesses import popen_keeper
 from golden_harness.verify import check_scenario
 
 RECORDER_KEY = pytest.StashKey[Recorder]()
@@ -37,6 +38,12 @@ class RunState:
         self.results: dict[str, dict[str, str]] = {}
         self.orphans: list[Path] = []
         self.deleted: list[Path] = []
+
+
+def release_kept_patches() -> None:
+    """Stop the freeze and the ``Popen`` patch that consecutive scenarios share."""
+    freeze_keeper.release()
+    popen_keeper.release()
 
 
 def ci_is_set() -> bool:
@@ -138,7 +145,7 @@ def golden(
             (tempfile.gettempdir(), "<tmp>"),
             (Path.home(), "<home>"),
         ],
-        keep_freeze=True,
+        keep_patches=True,
     )
     recorder.snapshot = snapshot  # type: ignore[attr-defined]
     with recorder:
@@ -183,7 +190,7 @@ def pytest_runtest_teardown(
         return (yield)
     finally:
         if nextitem is None or "golden" not in getattr(nextitem, "fixturenames", ()):
-            freeze_keeper.release()
+            release_kept_patches()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -221,7 +228,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "expected": sorted(scope.expected),
         }
         return
-    freeze_keeper.release()
+    release_kept_patches()
     _save_results(config, state)
     policy = config.option.golden_orphans or config.getini("golden_orphans")
     if state.scope is None or policy == "ignore" or _trace_dir(config) is not None:

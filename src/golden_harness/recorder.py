@@ -59,7 +59,7 @@ class Recorder:
         normalizers: Iterable[TextNormalizer] = (),
         strict: bool = True,
         keeper: FreezeKeeper = freeze_keeper,
-        keep_freeze: bool = False,
+        keep_patches: bool = False,
     ) -> None:
         self.strict = strict
         self.trace = Trace()
@@ -69,7 +69,7 @@ class Recorder:
         self._given_workspace = workspace
         self._freeze = freeze
         self._keeper = keeper
-        self._keep_freeze = keep_freeze
+        self._keep_patches = keep_patches
         self._log_level = (
             logging.getLevelName(log_level) if isinstance(log_level, str) else log_level
         )
@@ -85,7 +85,9 @@ class Recorder:
         self.workspace: Path = workspace or Path()
         self.normalizer = Normalizer()
         self._serializer = ValueSerializer(self.normalizer, fake_path)
-        self._subprocesses = SubprocessScripter(self._append, self._serialize, self._fail)
+        self._subprocesses = SubprocessScripter(
+            self._append, self._serialize, self._fail, keep_popen_patch=keep_patches
+        )
         self._watcher = WorkspaceWatcher(self.workspace)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -110,7 +112,7 @@ class Recorder:
         stack.enter_context(self._subprocesses)
         if self._freeze is not None:
             self.clock = self._keeper.freeze(self._freeze)
-            if not self._keep_freeze:
+            if not self._keep_patches:
                 stack.callback(self._keeper.release)
         return self
 

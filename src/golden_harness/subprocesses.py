@@ -19,9 +19,45 @@ from pytest_subprocess import FakeProcess
 
 from golden_harness.exceptions import UnscriptedSubprocessError
 
-__all__ = ["SubprocessScripter"]
+__all__ = ["PopenKeeper", "SubprocessScripter", "popen_keeper"]
 
 _CATCH_ALL_OCCURRENCES = 10_000
+
+
+class PopenKeeper:
+    """Keeps pytest-subprocess's ``Popen`` patch installed between consecutive scenarios.
+
+    Installing the patch scans every loaded module for references to ``subprocess.Popen``;
+    holding one pass-through ``FakeProcess`` (unregistered commands run for real) keeps the patch
+    in place, so each scenario's own ``FakeProcess`` enters without a scan. :meth:`release`
+    removes it; the pytest plugin does so when the next test records no golden.
+    """
+
+    def __init__(self) -> None:
+        self._base: FakeProcess | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether the pass-through process is installed."""
+        return self._base is not None
+
+    def hold(self) -> None:
+        """Install the pass-through process if it is not installed yet."""
+        if self._base is None:
+            base = FakeProcess()
+            base.allow_unregistered(True)
+            base.__enter__()
+            self._base = base
+
+    def release(self) -> None:
+        """Remove the pass-through process, restoring the real ``Popen``."""
+        if self._base is not None:
+            base, self._base = self._base, None
+            base.__exit__()
+
+
+popen_keeper = PopenKeeper()
+"""The process-wide keeper used by recorders that keep their patches between scenarios."""
 
 
 class _OnAppend(list):  # type: ignore[type-arg]
@@ -44,7 +80,10 @@ class SubprocessScripter:
         sink: Callable[[dict[str, Any]], dict[str, Any]],
         serialize: Callable[[Any, str], Any],
         fail: Callable[[BaseException], BaseException],
+        *,
+        keep_popen_patch: bool = False,
     ) -> None:
+        self._keep_popen_patch = keep_popen_patch
         self._sink = sink
         self._serialize = serialize
         self._fail = fail
@@ -53,6 +92,8 @@ class SubprocessScripter:
         self._pending: list[tuple[dict[str, Any], Any, Any, Any, int]] = []
 
     def __enter__(self) -> SubprocessScripter:
+        if self._keep_popen_patch:
+            popen_keeper.hold()
         self.fake_process.__enter__()
         recorder = self.fake_process.register(
             [FakeProcess.any()], occurrences=_CATCH_ALL_OCCURRENCES

@@ -35,7 +35,7 @@ def test_keeper_starts_one_freeze_and_moves_it() -> None:
     keeper = FreezeKeeper()
     try:
         for instant in ("2024-01-01T00:00:00", "2025-06-01T00:00:00", "2026-01-01T00:00:00"):
-            with Recorder(freeze=instant, keeper=keeper, keep_freeze=True):
+            with Recorder(freeze=instant, keeper=keeper, keep_patches=True):
                 assert dt.datetime.now().isoformat() == instant
         assert keeper.starts == 1
         assert keeper.active
