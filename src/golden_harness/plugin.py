@@ -24,6 +24,7 @@ from golden_harness.subprocesses import popen_keeper
 from golden_harness.verify import check_scenario
 
 RECORDER_KEY = pytest.StashKey[Recorder]()
+SNAPSHOT_KEY = pytest.StashKey[Any]()
 STATE_KEY = pytest.StashKey["RunState"]()
 RESULTS_CACHE_KEY = "golden_harness/results"
 _CI_FALSE = frozenset({"", "0", "false", "no", "off"})
@@ -147,7 +148,7 @@ def golden(
         ],
         keep_patches=True,
     )
-    recorder.snapshot = snapshot  # type: ignore[attr-defined]
+    request.node.stash[SNAPSHOT_KEY] = snapshot
     with recorder:
         request.node.stash[RECORDER_KEY] = recorder
         yield recorder
@@ -168,12 +169,13 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     try:
         entry["status"] = check_scenario(
             recorder=recorder,
-            snapshot=recorder.snapshot,  # type: ignore[attr-defined]
+            snapshot=item.stash[SNAPSHOT_KEY],
             nodeid=item.nodeid,
             seam=seam,
             golden_file=golden_file,
             root=item.config.rootpath,
             update=bool(item.config.option.update_snapshots),
+            write_missing=bool(getattr(item.config.option, "update_new_snapshots_only", False)),
             trace_dir=_trace_dir(item.config),
         )
     except GoldenHarnessError as error:

@@ -72,9 +72,14 @@ def check_scenario(
     root: Path,
     update: bool,
     trace_dir: Path | None,
+    write_missing: bool = False,
 ) -> str:
     """Verify (or write) one scenario's trace; return its status (``matched``, ``written``,
-    ``traced``) or raise a :class:`GoldenHarnessError`."""
+    ``traced``) or raise a :class:`GoldenHarnessError`.
+
+    ``update`` writes any golden that differs (``--snapshot-update``); ``write_missing`` writes
+    only goldens that do not exist yet (``--snapshot-update-new-only``).
+    """
     __tracebackhide__ = True
     if recorder.errors:
         raise recorder.errors[0]
@@ -93,11 +98,10 @@ def check_scenario(
     golden_text: str | None = None
     if golden_file.is_file():
         golden_text = golden_file.read_text(encoding="utf-8")
-    if not update:
-        if golden_text is None:
-            raise GoldenMissingError(where, nodeid)
-        if golden_text != text:
-            load_trace(golden_text, where)
+    if golden_text is None and not (update or write_missing):
+        raise GoldenMissingError(where, nodeid)
+    if golden_text is not None and not update and golden_text != text:
+        load_trace(golden_text, where)
     assertion = snapshot.use_extension(GoldenExtension)
     if assertion == text:
         return "matched" if golden_text == text else "written"

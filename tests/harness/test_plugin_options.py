@@ -122,3 +122,21 @@ def test_options_are_listed_in_one_group(inner: pytest.Pytester) -> None:
             "*--golden-orphans={fail,warn,ignore}*",
         ]
     )
+
+
+def test_new_only_update_writes_missing_goldens_and_keeps_failing_ones(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_demo(inner, goldens=True)
+    (inner.path / "golden/order_shipping/test_empty_order_is_not_shipped.golden.yaml").unlink()
+    monkeypatch.setenv("SHOP_VARIANT", "keyword_changed")
+
+    result = inner.runpytest("--snapshot-update-new-only", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=1, failed=3)
+    assert _names(inner.path / "golden") == DEMO_NAMES
+    shipped = inner.path / "golden/order_shipping/test_ships_paid_order.golden.yaml"
+    assert (
+        shipped.read_text()
+        == (DEMO_DIR / "golden/order_shipping/test_ships_paid_order.golden.yaml").read_text()
+    )
