@@ -6,9 +6,10 @@ subprocess output, file contents). In order, it replaces:
 1. user normalizers (:func:`register_normalizer` globally, or per scenario);
 2. known secret values (values of secret-named environment variables) and known token shapes
    (``sk-...``, ``ghp_...``, ``AKIA...``, JWTs, ``Bearer ...``) with ``<redacted>``;
-3. path prefixes: the scenario workspace (``<workspace>``), the test's temporary folder and the
+3. paths: the scenario workspace (``<workspace>``), the test's temporary folder and the
    system temporary folder (``<tmp>``), the repository root (``<repo>``), the home folder
-   (``<home>``), longest first;
+   (``<home>``), longest first, and only where the path ends (``/home/ada`` is not replaced
+   inside ``/home/adam``);
 4. memory addresses (``0x7f3a...`` becomes ``0x<addr>``);
 5. UUIDs, numbered by first appearance in the trace (``<uuid-1>``, ``<uuid-2>``, ...), so equal
    UUIDs stay equal and distinct ones stay distinct.
@@ -129,7 +130,7 @@ class Normalizer:
     ) -> None:
         self._custom: list[TextNormalizer] = [*registered_normalizers(), *extra]
         self._secrets = _secret_env_values(os.environ if environ is None else environ)
-        self._paths: list[tuple[str, str]] = []
+        self._paths: list[tuple[str, str, re.Pattern[str]]] = []
         for path, placeholder in paths:
             self.add_path(path, placeholder)
         self._uuids: dict[str, str] = {}
@@ -140,8 +141,9 @@ class Normalizer:
         if not raw or raw == os.sep:
             return
         for variant in {raw.rstrip(os.sep), os.path.realpath(raw).rstrip(os.sep)}:
-            if variant and (variant, placeholder) not in self._paths:
-                self._paths.append((variant, placeholder))
+            if variant and all(variant != known for known, _, _ in self._paths):
+                pattern = re.compile(re.escape(variant) + r"(?![\w.\-])")
+                self._paths.append((variant, placeholder, pattern))
         self._paths.sort(key=lambda item: len(item[0]), reverse=True)
 
     def add(self, normalizer: TextNormalizer) -> None:
@@ -157,9 +159,9 @@ class Normalizer:
                 value = value.replace(secret, REDACTED)
         value = _TOKEN_SHAPES.sub(REDACTED, value)
         value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
-        for path, placeholder in self._paths:
+        for path, placeholder, pattern in self._paths:
             if path in value:
-                value = value.replace(path, placeholder)
+                value = pattern.sub(placeholder, value)
         value = _ADDRESS.sub("0x<addr>", value)
         return _UUID.sub(self._number_uuid, value)
 

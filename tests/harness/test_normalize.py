@@ -38,6 +38,12 @@ def test_paths_longest_first_and_resolved(tmp_path: Path) -> None:
     assert normalizer.text(f"{workspace}/a.txt and {tmp_path}/b") == "<workspace>/a.txt and <tmp>/b"
 
 
+def test_paths_are_replaced_only_where_they_end(tmp_path: Path) -> None:
+    normalizer = Normalizer(paths=[(tmp_path / "ada", "<home>")], environ={})
+    text = f"{tmp_path}/ada/x {tmp_path}/adam {tmp_path}/ada.bak {tmp_path}/ada"
+    assert normalizer.text(text) == f"<home>/x {tmp_path}/adam {tmp_path}/ada.bak <home>"
+
+
 def test_root_path_is_never_a_placeholder() -> None:
     normalizer = Normalizer(paths=[("/", "<root>"), ("", "<empty>")], environ={})
     assert normalizer.text("/usr/bin") == "/usr/bin"

@@ -57,6 +57,16 @@ def test_corrupt_golden_names_the_file_and_line(inner: pytest.Pytester) -> None:
     )
 
 
+def test_update_rewrites_a_corrupt_golden(inner: pytest.Pytester) -> None:
+    copy_demo(inner, goldens=True)
+    golden = inner.path / GOLDEN / "test_empty_order_is_not_shipped.golden.yaml"
+    golden.write_text("# golden_harness trace v1\n- [unclosed\n")
+
+    inner.runpytest("--snapshot-update").assert_outcomes(passed=4)
+
+    assert golden.read_text() == (DEMO_DIR / GOLDEN / golden.name).read_text()
+
+
 def test_foreign_file_is_refused_with_the_expected_header(inner: pytest.Pytester) -> None:
     copy_demo(inner, goldens=True)
     (inner.path / GOLDEN / "test_ships_paid_order.golden.yaml").write_text("# amber snapshot\n[]\n")
