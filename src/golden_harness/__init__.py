@@ -20,7 +20,7 @@ from golden_harness.exceptions import (
 )
 from golden_harness.fakes import Fake
 from golden_harness.golden_format import FORMAT_VERSION, dump_trace, load_trace
-from golden_harness.normalize import is_secret_name, register_normalizer
+from golden_harness.normalize import is_secret_name, normalize_timestamps, register_normalizer
 from golden_harness.recorder import Recorder
 from golden_harness.seams import (
     CodeLocation,
@@ -56,6 +56,7 @@ __all__ = [
     "dump_trace",
     "is_secret_name",
     "load_trace",
+    "normalize_timestamps",
     "register_normalizer",
     "register_serializer",
     "resolve_code",

@@ -28,6 +28,7 @@ __all__ = [
     "REDACTED",
     "Normalizer",
     "is_secret_name",
+    "normalize_timestamps",
     "register_normalizer",
     "registered_normalizers",
 ]
@@ -73,6 +74,19 @@ _UUID = re.compile(
 )
 
 _MIN_SECRET_VALUE_LENGTH = 6
+_ISO_TIMESTAMP = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d.:])"
+)
+
+
+def normalize_timestamps(text: str) -> str:
+    """Replace ISO-8601 timestamps by ``<timestamp>``: a ready-made, opt-in normalizer.
+
+    For times that frozen time does not control (file modification times, values read from a
+    real database). Opt in per scenario with ``golden.normalize(normalize_timestamps)`` or for all
+    with ``register_normalizer(normalize_timestamps)``; frozen times are better left readable.
+    """
+    return _ISO_TIMESTAMP.sub("<timestamp>", text)
 
 
 def register_normalizer(normalizer: TextNormalizer) -> TextNormalizer:

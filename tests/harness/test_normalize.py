@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from golden_harness import is_secret_name, register_normalizer
+from golden_harness import is_secret_name, normalize_timestamps, register_normalizer
 from golden_harness.normalize import _GLOBAL_NORMALIZERS, Normalizer
 
 
@@ -96,3 +96,10 @@ def test_user_normalizers_registered_and_per_instance() -> None:
 def test_register_normalizer_rejects_non_callables() -> None:
     with pytest.raises(TypeError, match="takes a callable str -> str"):
         register_normalizer("not callable")  # type: ignore[arg-type]
+
+
+def test_opt_in_timestamp_normalizer() -> None:
+    text = "at 2024-05-06T07:08:09.123456+00:00, 2024-05-06 07:08:09Z and 2024-05-06T07:08:09; not 2024-05-06"
+    assert (
+        normalize_timestamps(text) == "at <timestamp>, <timestamp> and <timestamp>; not 2024-05-06"
+    )
