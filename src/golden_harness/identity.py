@@ -107,7 +107,8 @@ class HolderIndex:
         self, key: int, obj: Any, namespaces: list[dict[str, Any]]
     ) -> list[tuple[dict[str, Any], str, Any]]:
         _, places, sizes = self._entries[key]
-        kept = [(ns, name) for ns, name in places if ns.get(name) is obj]
+        live = {id(ns) for ns in namespaces}
+        kept = [(ns, name) for ns, name in places if id(ns) in live and ns.get(name) is obj]
         changed = [ns for ns in namespaces if sizes.get(id(ns)) != len(ns)]
         for ns, name, _value in _holders({key: obj}.keys(), changed):
             if (ns, name) not in kept:
@@ -125,12 +126,10 @@ class IdentityPatcher:
     def __init__(self) -> None:
         self._originals: dict[int, Any] = {}
         self._replacements: dict[int, Any] = {}
-        self._pending: dict[int, Any] = {}
         self._alive: list[Any] = []
-        self.scans = 0
 
-    def patch(self, original: Any, replacement: Any, *, defer: bool = False) -> None:
-        """Swap ``original`` for ``replacement`` everywhere; with ``defer``, at the next scan."""
+    def patch(self, original: Any, replacement: Any) -> None:
+        """Swap ``original`` for ``replacement`` in every loaded module namespace."""
         if id(original) in self._originals:
             raise ScriptError(
                 f"{original!r} is already faked in this scenario; script the existing fake "
@@ -138,29 +137,16 @@ class IdentityPatcher:
             )
         self._originals[id(original)] = original
         self._replacements[id(replacement)] = original
-        self._pending[id(original)] = replacement
         self._alive.append(replacement)
-        if not defer:
-            self.apply()
-
-    def apply(self) -> None:
-        """Perform all pending swaps with one scan of the loaded modules."""
-        if not self._pending:
-            return
-        pending, self._pending = self._pending, {}
-        self.scans += 1
-        originals = {i: self._originals[i] for i in pending}
-        for namespace, key, value in _INDEX.holders(originals):
-            namespace[key] = pending[id(value)]
+        for namespace, key, _value in _INDEX.holders({id(original): original}):
+            namespace[key] = replacement
 
     def restore(self) -> None:
         """Put every original back, including in modules imported since the swap."""
-        self._pending.clear()
         if not self._replacements:
             return
         replacements, self._replacements = self._replacements, {}
         self._originals.clear()
-        self.scans += 1
         for namespace, key, value in _holders(replacements.keys()):
             namespace[key] = replacements[id(value)]
         self._alive.clear()

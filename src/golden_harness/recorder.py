@@ -92,6 +92,14 @@ class Recorder:
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Recorder:
+        try:
+            self._start()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def _start(self) -> None:
         stack = self._stack
         if self._given_workspace is None:
             self.workspace = Path(tempfile.mkdtemp(prefix="golden-workspace-"))
@@ -105,7 +113,7 @@ class Recorder:
         stack.callback(self._patcher.restore)
         self._ids.reseed()
         stack.callback(self._ids.restore)
-        self._patcher.patch(uuid.uuid4, self._ids.uuid4, defer=True)
+        self._patcher.patch(uuid.uuid4, self._ids.uuid4)
         logs = LogCapture(self._log_event, self._log_level)
         logs.install()
         stack.callback(logs.uninstall)
@@ -114,7 +122,6 @@ class Recorder:
             self.clock = self._keeper.freeze(self._freeze)
             if not self._keep_patches:
                 stack.callback(self._keeper.release)
-        return self
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
@@ -229,7 +236,6 @@ class Recorder:
         if not self._called:
             self._called = True
             self._ids.reseed()
-        self._patcher.apply()
         tracked = self._tracked_arguments(fn, args, kwargs)
         files_before = self._watcher.snapshot()
         result: Any = None
