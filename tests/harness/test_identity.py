@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import types
 
 import pytest
 
@@ -88,3 +89,23 @@ def test_bad_targets_are_explained() -> None:
         ):
             recorder.fake_function(pricing.compute_total, returns=2)
     assert pricing.compute_total is ORIGINAL
+
+
+def test_a_later_fake_of_the_same_object_finds_holders_added_since() -> None:
+    with Recorder() as recorder:
+        recorder.fake_function(pricing.compute_total, returns=1.0)
+    new_module = types.ModuleType("harness_late_holder")
+    new_module.alias = pricing.compute_total  # type: ignore[attr-defined]
+    sys.modules["harness_late_holder"] = new_module
+    processor.extra_alias = pricing.compute_total  # type: ignore[attr-defined]
+    try:
+        with Recorder() as recorder:
+            fake = recorder.fake_function(pricing.compute_total, returns=2.0)
+            assert new_module.alias is fake  # type: ignore[attr-defined]
+            assert processor.extra_alias is fake  # type: ignore[attr-defined]
+            assert processor.price_total is fake
+        assert new_module.alias is ORIGINAL  # type: ignore[attr-defined]
+        assert processor.extra_alias is ORIGINAL  # type: ignore[attr-defined]
+    finally:
+        del sys.modules["harness_late_holder"]
+        del processor.extra_alias  # type: ignore[attr-defined]
