@@ -202,7 +202,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for item in session.items:
         if "golden" in getattr(item, "fixturenames", ()) and getattr(item, "module", None):
             location = golden_location(item)
-            state.scope.merge([seam_name_of_module(item.module)], [str(location)])  # type: ignore[attr-defined]
+            state.scope.merge(
+                [seam_name_of_module(item.module)],  # type: ignore[attr-defined]
+                [str(location)],
+                [str(Path(item.module.__file__).resolve())],  # type: ignore[attr-defined]
+            )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -214,7 +218,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     state = node.config.stash[STATE_KEY]
     state.results.update(payload["results"])
     if state.scope is not None:
-        state.scope.merge(payload["seams"], payload["expected"])
+        state.scope.merge(payload["seams"], payload["expected"], payload["modules"])
 
 
 @pytest.hookimpl(trylast=True)
@@ -228,6 +232,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             "results": state.results,
             "seams": sorted(scope.seams),
             "expected": sorted(scope.expected),
+            "modules": sorted(scope.modules),
         }
         return
     release_kept_patches()
@@ -235,13 +240,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     policy = config.option.golden_orphans or config.getini("golden_orphans")
     if state.scope is None or policy == "ignore" or _trace_dir(config) is not None:
         return
-    state.orphans = find_orphans(config.stash[GOLDEN_DIR_KEY], state.scope)
+    state.orphans = find_orphans(config.stash[GOLDEN_DIR_KEY], state.scope, _test_roots(config))
     if state.orphans and config.option.update_snapshots:
         for path in state.orphans:
             path.unlink()
         state.deleted, state.orphans = state.orphans, []
     if state.orphans and policy == "fail" and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _test_roots(config: pytest.Config) -> list[Path]:
+    testpaths = config.getini("testpaths")
+    roots = [config.rootpath / p for p in testpaths] if testpaths else [config.rootpath]
+    return [root for root in roots if root.is_dir()]
 
 
 def _save_results(config: pytest.Config, state: RunState) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "discover_seams",
     "resolve_code",
     "seam_name_of_module",
+    "static_seam_name",
 ]
 
 SEAM_VARIABLE = "GOLDEN_SEAM"
@@ -112,6 +113,30 @@ def seam_name_of_module(module: ModuleType) -> str:
         return declared.name
     stem = Path(module.__file__ or module.__name__).stem
     return stem.removeprefix("test_")
+
+
+def static_seam_name(path: Path) -> str | None:
+    """The seam a test module file fills, read without importing it.
+
+    Its ``GOLDEN_SEAM`` name when declared; otherwise, when the file mentions ``golden`` at all,
+    its file name without ``test_``; None for a module that cannot hold goldens or cannot be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text, filename=str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == SEAM_VARIABLE for t in node.targets)
+            and isinstance(node.value, ast.Call)
+        ):
+            try:
+                return _literal_seam(node.value, path).name
+            except SeamDeclarationError:
+                return None
+    return path.stem.removeprefix("test_") if "golden" in text else None
 
 
 def discover_seams(tests_dir: Path) -> list[SeamDeclaration]:

@@ -141,3 +141,35 @@ def test_unsafe_parametrize_ids_get_distinct_stable_files(inner: pytest.Pytester
     result = inner.runpytest("test_ids.py::test_ids[b/c]")
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.OK
+
+
+SHARED_A = """
+from golden_harness import Seam
+
+GOLDEN_SEAM = Seam("shared")
+
+
+def test_from_a(golden):
+    golden.call(lambda: "a")
+"""
+
+SHARED_B = SHARED_A.replace("test_from_a", "test_from_b").replace('"a"', '"b"')
+
+
+def test_one_file_run_does_not_judge_a_seam_another_module_also_fills(
+    inner: pytest.Pytester,
+) -> None:
+    inner.makepyfile(test_shared_a=SHARED_A, test_shared_b=SHARED_B)
+    inner.runpytest("--snapshot-update").assert_outcomes(passed=2)
+    stale = inner.path / "golden/shared/test_stale.golden.yaml"
+    stale.write_text((inner.path / "golden/shared/test_from_a.golden.yaml").read_text())
+
+    only_a = inner.runpytest("test_shared_a.py")
+    updated_a = inner.runpytest("test_shared_a.py", "--snapshot-update")
+    both = inner.runpytest("test_shared_a.py", "test_shared_b.py")
+
+    assert only_a.ret == pytest.ExitCode.OK
+    assert updated_a.ret == pytest.ExitCode.OK
+    assert (inner.path / "golden/shared/test_from_b.golden.yaml").exists()
+    assert both.ret == pytest.ExitCode.TESTS_FAILED
+    both.stdout.fnmatch_lines(["orphaned golden golden/shared/test_stale.golden.yaml*"])
