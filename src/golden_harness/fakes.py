@@ -60,7 +60,7 @@ class Script:
         self.path = path
         self.returns = None if returns is UNSET else returns
         self.side_effect = side_effect
-        self.sequence: list[Any] | None = None if sequence is UNSET else list(sequence)  # type: ignore[arg-type]
+        self.sequence: list[Any] | None = None if sequence is UNSET else list(sequence)
         self.used = 0
 
     def produce(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -100,7 +100,7 @@ class Fake:
     def __getattr__(self, name: str) -> Fake:
         if name.startswith("__") or name.startswith("_golden_"):
             raise AttributeError(name)
-        recorder = object.__getattribute__(self, "_golden_recorder")
+        recorder: Recorder = object.__getattribute__(self, "_golden_recorder")
         return recorder._fake_object(f"{object.__getattribute__(self, '_golden_path')}.{name}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -115,8 +115,8 @@ class Fake:
     def __enter__(self) -> Fake:
         return self
 
-    def __exit__(self, *exc: object) -> bool:
-        return False
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def fake_path(value: object) -> str | None:

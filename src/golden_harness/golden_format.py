@@ -183,7 +183,7 @@ def _construct_tagged(loader: Any, suffix: str, node: yaml.Node) -> Tagged:
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+        value = loader.construct_mapping(node, deep=True)
     return Tagged(suffix, value)
 
 

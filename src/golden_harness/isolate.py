@@ -75,7 +75,7 @@ def isolate_instance(
         "__doc__": cls.__doc__,
     }
     isolated_cls = type(cls.__name__, (cls,), namespace)
-    instance = object.__new__(isolated_cls)
+    instance: Any = object.__new__(isolated_cls)
     for name in methods:
         if name not in real_names:
             instance.__dict__[name] = make_fake(f"{prefix}.{name}")

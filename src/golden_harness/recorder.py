@@ -287,7 +287,7 @@ class Recorder:
         self._subprocesses.flush()
         return self.trace.append(event)
 
-    def _fail(self, error: GoldenHarnessError) -> GoldenHarnessError:  # type: ignore[override]
+    def _fail(self, error: GoldenHarnessError) -> GoldenHarnessError:
         self.errors.append(error)
         return error
 

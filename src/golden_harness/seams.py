@@ -210,9 +210,12 @@ def resolve_code(ref: str, roots: list[Path] | None = None) -> CodeLocation:
     return CodeLocation(ref, file.resolve(), _regions(lines, start, match["region"], ref, file))
 
 
-def _find_definition(tree: ast.Module, qualname: str, ref: str, file: Path) -> ast.AST:
+_Definition = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _find_definition(tree: ast.Module, qualname: str, ref: str, file: Path) -> _Definition:
     scope: list[ast.stmt] = tree.body
-    node: ast.AST | None = None
+    node: _Definition | None = None
     for part in qualname.split("."):
         defs = {
             n.name: n
@@ -224,7 +227,7 @@ def _find_definition(tree: ast.Module, qualname: str, ref: str, file: Path) -> a
             close = difflib.get_close_matches(part, list(defs), n=3)
             hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
             raise SeamResolutionError(f"{ref!r}: {file} defines no {part!r} there.{hint}")
-        scope = node.body  # type: ignore[attr-defined]
+        scope = node.body
     assert node is not None
     return node
 

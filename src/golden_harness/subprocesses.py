@@ -17,7 +17,7 @@ from typing import Any
 
 from pytest_subprocess import FakeProcess
 
-from golden_harness.exceptions import UnscriptedSubprocessError
+from golden_harness.exceptions import GoldenHarnessError, UnscriptedSubprocessError
 
 __all__ = ["PopenKeeper", "SubprocessScripter", "popen_keeper"]
 
@@ -79,7 +79,7 @@ class SubprocessScripter:
         self,
         sink: Callable[[dict[str, Any]], dict[str, Any]],
         serialize: Callable[[Any, str], Any],
-        fail: Callable[[BaseException], BaseException],
+        fail: Callable[[GoldenHarnessError], GoldenHarnessError],
         *,
         keep_popen_patch: bool = False,
     ) -> None:
