@@ -6,7 +6,8 @@ rules, chosen so that a pull-request diff reads well and never hides a change:
 
 * block style everywhere, two spaces per level; empty containers as ``[]`` / ``{}``;
 * dict keys in insertion order; plain keys only when they are simple identifiers;
-* every string double-quoted (JSON escapes), except multi-line strings, written as ``|`` blocks;
+* every string double-quoted (escapes for anything but printable text), except multi-line
+  strings of printable text, written as ``|`` blocks;
 * integers as written, floats exactly (shortest round-trip ``repr``), ``.inf`` / ``.nan``;
 * other types as YAML tags: ``!tuple``, ``!set``, ``!bytes``, ``!datetime``, ``!fake``, ``!Order``.
 
@@ -16,7 +17,6 @@ and raises :class:`GoldenFormatError` naming the file and line for anything else
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
@@ -80,12 +80,38 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _quote(value)
     if isinstance(value, list):
         return "[]"
     if isinstance(value, dict):
         return "{}"
     raise TypeError(f"not plain data: {value!r}")
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar; anything but plain printable text is escaped.
+
+    Control characters, YAML line breaks (NEL, LINE/PARAGRAPH SEPARATOR), the byte-order mark and
+    unusual spaces are written as ``\\xXX`` / ``\\uXXXX`` escapes, so they are both preserved and
+    visible in a review.
+    """
+    out = ['"']
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif " " <= ch <= "~" or (ch > "\xa0" and ch.isprintable()):
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    out.append('"')
+    return "".join(out)
 
 
 def _float(value: float) -> str:
@@ -113,6 +139,8 @@ def _key(key: Any) -> str:
 def _as_literal_block(value: str) -> bool:
     """Whether a string is written as a ``|`` block (multi-line and safe to write that way)."""
     if "\n" not in value.rstrip("\n") or value.endswith("\n\n") or value.startswith((" ", "\n")):
+        return False
+    if "\n\t" in value or value.startswith("\t"):
         return False
     return all(ch in "\n\t" or (ch.isprintable() and ch != "\r") for ch in value) and not any(
         line != line.rstrip(" \t") for line in value.split("\n")
@@ -211,6 +239,9 @@ def load_trace(text: str, path: str = "<golden>") -> list[dict[str, Any]]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise GoldenFormatError(path, line, f"not valid YAML: {error.problem}") from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise GoldenFormatError(path, line, f"not valid YAML: {error.reason}") from None
     if not isinstance(data, list):
         raise GoldenFormatError(path, 2, f"expected a list of events, found {type(data).__name__}")
     for index, event in enumerate(data):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from golden_harness import GoldenFormatError, Tagged, dump_trace, load_trace
@@ -121,3 +123,40 @@ def test_an_event_that_is_not_a_mapping_is_reported_at_its_line() -> None:
     text = f"{HEADER}\n- returned: 1\n\n- just a string\n"
     with pytest.raises(GoldenFormatError, match=r"^g\.yaml:4: event 2 is not a mapping"):
         load_trace(text, "g.yaml")
+
+
+def test_random_strings_round_trip_as_values_and_keys() -> None:
+    rng = random.Random(20240102)
+    alphabet = [
+        "a",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "é",
+        '"',
+        "\\",
+        "#",
+        ":",
+        "-",
+        "|",
+        "\x00",
+        "\x7f",
+        "\x85",
+    ]
+    alphabet += ["\u2028", "\ufeff", "\u00a0", "'", "{", "…", "🚀", "\U0010fffd"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        events = [{"returned": text, "map": {text: [text]}}]
+        assert load_trace(dump_trace(events)) == events, repr(text)
+
+
+def test_invisible_characters_are_escaped_visibly() -> None:
+    assert (
+        dump_value("nbsp\u00a0nel\x85bom\ufeffnul\x00") == '"nbsp\\xa0nel\\x85bom\\ufeffnul\\x00"'
+    )
+
+
+def test_control_characters_in_a_golden_name_the_line() -> None:
+    with pytest.raises(GoldenFormatError, match=r"^g\.yaml:3: not valid YAML: control characters"):
+        load_trace(f'{HEADER}\n- returned: 1\n- returned: "\x7f"\n', "g.yaml")
