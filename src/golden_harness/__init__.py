@@ -24,10 +24,12 @@ from golden_harness.normalize import is_secret_name, normalize_timestamps, regis
 from golden_harness.recorder import Recorder
 from golden_harness.seams import (
     CodeLocation,
+    ResolvedSeam,
     Seam,
     SeamDeclaration,
     discover_seams,
     resolve_code,
+    resolve_seams,
 )
 from golden_harness.serialize import Tagged, register_serializer
 from golden_harness.trace import Trace
@@ -41,6 +43,7 @@ __all__ = [
     "GoldenMismatchError",
     "GoldenMissingError",
     "Recorder",
+    "ResolvedSeam",
     "ScriptError",
     "ScriptExhaustedError",
     "Seam",
@@ -60,4 +63,5 @@ __all__ = [
     "register_normalizer",
     "register_serializer",
     "resolve_code",
+    "resolve_seams",
 ]

@@ -14,9 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golden_harness.exceptions import GoldenHarnessError
 from golden_harness.naming import GOLDEN_SUFFIX
-from golden_harness.seams import discover_seams, resolve_code
+from golden_harness.seams import resolve_seams
 
 __all__ = ["OK_STATUSES", "SeamReport", "build_report", "load_results", "render_report"]
 
@@ -47,14 +46,12 @@ def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamRepo
     """One :class:`SeamReport` per declared seam or golden folder, sorted by name."""
     seams: dict[str, SeamReport] = {}
     results = load_results(root)
-    for declaration in discover_seams(tests_dir):
+    for resolved in resolve_seams(tests_dir, [root]):
+        declaration = resolved.declaration
         report = seams.setdefault(declaration.seam.name, SeamReport(declaration.seam.name))
         report.declared_in.append(_rel(declaration.module_path, root))
-        for ref in declaration.seam.covers:
-            try:
-                report.code.append(f"{resolve_code(ref, [root]).describe(root)}  ({ref})")
-            except GoldenHarnessError as error:
-                report.code.append(f"unresolved: {error}")
+        report.code += [f"{loc.describe(root)}  ({loc.ref})" for loc in resolved.locations]
+        report.code += [f"unresolved: {error}" for error in resolved.errors]
     on_disk: dict[str, list[Path]] = defaultdict(list)
     if golden_dir.is_dir():
         for path in sorted(golden_dir.glob(f"*/*{GOLDEN_SUFFIX}")):

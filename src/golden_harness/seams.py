@@ -34,10 +34,12 @@ from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
 __all__ = [
     "SEAM_VARIABLE",
     "CodeLocation",
+    "ResolvedSeam",
     "Seam",
     "SeamDeclaration",
     "discover_seams",
     "resolve_code",
+    "resolve_seams",
     "seam_name_of_module",
     "static_seam_name",
 ]
@@ -99,6 +101,33 @@ class CodeLocation:
             file = file.relative_to(root)
         spans = ",".join(f"{a}-{b}" if a != b else str(a) for a, b in self.lines)
         return f"{file.as_posix()}:{spans}"
+
+
+@dataclass(frozen=True)
+class ResolvedSeam:
+    """A declaration with its code resolved: ``locations`` found, ``errors`` for the others."""
+
+    declaration: SeamDeclaration
+    locations: tuple[CodeLocation, ...]
+    errors: tuple[str, ...]
+
+
+def resolve_seams(tests_dir: Path, roots: list[Path] | None = None) -> list[ResolvedSeam]:
+    """Every seam declared under ``tests_dir`` with each ``covers`` reference resolved.
+
+    A reference that does not resolve is reported in ``errors`` (the message of its
+    :class:`SeamResolutionError`) instead of stopping the others.
+    """
+    resolved = []
+    for declaration in discover_seams(tests_dir):
+        locations, errors = [], []
+        for ref in declaration.seam.covers:
+            try:
+                locations.append(resolve_code(ref, roots))
+            except SeamResolutionError as error:
+                errors.append(str(error))
+        resolved.append(ResolvedSeam(declaration, tuple(locations), tuple(errors)))
+    return resolved
 
 
 def seam_name_of_module(module: ModuleType) -> str:

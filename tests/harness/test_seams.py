@@ -16,7 +16,7 @@ from golden_harness import (
     discover_seams,
     resolve_code,
 )
-from golden_harness.seams import seam_name_of_module
+from golden_harness.seams import resolve_seams, seam_name_of_module
 from harness.shop import processor, regions
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
@@ -113,3 +113,15 @@ def test_resolution_errors_name_the_problem() -> None:
         SeamResolutionError, match="region 'open' has no '# golden-seam-end: open' line"
     ):
         resolve_code("harness.shop.regions:broken#open", [TESTS_DIR])
+
+
+def test_resolve_seams_reports_unresolved_references_without_stopping(tmp_path: Path) -> None:
+    (tmp_path / "test_a.py").write_text(
+        "GOLDEN_SEAM = Seam('a', covers=['harness.shop.regions:Checkout.run#fees', "
+        "'harness.shop.regions:Checkout.gone'])\n"
+    )
+    (resolved,) = resolve_seams(tmp_path, [TESTS_DIR])
+    assert resolved.declaration.seam.name == "a"
+    assert [loc.ref for loc in resolved.locations] == ["harness.shop.regions:Checkout.run#fees"]
+    assert len(resolved.errors) == 1
+    assert "defines no 'gone' there" in resolved.errors[0]
