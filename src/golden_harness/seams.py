@@ -144,6 +144,17 @@ def seam_name_of_module(module: ModuleType) -> str:
     return stem.removeprefix("test_")
 
 
+def _declaration_calls(tree: ast.Module) -> list[ast.Call]:
+    """The ``Seam(...)`` calls assigned to ``GOLDEN_SEAM`` at the top level of a module."""
+    return [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == SEAM_VARIABLE for t in node.targets)
+        and isinstance(node.value, ast.Call)
+    ]
+
+
 def static_seam_name(path: Path) -> str | None:
     """The seam a test module file fills, read without importing it.
 
@@ -152,19 +163,11 @@ def static_seam_name(path: Path) -> str | None:
     """
     try:
         text = path.read_text(encoding="utf-8")
-        tree = ast.parse(text, filename=str(path))
-    except (OSError, UnicodeDecodeError, SyntaxError):
+        calls = _declaration_calls(ast.parse(text, filename=str(path)))
+        if calls:
+            return _literal_seam(calls[0], path).name
+    except (OSError, UnicodeDecodeError, SyntaxError, SeamDeclarationError):
         return None
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == SEAM_VARIABLE for t in node.targets)
-            and isinstance(node.value, ast.Call)
-        ):
-            try:
-                return _literal_seam(node.value, path).name
-            except SeamDeclarationError:
-                return None
     return path.stem.removeprefix("test_") if "golden" in text else None
 
 
@@ -178,13 +181,8 @@ def discover_seams(tests_dir: Path) -> list[SeamDeclaration]:
             raise SeamDeclarationError(
                 f"{path}:{error.lineno}: cannot parse: {error.msg}"
             ) from None
-        for node in tree.body:
-            if (
-                isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == SEAM_VARIABLE for t in node.targets)
-                and isinstance(node.value, ast.Call)
-            ):
-                found.append(SeamDeclaration(_literal_seam(node.value, path), path, node.lineno))
+        for call in _declaration_calls(tree):
+            found.append(SeamDeclaration(_literal_seam(call, path), path, call.lineno))
     return found
 
 

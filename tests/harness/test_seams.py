@@ -16,7 +16,7 @@ from golden_harness import (
     discover_seams,
     resolve_code,
 )
-from golden_harness.seams import resolve_seams, seam_name_of_module
+from golden_harness.seams import resolve_seams, seam_name_of_module, static_seam_name
 from harness.shop import processor, regions
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
@@ -125,3 +125,18 @@ def test_resolve_seams_reports_unresolved_references_without_stopping(tmp_path: 
     assert [loc.ref for loc in resolved.locations] == ["harness.shop.regions:Checkout.run#fees"]
     assert len(resolved.errors) == 1
     assert "defines no 'gone' there" in resolved.errors[0]
+
+
+def test_static_seam_name_of_a_test_file(tmp_path: Path) -> None:
+    declared = tmp_path / "test_declared.py"
+    declared.write_text("GOLDEN_SEAM = Seam('ci_runner')\n")
+    fallback = tmp_path / "test_phase_state.py"
+    fallback.write_text("def test_x(golden):\n    pass\n")
+    unrelated = tmp_path / "test_unit.py"
+    unrelated.write_text("def test_x():\n    assert True\n")
+    broken = tmp_path / "test_broken.py"
+    broken.write_text("def (:\n")
+    assert static_seam_name(declared) == "ci_runner"
+    assert static_seam_name(fallback) == "phase_state"
+    assert static_seam_name(unrelated) is None
+    assert static_seam_name(broken) is None
