@@ -1,0 +1,67 @@
+"""golden_harness: record every seam's calls and outputs into readable golden traces.
+
+A pytest plugin (the ``golden`` fixture) and a library (:class:`Recorder`) that run a piece of
+code against fakes, record an ordered trace of everything observable, and compare it with a
+committed golden file, so that moving code can be shown to change nothing.
+"""
+
+from golden_harness.exceptions import (
+    GoldenFormatError,
+    GoldenHarnessError,
+    GoldenMismatchError,
+    GoldenMissingError,
+    ScriptError,
+    ScriptExhaustedError,
+    SeamDeclarationError,
+    SeamResolutionError,
+    UnscriptedCallError,
+    UnscriptedSubprocessError,
+    UnserializableValueError,
+)
+from golden_harness.fakes import Fake
+from golden_harness.golden_format import FORMAT_VERSION, dump_trace, load_trace
+from golden_harness.normalize import is_secret_name, normalize_timestamps, register_normalizer
+from golden_harness.recorder import Recorder
+from golden_harness.seams import (
+    CodeLocation,
+    ResolvedSeam,
+    Seam,
+    SeamDeclaration,
+    discover_seams,
+    resolve_code,
+    resolve_seams,
+)
+from golden_harness.serialize import Tagged, register_serializer
+from golden_harness.trace import Trace
+
+__all__ = [
+    "FORMAT_VERSION",
+    "CodeLocation",
+    "Fake",
+    "GoldenFormatError",
+    "GoldenHarnessError",
+    "GoldenMismatchError",
+    "GoldenMissingError",
+    "Recorder",
+    "ResolvedSeam",
+    "ScriptError",
+    "ScriptExhaustedError",
+    "Seam",
+    "SeamDeclaration",
+    "SeamDeclarationError",
+    "SeamResolutionError",
+    "Tagged",
+    "Trace",
+    "UnscriptedCallError",
+    "UnscriptedSubprocessError",
+    "UnserializableValueError",
+    "discover_seams",
+    "dump_trace",
+    "is_secret_name",
+    "load_trace",
+    "normalize_timestamps",
+    "register_normalizer",
+    "register_serializer",
+    "resolve_code",
+    "resolve_seams",
+]

@@ -1,0 +1,84 @@
+"""The ``golden`` command: ``golden report`` and ``golden diff [--base REV]``."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from golden_harness.exceptions import GoldenHarnessError
+from golden_harness.golden_diff import changed_goldens, git, render_changes
+from golden_harness.report import OK_STATUSES, build_report, render_report
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="golden", description="Review golden traces.")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="Repository root (default: the git top level of the current folder).",
+    )
+    parser.add_argument(
+        "--golden-dir",
+        default="golden",
+        help="Golden folder relative to the root (default: golden).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser(
+        "report", help="Every seam: its code now, its scenarios and their status."
+    )
+    report.add_argument(
+        "--tests",
+        default="tests",
+        help="Folder searched for GOLDEN_SEAM declarations (default: tests).",
+    )
+    report.add_argument(
+        "--run",
+        action="store_true",
+        help="Run pytest on --tests first, so the statuses are current.",
+    )
+    diff = commands.add_parser("diff", help="Goldens changed since --base, rendered per event.")
+    diff.add_argument(
+        "--base", default="HEAD", help="Git revision to compare with (default: HEAD)."
+    )
+    return parser
+
+
+def _root(given: Path | None) -> Path:
+    if given is not None:
+        return given.resolve()
+    try:
+        return Path(git(Path.cwd(), "rev-parse", "--show-toplevel").strip())
+    except GoldenHarnessError:
+        return Path.cwd().resolve()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``golden`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    root = _root(args.root)
+    try:
+        if args.command == "report":
+            if args.run:
+                subprocess.run(
+                    [sys.executable, "-m", "pytest", args.tests, "-q"], cwd=root, check=False
+                )
+            reports = build_report(root, root / args.tests, root / args.golden_dir)
+            print("\n".join(render_report(reports)))
+            failing = any(s not in OK_STATUSES for r in reports for s in r.scenarios.values())
+            return 1 if failing else 0
+        changes = changed_goldens(root, args.golden_dir, args.base)
+        print("\n".join(render_changes(changes, args.base)))
+        return 0
+    except GoldenHarnessError as error:
+        print(f"golden {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""Frozen time and deterministic randomness for scenarios.
+
+Starting a freezegun freeze scans every loaded module (milliseconds with a thousand modules), while
+moving a running freeze does not. :class:`FreezeKeeper` therefore starts one freeze and moves it
+to each scenario's instant with ``move_to``; the pytest plugin stops it only when the next test
+does not record a golden (or at the end of the session), so consecutive scenarios pay for one
+start. :class:`DeterministicIds` provides the seeded ``uuid4`` replacement and reseeds ``random``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from typing import Any
+
+from freezegun import freeze_time
+
+__all__ = ["DEFAULT_INSTANT", "DeterministicIds", "FreezeKeeper", "freeze_keeper"]
+
+DEFAULT_INSTANT = "2024-01-02T03:04:05+00:00"
+
+
+class FreezeKeeper:
+    """Owns at most one running freezegun freeze, moved between scenarios instead of restarted."""
+
+    def __init__(self) -> None:
+        self._freezer: Any = None
+        self._factory: Any = None
+        self.starts = 0
+
+    @property
+    def active(self) -> bool:
+        """Whether a freeze is running."""
+        return self._factory is not None
+
+    def freeze(self, instant: str | dt.datetime) -> Any:
+        """Freeze time at ``instant`` (starting a freeze only if none runs) and return the factory.
+
+        The factory offers ``tick(seconds)`` and ``move_to(instant)``.
+        """
+        if self._factory is None:
+            self._freezer = freeze_time(instant)
+            self._factory = self._freezer.start()
+            self.starts += 1
+        else:
+            self._factory.move_to(instant)
+        return self._factory
+
+    def release(self) -> None:
+        """Stop the running freeze, if any."""
+        if self._freezer is not None:
+            freezer, self._freezer, self._factory = self._freezer, None, None
+            freezer.stop()
+
+
+freeze_keeper = FreezeKeeper()
+"""The process-wide keeper shared by every recorder."""
+
+
+class DeterministicIds:
+    """A seeded source of UUIDs, and a reseeding of the global ``random`` generator."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._saved_state: Any = None
+
+    def uuid4(self) -> uuid.UUID:
+        """A version-4 UUID drawn from the seeded generator (same sequence in every run)."""
+        return uuid.UUID(int=self._rng.getrandbits(128), version=4)
+
+    def reseed(self) -> None:
+        """Reset the UUID sequence and seed the global ``random`` module (state saved first)."""
+        self._rng.seed(self.seed)
+        if self._saved_state is None:
+            self._saved_state = random.getstate()
+        random.seed(self.seed)
+
+    def restore(self) -> None:
+        """Give the global ``random`` module back the state it had before :meth:`reseed`."""
+        if self._saved_state is not None:
+            random.setstate(self._saved_state)
+            self._saved_state = None

@@ -1,0 +1,120 @@
+"""Every error golden_harness raises.
+
+Each message says what went wrong, the offending value (``!r``) and how to fix it. All errors derive
+from :class:`GoldenHarnessError`. Errors raised while a seam runs (an unscripted call, an
+unserializable argument) are also kept by the recorder, so a seam that swallows exceptions with
+``except Exception`` still fails its scenario.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GoldenFormatError",
+    "GoldenHarnessError",
+    "GoldenMismatchError",
+    "GoldenMissingError",
+    "ScriptError",
+    "ScriptExhaustedError",
+    "SeamDeclarationError",
+    "SeamResolutionError",
+    "UnscriptedCallError",
+    "UnscriptedSubprocessError",
+    "UnserializableValueError",
+]
+
+
+class GoldenHarnessError(Exception):
+    """Base class of every golden_harness error."""
+
+
+class ScriptError(GoldenHarnessError):
+    """A fake was scripted with contradictory or invalid arguments."""
+
+
+class UnscriptedCallError(GoldenHarnessError):
+    """A strict fake was called on a path that has no scripted result."""
+
+    def __init__(self, path: str, rendered_args: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Unscripted call {path}({rendered_args}): strict fakes need a scripted result for "
+            f"every path they are called on. Script it in the scenario, for example:\n"
+            f"    golden.fake({path!r}, returns=None)\n"
+            f"(or side_effect=..., sequence=[...]); use golden.fake(..., strict=False) to let "
+            f"unscripted calls on that fake return None."
+        )
+
+
+class ScriptExhaustedError(GoldenHarnessError):
+    """A fake scripted with ``sequence=`` was called more times than the sequence has items."""
+
+    def __init__(self, path: str, length: int) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} was called {length + 1} times but its sequence= script has {length} "
+            f"item(s). Add the missing result(s) to golden.fake({path!r}, sequence=[...])."
+        )
+
+
+class UnscriptedSubprocessError(GoldenHarnessError):
+    """The seam started a subprocess that the scenario did not script."""
+
+    def __init__(self, argv: object) -> None:
+        self.argv = argv
+        super().__init__(
+            f"Unscripted subprocess {argv!r}: every subprocess a scenario starts must be scripted "
+            f"(no real process runs). Script it, for example:\n"
+            f"    golden.subprocess({argv!r}, stdout='', returncode=0)"
+        )
+
+
+class UnserializableValueError(GoldenHarnessError):
+    """A value that the golden format cannot write stably was recorded."""
+
+    def __init__(self, value: object, where: str) -> None:
+        cls = type(value)
+        self.type_name = f"{cls.__module__}.{cls.__qualname__}"
+        super().__init__(
+            f"Cannot serialize a {self.type_name} value at {where}: it has no stable "
+            f"representation (its repr may carry a memory address). Register a serializer that "
+            f"returns plain data, for example:\n"
+            f"    golden_harness.register_serializer({cls.__qualname__}, "
+            f"lambda obj: {{'field': obj.field}})\n"
+            f"or pass a dataclass, namedtuple or plain dict/list instead."
+        )
+
+
+class GoldenFormatError(GoldenHarnessError):
+    """A golden file is corrupt or written in a format this version does not read."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        super().__init__(
+            f"{path}:{line}: {problem}. Fix the file by hand, or delete it and re-capture it "
+            f"locally with `pytest --snapshot-update <test>`."
+        )
+
+
+class GoldenMissingError(GoldenHarnessError):
+    """A scenario has no golden yet and the run may not write one."""
+
+    def __init__(self, path: str, nodeid: str) -> None:
+        self.path = path
+        super().__init__(
+            f"No golden at {path} for {nodeid}. Capture it on a developer machine with "
+            f"`pytest --snapshot-update {nodeid}` (CI never writes goldens), review it with "
+            f"`golden diff`, and commit it."
+        )
+
+
+class GoldenMismatchError(GoldenHarnessError, AssertionError):
+    """The trace a scenario produced differs from its golden."""
+
+
+class SeamDeclarationError(GoldenHarnessError):
+    """A test module's seam declaration is malformed."""
+
+
+class SeamResolutionError(GoldenHarnessError):
+    """A seam's code reference does not resolve to code in the working tree."""

@@ -1,0 +1,84 @@
+"""Build an instance of a large class without running ``__init__``, with its seam isolated.
+
+:func:`isolate_instance` creates the instance through a thin subclass that keeps the class's
+name, module and qualified name, so ``isinstance`` and reprs behave. Every method defined by the
+class (plain, static or class methods, excluding dunders) that is not listed in ``real`` is
+replaced on the instance by a fake recorded as ``self.<method>``; attributes given in ``attrs``
+are set as they are (they are real). Reading an attribute that was neither set nor is a method
+raises ``AttributeError`` with the line that would set it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from golden_harness.exceptions import ScriptError
+
+__all__ = ["isolate_instance", "method_names"]
+
+
+def method_names(cls: type) -> list[str]:
+    """Names of the non-dunder methods ``cls`` and its bases (except ``object``) define."""
+    names: dict[str, None] = {}
+    for klass in cls.__mro__:
+        if klass is object:
+            continue
+        for name, value in vars(klass).items():
+            if name.startswith("__") and name.endswith("__"):
+                continue
+            if inspect.isfunction(value) or isinstance(value, (staticmethod, classmethod)):
+                names.setdefault(name, None)
+    return list(names)
+
+
+def _missing_attribute(cls: type, prefix: str) -> Callable[[Any, str], Any]:
+    def __getattr__(self: Any, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"isolated {cls.__qualname__} has no attribute {name!r}: the scenario did not set "
+            f"it. Set it with golden.isolate({cls.__qualname__}, attrs={{{name!r}: "
+            f"golden.fake('{name}')}}) (a fake) or a real value."
+        )
+
+    return __getattr__
+
+
+def isolate_instance(
+    cls: type,
+    *,
+    real: Iterable[str],
+    attrs: Mapping[str, Any],
+    make_fake: Callable[[str], Any],
+    prefix: str = "self",
+) -> Any:
+    """Return an instance of ``cls`` built without ``__init__``; see the module docstring."""
+    if not isinstance(cls, type):
+        raise ScriptError(f"golden.isolate() takes a class, got {cls!r}.")
+    methods = method_names(cls)
+    real_names = list(real)
+    for name in real_names:
+        if name not in methods and not hasattr(cls, name):
+            close = difflib.get_close_matches(name, methods, n=3)
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise ScriptError(
+                f"golden.isolate({cls.__qualname__}, real=[...{name!r}...]): {cls.__qualname__} "
+                f"has no method {name!r}.{hint}"
+            )
+    namespace = {
+        "__getattr__": _missing_attribute(cls, prefix),
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+        "__doc__": cls.__doc__,
+    }
+    isolated_cls = type(cls.__name__, (cls,), namespace)
+    instance: Any = object.__new__(isolated_cls)
+    for name in methods:
+        if name not in real_names:
+            instance.__dict__[name] = make_fake(f"{prefix}.{name}")
+    for name, value in attrs.items():
+        setattr(instance, name, value)
+    return instance

@@ -1,0 +1,290 @@
+"""pytest wiring of golden_harness: options, the ``golden`` fixture, the CI guard and orphans.
+
+Registered through the ``pytest11`` entry point. The library itself lives in the other modules;
+this module only connects it to pytest's hooks.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from golden_harness.clock import DEFAULT_INSTANT, freeze_keeper
+from golden_harness.exceptions import GoldenHarnessError
+from golden_harness.extension import GOLDEN_DIR_KEY, golden_location
+from golden_harness.orphans import OrphanScope, find_orphans, orphan_scope
+from golden_harness.recorder import Recorder
+from golden_harness.seams import seam_name_of_module
+from golden_harness.subprocesses import popen_keeper
+from golden_harness.verify import check_scenario
+
+RECORDER_KEY = pytest.StashKey[Recorder]()
+SNAPSHOT_KEY = pytest.StashKey[Any]()
+STATE_KEY = pytest.StashKey["RunState"]()
+RESULTS_CACHE_KEY = "golden_harness/results"
+_CI_FALSE = frozenset({"", "0", "false", "no", "off"})
+_ORPHAN_POLICIES = ("fail", "warn", "ignore")
+
+
+class RunState:
+    """What one pytest process learns about goldens during the session."""
+
+    def __init__(self, scope: OrphanScope | None) -> None:
+        self.scope = scope
+        self.results: dict[str, dict[str, str]] = {}
+        self.orphans: list[Path] = []
+        self.deleted: list[Path] = []
+
+
+def release_kept_patches() -> None:
+    """Stop the freeze and the ``Popen`` patch that consecutive scenarios share."""
+    freeze_keeper.release()
+    popen_keeper.release()
+
+
+def ci_is_set() -> bool:
+    """Whether ``CI`` is set to a truthy value (anything but empty, 0, false, no, off)."""
+    return os.environ.get("CI", "").strip().lower() not in _CI_FALSE
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("golden_harness", "golden traces (golden_harness)")
+    group.addoption(
+        "--golden-dir",
+        dest="golden_dir",
+        default=None,
+        help="Folder holding the goldens (default: ini golden_dir, else 'golden' at the rootdir).",
+    )
+    group.addoption(
+        "--golden-trace-dir",
+        dest="golden_trace_dir",
+        default=None,
+        help="Write each scenario's trace to DIR/<seam>/<scenario>.golden.yaml instead of comparing it; goldens are neither read nor written.",
+    )
+    group.addoption(
+        "--golden-orphans",
+        dest="golden_orphans",
+        default=None,
+        choices=_ORPHAN_POLICIES,
+        help="What a run over whole test modules does with goldens no scenario writes: fail (default), warn, or ignore.",
+    )
+    parser.addini(
+        "golden_dir", "Folder holding the goldens, relative to the rootdir.", default="golden"
+    )
+    parser.addini(
+        "golden_freeze",
+        "Instant every scenario's clock is frozen at ('none' to not freeze).",
+        default=DEFAULT_INSTANT,
+    )
+    parser.addini(
+        "golden_seed", "Seed of the deterministic uuid4 and random in scenarios.", default="0"
+    )
+    parser.addini("golden_log_level", "Lowest log level recorded in traces.", default="INFO")
+    parser.addini("golden_orphans", "Default of --golden-orphans.", default="fail")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "golden(freeze=..., seed=..., strict=...): per-scenario recorder settings; freeze=None runs without frozen time.",
+    )
+    updating = getattr(config.option, "update_snapshots", False) or getattr(
+        config.option, "update_new_snapshots_only", False
+    )
+    if updating and ci_is_set():
+        raise pytest.UsageError(
+            f"golden_harness refuses --snapshot-update because CI={os.environ.get('CI')!r} is "
+            f"set: goldens are captured on a developer machine and committed, CI only verifies "
+            f"them. Run `pytest --snapshot-update <tests>` locally (without CI set), review the "
+            f"change with `golden diff`, and commit it."
+        )
+    raw_dir = config.option.golden_dir or config.getini("golden_dir")
+    config.stash[GOLDEN_DIR_KEY] = (config.rootpath / raw_dir).resolve()
+    policy = config.option.golden_orphans or config.getini("golden_orphans")
+    if policy not in _ORPHAN_POLICIES:
+        raise pytest.UsageError(f"golden_orphans = {policy!r} is not one of {_ORPHAN_POLICIES}.")
+    config.stash[STATE_KEY] = RunState(orphan_scope(config))
+
+
+def _trace_dir(config: pytest.Config) -> Path | None:
+    raw = config.option.golden_trace_dir
+    return Path(raw).resolve() if raw else None
+
+
+def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:
+    marker = item.get_closest_marker("golden")
+    return dict(marker.kwargs) if marker else {}
+
+
+@pytest.fixture
+def golden(
+    request: pytest.FixtureRequest, snapshot: Any, tmp_path: Path
+) -> Generator[Recorder, None, None]:
+    """The scenario's recorder; its trace is compared with the golden after the test body."""
+    config = request.config
+    settings = _marker_kwargs(request.node)
+    freeze = settings.get("freeze", config.getini("golden_freeze"))
+    if isinstance(freeze, str) and freeze.strip().lower() == "none":
+        freeze = None
+    if freeze is None:
+        freeze_keeper.release()
+    recorder = Recorder(
+        workspace=tmp_path / "workspace",
+        freeze=freeze,
+        seed=int(settings.get("seed", config.getini("golden_seed"))),
+        log_level=str(config.getini("golden_log_level")).upper(),
+        strict=bool(settings.get("strict", True)),
+        paths=[
+            (tmp_path, "<tmp>"),
+            (config.rootpath, "<repo>"),
+            (tempfile.gettempdir(), "<tmp>"),
+            (Path.home(), "<home>"),
+        ],
+        keep_patches=True,
+    )
+    request.node.stash[SNAPSHOT_KEY] = snapshot
+    with recorder:
+        request.node.stash[RECORDER_KEY] = recorder
+        yield recorder
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None:
+        return (yield)
+    state = item.config.stash[STATE_KEY]
+    golden_file = golden_location(item)
+    seam = golden_file.parent.name
+    entry = {"seam": seam, "golden": _rel(golden_file, item.config.rootpath), "status": "error"}
+    state.results[item.nodeid] = entry
+    result = yield
+    __tracebackhide__ = True
+    try:
+        entry["status"] = check_scenario(
+            recorder=recorder,
+            snapshot=item.stash[SNAPSHOT_KEY],
+            nodeid=item.nodeid,
+            seam=seam,
+            golden_file=golden_file,
+            root=item.config.rootpath,
+            update=bool(item.config.option.update_snapshots),
+            write_missing=bool(getattr(item.config.option, "update_new_snapshots_only", False)),
+            trace_dir=_trace_dir(item.config),
+        )
+    except GoldenHarnessError as error:
+        entry["status"] = type(error).__name__
+        raise
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "golden" not in getattr(nextitem, "fixturenames", ()):
+            release_kept_patches()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    state = session.config.stash[STATE_KEY]
+    if state.scope is None:
+        return
+    for item in session.items:
+        if "golden" in getattr(item, "fixturenames", ()) and getattr(item, "module", None):
+            location = golden_location(item)
+            state.scope.merge(
+                [seam_name_of_module(item.module)],  # type: ignore[attr-defined]
+                [str(location)],
+                [str(Path(item.module.__file__).resolve())],  # type: ignore[attr-defined]
+            )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    output = getattr(node, "workeroutput", None) or {}
+    payload = output.get("golden_harness")
+    if payload is None:
+        return
+    state = node.config.stash[STATE_KEY]
+    state.results.update(payload["results"])
+    if state.scope is not None:
+        state.scope.merge(payload["seams"], payload["expected"], payload["modules"])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    state = config.stash[STATE_KEY]
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        scope = state.scope or OrphanScope(False)
+        workeroutput["golden_harness"] = {
+            "results": state.results,
+            "seams": sorted(scope.seams),
+            "expected": sorted(scope.expected),
+            "modules": sorted(scope.modules),
+        }
+        return
+    release_kept_patches()
+    _save_results(config, state)
+    policy = config.option.golden_orphans or config.getini("golden_orphans")
+    if state.scope is None or policy == "ignore" or _trace_dir(config) is not None:
+        return
+    state.orphans = find_orphans(config.stash[GOLDEN_DIR_KEY], state.scope, _test_roots(config))
+    if state.orphans and config.option.update_snapshots:
+        for path in state.orphans:
+            path.unlink()
+        state.deleted, state.orphans = state.orphans, []
+    if state.orphans and policy == "fail" and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _test_roots(config: pytest.Config) -> list[Path]:
+    testpaths = config.getini("testpaths")
+    roots = [config.rootpath / p for p in testpaths] if testpaths else [config.rootpath]
+    return [root for root in roots if root.is_dir()]
+
+
+def _save_results(config: pytest.Config, state: RunState) -> None:
+    cache = getattr(config, "cache", None)
+    if cache is None or not state.results:
+        return
+    stored = cache.get(RESULTS_CACHE_KEY, {}) or {}
+    scenarios = dict(stored.get("scenarios", {}))
+    scenarios.update(state.results)
+    cache.set(RESULTS_CACHE_KEY, {"scenarios": dict(sorted(scenarios.items()))})
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if getattr(config, "workeroutput", None) is not None:
+        return
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or not (state.orphans or state.deleted):
+        return
+    root = config.rootpath
+    terminalreporter.write_sep("-", "golden_harness: orphaned goldens")
+    for path in state.deleted:
+        terminalreporter.write_line(f"deleted orphaned golden {_rel(path, root)}")
+    for path in state.orphans:
+        terminalreporter.write_line(
+            f"orphaned golden {_rel(path, root)}: no collected scenario writes it"
+        )
+    if state.orphans:
+        terminalreporter.write_line(
+            "Delete these files, or run `pytest --snapshot-update` locally over the whole suite "
+            "to remove them (use --golden-orphans=warn to only report them)."
+        )
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -1,0 +1,294 @@
+"""Seam declarations: which golden folder a test module fills and which code it covers.
+
+A characterization module declares its seam with a module-level assignment::
+
+    from golden_harness import Seam
+
+    GOLDEN_SEAM = Seam(
+        "scope_generation",
+        covers=["autopack.autonomous_executor:AutonomousExecutor.execute_phase#scope_generation"],
+    )
+
+``name`` is the golden folder (``golden/<name>/``). Each ``covers`` entry is
+``"package.module:Qualified.name"``, optionally followed by ``#region`` to restrict it to the
+lines between ``# golden-seam: region`` and ``# golden-seam-end: region`` inside that function.
+A module without ``GOLDEN_SEAM`` uses its file name without the ``test_`` prefix as seam name.
+
+:func:`discover_seams` finds declarations statically (the test modules are parsed, not imported);
+:func:`resolve_code` turns a reference into a file and line ranges.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
+
+__all__ = [
+    "SEAM_VARIABLE",
+    "CodeLocation",
+    "ResolvedSeam",
+    "Seam",
+    "SeamDeclaration",
+    "discover_seams",
+    "resolve_code",
+    "resolve_seams",
+    "seam_name_of_module",
+    "static_seam_name",
+]
+
+SEAM_VARIABLE = "GOLDEN_SEAM"
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_REF = re.compile(
+    r"^(?P<module>[A-Za-z_][\w.]*):(?P<qualname>[A-Za-z_][\w.]*)(?:#(?P<region>[\w.\-]+))?$"
+)
+_MARK = re.compile(r"^\s*#\s*golden-seam(?P<end>-end)?:\s*(?P<name>[\w.\-]+)\s*$")
+
+
+@dataclass(frozen=True)
+class Seam:
+    """A seam: its ``name`` (the golden folder) and the code references it ``covers``."""
+
+    name: str
+    covers: tuple[str, ...] = field(default=())
+
+    def __init__(self, name: str, covers: list[str] | tuple[str, ...] = ()) -> None:
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SeamDeclarationError(
+                f"Seam name {name!r} is not a valid folder name: use letters, digits, '_', '-' "
+                f"and '.', for example Seam('scope_generation', covers=[...])."
+            )
+        if isinstance(covers, str):
+            covers = (covers,)
+        for ref in covers:
+            if not isinstance(ref, str) or not _REF.match(ref):
+                raise SeamDeclarationError(
+                    f"Seam {name!r} covers {ref!r}, which is not a code reference; write "
+                    f"'package.module:Qualified.name' or 'package.module:Qualified.name#region'."
+                )
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "covers", tuple(covers))
+
+
+@dataclass(frozen=True)
+class SeamDeclaration:
+    """A seam as declared by one test module (``module_path``)."""
+
+    seam: Seam
+    module_path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class CodeLocation:
+    """Where a code reference lives now: a file and 1-based inclusive line ranges."""
+
+    ref: str
+    file: Path
+    lines: tuple[tuple[int, int], ...]
+
+    def describe(self, root: Path | None = None) -> str:
+        """``path/to/file.py:10-42,50-61``, relative to ``root`` when possible."""
+        file = self.file
+        if root is not None and file.is_relative_to(root):
+            file = file.relative_to(root)
+        spans = ",".join(f"{a}-{b}" if a != b else str(a) for a, b in self.lines)
+        return f"{file.as_posix()}:{spans}"
+
+
+@dataclass(frozen=True)
+class ResolvedSeam:
+    """A declaration with its code resolved: ``locations`` found, ``errors`` for the others."""
+
+    declaration: SeamDeclaration
+    locations: tuple[CodeLocation, ...]
+    errors: tuple[str, ...]
+
+
+def resolve_seams(tests_dir: Path, roots: list[Path] | None = None) -> list[ResolvedSeam]:
+    """Every seam declared under ``tests_dir`` with each ``covers`` reference resolved.
+
+    A reference that does not resolve is reported in ``errors`` (the message of its
+    :class:`SeamResolutionError`) instead of stopping the others.
+    """
+    resolved = []
+    for declaration in discover_seams(tests_dir):
+        locations, errors = [], []
+        for ref in declaration.seam.covers:
+            try:
+                locations.append(resolve_code(ref, roots))
+            except SeamResolutionError as error:
+                errors.append(str(error))
+        resolved.append(ResolvedSeam(declaration, tuple(locations), tuple(errors)))
+    return resolved
+
+
+def seam_name_of_module(module: ModuleType) -> str:
+    """The seam a test module fills: its ``GOLDEN_SEAM`` name, or its file name sans ``test_``."""
+    declared = getattr(module, SEAM_VARIABLE, None)
+    if declared is not None:
+        if not isinstance(declared, Seam):
+            raise SeamDeclarationError(
+                f"{module.__name__}.{SEAM_VARIABLE} is {declared!r}; it must be a "
+                f"golden_harness.Seam, for example {SEAM_VARIABLE} = Seam('name', covers=[...])."
+            )
+        return declared.name
+    stem = Path(module.__file__ or module.__name__).stem
+    return stem.removeprefix("test_")
+
+
+def _declaration_calls(tree: ast.Module) -> list[ast.Call]:
+    """The ``Seam(...)`` calls assigned to ``GOLDEN_SEAM`` at the top level of a module."""
+    return [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == SEAM_VARIABLE for t in node.targets)
+        and isinstance(node.value, ast.Call)
+    ]
+
+
+def static_seam_name(path: Path) -> str | None:
+    """The seam a test module file fills, read without importing it.
+
+    Its ``GOLDEN_SEAM`` name when declared; otherwise, when the file mentions ``golden`` at all,
+    its file name without ``test_``; None for a module that cannot hold goldens or cannot be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        calls = _declaration_calls(ast.parse(text, filename=str(path)))
+        if calls:
+            return _literal_seam(calls[0], path).name
+    except (OSError, UnicodeDecodeError, SyntaxError, SeamDeclarationError):
+        return None
+    return path.stem.removeprefix("test_") if "golden" in text else None
+
+
+def discover_seams(tests_dir: Path) -> list[SeamDeclaration]:
+    """Every ``GOLDEN_SEAM = Seam(...)`` declaration in ``test_*.py`` files under ``tests_dir``."""
+    found: list[SeamDeclaration] = []
+    for path in sorted(tests_dir.rglob("test_*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except SyntaxError as error:
+            raise SeamDeclarationError(
+                f"{path}:{error.lineno}: cannot parse: {error.msg}"
+            ) from None
+        for call in _declaration_calls(tree):
+            found.append(SeamDeclaration(_literal_seam(call, path), path, call.lineno))
+    return found
+
+
+def _literal_seam(call: ast.Call, path: Path) -> Seam:
+    try:
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    except ValueError:
+        raise SeamDeclarationError(
+            f"{path}:{call.lineno}: {SEAM_VARIABLE} must be built from literals (strings and a "
+            f"list of strings) so that tools can read it without importing the module."
+        ) from None
+    return Seam(*args, **kwargs)
+
+
+def _module_file(module: str, roots: list[Path]) -> Path:
+    for root in roots:
+        for base in (root, root / "src"):
+            candidate = base.joinpath(*module.split("."))
+            for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                if file.is_file():
+                    return file
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin or not Path(spec.origin).is_file():
+        raise SeamResolutionError(
+            f"Cannot find module {module!r} (searched {[str(r) for r in roots]} and sys.path)."
+        )
+    return Path(spec.origin)
+
+
+def resolve_code(ref: str, roots: list[Path] | None = None) -> CodeLocation:
+    """Resolve ``"package.module:Qualified.name[#region]"`` to its file and line ranges.
+
+    ``roots`` are searched first (as ``root/…`` and ``root/src/…``), then ``sys.path``.
+    """
+    match = _REF.match(ref)
+    if not match:
+        raise SeamResolutionError(
+            f"{ref!r} is not a code reference ('package.module:Qualified.name')."
+        )
+    file = _module_file(match["module"], [*(roots or []), *(Path(p) for p in sys.path if p)])
+    source = file.read_text(encoding="utf-8")
+    node = _find_definition(ast.parse(source), match["qualname"], ref, file)
+    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    end = node.end_lineno or node.lineno
+    if match["region"] is None:
+        return CodeLocation(ref, file.resolve(), ((start, end),))
+    lines = source.splitlines()[start - 1 : end]
+    return CodeLocation(ref, file.resolve(), _regions(lines, start, match["region"], ref, file))
+
+
+_Definition = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _find_definition(tree: ast.Module, qualname: str, ref: str, file: Path) -> _Definition:
+    scope: list[ast.stmt] = tree.body
+    node: _Definition | None = None
+    for part in qualname.split("."):
+        defs = {
+            n.name: n
+            for n in scope
+            if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        node = defs.get(part)
+        if node is None:
+            close = difflib.get_close_matches(part, list(defs), n=3)
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise SeamResolutionError(f"{ref!r}: {file} defines no {part!r} there.{hint}")
+        scope = node.body
+    assert node is not None
+    return node
+
+
+def _regions(
+    lines: list[str], first: int, region: str, ref: str, file: Path
+) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for offset, line in enumerate(lines):
+        mark = _MARK.match(line)
+        if not mark or mark["name"] != region:
+            continue
+        number = first + offset
+        if mark["end"] is None:
+            if open_at is not None:
+                raise SeamResolutionError(
+                    f"{file}:{number}: region {region!r} opened again before its end marker (opened at line {open_at})."
+                )
+            open_at = number
+        else:
+            if open_at is None:
+                raise SeamResolutionError(
+                    f"{file}:{number}: '# golden-seam-end: {region}' without a matching '# golden-seam: {region}'."
+                )
+            spans.append((open_at, number))
+            open_at = None
+    if open_at is not None:
+        raise SeamResolutionError(
+            f"{file}:{open_at}: region {region!r} has no '# golden-seam-end: {region}' line."
+        )
+    if not spans:
+        raise SeamResolutionError(
+            f"{ref!r}: no '# golden-seam: {region}' region inside that definition in {file}; add the "
+            f"markers around the block or drop '#{region}' from the reference."
+        )
+    return tuple(spans)

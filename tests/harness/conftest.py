@@ -1,0 +1,42 @@
+"""Fixtures for golden_harness's own tests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from golden_harness import Recorder
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    """A library-mode recorder (no pytest plugin involved), entered for the test."""
+    with Recorder() as active:
+        yield active
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester folder set up for inner runs that record goldens.
+
+    ``CI`` is removed from the inner environment (the CI guard would rightly refuse captures),
+    ``harness.shop`` is importable, and the rootdir has its own ini file.
+    """
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
+    pytester.syspathinsert(TESTS_DIR)
+    pytester.makeini("[pytest]\n")
+    return pytester
+
+
+def copy_demo(pytester: pytest.Pytester, *, goldens: bool) -> None:
+    """Put the order-shipping scenarios (and optionally their committed goldens) in ``pytester``."""
+    shutil.copy(DEMO_DIR / "scenarios_order_shipping.py", pytester.path / "test_order_shipping.py")
+    if goldens:
+        shutil.copytree(DEMO_DIR / "golden", pytester.path / "golden")

@@ -1,0 +1,67 @@
+"""Frozen time moved between scenarios, deterministic uuid4 and random."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import uuid
+
+import pytest
+
+from golden_harness import GoldenHarnessError, Recorder
+from golden_harness.clock import FreezeKeeper
+
+
+def test_time_is_frozen_at_the_default_instant_and_can_move() -> None:
+    with Recorder() as recorder:
+        assert dt.datetime.now(dt.UTC) == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+        recorder.tick(90)
+        assert dt.datetime.now(dt.UTC).minute == 5
+        recorder.move_to("2030-05-06T00:00:00")
+        assert dt.date.today() == dt.date(2030, 5, 6)
+        assert time.time() == dt.datetime(2030, 5, 6, tzinfo=dt.UTC).timestamp()
+    assert dt.datetime.now().year >= 2025
+
+
+def test_freeze_none_leaves_time_alone_and_has_no_clock() -> None:
+    with Recorder(freeze=None) as recorder:
+        assert dt.datetime.now().year >= 2025
+        with pytest.raises(GoldenHarnessError, match="runs without frozen time"):
+            recorder.tick()
+
+
+def test_keeper_starts_one_freeze_and_moves_it() -> None:
+    keeper = FreezeKeeper()
+    try:
+        for instant in ("2024-01-01T00:00:00", "2025-06-01T00:00:00", "2026-01-01T00:00:00"):
+            with Recorder(freeze=instant, keeper=keeper, keep_patches=True):
+                assert dt.datetime.now().isoformat() == instant
+        assert keeper.starts == 1
+        assert keeper.active
+    finally:
+        keeper.release()
+    assert not keeper.active
+
+
+def _ids_and_draws() -> tuple[list[uuid.UUID], list[float]]:
+    with Recorder() as recorder:
+        recorder.call(lambda: None)
+        return [uuid.uuid4(), uuid.uuid4()], [random.random(), random.random()]
+
+
+def test_uuid4_and_random_are_the_same_in_every_scenario() -> None:
+    first = _ids_and_draws()
+    random.seed(12345)
+    second = _ids_and_draws()
+    assert first == second
+    assert first[0][0] != first[0][1]
+    assert first[0][0].version == 4
+
+
+def test_random_state_is_restored_after_the_scenario() -> None:
+    random.seed(7)
+    expected = random.Random(7).random()
+    with Recorder():
+        random.random()
+    assert random.random() == expected

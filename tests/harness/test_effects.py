@@ -1,0 +1,127 @@
+"""Workspace files, logs, argument mutation, return values and exceptions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from golden_harness import Recorder
+from golden_harness.mutation import argument_names, plain_changes
+
+log = logging.getLogger("autopack.executor.scope_generation")
+other = logging.getLogger("urllib3.connectionpool")
+
+
+def test_workspace_changes_are_recorded_relative_and_sorted(recorder: Recorder) -> None:
+    ws = recorder.workspace
+    (ws / "keep.txt").write_text("same")
+    (ws / "edit.txt").write_text("old")
+    (ws / "gone.txt").write_text("bye")
+    (ws / ".git").mkdir()
+
+    def seam() -> None:
+        (ws / "edit.txt").write_text(f"new in {ws}")
+        (ws / "gone.txt").unlink()
+        (ws / "sub").mkdir()
+        (ws / "sub" / "blob.bin").write_bytes(b"\xff\x00" * 10)
+        (ws / "big.txt").write_text("x" * 5000)
+        (ws / ".git" / "index").write_text("ignored")
+
+    recorder.call(seam)
+    assert recorder.events[:-1] == [
+        {
+            "file": "created",
+            "path": "big.txt",
+            "size": 5000,
+            "digest": "sha256:" + hashlib.sha256(b"x" * 5000).hexdigest(),
+        },
+        {"file": "changed", "path": "edit.txt", "content": "new in <workspace>"},
+        {"file": "removed", "path": "gone.txt"},
+        {
+            "file": "created",
+            "path": "sub/blob.bin",
+            "size": 20,
+            "digest": "sha256:" + hashlib.sha256(b"\xff\x00" * 10).hexdigest(),
+        },
+    ]
+
+
+def test_logs_keep_level_message_and_only_the_top_level_logger_name(recorder: Recorder) -> None:
+    def seam() -> None:
+        log.debug("not recorded at the default INFO level")
+        log.warning("confidence %.2f below %s", 0.25, "0.30")
+        other.info("third party")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            log.exception("generation failed")
+
+    recorder.call(seam)
+    assert recorder.events[:-1] == [
+        {"log": "WARNING", "logger": "autopack", "message": "confidence 0.25 below 0.30"},
+        {"log": "INFO", "logger": "urllib3", "message": "third party"},
+        {
+            "log": "ERROR",
+            "logger": "autopack",
+            "message": "generation failed",
+            "exception": "ValueError: boom",
+        },
+    ]
+
+
+def test_debug_logs_are_recorded_when_asked() -> None:
+    with Recorder(log_level="DEBUG") as recorder:
+        log.debug("detail")
+    assert recorder.events == [{"log": "DEBUG", "logger": "autopack", "message": "detail"}]
+
+
+def test_argument_mutation_return_and_exception(recorder: Recorder) -> None:
+    def generate_scope(phase: dict[str, Any], settings: dict[str, Any], limit: int) -> str:
+        phase["scope"] = {"paths": ["src/a.py"]}
+        del phase["hint"]
+        phase["order"] = phase.pop("order")
+        return "ok"
+
+    phase = {"scope": {}, "hint": "h", "order": 1, "id": "p1"}
+    assert recorder.call(generate_scope, phase, {"fixed": True}, limit=3) == "ok"
+    assert recorder.events == [
+        {
+            "mutated": "phase",
+            "changes": [
+                {"at": "scope.paths", "added": ["src/a.py"]},
+                {"at": "hint", "removed": "h"},
+                {"at": ".", "order": ["scope", "id", "order"]},
+            ],
+        },
+        {"returned": "ok"},
+    ]
+
+    def explode(phase: dict[str, Any]) -> None:
+        raise KeyError(f"no scope in {recorder.workspace}")
+
+    assert recorder.call(explode, phase) is None
+    assert isinstance(recorder.exception, KeyError)
+    assert recorder.events[-1] == {
+        "raised": {"type": "KeyError", "message": "'no scope in <workspace>'"}
+    }
+
+
+def test_plain_changes_paths_and_argument_names() -> None:
+    assert plain_changes([1, {"a b": 1}], [2, {"a b": 2}]) == [
+        {"at": "[0]", "before": 1, "after": 2},
+        {"at": "[1]['a b']", "before": 1, "after": 2},
+    ]
+    assert plain_changes([1], [1, 2]) == [{"at": ".", "before": [1], "after": [1, 2]}]
+    assert plain_changes(1, 1.0) == [{"at": ".", "before": 1, "after": 1.0}]
+
+    def f(a: int, *rest: int, key: int = 0, **extra: int) -> None: ...
+
+    assert argument_names(f, (1, 2, 3), {"key": 4, "z": 5}) == [
+        ("a", 1),
+        ("rest[0]", 2),
+        ("rest[1]", 3),
+        ("key", 4),
+        ("z", 5),
+    ]
+    assert argument_names(f, (), {"nope": 1}) == [("nope", 1)]

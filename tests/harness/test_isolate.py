@@ -1,0 +1,44 @@
+"""Isolating a seam on a large class built without ``__init__``."""
+
+from __future__ import annotations
+
+import pytest
+
+from golden_harness import Recorder, ScriptError
+from harness.shop.processor import OrderProcessor
+
+
+def test_instance_is_built_without_init_and_keeps_its_identity(recorder: Recorder) -> None:
+    instance = recorder.isolate(OrderProcessor, real=["ship"], attrs={"printer": "p"})
+    assert isinstance(instance, OrderProcessor)
+    assert type(instance).__qualname__ == "OrderProcessor"
+    assert instance.printer == "p"
+
+
+def test_methods_not_listed_as_real_are_fakes_recorded_as_self(recorder: Recorder) -> None:
+    instance = recorder.isolate(OrderProcessor, real=["ship"])
+    recorder.fake("self._render_label", returns="LABEL")
+    assert instance._render_label({"customer": "c"}, "s") == "LABEL"
+    with pytest.raises(Exception, match=r"Unscripted call self\.refund"):
+        instance.refund({})
+    assert [e["call"] for e in recorder.events] == ["self._render_label", "self.refund"]
+
+
+def test_real_methods_run_their_own_code(recorder: Recorder) -> None:
+    instance = recorder.isolate(OrderProcessor, real=["_render_label"])
+    assert instance._render_label({"customer": "ada"}, "S-1") == "ada\nS-1\n"
+    assert recorder.events == []
+
+
+def test_missing_attribute_says_how_to_set_it(recorder: Recorder) -> None:
+    instance = recorder.isolate(OrderProcessor, real=["ship"])
+    with pytest.raises(AttributeError, match=r"attrs=\{'db': golden\.fake\('db'\)\}"):
+        instance.db  # noqa: B018
+    assert getattr(instance, "optional_cache", None) is None
+
+
+def test_unknown_real_method_suggests_close_names(recorder: Recorder) -> None:
+    with pytest.raises(ScriptError, match=r"has no method 'shipp'\. Did you mean 'ship'"):
+        recorder.isolate(OrderProcessor, real=["shipp"])
+    with pytest.raises(ScriptError, match="takes a class"):
+        recorder.isolate("OrderProcessor", real=[])  # type: ignore[arg-type]

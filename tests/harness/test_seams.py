@@ -1,0 +1,142 @@
+"""Seam declarations: validation, static discovery, and code resolution with regions."""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+import types
+from pathlib import Path
+
+import pytest
+
+from golden_harness import (
+    Seam,
+    SeamDeclarationError,
+    SeamResolutionError,
+    discover_seams,
+    resolve_code,
+)
+from golden_harness.seams import resolve_seams, seam_name_of_module, static_seam_name
+from harness.shop import processor, regions
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_seam_validates_its_name_and_references() -> None:
+    seam = Seam("scope_generation", covers=["pkg.mod:Cls.method#scope_generation"])
+    assert seam.covers == ("pkg.mod:Cls.method#scope_generation",)
+    with pytest.raises(SeamDeclarationError, match="'bad/name' is not a valid folder name"):
+        Seam("bad/name")
+    with pytest.raises(
+        SeamDeclarationError, match=r"covers 'pkg\.mod\.Cls', which is not a code reference"
+    ):
+        Seam("ok", covers=["pkg.mod.Cls"])
+
+
+def test_module_seam_name_from_declaration_or_file_name() -> None:
+    declared = types.ModuleType("test_anything")
+    declared.GOLDEN_SEAM = Seam("ci_runner")  # type: ignore[attr-defined]
+    assert seam_name_of_module(declared) == "ci_runner"
+    plain = types.ModuleType("test_phase_state")
+    plain.__file__ = "/x/tests/characterization/test_phase_state.py"
+    assert seam_name_of_module(plain) == "phase_state"
+    wrong = types.ModuleType("m")
+    wrong.GOLDEN_SEAM = "phase_state"  # type: ignore[attr-defined]
+    with pytest.raises(SeamDeclarationError, match=r"must be a golden_harness\.Seam"):
+        seam_name_of_module(wrong)
+
+
+def test_discovery_reads_declarations_without_importing(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "test_a.py").write_text(
+        "import sys\nsys.exit('must not be imported')\nGOLDEN_SEAM = Seam('a', covers=['p.m:f'])\n"
+    )
+    (tmp_path / "test_b.py").write_text("GOLDEN_SEAM = Seam(name='b')\n")
+    (tmp_path / "test_c.py").write_text("x = 1\n")
+    found = discover_seams(tmp_path)
+    assert [(d.seam, d.module_path.name, d.line) for d in found] == [
+        (Seam("a", covers=["p.m:f"]), "test_a.py", 3),
+        (Seam("b"), "test_b.py", 1),
+    ]
+
+
+def test_discovery_refuses_computed_declarations(tmp_path: Path) -> None:
+    (tmp_path / "test_x.py").write_text("NAME = 'x'\nGOLDEN_SEAM = Seam(NAME)\n")
+    with pytest.raises(
+        SeamDeclarationError, match=r"test_x\.py:2: GOLDEN_SEAM must be built from literals"
+    ):
+        discover_seams(tmp_path)
+
+
+def test_the_demo_scenarios_declare_a_resolvable_seam(tmp_path: Path) -> None:
+    demo = TESTS_DIR / "harness" / "demo" / "scenarios_order_shipping.py"
+    assert discover_seams(demo.parent) == []  # not named test_*.py: the outer run skips it
+    shutil.copy(demo, tmp_path / "test_order_shipping.py")
+    (declaration,) = discover_seams(tmp_path)
+    assert declaration.seam == Seam(
+        "order_shipping", covers=["harness.shop.processor:OrderProcessor.ship"]
+    )
+    location = resolve_code(declaration.seam.covers[0], [TESTS_DIR])
+    assert location.file.name == "processor.py"
+
+
+def test_resolve_a_method_to_its_file_and_lines() -> None:
+    location = resolve_code("harness.shop.processor:OrderProcessor.ship", [TESTS_DIR])
+    lines, start = inspect.getsourcelines(processor.OrderProcessor.ship)
+    assert location.file == Path(processor.__file__).resolve()
+    assert location.lines == ((start, start + len(lines) - 1),)
+    assert (
+        location.describe(TESTS_DIR)
+        == f"harness/shop/processor.py:{start}-{start + len(lines) - 1}"
+    )
+
+
+def test_resolve_regions_inside_a_function() -> None:
+    source = Path(regions.__file__).read_text().splitlines()
+    marks = [i + 1 for i, line in enumerate(source) if "golden-seam" in line and "pricing" in line]
+    location = resolve_code("harness.shop.regions:Checkout.run#pricing", [TESTS_DIR])
+    assert location.lines == ((marks[0], marks[1]), (marks[2], marks[3]))
+    fees = resolve_code("harness.shop.regions:Checkout.run#fees", [TESTS_DIR])
+    assert len(fees.lines) == 1
+
+
+def test_resolution_errors_name_the_problem() -> None:
+    with pytest.raises(
+        SeamResolutionError, match=r"defines no 'shipp' there\. Did you mean 'ship'"
+    ):
+        resolve_code("harness.shop.processor:OrderProcessor.shipp", [TESTS_DIR])
+    with pytest.raises(SeamResolutionError, match=r"Cannot find module 'harness\.nowhere'"):
+        resolve_code("harness.nowhere:f", [TESTS_DIR])
+    with pytest.raises(SeamResolutionError, match="no '# golden-seam: absent' region"):
+        resolve_code("harness.shop.regions:Checkout.run#absent", [TESTS_DIR])
+    with pytest.raises(
+        SeamResolutionError, match="region 'open' has no '# golden-seam-end: open' line"
+    ):
+        resolve_code("harness.shop.regions:broken#open", [TESTS_DIR])
+
+
+def test_resolve_seams_reports_unresolved_references_without_stopping(tmp_path: Path) -> None:
+    (tmp_path / "test_a.py").write_text(
+        "GOLDEN_SEAM = Seam('a', covers=['harness.shop.regions:Checkout.run#fees', "
+        "'harness.shop.regions:Checkout.gone'])\n"
+    )
+    (resolved,) = resolve_seams(tmp_path, [TESTS_DIR])
+    assert resolved.declaration.seam.name == "a"
+    assert [loc.ref for loc in resolved.locations] == ["harness.shop.regions:Checkout.run#fees"]
+    assert len(resolved.errors) == 1
+    assert "defines no 'gone' there" in resolved.errors[0]
+
+
+def test_static_seam_name_of_a_test_file(tmp_path: Path) -> None:
+    declared = tmp_path / "test_declared.py"
+    declared.write_text("GOLDEN_SEAM = Seam('ci_runner')\n")
+    fallback = tmp_path / "test_phase_state.py"
+    fallback.write_text("def test_x(golden):\n    pass\n")
+    unrelated = tmp_path / "test_unit.py"
+    unrelated.write_text("def test_x():\n    assert True\n")
+    broken = tmp_path / "test_broken.py"
+    broken.write_text("def (:\n")
+    assert static_seam_name(declared) == "ci_runner"
+    assert static_seam_name(fallback) == "phase_state"
+    assert static_seam_name(unrelated) is None
+    assert static_seam_name(broken) is None
