@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import golden_harness
 
 PACKAGE = Path(golden_harness.__file__).parent
