@@ -114,7 +114,60 @@ def test_missing_readme_is_a_clear_error(doc_repo, capsys):
     assert "README.md' not found" in out
 
 
-def test_unwired_default_data_source_says_so(doc_repo, capsys):
-    _readme(doc_repo, f"{BEGIN}\n{END}\n")
+SEAM_MODULE = """
+from golden_harness import Seam
+
+GOLDEN_SEAM = Seam("pricing", covers=[{ref!r}])
+"""
+GOD_FILE = """
+class Shop:
+    def price(self, order):
+        # golden-seam: discount
+        total = order * 2
+        # golden-seam-end: discount
+        return total
+"""
+
+
+def _seam_repo(doc_repo, ref: str) -> None:
+    doc_repo.write(
+        {
+            "README.md": f"{HEAD}{BEGIN}\n{END}\n{TAIL}",
+            "src/shopkeeper/__init__.py": "",
+            "src/shopkeeper/god.py": GOD_FILE,
+            "src/shopkeeper/pricing.py": "def discount(shop, order):\n    return order * 2\n",
+            "tests/characterization/test_pricing.py": SEAM_MODULE.format(ref=ref),
+        }
+    )
+
+
+def test_default_data_source_reads_the_seam_declarations(doc_repo, capsys):
+    _seam_repo(doc_repo, "shopkeeper.god:Shop.price#discount")
+    root = str(doc_repo.root)
+    assert main(["--check", "--root", root]) == 1
+    assert main(["--execute", "--root", root]) == 0
+    readme = (doc_repo.root / "README.md").read_text()
+    row = "| `pricing` | `src/shopkeeper/god.py::Shop.price#discount` | `golden/pricing/` |"
+    assert row in readme.splitlines()
+    assert main(["--check", "--root", root]) == 0
+
+    # The seam moves: its declaration names the new home, and the block is stale until refreshed.
+    _seam_repo(doc_repo, "shopkeeper.pricing:discount")
+    (doc_repo.root / "README.md").write_text(readme)
+    capsys.readouterr()
+    assert main(["--check", "--root", root]) == 1
+    assert "+| `pricing` | `src/shopkeeper/pricing.py::discount` |" in capsys.readouterr().out
+
+
+def test_a_seam_whose_code_cannot_be_found_is_a_clear_error(doc_repo, capsys):
+    _seam_repo(doc_repo, "shopkeeper.god:Shop.prize")
     assert main(["--check", "--root", str(doc_repo.root)]) == 2
-    assert "the seam data source is not wired" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "seam 'pricing'" in err
+    assert "'price'" in err  # the resolver suggests the name that exists
+
+
+def test_no_characterization_folder_gives_an_empty_block(doc_repo):
+    _readme(doc_repo, f"{BEGIN}\n{END}\n")
+    assert main(["--execute", "--root", str(doc_repo.root)]) == 0
+    assert "_No seam is declared yet._" in (doc_repo.root / "README.md").read_text()
