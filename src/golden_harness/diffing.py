@@ -51,7 +51,7 @@ def event_title(event: dict[str, Any], number: int) -> str:
     """``call 3 `db.save```, ``log 5 WARNING``, ``returned 9``..."""
     kind = event_kind(event)
     head = event[kind]
-    if kind == "call" or kind == "mutated":
+    if kind in ("call", "mutated", "observed"):
         return f"{kind} {number} `{head}`"
     if kind == "subprocess":
         argv = head if isinstance(head, str) else " ".join(str(a) for a in head or [])

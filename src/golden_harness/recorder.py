@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import inspect
 import logging
 import reprlib
 import shutil
@@ -246,9 +248,9 @@ class Recorder:
             raise
         except Exception as error:
             self.exception = error
-        for name, (value, before) in tracked.items():
+        for name, (current, before) in tracked.items():
             with contextlib.suppress(UnserializableValueError):
-                changes = plain_changes(before, self._serializer(value, name))
+                changes = plain_changes(before, self._serializer(current(), name))
                 if changes:
                     self._append({"mutated": name, "changes": changes})
         for event in self._watcher.changes(
@@ -262,6 +264,21 @@ class Recorder:
         if self.errors:
             raise self.errors[0]
         return result
+
+    def observe(self, label: str, value: Any) -> None:
+        """Record ``value`` under ``label`` as an ``observed`` event, at this point of the trace.
+
+        For effects the harness cannot see by itself, such as the rows a seam wrote to a real
+        database: ``golden.observe("phases", rows)`` after ``golden.call(...)``.
+        """
+        if not isinstance(label, str) or not label:
+            raise ScriptError(
+                f"golden.observe() needs a non-empty label string, got {label!r}; for example "
+                "golden.observe('phases table', rows)."
+            )
+        self._append({"observed": label, "value": self._serialize(value, f"observed {label!r}")})
+        if self.errors:
+            raise self.errors[0]
 
     # -- reading the trace -----------------------------------------------------------------
     @property
@@ -337,14 +354,37 @@ class Recorder:
 
     def _tracked_arguments(
         self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> dict[str, tuple[Any, Any]]:
-        tracked: dict[str, tuple[Any, Any]] = {}
+    ) -> dict[str, tuple[Callable[[], Any], Any]]:
+        """What to compare after the call: each mutable argument, and ``self`` of a bound method.
+
+        Each entry maps a name to a function giving the value's current state and its
+        serialized state before the call.
+        """
+        tracked: dict[str, tuple[Callable[[], Any], Any]] = {}
+        owner = getattr(fn, "__self__", None)
+        if inspect.ismethod(fn) and not isinstance(owner, type) and hasattr(owner, "__dict__"):
+            state = functools.partial(self._plain_state, owner)
+            tracked["self"] = (state, self._serializer(state(), "self"))
         for name, value in argument_names(fn, args, kwargs):
             if isinstance(value, _SCALAR_TYPES) or fake_path(value) is not None:
                 continue
             with contextlib.suppress(UnserializableValueError):
-                tracked[name] = (value, self._serializer(value, name))
+                tracked[name] = (functools.partial(_identity, value), self._serializer(value, name))
         return tracked
+
+    def _plain_state(self, owner: Any) -> dict[str, Any]:
+        """The attributes of ``owner`` that are plain data: fakes, callables and values that
+        cannot be serialized are left out (they are not state the seam computes)."""
+        state: dict[str, Any] = {}
+        for name, value in vars(owner).items():
+            if fake_path(value) is not None or callable(value):
+                continue
+            try:
+                self._serializer(value, f"self.{name}")
+            except UnserializableValueError:
+                continue
+            state[name] = value
+        return state
 
     def _require_clock(self) -> Any:
         if self.clock is None:
@@ -363,3 +403,7 @@ def _qualname(obj: Any) -> str:
             f"name='label' to record it under a name of your choice."
         )
     return name.rsplit("<locals>.", 1)[-1]
+
+
+def _identity(value: Any) -> Any:
+    return value

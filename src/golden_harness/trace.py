@@ -8,7 +8,9 @@ Every event is a dict of plain data whose first key names its kind:
 ``log``         a log record (level, ``logger`` top-level package, ``message``, ``exception``)
 ``file``        a workspace file ``created``, ``changed`` or ``removed`` (``path``, ``content``
                 or ``digest``)
-``mutated``     a deep difference in an argument of the seam after the call (``changes``)
+``mutated``     a deep difference in an argument of the seam after the call (``changes``); for a
+                bound method, ``self`` is the instance's plain (non-fake) attributes
+``observed``    a value the scenario chose to record (``golden.observe``), e.g. database rows
 ``returned``    the seam's return value
 ``raised``      the exception the seam raised (``type`` and ``message``, never a traceback)
 """
@@ -20,7 +22,16 @@ from typing import Any
 
 __all__ = ["EVENT_KINDS", "Trace", "event_kind", "event_label"]
 
-EVENT_KINDS = ("call", "subprocess", "log", "file", "mutated", "returned", "raised")
+EVENT_KINDS = (
+    "call",
+    "subprocess",
+    "log",
+    "file",
+    "mutated",
+    "observed",
+    "returned",
+    "raised",
+)
 
 
 def event_kind(event: dict[str, Any]) -> str:
@@ -43,6 +54,8 @@ def event_label(event: dict[str, Any]) -> str:
         return f"file {head} `{event.get('path')}`"
     if kind == "mutated":
         return f"mutation of `{head}`"
+    if kind == "observed":
+        return f"observed `{head}`"
     return kind
 
 

@@ -125,3 +125,66 @@ def test_plain_changes_paths_and_argument_names() -> None:
         ("z", 5),
     ]
     assert argument_names(f, (), {"nope": 1}) == [("nope", 1)]
+
+
+class _Counter:
+    """A stand-in for a god class whose methods keep run-wide state on ``self``."""
+
+    def __init__(self) -> None:
+        self.calls_by_phase: dict[str, int] = {}
+        self.total = 0
+        self.unchanged = "same"
+
+    def bump(self, phase_id: str) -> int:
+        self.calls_by_phase[phase_id] = self.calls_by_phase.get(phase_id, 0) + 1
+        self.total += 1
+        self.last_phase = phase_id
+        return self.total
+
+    def peek(self) -> int:
+        return self.total
+
+
+def test_state_of_a_bound_methods_instance_is_tracked_as_self(recorder: Recorder) -> None:
+    counter = recorder.isolate(
+        _Counter,
+        real=["bump"],
+        attrs={"calls_by_phase": {"p0": 2}, "total": 2, "db": recorder.fake("db"), "no": object()},
+    )
+    assert recorder.call(counter.bump, "p1") == 3
+    # Fakes (the `db` attribute, the faked methods) and unserializable values are not state.
+    assert recorder.events == [
+        {
+            "mutated": "self",
+            "changes": [
+                {"at": "calls_by_phase.p1", "added": 1},
+                {"at": "total", "before": 2, "after": 3},
+                {"at": "last_phase", "added": "p1"},
+            ],
+        },
+        {"returned": 3},
+    ]
+
+
+def test_a_method_that_changes_no_state_records_no_mutation(recorder: Recorder) -> None:
+    counter = _Counter()
+    assert recorder.call(counter.peek) == 0
+    assert recorder.events == [{"returned": 0}]
+
+
+def test_observe_records_a_value_in_trace_order(recorder: Recorder) -> None:
+    recorder.call(lambda: "done")
+    recorder.observe("phases table", [{"phase_id": "p1", "state": "COMPLETE"}])
+    assert recorder.events == [
+        {"returned": "done"},
+        {"observed": "phases table", "value": [{"phase_id": "p1", "state": "COMPLETE"}]},
+    ]
+
+
+def test_observe_refuses_an_empty_label(recorder: Recorder) -> None:
+    import pytest
+
+    from golden_harness.exceptions import ScriptError
+
+    with pytest.raises(ScriptError, match=r"non-empty label string, got ''"):
+        recorder.observe("", 1)
