@@ -52,7 +52,9 @@ BANNED: tuple[Ban, ...] = (
     Ban("autopack.cli", "CLI entry point"),
     Ban("autopack.__main__", "CLI entry point"),
     Ban("autopack.db.session", "engine and session-factory creation: application wiring"),
-    Ban("autopack.approval_channel", "HTTP approval client: import it inside the function that asks"),
+    Ban(
+        "autopack.approval_channel", "HTTP approval client: import it inside the function that asks"
+    ),
     Ban("requests", "HTTP client"),
     Ban("httpx", "HTTP client"),
     Ban("aiohttp", "HTTP client and server"),

@@ -85,7 +85,11 @@ def seam_rows(root: Path) -> list[SeamRow]:
             if file.is_relative_to(root.resolve()):
                 file = file.relative_to(root.resolve())
             code.append(f"{file.as_posix()}::{location.ref.split(':', 1)[1]}")
-        rows.append(SeamRow(seam.declaration.seam.name, tuple(code), f"golden/{seam.declaration.seam.name}/"))
+        rows.append(
+            SeamRow(
+                seam.declaration.seam.name, tuple(code), f"golden/{seam.declaration.seam.name}/"
+            )
+        )
     return rows
 
 
