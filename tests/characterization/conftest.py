@@ -1,0 +1,158 @@
+"""Shared scaffolding for the executor's characterization scenarios.
+
+`make_executor(real=[...], **attrs)` builds an `AutonomousExecutor` without running `__init__`
+(through the `golden` recorder), keeps the named methods real, and fakes everything else: other
+methods become fakes recorded as `self.<method>`, and every collaborator attribute is a strict fake
+recorded under its own name (`llm_service.execute_builder_phase`, `doctor.diagnose`, ...). The run's
+plain state (run id, workspace, counters, bookkeeping dicts) is real and set to the values a freshly
+constructed executor has; a scenario overrides any of it through keyword arguments.
+
+`run_db` is a real in-memory SQLite database (through SQLAlchemy, with the project's tables) for the
+seams that write phase state: pass `_session_factory=run_db.session_factory` to `make_executor`, and
+after `golden.call(...)` record what was written with `golden.observe("db", run_db.rows())`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from autopack.autonomous_executor import AutonomousExecutor
+from autopack.db.models import (
+    Base,
+    LearningHint,
+    PhaseError,
+    PhaseRecord,
+    RunRecord,
+    TokenBudgetEscalationEvent,
+)
+from autopack.db.session import create_session_factory
+from golden_harness import Recorder
+
+RUN_ID = "run-char"
+
+COLLABORATORS = (
+    "llm_service",
+    "manifest_generator",
+    "quality_gate",
+    "doctor",
+    "diagnostics_agent",
+    "model_router",
+    "notifier",
+    "approval_channel",
+    "_session_factory",
+    "engine",
+)
+
+
+def fresh_state(golden: Recorder) -> dict[str, Any]:
+    """The attributes `AutonomousExecutor.__init__` and `start()` leave, minus the collaborators."""
+    return {
+        "run_id": RUN_ID,
+        "workspace": golden.workspace,
+        "plan": {"phases": []},
+        "plan_path": None,
+        "phases": [],
+        "db_url": "sqlite:///<workspace>/.autonomous_runs/autopack.db",
+        "enable_failure_hardening": False,
+        "telemetry_enabled": True,
+        "goal_anchor": None,
+        "_started": True,
+        "_run_checkpoint_branch": "main",
+        "_run_checkpoint_commit": "0123456789abcdef0123456789abcdef01234567",
+        "_run_checkpoint_untracked": [],
+        "_run_checkpoint_error": None,
+        "_doctor_calls_by_phase": {},
+        "_run_doctor_calls": 0,
+        "_replans_by_phase": {},
+        "_run_replan_count": 0,
+        "_run_total_failures": 0,
+        "_provider_infra_errors": {},
+        "_last_error_by_phase": {},
+        "_last_status_by_phase": {},
+        "_last_builder_model_by_phase": {},
+        "_last_ci_result_by_phase": {},
+        "_last_files_changed_by_phase": {},
+        "_learning_hints": [],
+        "_approval_history": [],
+    }
+
+
+MakeExecutor = Callable[..., AutonomousExecutor]
+
+
+@pytest.fixture
+def make_executor(golden: Recorder) -> MakeExecutor:
+    """A builder of isolated executors: `make_executor(real=["execute_phase"], telemetry_enabled=False)`."""
+
+    def build(*, real: list[str], **attrs: Any) -> AutonomousExecutor:
+        state = fresh_state(golden)
+        state.update({name: golden.fake(name) for name in COLLABORATORS})
+        state.update(attrs)
+        return golden.isolate(AutonomousExecutor, real=real, attrs=state)
+
+    return build
+
+
+# Columns that identify a row only by insertion order; left out so that goldens show content.
+_SURROGATE_KEYS = {"id"}
+_TABLES: tuple[type[Base], ...] = (
+    RunRecord,
+    PhaseRecord,
+    PhaseError,
+    LearningHint,
+    TokenBudgetEscalationEvent,
+)
+
+
+class RunDatabase:
+    """A real SQLite database with autopack's tables, and readers that turn its rows into plain data."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def add_run(self, run_id: str = RUN_ID) -> None:
+        with self.session_factory() as session:
+            session.add(RunRecord(run_id=run_id, state="RUNNING"))
+            session.commit()
+
+    def add_phase(self, phase_id: str, *, run_id: str = RUN_ID, **columns: Any) -> None:
+        """Insert a phase row (the run row too, when missing); `columns` override the defaults."""
+        with self.session_factory() as session:
+            if session.get(RunRecord, run_id) is None:
+                session.add(RunRecord(run_id=run_id, state="RUNNING"))
+            session.add(PhaseRecord(run_id=run_id, phase_id=phase_id, **columns))
+            session.commit()
+
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every non-empty table as a list of rows (plain dicts, columns in table order)."""
+        tables: dict[str, list[dict[str, Any]]] = {}
+        with self.session_factory() as session:
+            for model in _TABLES:
+                columns = [c.key for c in sa_inspect(model).columns if c.key not in _SURROGATE_KEYS]
+                found = session.scalars(select(model).order_by(*sa_inspect(model).primary_key))
+                rows = [{c: _plain(getattr(row, c)) for c in columns} for row in found]
+                if rows:
+                    tables[model.__tablename__] = rows
+        return tables
+
+
+def _plain(value: Any) -> Any:
+    # SQLite drops the timezone of DateTime(timezone=True) columns; show the stored instant as text.
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+@pytest.fixture
+def run_db() -> Iterator[RunDatabase]:
+    """A fresh in-memory SQLite database with autopack's tables."""
+    engine, factory = create_session_factory("sqlite://")
+    try:
+        yield RunDatabase(factory)
+    finally:
+        engine.dispose()
