@@ -1,0 +1,473 @@
+"""Characterization of run checkpointing: the run checkpoint, rollback to it and its audit log, and
+the Doctor's `execute_fix` with its git checkpoint commit.
+
+Every git command is scripted through `golden.subprocess` (pytest-subprocess) and appears in the
+trace with its argv and cwd; timeouts and a missing `git` are scripted with the `subprocess.run`
+spy, which also records the `timeout=` of every call (observed at the end of each trace). The
+checkpoint's branch, commit and untracked files are plain executor state, so the harness records
+their changes as `mutated: self`; the checkpoint row goes to a real SQLite database (`observed: db`).
+The rollback audit log is a workspace file, written at the frozen instant.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import Any
+
+import pytest
+from _subprocess_spy_support import SubprocessRunSpy, install_subprocess_spy
+
+from autopack.autonomous_executor import AutonomousExecutor
+from golden_harness import Recorder, Seam
+
+GOLDEN_SEAM = Seam(
+    "run_checkpointing",
+    covers=[
+        "autopack.autonomous_executor:AutonomousExecutor._create_run_checkpoint",
+        "autopack.autonomous_executor:AutonomousExecutor._rollback_to_run_checkpoint",
+        "autopack.autonomous_executor:AutonomousExecutor._write_rollback_audit_log",
+        "autopack.autonomous_executor:AutonomousExecutor._create_git_checkpoint_commit",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_fix",
+    ],
+)
+
+SEAM_METHODS = [
+    "_create_run_checkpoint",
+    "_rollback_to_run_checkpoint",
+    "_write_rollback_audit_log",
+    "_create_git_checkpoint_commit",
+    "_execute_fix",
+]
+CHECKPOINT_SHA = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
+STASH_SHA = "5ta5h000000000000000000000000000000000aa"
+BRANCH = ["git", "rev-parse", "--abbrev-ref", "HEAD"]
+COMMIT = ["git", "rev-parse", "HEAD"]
+UNTRACKED = ["git", "ls-files", "--others", "--exclude-standard", "-z"]
+RESET = ["git", "reset", "--hard", CHECKPOINT_SHA]
+CLEAN = ["git", "clean", "-fd", "-e", "/.autonomous_runs/"]
+COMMITTER = ["-c", "user.name=autopack", "-c", "user.email=autopack@localhost"]
+FIX_MESSAGE = "autopack: checkpoint before execute_fix for fix-imports"
+STASH_CREATE = ["git", *COMMITTER, "stash", "create", FIX_MESSAGE]
+STASH_STORE = ["git", *COMMITTER, "stash", "store", "-m", FIX_MESSAGE, STASH_SHA]
+GIT_MISSING = FileNotFoundError(errno.ENOENT, "No such file or directory", "git")
+AUDIT_LOG = ".autonomous_runs/run-char/run_rollback.log"
+
+
+@pytest.fixture
+def spy(golden: Recorder, monkeypatch: pytest.MonkeyPatch) -> SubprocessRunSpy:
+    return install_subprocess_spy(golden, monkeypatch)
+
+
+@pytest.fixture
+def executor(make_executor: Any) -> AutonomousExecutor:
+    """A running executor whose checkpoint is `main` at CHECKPOINT_SHA with no untracked files."""
+    executor: AutonomousExecutor = make_executor(
+        real=SEAM_METHODS, _run_checkpoint_commit=CHECKPOINT_SHA
+    )
+    return executor
+
+
+def run(golden: Recorder, spy: SubprocessRunSpy, method: Any, *args: Any) -> Any:
+    result = golden.call(method, *args)
+    spy.observe_timeouts()
+    return result
+
+
+# -- the run checkpoint ------------------------------------------------------------------------
+
+
+def checkpoint_executor(make_executor: Any, **attrs: Any) -> AutonomousExecutor:
+    """An executor before its checkpoint: no branch, commit or untracked files recorded yet."""
+    state = {
+        "_run_checkpoint_branch": None,
+        "_run_checkpoint_commit": None,
+        "_run_checkpoint_untracked": [],
+    }
+    state.update(attrs)
+    executor: AutonomousExecutor = make_executor(real=SEAM_METHODS, **state)
+    return executor
+
+
+def script_checkpoint_git(golden: Recorder, *, branch: str = "main\n", untracked: str = "") -> None:
+    golden.subprocess(BRANCH, stdout=branch)
+    golden.subprocess(COMMIT, stdout=CHECKPOINT_SHA + "\n")
+    golden.subprocess(UNTRACKED, stdout=untracked)
+
+
+def test_checkpoint_records_branch_commit_and_untracked_files_outside_the_run_folder(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, run_db: Any
+) -> None:
+    run_db.add_run()
+    executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
+    script_checkpoint_git(
+        golden,
+        branch="feature/login\n",
+        untracked="notes/mine.txt\0.autonomous_runs/run-char/ci/a.log\0a b.txt\0",
+    )
+    run(golden, spy, executor._create_run_checkpoint)
+    golden.observe("db", run_db.rows())
+
+
+def test_checkpoint_without_a_run_row_stores_nothing(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, run_db: Any
+) -> None:
+    executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
+    script_checkpoint_git(golden)
+    run(golden, spy, executor._create_run_checkpoint)
+    golden.observe("db", run_db.rows())
+
+
+def test_checkpoint_store_failure_is_logged_and_the_checkpoint_kept(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+) -> None:
+    session_factory = golden.fake(
+        "_session_factory", side_effect=RuntimeError("database is locked")
+    )
+    executor = checkpoint_executor(make_executor, _session_factory=session_factory)
+    script_checkpoint_git(golden)
+    run(golden, spy, executor._create_run_checkpoint)
+
+
+def test_checkpoint_on_detached_head_records_head_as_branch(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, run_db: Any
+) -> None:
+    run_db.add_run()
+    executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
+    script_checkpoint_git(golden, branch="HEAD\n")
+    run(golden, spy, executor._create_run_checkpoint)
+    golden.observe("db", run_db.rows())
+
+
+def test_checkpoint_fails_when_the_branch_cannot_be_read(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+) -> None:
+    executor = checkpoint_executor(make_executor)
+    golden.subprocess(
+        BRANCH,
+        stderr="fatal: not a git repository (or any of the parent directories): .git\n",
+        returncode=128,
+    )
+    run(golden, spy, executor._create_run_checkpoint)
+
+
+def test_checkpoint_fails_when_the_commit_cannot_be_read(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+) -> None:
+    executor = checkpoint_executor(make_executor)
+    golden.subprocess(BRANCH, stdout="main\n")
+    golden.subprocess(
+        COMMIT,
+        stdout="HEAD\n",
+        stderr="fatal: ambiguous argument 'HEAD': unknown revision or path not in the working tree.\n",
+        returncode=128,
+    )
+    run(golden, spy, executor._create_run_checkpoint)
+
+
+@pytest.mark.parametrize("stalled", ["branch", "commit", "untracked"])
+def test_checkpoint_git_timeout(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, stalled: str
+) -> None:
+    executor = checkpoint_executor(make_executor)
+    commands = {"branch": (BRANCH, "main\n"), "commit": (COMMIT, CHECKPOINT_SHA + "\n")}
+    for name, (argv, stdout) in commands.items():
+        if name == stalled:
+            break
+        golden.subprocess(argv, stdout=stdout)
+    spy.time_out({"branch": BRANCH, "commit": COMMIT, "untracked": UNTRACKED}[stalled], after=10)
+    run(golden, spy, executor._create_run_checkpoint)
+
+
+def test_checkpoint_without_git_installed(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+) -> None:
+    executor = checkpoint_executor(make_executor)
+    spy.fail_to_start(BRANCH, GIT_MISSING)
+    run(golden, spy, executor._create_run_checkpoint)
+
+
+# -- rollback ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("commit", [None, ""], ids=["none", "empty"])
+def test_rollback_without_checkpoint_commit_is_refused(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, commit: str | None
+) -> None:
+    executor = make_executor(real=SEAM_METHODS, _run_checkpoint_commit=commit)
+    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_rollback_resets_cleans_sparing_untracked_files_checks_out_and_logs(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+) -> None:
+    untracked = [
+        "#scratch!.md",
+        "a b.txt",
+        "back\\slash.txt",
+        "data/raw [1].csv",
+        "notes/mine.txt",
+        "odd*name?.txt",
+        "trailing ",
+    ]
+    executor = make_executor(
+        real=SEAM_METHODS,
+        _run_checkpoint_branch="feature/login",
+        _run_checkpoint_commit=CHECKPOINT_SHA,
+        _run_checkpoint_untracked=untracked,
+    )
+    golden.subprocess(RESET, stdout=f"HEAD is now at {CHECKPOINT_SHA[:7]} Add login form\n")
+    excludes = [
+        "/\\#scratch\\!.md",
+        "/a b.txt",
+        "/back\\\\slash.txt",
+        "/data/raw \\[1\\].csv",
+        "/notes/mine.txt",
+        "/odd\\*name\\?.txt",
+        "/trailing\\ ",
+    ]
+    clean_argv = [*CLEAN]
+    for pattern in excludes:
+        clean_argv.extend(["-e", pattern])
+    golden.subprocess(
+        clean_argv,
+        stdout="Removing build/\nRemoving src/new_module.py\nWould skip repository vendor/lib\n",
+    )
+    golden.subprocess(["git", "checkout", "feature/login"], stderr="Already on 'feature/login'\n")
+    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_rollback_reset_failure_is_fatal(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(
+        RESET,
+        stderr=f"fatal: Could not parse object '{CHECKPOINT_SHA}'.\n",
+        returncode=128,
+    )
+    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_rollback_clean_failure_is_not_fatal(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
+    golden.subprocess(
+        CLEAN, stderr="warning: failed to remove build/: Permission denied\n", returncode=1
+    )
+    golden.subprocess(["git", "checkout", "main"])
+    run(golden, spy, executor._rollback_to_run_checkpoint, "max failures reached")
+
+
+def test_rollback_checkout_failure_is_not_fatal(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
+    golden.subprocess(CLEAN, stdout="")
+    golden.subprocess(
+        ["git", "checkout", "main"],
+        stderr="error: pathspec 'main' did not match any file(s) known to git\n",
+        returncode=1,
+    )
+    run(golden, spy, executor._rollback_to_run_checkpoint, "max failures reached")
+
+
+@pytest.mark.parametrize("branch", ["HEAD", None, ""], ids=["detached-head", "none", "empty"])
+def test_rollback_without_a_branch_to_return_to_skips_checkout(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, branch: str | None
+) -> None:
+    executor = make_executor(
+        real=SEAM_METHODS, _run_checkpoint_branch=branch, _run_checkpoint_commit=CHECKPOINT_SHA
+    )
+    golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
+    golden.subprocess(CLEAN, stdout="Removing tmp.txt\n")
+    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+@pytest.mark.parametrize("stalled", ["reset", "clean", "checkout"])
+def test_rollback_git_timeout_is_fatal_and_not_logged(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, stalled: str
+) -> None:
+    steps = {
+        "reset": (RESET, 60.0),
+        "clean": (CLEAN, 60.0),
+        "checkout": (["git", "checkout", "main"], 10.0),
+    }
+    for name, (argv, after) in steps.items():
+        if name == stalled:
+            spy.time_out(argv, after=after)
+            break
+        golden.subprocess(argv)
+    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_rollback_appends_to_an_existing_audit_log(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    log = golden.workspace / AUDIT_LOG
+    log.parent.mkdir(parents=True)
+    log.write_text(
+        "2024-01-01T00:00:00+00:00 | Run: run-char | Checkpoint: c0ffee00 | Reason: earlier\n",
+        encoding="utf-8",
+    )
+    golden.move_to("2024-01-02T09:30:00.250000+00:00")
+    golden.subprocess(RESET)
+    golden.subprocess(CLEAN)
+    golden.subprocess(["git", "checkout", "main"])
+    run(golden, spy, executor._rollback_to_run_checkpoint, "second rollback")
+
+
+def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    runs = golden.workspace / ".autonomous_runs"
+    runs.mkdir()
+    (runs / "run-char").write_text("a file where the run folder should be\n", encoding="utf-8")
+    golden.subprocess(RESET)
+    golden.subprocess(CLEAN)
+    golden.subprocess(["git", "checkout", "main"])
+    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_audit_log_line_without_a_checkpoint_commit(
+    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+) -> None:
+    executor = make_executor(real=SEAM_METHODS, _run_checkpoint_commit=None)
+    run(golden, spy, executor._write_rollback_audit_log, "manual")
+
+
+# -- git checkpoint commit ---------------------------------------------------------------------
+
+
+def test_checkpoint_commit_stashes_the_working_tree_without_touching_it(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
+    golden.subprocess(STASH_STORE)
+    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+
+
+@pytest.mark.parametrize(
+    ("stdout", "stderr", "returncode"),
+    [
+        pytest.param("", None, 0, id="nothing-to-save"),
+        pytest.param("", "fatal: not a git repository\n", 128, id="create-fails"),
+        pytest.param(STASH_SHA + "\n", "error: unexpected\n", 1, id="create-fails-with-output"),
+    ],
+)
+def test_checkpoint_commit_returns_none_without_a_stash(
+    golden: Recorder,
+    spy: SubprocessRunSpy,
+    executor: AutonomousExecutor,
+    stdout: str,
+    stderr: str | None,
+    returncode: int,
+) -> None:
+    golden.subprocess(STASH_CREATE, stdout=stdout, stderr=stderr, returncode=returncode)
+    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+
+
+@pytest.mark.parametrize("stalled", ["create", "store"])
+def test_checkpoint_commit_git_timeout_returns_none(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, stalled: str
+) -> None:
+    if stalled == "create":
+        spy.time_out(STASH_CREATE, after=10)
+    else:
+        golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
+        spy.time_out(STASH_STORE, after=10)
+    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+
+
+def test_checkpoint_commit_without_git_installed_returns_none(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    spy.fail_to_start(STASH_CREATE, GIT_MISSING)
+    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+
+
+# -- execute_fix ---------------------------------------------------------------------------------
+
+FIX_PHASE = {"phase_id": "fix-imports", "name": "Fix imports"}
+
+
+def script_checkpoint_commit(golden: Recorder) -> None:
+    golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
+    golden.subprocess(STASH_STORE)
+
+
+@pytest.mark.parametrize("commands", [[], None], ids=["empty", "none"])
+def test_execute_fix_without_commands_runs_nothing(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, commands: Any
+) -> None:
+    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_runs_whitelisted_commands_after_a_checkpoint_commit(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    script_checkpoint_commit(golden)
+    golden.subprocess(["git", "checkout", "--", "src/app.py"])
+    golden.subprocess(["git", "restore", "--staged", "src/app.py"])
+    golden.subprocess(["git", "stash"], stdout="Saved working directory and index state\n")
+    golden.subprocess(["git", "clean", "-fd", "build/"], stdout="Removing build/\n")
+    commands = [
+        "git checkout -- src/app.py",
+        "git restore --staged src/app.py",
+        "git stash",
+        "git clean -fd build/",
+    ]
+    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_refuses_commands_outside_the_whitelist_and_unparsable_ones(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    script_checkpoint_commit(golden)
+    golden.subprocess(["git", "restore", "file with spaces.py"])
+    commands = [
+        "rm -rf src",
+        "git reset --hard HEAD~1",
+        "git",
+        "",
+        "pip install requests",
+        "git checkout 'unterminated",
+        "git restore 'file with spaces.py'",
+        "sudo git checkout main",
+    ]
+    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_counts_failing_commands_and_logs_their_output(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    script_checkpoint_commit(golden)
+    golden.subprocess(
+        ["git", "checkout", "missing-branch"],
+        stdout="ignored when stderr has text\n",
+        stderr="error: pathspec 'missing-branch' did not match any file(s) known to git\n",
+        returncode=1,
+    )
+    golden.subprocess(
+        ["git", "stash", "pop"], stdout="CONFLICT (content): Merge conflict\n", returncode=1
+    )
+    golden.subprocess(["git", "clean", "-n"], stderr="warning: " + "x" * 250 + "\n", returncode=0)
+    commands = ["git checkout missing-branch", "git stash pop", "git clean -n"]
+    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_skips_a_command_that_times_out_and_goes_on(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    script_checkpoint_commit(golden)
+    spy.time_out(["git", "stash", "pop"], after=60)
+    golden.subprocess(["git", "restore", "."])
+    commands = ["git stash pop", "git restore ."]
+    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_runs_commands_when_there_is_nothing_to_checkpoint(
+    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(STASH_CREATE, stdout="")
+    golden.subprocess(["git", "checkout", "main"])
+    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), ["git checkout main"])
