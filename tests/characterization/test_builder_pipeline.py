@@ -26,6 +26,7 @@ from autopack.llm_types import AuditorResult
 from autopack.quality_gate import QualityReport
 from golden_harness import Recorder, Seam
 
+# The fixture is imported for pytest to find it in this module; `__all__` marks the import as used.
 __all__ = ["attempt_rig"]
 
 GOLDEN_SEAM = Seam(

@@ -25,6 +25,7 @@ from _attempt_support import AttemptRig, MakeAttemptRig, attempt_rig, builder_re
 from autopack.deliverables import DeliverablesReport
 from golden_harness import Recorder, Seam
 
+# The fixture is imported for pytest to find it in this module; `__all__` marks the import as used.
 __all__ = ["attempt_rig"]
 
 GOLDEN_SEAM = Seam(
