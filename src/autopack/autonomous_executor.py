@@ -1153,7 +1153,7 @@ class AutonomousExecutor:
         over_limit = sorted(
             path
             for path, content in (file_context.get("existing_files") or {}).items()
-            if content.count("\n") + 1 > FULL_FILE_LINE_LIMIT
+            if len(content.splitlines()) > FULL_FILE_LINE_LIMIT
         )
         if over_limit:
             read_only = list(file_context.get("read_only_files") or [])

@@ -59,18 +59,21 @@ def test_thirty_context_files_switch_to_structured_edits(
     assert (git_repo / "src/f00.py").read_text() == "y\n"
 
 
-def test_over_limit_files_stay_read_only(
-    make_executor, fakes, git_repo: Path, new_file_patch
+@pytest.mark.parametrize(
+    ("lines", "read_only"),
+    [(1000, []), (1001, ["src/big.py"])],
+    ids=["at-the-limit", "over-the-limit"],
+)
+def test_files_over_the_line_limit_stay_read_only(
+    make_executor, fakes, git_repo: Path, new_file_patch, lines: int, read_only: list[str]
 ) -> None:
     (git_repo / "src").mkdir()
-    (git_repo / "src/big.py").write_text("x\n" * 1000)
+    (git_repo / "src/big.py").write_text("x\n" * lines)  # newline-terminated, as files are
     p = phase([{"patch": new_file_patch("src/a.py", "a\n")}])
     executor = make_executor([p])
     executor.llm_service = fakes.RecordingLlm(executor.llm_service)
     attempt(executor, p)
-    assert executor.llm_service.builder_calls[0]["file_context"]["read_only_files"] == [
-        "src/big.py"
-    ]
+    assert executor.llm_service.builder_calls[0]["file_context"]["read_only_files"] == read_only
 
 
 @pytest.mark.parametrize(
