@@ -2646,7 +2646,7 @@ class AutonomousExecutor:
         """Record the branch, commit and untracked files the run starts from.
 
         Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
-        `git_commit_failed: ...` or `git_timeout`.
+        `git_commit_failed: ...`, `git_untracked_failed: ...` or `git_timeout`.
         """
         try:
             branch_proc = subprocess.run(
@@ -2681,6 +2681,11 @@ class AutonomousExecutor:
                 timeout=GIT_TIMEOUT_SECONDS,
                 check=False,
             )
+            if untracked_proc.returncode != 0:
+                # Without the list, a rollback's `git clean` could delete files the run did not create.
+                error = f"git_untracked_failed: {untracked_proc.stderr.strip()}"
+                logger.error("Run checkpoint failed: %s", error)
+                return False, error
         except subprocess.TimeoutExpired:
             logger.error("Run checkpoint failed: git timed out")
             return False, "git_timeout"
@@ -2780,17 +2785,26 @@ class AutonomousExecutor:
         except subprocess.TimeoutExpired:
             logger.error("Rollback of run %s failed: git timed out", self.run_id)
             return False, "git_timeout"
+        except OSError as exc:
+            error = f"git_failed: {exc}"
+            logger.error("Rollback of run %s failed: %s", self.run_id, error)
+            return False, error
 
         self._write_rollback_audit_log(reason)
         logger.warning("Run %s rolled back to checkpoint %s: %s", self.run_id, commit[:8], reason)
         return True, None
 
     def _write_rollback_audit_log(self, reason: str) -> None:
-        """Append `<utc iso> | Run: <id> | Checkpoint: <sha[:8]> | Reason: <reason>` to the audit log."""
+        """Append `<utc iso> | Run: <id> | Checkpoint: <sha[:8]> | Reason: <reason>` to the audit log.
+
+        The reason is the last field, so it may contain ` | `; it never spans lines.
+        """
         log_path = self.workspace / RUNS_DIRNAME / self.run_id / "run_rollback.log"
+        # One line per rollback: line breaks in the reason are written as \r and \n escapes.
+        one_line_reason = reason.replace("\r", "\\r").replace("\n", "\\n")
         line = (
             f"{datetime.now(UTC).isoformat()} | Run: {self.run_id} | "
-            f"Checkpoint: {(self._run_checkpoint_commit or '')[:8]} | Reason: {reason}\n"
+            f"Checkpoint: {(self._run_checkpoint_commit or '')[:8]} | Reason: {one_line_reason}\n"
         )
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -2817,7 +2831,7 @@ class AutonomousExecutor:
             if create.returncode != 0 or not sha:
                 logger.info("No local changes to checkpoint before the fix (%s)", message)
                 return None
-            subprocess.run(
+            store = subprocess.run(
                 ["git", *GIT_COMMITTER, "stash", "store", "-m", message, sha],
                 cwd=self.workspace,
                 capture_output=True,
@@ -2825,6 +2839,13 @@ class AutonomousExecutor:
                 timeout=GIT_TIMEOUT_SECONDS,
                 check=False,
             )
+            if store.returncode != 0:
+                logger.warning(
+                    "Git checkpoint commit failed: git stash store exited %d: %s",
+                    store.returncode,
+                    store.stderr.strip(),
+                )
+                return None
         except (OSError, subprocess.SubprocessError) as exc:
             logger.warning("Git checkpoint commit failed: %s", exc)
             return None
@@ -2866,6 +2887,9 @@ class AutonomousExecutor:
                 )
             except subprocess.TimeoutExpired:
                 logger.warning("execute_fix for %s: %r timed out", phase_id, command)
+                continue
+            except OSError as exc:
+                logger.warning("execute_fix for %s: %r could not run: %s", phase_id, command, exc)
                 continue
             ran += 1
             logger.info(

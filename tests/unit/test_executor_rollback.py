@@ -119,3 +119,23 @@ def test_execute_fix_runs_whitelisted_commands_after_a_stash_checkpoint(
     ).stdout
     assert "autopack: checkpoint before execute_fix for a" in stash
     assert executor._execute_fix({"phase_id": "a"}, []) == 0
+
+
+def test_audit_log_keeps_a_multi_line_reason_on_one_line(make_executor, git_repo: Path) -> None:
+    executor = make_executor([{"phase_id": "a"}])
+    assert executor._rollback_to_run_checkpoint("doctor said:\nroll back | now\r\n") == (True, None)
+    log = (git_repo / ".autonomous_runs/run-1/run_rollback.log").read_text().splitlines()
+    assert len(log) == 1
+    match = AUDIT_LINE.match(log[0])
+    assert match, log[0]
+    assert match["reason"] == "doctor said:\\nroll back | now\\r\\n"
+
+
+def test_rollback_when_git_cannot_run_fails_with_a_reason(make_executor, git_repo: Path) -> None:
+    executor = make_executor([{"phase_id": "a"}])
+    # subprocess.run raises FileNotFoundError for a cwd that does not exist.
+    executor.workspace = git_repo / "vanished"
+    ok, reason = executor._rollback_to_run_checkpoint("test reason")
+    assert ok is False
+    assert reason.startswith("git_failed: [Errno 2] No such file or directory"), reason
+    assert not (git_repo / ".autonomous_runs/run-1/run_rollback.log").exists()
