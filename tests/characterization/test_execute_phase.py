@@ -15,13 +15,13 @@ once for an infrastructure error), so that every golden tells a story the execut
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from autopack.autonomous_executor import AutonomousExecutor
@@ -61,7 +61,8 @@ class Sessions:
 
 
 def _unreachable_database() -> Session:
-    raise OperationalError("INSERT", {}, Exception("database is locked"))
+    # The driver's own error: SQLAlchemy's wrapper would add a version-specific help link.
+    raise sqlite3.OperationalError("unable to open database file")
 
 
 def phase_row(retry_attempt: int | None = 0, revision_epoch: int | None = 0) -> SimpleNamespace:
