@@ -17,7 +17,10 @@ from typing import Any
 
 from golden_harness.exceptions import ScriptError
 
-__all__ = ["isolate_instance", "method_names"]
+__all__ = ["ISOLATED_MARKER", "isolate_instance", "isolated_name", "method_names"]
+
+# Set on the class of every isolated instance: the path prefix its faked methods are recorded under.
+ISOLATED_MARKER = "__golden_isolated__"
 
 
 def method_names(cls: type) -> list[str]:
@@ -32,6 +35,13 @@ def method_names(cls: type) -> list[str]:
             if inspect.isfunction(value) or isinstance(value, (staticmethod, classmethod)):
                 names.setdefault(name, None)
     return list(names)
+
+
+def isolated_name(value: object) -> str | None:
+    """The class name of an instance built by :func:`isolate_instance`, else None."""
+    if ISOLATED_MARKER in vars(type(value)):
+        return type(value).__qualname__
+    return None
 
 
 def _missing_attribute(cls: type, prefix: str) -> Callable[[Any, str], Any]:
@@ -69,6 +79,7 @@ def isolate_instance(
                 f"has no method {name!r}.{hint}"
             )
     namespace = {
+        ISOLATED_MARKER: prefix,
         "__getattr__": _missing_attribute(cls, prefix),
         "__module__": cls.__module__,
         "__qualname__": cls.__qualname__,

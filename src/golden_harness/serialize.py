@@ -2,7 +2,8 @@
 
 The result ("plain data") is made of ``None``, ``bool``, ``int``, ``float``, ``str``, ``list``,
 ``dict`` (insertion order kept) and :class:`Tagged` nodes for everything else: tuples, sets
-(sorted), bytes, dates, decimals, paths, enums, exceptions, fakes, and objects written by type
+(sorted), bytes, dates, decimals, paths, enums, exceptions, fakes, isolated instances (by class
+name: the seam's own object passed to a collaborator), and objects written by type
 name and public fields (dataclasses, namedtuples, pydantic models, SQLAlchemy rows and mapped
 instances, ``SimpleNamespace``). Strings pass through the scenario's :class:`Normalizer`; values
 under secret-looking keys become ``<redacted>``. Any other object raises
@@ -24,6 +25,7 @@ from pathlib import PurePath
 from typing import Any
 
 from golden_harness.exceptions import UnserializableValueError
+from golden_harness.isolate import isolated_name
 from golden_harness.normalize import REDACTED, Normalizer, is_secret_name
 
 __all__ = ["Tagged", "ValueSerializer", "register_serializer", "type_tag"]
@@ -86,6 +88,10 @@ class ValueSerializer:
         fake = self._fake_path(value)
         if fake is not None:
             return Tagged("fake", fake)
+        isolated = isolated_name(value)
+        if isolated is not None:
+            # The seam's own instance, passed on (e.g. `run_attempt(self, ...)`): named, not dumped.
+            return Tagged("isolated", isolated)
         key = id(value)
         if key in active:
             raise UnserializableValueError(value, f"{where} (it contains itself)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from golden_harness import Recorder, ScriptError
+from golden_harness.serialize import Tagged
 from harness.shop.processor import OrderProcessor
 
 
@@ -42,3 +43,31 @@ def test_unknown_real_method_suggests_close_names(recorder: Recorder) -> None:
         recorder.isolate(OrderProcessor, real=["shipp"])
     with pytest.raises(ScriptError, match="takes a class"):
         recorder.isolate("OrderProcessor", real=[])  # type: ignore[arg-type]
+
+
+def _ship_through(processor: OrderProcessor, order_id: str) -> str:
+    """A module-level collaborator that receives the seam's own instance (as moved code does)."""
+    raise AssertionError("faked in the test")
+
+
+def test_isolated_instance_passed_to_a_fake_is_recorded_by_class_name(recorder: Recorder) -> None:
+    processor = recorder.isolate(OrderProcessor, real=[], attrs={})
+    recorder.fake_function(_ship_through, returns="SHIPPED")
+
+    def seam() -> str:
+        return _ship_through(processor, "A-1")
+
+    assert recorder.call(seam) == "SHIPPED"
+    assert recorder.events[0] == {
+        "call": "_ship_through",
+        "args": [Tagged("isolated", "OrderProcessor"), "A-1"],
+        "returns": "SHIPPED",
+    }
+    assert '!isolated "OrderProcessor"' in recorder.render()
+
+
+def test_a_plain_instance_of_the_class_is_still_unserializable(recorder: Recorder) -> None:
+    from golden_harness.exceptions import UnserializableValueError
+
+    with pytest.raises(UnserializableValueError, match="OrderProcessor"):
+        recorder.observe("processor", OrderProcessor.__new__(OrderProcessor))
