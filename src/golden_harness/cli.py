@@ -1,4 +1,5 @@
-"""The ``golden`` command: ``golden report`` and ``golden diff [--base REV]``."""
+"""The ``golden`` command: ``report``, ``diff``, ``verify-move``, ``check-move``, ``coverage``
+and ``strength``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError
+from golden_harness.gitrepo import repository_root
 from golden_harness.golden_diff import changed_goldens, git, render_changes
 from golden_harness.report import OK_STATUSES, build_report, render_report
 
@@ -46,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--base", default="HEAD", help="Git revision to compare with (default: HEAD)."
     )
+    verify = commands.add_parser(
+        "verify-move",
+        allow_abbrev=False,
+        help="Run the characterization suite on --base and on the working tree; compare traces.",
+        description="Any argument not listed here is passed to pytest on both sides (a "
+        "selection such as tests/characterization/test_x.py, -k name, -n 2).",
+    )
+    verify.add_argument("--base", required=True, help="Git revision before the move.")
+    verify.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Suite run when the pytest arguments name no path (default: tests/characterization).",
+    )
     return parser
 
 
@@ -58,11 +73,26 @@ def _root(given: Path | None) -> Path:
         return Path.cwd().resolve()
 
 
+def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
+    from golden_harness.verify_move import render_verify_move, verify_move
+
+    result = verify_move(
+        repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
+    )
+    print("\n".join(render_verify_move(result)))
+    return 0 if result.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``golden`` console script; returns the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "verify-move":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = _root(args.root)
     try:
+        if args.command == "verify-move":
+            return _verify_move(args, extra)
         if args.command == "report":
             if args.run:
                 subprocess.run(
