@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         default="tests/characterization",
         help="Suite run when the pytest arguments name no path (default: tests/characterization).",
     )
+    check = commands.add_parser(
+        "check-move",
+        help="Is each function added since --base a pure move of a removed or wrapped one?",
+    )
+    check.add_argument("--base", required=True, help="Git revision before the move.")
+    check.add_argument(
+        "--package",
+        default=None,
+        help="Dotted package whose added functions are checked (default: every changed package).",
+    )
     return parser
 
 
@@ -83,6 +93,14 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
     return 0 if result.ok else 1
 
 
+def _check_move(args: argparse.Namespace) -> int:
+    from golden_harness.check_move import check_move, render_check_move
+
+    result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
+    print("\n".join(render_check_move(result)))
+    return 0 if result.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``golden`` console script; returns the exit code."""
     parser = _parser()
@@ -93,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "verify-move":
             return _verify_move(args, extra)
+        if args.command == "check-move":
+            return _check_move(args)
         if args.command == "report":
             if args.run:
                 subprocess.run(
