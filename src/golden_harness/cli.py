@@ -71,6 +71,22 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="Dotted package whose added functions are checked (default: every changed package).",
     )
+    cover = commands.add_parser(
+        "coverage", help="Per seam: lines and branches its own scenarios execute."
+    )
+    cover.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Folder of the characterization modules (default: tests/characterization).",
+    )
+    cover.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="Exit 1 when a seam's line or branch coverage is below PERCENT.",
+    )
+    cover.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
     return parser
 
 
@@ -101,6 +117,25 @@ def _check_move(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from golden_harness.seam_coverage import coverage_json, measure_coverage, render_coverage
+
+    results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
+    print("\n".join(render_coverage(results, seconds)))
+    if args.json is not None:
+        args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
+    if args.fail_under is None:
+        return 0
+    below = [
+        r.seam
+        for r in results
+        if r.errors or min(r.line_percent, r.branch_percent) < args.fail_under
+    ]
+    if below:
+        print(f"Below {args.fail_under:g}% (or unresolved): {', '.join(below)}")
+    return 1 if below else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``golden`` console script; returns the exit code."""
     parser = _parser()
@@ -113,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _verify_move(args, extra)
         if args.command == "check-move":
             return _check_move(args)
+        if args.command == "coverage":
+            return _coverage(args)
         if args.command == "report":
             if args.run:
                 subprocess.run(
