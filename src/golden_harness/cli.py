@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from golden_harness.exceptions import GoldenHarnessError
+from golden_harness.exceptions import GoldenHarnessError, ReviewError
 from golden_harness.gitrepo import repository_root
 from golden_harness.golden_diff import changed_goldens, git, render_changes
 from golden_harness.report import OK_STATUSES, build_report, render_report
@@ -87,6 +87,31 @@ def _parser() -> argparse.ArgumentParser:
         help="Exit 1 when a seam's line or branch coverage is below PERCENT.",
     )
     cover.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
+    strength = commands.add_parser(
+        "strength", help="Mutation score of each seam's goldens on the seam's own code."
+    )
+    strength.add_argument("--seam", default=None, help="Only this seam (default: every seam).")
+    strength.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Folder of the characterization modules (default: tests/characterization).",
+    )
+    strength.add_argument(
+        "--jobs", type=int, default=2, help="Mutants run at the same time (default: 2)."
+    )
+    strength.add_argument(
+        "--max-mutants",
+        type=int,
+        default=None,
+        help="At most this many mutants per seam, evenly spread over its code (default: all).",
+    )
+    strength.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="Exit 1 when the overall mutation score is below PERCENT.",
+    )
     return parser
 
 
@@ -136,6 +161,24 @@ def _coverage(args: argparse.Namespace) -> int:
     return 1 if below else 0
 
 
+def _strength(args: argparse.Namespace) -> int:
+    from golden_harness.strength import measure_strength, render_strength
+
+    if args.jobs < 1:
+        raise ReviewError(f"--jobs {args.jobs!r} must be at least 1 (the machine's cores at most).")
+    root = repository_root(args.root or Path.cwd())
+    results, seconds = measure_strength(
+        root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
+    )
+    print("\n".join(render_strength(results, seconds, root)))
+    killed, total = sum(r.killed for r in results), sum(r.total for r in results)
+    if any(r.errors for r in results):
+        return 1
+    if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``golden`` console script; returns the exit code."""
     parser = _parser()
@@ -150,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_move(args)
         if args.command == "coverage":
             return _coverage(args)
+        if args.command == "strength":
+            return _strength(args)
         if args.command == "report":
             if args.run:
                 subprocess.run(

@@ -29,7 +29,7 @@ from golden_harness.coverage_plugin import ITEMS_VARIABLE
 from golden_harness.exceptions import ReviewError
 from golden_harness.seams import ResolvedSeam, resolve_seams
 
-__all__ = ["SeamCoverage", "measure_coverage", "render_coverage"]
+__all__ = ["SeamCoverage", "coverage_json", "find_seams", "measure_coverage", "render_coverage"]
 
 _NO_CONTEXT = r"^\Z(?<=\A.)"
 _STOPPED = {2: "interrupted", 3: "internal error", 4: "usage error", 5: "no tests collected"}
@@ -61,7 +61,8 @@ class SeamCoverage:
         return self.percent(self.branches_hit, self.branches)
 
 
-def _seams(root: Path, tests: Path) -> list[ResolvedSeam]:
+def find_seams(root: Path, tests: Path) -> list[ResolvedSeam]:
+    """Every seam declared under ``tests``; a missing folder or no seam is a ReviewError."""
     if not tests.is_dir():
         raise ReviewError(
             f"No tests folder {str(tests)!r}: pass --tests with the folder of the "
@@ -149,7 +150,7 @@ def measure_coverage(root: Path, tests: str) -> tuple[list[SeamCoverage], float]
     per-seam figures and the run time in seconds."""
     started = time.monotonic()
     folder = (root / tests).resolve()
-    seams = _seams(root, folder)
+    seams = find_seams(root, folder)
     with tempfile.TemporaryDirectory(prefix="golden-coverage-") as tmp:
         work = Path(tmp)
         items = _run_suite(root, folder, seams, work)
