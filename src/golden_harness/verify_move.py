@@ -227,9 +227,15 @@ def verify_move(
             _check_side(side)
         comparisons = compare_trace_dirs(sides[0].trace_dir, sides[1].trace_dir)
     if not comparisons:
+        outcomes = "; ".join(
+            f"{side.label}: pytest exit code {side.returncode}"
+            + (" (no tests collected)" if side.returncode == 5 else "")
+            for side in sides
+        )
         raise ReviewError(
-            f"No scenario produced a trace on either side (pytest {' '.join(pytest_args) or tests}): "
-            f"is the selection right, and do its tests use the `golden` fixture?"
+            f"No scenario produced a trace on either side (pytest "
+            f"{' '.join(pytest_args) or tests}; {outcomes}): are there characterization "
+            f"modules there yet, is the selection right, and do their tests use `golden`?"
         )
     return VerifyMoveResult(base, commit, comparisons, sides, time.monotonic() - started)
 
