@@ -112,7 +112,7 @@ class _Finder(ast.NodeVisitor):
         if top:
             self.function = None
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         self.skip.update(id(v) for v in node.values)
@@ -218,4 +218,6 @@ def apply_mutant(mutant: Mutant) -> None:
         owner = target
         target = vars(owner)[part] if part in vars(owner) else getattr(owner, part)
     function = getattr(target, "__func__", target)
-    inspect.unwrap(function).__code__ = replacement  # type: ignore[attr-defined]
+    if not callable(function):
+        raise ValueError(f"{mutant.module}:{mutant.qualname} is not a function")
+    inspect.unwrap(function).__code__ = replacement
