@@ -1,4 +1,5 @@
-"""The ``golden`` command: ``golden report`` and ``golden diff [--base REV]``."""
+"""The ``golden`` command: ``report``, ``diff``, ``verify-move``, ``check-move``, ``coverage``
+and ``strength``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from golden_harness.exceptions import GoldenHarnessError
+from golden_harness.exceptions import GoldenHarnessError, ReviewError
+from golden_harness.gitrepo import repository_root
 from golden_harness.golden_diff import changed_goldens, git, render_changes
 from golden_harness.report import OK_STATUSES, build_report, render_report
 
@@ -46,6 +48,70 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--base", default="HEAD", help="Git revision to compare with (default: HEAD)."
     )
+    verify = commands.add_parser(
+        "verify-move",
+        allow_abbrev=False,
+        help="Run the characterization suite on --base and on the working tree; compare traces.",
+        description="Any argument not listed here is passed to pytest on both sides (a "
+        "selection such as tests/characterization/test_x.py, -k name, -n 2).",
+    )
+    verify.add_argument("--base", required=True, help="Git revision before the move.")
+    verify.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Suite run when the pytest arguments name no path (default: tests/characterization).",
+    )
+    check = commands.add_parser(
+        "check-move",
+        help="Is each function added since --base a pure move of a removed or wrapped one?",
+    )
+    check.add_argument("--base", required=True, help="Git revision before the move.")
+    check.add_argument(
+        "--package",
+        default=None,
+        help="Dotted package whose added functions are checked (default: every changed package).",
+    )
+    cover = commands.add_parser(
+        "coverage", help="Per seam: lines and branches its own scenarios execute."
+    )
+    cover.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Folder of the characterization modules (default: tests/characterization).",
+    )
+    cover.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="Exit 1 when a seam's line or branch coverage is below PERCENT.",
+    )
+    cover.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
+    strength = commands.add_parser(
+        "strength", help="Mutation score of each seam's goldens on the seam's own code."
+    )
+    strength.add_argument("--seam", default=None, help="Only this seam (default: every seam).")
+    strength.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Folder of the characterization modules (default: tests/characterization).",
+    )
+    strength.add_argument(
+        "--jobs", type=int, default=2, help="Mutants run at the same time (default: 2)."
+    )
+    strength.add_argument(
+        "--max-mutants",
+        type=int,
+        default=None,
+        help="At most this many mutants per seam, evenly spread over its code (default: all).",
+    )
+    strength.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="Exit 1 when the overall mutation score is below PERCENT.",
+    )
     return parser
 
 
@@ -58,11 +124,77 @@ def _root(given: Path | None) -> Path:
         return Path.cwd().resolve()
 
 
+def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
+    from golden_harness.verify_move import render_verify_move, verify_move
+
+    result = verify_move(
+        repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
+    )
+    print("\n".join(render_verify_move(result)))
+    return 0 if result.ok else 1
+
+
+def _check_move(args: argparse.Namespace) -> int:
+    from golden_harness.check_move import check_move, render_check_move
+
+    result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
+    print("\n".join(render_check_move(result)))
+    return 0 if result.ok else 1
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from golden_harness.seam_coverage import coverage_json, measure_coverage, render_coverage
+
+    results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
+    print("\n".join(render_coverage(results, seconds)))
+    if args.json is not None:
+        args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
+    if args.fail_under is None:
+        return 0
+    below = [
+        r.seam
+        for r in results
+        if r.errors or min(r.line_percent, r.branch_percent) < args.fail_under
+    ]
+    if below:
+        print(f"Below {args.fail_under:g}% (or unresolved): {', '.join(below)}")
+    return 1 if below else 0
+
+
+def _strength(args: argparse.Namespace) -> int:
+    from golden_harness.strength import measure_strength, render_strength
+
+    if args.jobs < 1:
+        raise ReviewError(f"--jobs {args.jobs!r} must be at least 1 (the machine's cores at most).")
+    root = repository_root(args.root or Path.cwd())
+    results, seconds = measure_strength(
+        root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
+    )
+    print("\n".join(render_strength(results, seconds, root)))
+    killed, total = sum(r.killed for r in results), sum(r.total for r in results)
+    if any(r.errors for r in results):
+        return 1
+    if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``golden`` console script; returns the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "verify-move":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = _root(args.root)
     try:
+        if args.command == "verify-move":
+            return _verify_move(args, extra)
+        if args.command == "check-move":
+            return _check_move(args)
+        if args.command == "coverage":
+            return _coverage(args)
+        if args.command == "strength":
+            return _strength(args)
         if args.command == "report":
             if args.run:
                 subprocess.run(

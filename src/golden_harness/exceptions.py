@@ -13,6 +13,7 @@ __all__ = [
     "GoldenHarnessError",
     "GoldenMismatchError",
     "GoldenMissingError",
+    "ReviewError",
     "ScriptError",
     "ScriptExhaustedError",
     "SeamDeclarationError",
@@ -118,3 +119,8 @@ class SeamDeclarationError(GoldenHarnessError):
 
 class SeamResolutionError(GoldenHarnessError):
     """A seam's code reference does not resolve to code in the working tree."""
+
+
+class ReviewError(GoldenHarnessError):
+    """A review command (``verify-move``, ``check-move``, ``coverage``, ``strength``) cannot run:
+    not a git repository, an unknown revision, no seams, a suite that does not run."""

@@ -1,0 +1,223 @@
+"""Mutants of a seam's code for ``golden strength``: small, single-place changes of the source
+inside given line ranges, each applied by swapping the code object of the function it lies in.
+
+Operators: a number ``n`` becomes ``n + 1``; a string ``s`` becomes ``"XX" + s + "XX"``;
+``True`` and ``False`` swap; a comparison operator becomes its neighbour (``<`` and ``<=``,
+``==`` and ``!=``, ``is`` and ``is not``, ``in`` and ``not in``); ``+`` and ``-``, ``*`` and
+``/`` swap; ``and`` and ``or`` swap; ``not x`` becomes ``x``; ``return x`` returns None; an
+assignment assigns None; a call made for its effect is dropped; ``break`` and ``continue`` swap.
+
+A mutant is applied in a running process by compiling the mutated module and giving the live
+function (or method) the mutated code object: every alias of the function sees the mutant, its
+identity does not change, and no copy of the tree is needed.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+from types import CodeType
+
+__all__ = ["Mutant", "apply_mutant", "mutants_in"]
+
+_COMPARE_SWAPS: dict[type, type] = {
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+    ast.In: ast.NotIn, ast.NotIn: ast.In,
+}  # fmt: skip
+_BINOP_SWAPS: dict[type, type] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change: the source span ``start``-``end`` ((line, column) pairs, columns in
+    characters) replaced by ``replacement``, inside function ``qualname`` of ``module``."""
+
+    file: Path
+    module: str
+    qualname: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+    replacement: str
+    operator: str
+
+    @property
+    def line(self) -> int:
+        return self.start[0]
+
+    def mutated_source(self, source: str) -> str:
+        lines = source.splitlines(keepends=True)
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line))
+        a = offsets[self.start[0] - 1] + self.start[1]
+        b = offsets[self.end[0] - 1] + self.end[1]
+        return source[:a] + self.replacement + source[b:]
+
+    def describe(self, source: str) -> tuple[str, str]:
+        """The original and the mutated text of the mutant's first line."""
+        before = source.splitlines()[self.line - 1]
+        after = self.mutated_source(source).splitlines()[self.line - 1]
+        return before.strip(), after.strip()
+
+
+def _chars(line: str, byte_col: int) -> int:
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+
+class _Finder(ast.NodeVisitor):
+    def __init__(self, file: Path, module: str, source: str, lines: set[int]) -> None:
+        self.file, self.module, self.lines = file, module, lines
+        self.text = source.splitlines()
+        self.scope: list[str] = []
+        self.function: str | None = None
+        self.found: list[Mutant] = []
+        self.skip: set[int] = set()
+
+    def _add(self, node: ast.AST, replacement: str, operator: str) -> None:
+        end_line = node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        if self.function is None or not {node.lineno, end_line} <= self.lines:  # type: ignore[attr-defined]
+            return
+        start = (node.lineno, _chars(self.text[node.lineno - 1], node.col_offset))  # type: ignore[attr-defined]
+        end = (end_line, _chars(self.text[end_line - 1], node.end_col_offset or 0))  # type: ignore[attr-defined]
+        self.found.append(
+            Mutant(self.file, self.module, self.function, start, end, replacement, operator)
+        )
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scope.append(node.name)
+        self.generic_visit(node)
+        self.scope.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        top = self.function is None
+        if top:
+            self.function = ".".join([*self.scope, node.name])
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            self.skip.add(id(body[0].value))
+        for child in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+            if child is not None:
+                self.skip.update(id(n) for n in ast.walk(child))
+        for statement in body:
+            self.visit(statement)
+        if top:
+            self.function = None
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        self.skip.update(id(v) for v in node.values)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.skip.update(id(n) for n in ast.walk(node.annotation))
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if id(node) in self.skip:
+            return
+        if isinstance(value, bool):
+            self._add(node, repr(not value), f"{value!r} -> {not value!r}")
+        elif isinstance(value, (int, float)):
+            self._add(node, repr(value + 1), "number + 1")
+        elif isinstance(value, str):
+            self._add(node, repr(f"XX{value}XX"), "string changed")
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        for index, op in enumerate(node.ops):
+            if type(op) in _COMPARE_SWAPS:
+                ops = list(node.ops)
+                ops[index] = _COMPARE_SWAPS[type(op)]()
+                changed = ast.Compare(left=node.left, ops=ops, comparators=node.comparators)
+                self._add(node, f"({ast.unparse(changed)})", "comparison changed")
+        self.generic_visit(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if type(node.op) in _BINOP_SWAPS:
+            changed = ast.BinOp(left=node.left, op=_BINOP_SWAPS[type(node.op)](), right=node.right)
+            self._add(node, f"({ast.unparse(changed)})", "arithmetic changed")
+        self.generic_visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        self._add(
+            node, f"({ast.unparse(ast.BoolOp(op=other, values=node.values))})", "and/or swapped"
+        )
+        self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Not):
+            self._add(node, f"({ast.unparse(node.operand)})", "not removed")
+        self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is not None and not (
+            isinstance(node.value, ast.Constant) and node.value.value is None
+        ):
+            self._add(node.value, "None", "returns None")
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+            self._add(node.value, "None", "assigns None")
+        self.generic_visit(node)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Call):
+            self._add(node.value, "None", "call dropped")
+        self.generic_visit(node)
+
+    def visit_Break(self, node: ast.Break) -> None:
+        self._add(node, "continue", "break -> continue")
+
+    def visit_Continue(self, node: ast.Continue) -> None:
+        self._add(node, "break", "continue -> break")
+
+
+def mutants_in(file: Path, module: str, spans: tuple[tuple[int, int], ...]) -> list[Mutant]:
+    """Every mutant whose change lies inside ``spans`` (1-based inclusive line ranges) of
+    ``file``, in source order."""
+    source = file.read_text(encoding="utf-8")
+    lines = {n for a, b in spans for n in range(a, b + 1)}
+    finder = _Finder(file, module, source, lines)
+    finder.visit(ast.parse(source, filename=str(file)))
+    return sorted(finder.found, key=lambda m: (m.start, m.end, m.replacement))
+
+
+def _code_named(code: CodeType, qualname: str) -> CodeType | None:
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            if const.co_qualname == qualname:
+                return const
+            inner = _code_named(const, qualname)
+            if inner is not None:
+                return inner
+    return None
+
+
+def apply_mutant(mutant: Mutant) -> None:
+    """Give the live function the mutant's code (in this process only). Raises ValueError when
+    the mutated code cannot replace it (for example a changed set of closure variables)."""
+    source = mutant.file.read_text(encoding="utf-8")
+    code = compile(mutant.mutated_source(source), str(mutant.file), "exec")
+    replacement = _code_named(code, mutant.qualname)
+    if replacement is None:
+        raise ValueError(f"no code object {mutant.qualname!r} in the mutated {mutant.file}")
+    target: object = importlib.import_module(mutant.module)
+    for part in mutant.qualname.split("."):
+        owner = target
+        target = vars(owner)[part] if part in vars(owner) else getattr(owner, part)
+    function = getattr(target, "__func__", target)
+    if not callable(function):
+        raise ValueError(f"{mutant.module}:{mutant.qualname} is not a function")
+    inspect.unwrap(function).__code__ = replacement

@@ -1,0 +1,237 @@
+"""``golden strength [--seam NAME]``: the mutation score of each seam's goldens.
+
+For every mutant of a seam's code (see :mod:`golden_harness.mutants`; only the seam's lines, so a
+``#region`` seam gets only its block's mutants) the seam's characterization modules run against
+their committed goldens; the mutant is killed when a scenario fails (its trace changed, or the
+seam broke), survives when all pass. A mutant still running after five times the unmutated run
+(at least 10 s) is stopped and counted as killed by timeout.
+
+Speed: this process imports the seams' modules and pytest's plugins once, then forks one child
+per mutant (``--jobs`` at a time); the child gives the live function the mutated code and runs
+``pytest.main`` on the seam's modules. POSIX only (``os.fork``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from golden_harness.exceptions import ReviewError
+from golden_harness.mutants import Mutant, apply_mutant, mutants_in
+from golden_harness.seam_coverage import find_seams
+
+__all__ = ["MutantResult", "SeamStrength", "measure_strength", "render_strength"]
+
+_NOT_APPLICABLE = 97
+_POLL = 0.01
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    """A mutant and its outcome: ``killed``, ``timeout`` (counted as killed), ``survived`` or
+    ``not applicable`` (the mutated code could not replace the function; not counted)."""
+
+    mutant: Mutant
+    outcome: str
+
+
+@dataclass
+class SeamStrength:
+    """The mutation results of one seam."""
+
+    seam: str
+    results: list[MutantResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, *outcomes: str) -> int:
+        return sum(1 for r in self.results if r.outcome in outcomes)
+
+    @property
+    def killed(self) -> int:
+        return self.count("killed", "timeout")
+
+    @property
+    def total(self) -> int:
+        return self.count("killed", "timeout", "survived")
+
+
+def _preload(modules: set[str]) -> None:
+    for point in importlib.metadata.entry_points(group="pytest11"):
+        try:
+            point.load()
+        except Exception:  # a broken plugin is reported by the child that loads it again
+            continue
+    for module in sorted(modules):
+        try:
+            importlib.import_module(module)
+        except Exception as error:
+            raise ReviewError(
+                f"Cannot import seam module {module!r} ({type(error).__name__}: {error}); "
+                f"make it importable from the repository (src/ or the root) first."
+            ) from None
+
+
+def _fork(root: Path, args: list[str], mutant: Mutant | None, log: Path) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 3
+    try:
+        os.chdir(root)
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        try:
+            if mutant is not None:
+                apply_mutant(mutant)
+        except ValueError:
+            code = _NOT_APPLICABLE
+        else:
+            code = int(pytest.main(args))
+    finally:
+        os._exit(code)
+
+
+def _run_all(
+    root: Path, args: list[str], mutants: list[Mutant | None], jobs: int, timeout: float, work: Path
+) -> list[tuple[int | None, float]]:
+    """Run one child per entry (None: unmutated); (exit code or None on timeout, seconds)."""
+    outcomes: list[tuple[int | None, float]] = [(None, 0.0)] * len(mutants)
+    pending = list(range(len(mutants)))
+    running: dict[int, tuple[int, float]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                index = pending.pop(0)
+                pid = _fork(root, args, mutants[index], work / f"mutant-{index}.log")
+                running[pid] = (index, time.monotonic())
+            for pid, (index, started) in list(running.items()):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                elapsed = time.monotonic() - started
+                if done:
+                    outcomes[index] = (os.waitstatus_to_exitcode(status), elapsed)
+                    del running[pid]
+                elif elapsed > timeout:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    outcomes[index] = (None, elapsed)
+                    del running[pid]
+            time.sleep(_POLL)
+    finally:
+        for pid in running:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    return outcomes
+
+
+def _sample(mutants: list[Mutant], limit: int | None) -> list[Mutant]:
+    if limit is None or len(mutants) <= limit:
+        return mutants
+    step = len(mutants) / limit
+    return [mutants[int(i * step)] for i in range(limit)]
+
+
+def measure_strength(
+    root: Path,
+    tests: str,
+    seam: str | None = None,
+    *,
+    jobs: int = 2,
+    max_mutants: int | None = None,
+) -> tuple[list[SeamStrength], float]:
+    """Mutation results per seam (all seams, or the one named ``seam``) and the run time."""
+    started = time.monotonic()
+    resolved = find_seams(root, (root / tests).resolve())
+    names = sorted({r.declaration.seam.name for r in resolved})
+    if seam is not None and seam not in names:
+        raise ReviewError(f"No seam named {seam!r}; the declared seams are {names}.")
+    for path in (root, root / "src"):
+        if path.is_dir() and str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    _preload({loc.ref.split(":")[0] for r in resolved for loc in r.locations})
+    results = []
+    with tempfile.TemporaryDirectory(prefix="golden-strength-") as tmp:
+        for name in [seam] if seam else names:
+            parts = [r for r in resolved if r.declaration.seam.name == name]
+            result = SeamStrength(name, errors=[e for r in parts for e in r.errors])
+            seam_started = time.monotonic()
+            modules = sorted({str(r.declaration.module_path) for r in parts})
+            args = [*modules, "-q", "-x", "-p", "no:cacheprovider", "-p", "no:randomly"]
+            args.append("--golden-orphans=ignore")
+            ((code, base_seconds),) = _run_all(root, args, [None], 1, 600.0, Path(tmp))
+            if code != 0:
+                result.errors.append(
+                    f"its scenarios do not pass unmutated (pytest exit code {code}): run "
+                    f"`pytest {' '.join(modules)}` and fix them first."
+                )
+                results.append(result)
+                continue
+            mutants = _sample(
+                [m for r in parts for loc in r.locations
+                 for m in mutants_in(loc.file, loc.ref.split(":")[0], loc.lines)],
+                max_mutants,
+            )  # fmt: skip
+            timeout = max(10.0, base_seconds * 5 + 5)
+            for mutant, (code, _) in zip(
+                mutants, _run_all(root, args, list(mutants), jobs, timeout, Path(tmp)), strict=True
+            ):
+                outcome = (
+                    "timeout" if code is None
+                    else "survived" if code == 0
+                    else "not applicable" if code == _NOT_APPLICABLE
+                    else "killed"
+                )  # fmt: skip
+                result.results.append(MutantResult(mutant, outcome))
+            result.seconds = time.monotonic() - seam_started
+            results.append(result)
+    return results, time.monotonic() - started
+
+
+def _percent(killed: int, total: int) -> str:
+    return f"{100.0 * killed / total:5.1f}%" if total else "    -"
+
+
+def render_strength(results: list[SeamStrength], seconds: float, root: Path) -> list[str]:
+    """The per-seam table, the overall score, and every survivor."""
+    width = max([len("overall"), *(len(r.seam) for r in results)])
+    lines = [f"{'seam':<{width}}  killed  survived  total   score    time"]
+    for r in results:
+        lines.append(
+            f"{r.seam:<{width}}  {r.killed:>6}  {r.total - r.killed:>8}  {r.total:>5}  "
+            f"{_percent(r.killed, r.total)}  {r.seconds:5.1f} s"
+        )
+    killed, total = sum(r.killed for r in results), sum(r.total for r in results)
+    lines.append(
+        f"{'overall':<{width}}  {killed:>6}  {total - killed:>8}  {total:>5}  "
+        f"{_percent(killed, total)}  {seconds:5.1f} s"
+    )
+    for r in results:
+        extra = []
+        if r.count("timeout"):
+            extra.append(f"{r.count('timeout')} killed by timeout")
+        if r.count("not applicable"):
+            extra.append(f"{r.count('not applicable')} not applicable (not counted)")
+        survivors = [x.mutant for x in r.results if x.outcome == "survived"]
+        if extra or survivors or r.errors:
+            lines.append(f"seam {r.seam}:" + (f" {', '.join(extra)}" if extra else ""))
+        lines += [f"  error: {error}" for error in r.errors]
+        for mutant in survivors:
+            source = mutant.file.read_text(encoding="utf-8")
+            before, after = mutant.describe(source)
+            file = (
+                mutant.file.relative_to(root) if mutant.file.is_relative_to(root) else mutant.file
+            )
+            lines.append(f"  survived {file.as_posix()}:{mutant.line} ({mutant.operator})")
+            lines.append(f"      - {before}")
+            lines.append(f"      + {after}")
+    return lines

@@ -1,0 +1,146 @@
+"""``golden check-move``: added functions against the functions removed or wrapped since REV,
+on a real git repository holding a tiny project (``harness.synthetic``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from golden_harness.cli import main
+from harness.synthetic import commit, make_project, move_ship, write
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
+    code = main(["--root", str(root), "check-move", *args])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+WRAPPER_LINE = (
+    "  shopx.orders.Orders.ship (src/shopx/orders.py:10) -> shopx.shipping.ship with the same "
+    "arguments"
+)
+
+
+def test_pure_move_and_its_wrapper(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    move_ship(project, "pure")
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD", "--package", "shopx")
+
+    assert code == 0, lines
+    assert lines[1] == (
+        "  pure move        shopx.shipping.ship (src/shopx/shipping.py:6) <- "
+        "shopx.orders.Orders.ship (src/shopx/orders.py:10 at the base)"
+    )
+    assert lines[3] == WRAPPER_LINE
+    assert lines[4].startswith("1 pure move(s), 0 not pure, 0 without counterpart; 1 wrapper(s)")
+
+
+def test_changed_keyword_is_not_a_pure_move_and_is_named(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    move_ship(project, "keyword_changed")
+    commit(project, "move: ship")
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD~1")
+
+    assert code == 1
+    assert lines[1].startswith("  NOT A PURE MOVE  shopx.shipping.ship")
+    old, _, new = lines[2].partition(" | ")
+    assert old.strip().startswith("src/shopx/orders.py:13  self.db.save(order_id=")
+    assert new.startswith("src/shopx/shipping.py:8  orders.db.save(order_id=")
+    assert lines[3] == "          keyword argument `retries`: 2 -> 3"
+    assert lines[5] == WRAPPER_LINE
+
+
+def test_import_of_another_function_under_the_same_name_is_not_pure(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    move_ship(project, "import_changed")
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 1
+    assert lines[2] == (
+        "      name `price_total` refers to shopx.pricing.compute_total at the base, "
+        "shopx.pricing.compute_discounted now"
+    )
+
+
+def test_docstrings_annotations_and_local_imports_do_not_count(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    move_ship(project, "pure")
+    shipping = project / "src/shopx/shipping.py"
+    text = shipping.read_text().replace(
+        "from shopx.pricing import compute_total as price_total\n", ""
+    )
+    text = text.replace(
+        "def ship(orders, order):\n",
+        "def ship(orders: object, order: dict[str, object]) -> str:\n"
+        '    """Ship one order (moved)."""\n'
+        "    from shopx.pricing import compute_total as price_total\n\n"
+        "    total: float\n",
+    )
+    write(project, {"src/shopx/shipping.py": text})
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 0, lines
+    assert lines[1].startswith("  pure move        shopx.shipping.ship")
+
+
+def test_wrapper_with_other_arguments_and_a_function_without_counterpart(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    move_ship(project, "pure")
+    orders = project / "src/shopx/orders.py"
+    write(
+        project,
+        {
+            "src/shopx/orders.py": orders.read_text().replace(
+                "shipping.ship(self, order)", "shipping.ship(self, dict(order))"
+            ),
+            "src/shopx/labels.py": "def label(order):\n    return f\"#{order['id']}\"\n",
+        },
+    )
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 1
+    assert lines[0].endswith("2 function(s) added under src/shopx/")
+    assert lines[1] == (
+        "  no counterpart   shopx.labels.label (src/shopx/labels.py:1): no removed or wrapped "
+        "function has a similar body"
+    )
+    assert lines[2].startswith("  pure move        shopx.shipping.ship")
+    assert lines[4] == (
+        "  shopx.orders.Orders.ship (src/shopx/orders.py:10) -> shopx.shipping.ship with OTHER "
+        "ARGUMENTS: shipping.ship(self, dict(order))"
+    )
+
+
+def test_errors_and_nothing_to_check(
+    tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+    assert code == 1
+    assert lines[-1] == "Nothing to check: no function was added there since the base."
+
+    code, _, err = _run(project, capsys, "--base", "HEAD", "--package", "nosuch.pkg")
+    assert code == 2
+    assert "Package 'nosuch.pkg' not found: neither src/nosuch/pkg/ nor nosuch/pkg/" in err
+
+    code, _, err = _run(project, capsys, "--base", "v9")
+    assert code == 2
+    assert "Unknown revision 'v9'" in err
+
+    code, _, err = _run(tmp_path, capsys, "--base", "HEAD")
+    assert code == 2
+    assert "is not inside a git repository" in err

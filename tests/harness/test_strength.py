@@ -1,0 +1,86 @@
+"""``golden strength``: mutants of a seam's code against its goldens, on a tiny project in a
+temporary git repository (``harness.synthetic``). The command runs in a subprocess, as users
+run it (it forks one child per mutant)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.synthetic import LARGE_SCENARIO, make_project
+
+WEAK_SPOT = [
+    "  survived src/shopx/orders.py:15 (call dropped)",
+    "  survived src/shopx/orders.py:15 (string changed)",
+]
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("CI", "PYTHONPATH")}
+
+
+def _capture(project: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "--snapshot-update"],
+        cwd=project,
+        env={**_env(), "PYTHONPATH": str(project / "src")},
+        check=True,
+        capture_output=True,
+    )
+
+
+def _strength(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "golden_harness.cli", "--root", str(project), "strength", *args],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_an_added_scenario_kills_the_weak_spots_mutants(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    _capture(project)
+
+    before = _strength(project, "--seam", "shipping")
+
+    assert before.returncode == 0, before.stdout + before.stderr
+    lines = before.stdout.splitlines()
+    assert lines[1].split()[:5] == ["shipping", "7", "6", "13", "53.8%"]
+    assert [line for line in lines if line.startswith("  survived src/shopx/orders.py:15")] == [
+        *WEAK_SPOT,
+        WEAK_SPOT[1],
+    ]
+    assert "      + self.db.flag(order[\"id\"], reason='XXlargeXX')" in lines
+
+    scenarios = project / "tests/characterization/test_shipping.py"
+    scenarios.write_text(scenarios.read_text() + LARGE_SCENARIO)
+    _capture(project)
+    after = _strength(project, "--jobs", "2", "--fail-under", "50")
+
+    assert after.returncode == 0, after.stdout + after.stderr
+    lines = after.stdout.splitlines()
+    assert lines[1].split()[:5] == ["shipping", "10", "3", "13", "76.9%"]
+    assert not [line for line in lines if line.startswith("  survived src/shopx/orders.py:15")]
+    assert "  survived src/shopx/orders.py:14 (comparison changed)" in lines
+    assert _strength(project, "--fail-under", "90").returncode == 1
+
+
+def test_failing_goldens_unknown_seams_and_no_seams_are_reported(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+
+    missing = _strength(project)
+    assert missing.returncode == 1
+    assert "  error: its scenarios do not pass unmutated (pytest exit code 1)" in missing.stdout
+
+    unknown = _strength(project, "--seam", "nope")
+    assert unknown.returncode == 2
+    assert "No seam named 'nope'; the declared seams are ['shipping']." in unknown.stderr
+
+    (project / "tests/characterization/test_shipping.py").unlink()
+    none = _strength(project)
+    assert none.returncode == 2
+    assert "No seams found under" in none.stderr

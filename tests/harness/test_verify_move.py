@@ -1,0 +1,205 @@
+"""``golden verify-move``: REV in a temporary worktree against the working tree, on a real git
+repository holding a tiny project (``harness.synthetic``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from golden_harness import verify_move as verify_move_module
+from golden_harness.cli import main
+from harness.synthetic import commit, git, make_project, move_ship, write
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+def _worktrees(root: Path) -> list[str]:
+    return [
+        line
+        for line in git(root, "worktree", "list", "--porcelain").splitlines()
+        if line.startswith("worktree ")
+    ]
+
+
+def _run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--root", str(root), "verify-move", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pure_move_is_equal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    move_ship(project, "pure")
+
+    code, out, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 0, out
+    assert "  equal  shipping/test_small_order" in out.splitlines()
+    assert "1 equal, 0 different, 0 only on the base, 0 only in the working tree;" in out
+    assert _worktrees(project) == [f"worktree {project}"]
+
+
+def test_changed_keyword_is_different_and_named(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    move_ship(project, "keyword_changed")
+    commit(project, "move: ship to shopx.shipping")
+
+    code, out, _ = _run(project, capsys, "--base", "HEAD~1")
+
+    assert code == 1
+    lines = out.splitlines()
+    assert "  DIFFERENT  shipping/test_small_order" in lines
+    assert "      call 1 `db.save`: kwarg `retries`: 2 -> 3" in lines
+    assert lines[-1] == "Not the same behaviour (see above)."
+
+
+def test_scenarios_on_one_side_and_failures_are_reported(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    move_ship(project, "pure")
+    scenarios = project / "tests/characterization/test_shipping.py"
+    write(
+        project,
+        {
+            "tests/characterization/test_shipping.py": scenarios.read_text()
+            + "\n\ndef test_new_order(golden):\n"
+            + "    golden.call(_orders(golden).ship, {'id': 'C', 'items': []})\n"
+            + "\n\ndef test_broken(golden):\n"
+            + "    golden.call(_orders(golden).unknown)\n"
+        },
+    )
+
+    code, out, _ = _run(project, capsys, "--base", "HEAD", "-p", "no:randomly")
+
+    assert code == 1
+    lines = out.splitlines()
+    assert "  equal              shipping/test_small_order" in lines
+    assert "  only working tree  shipping/test_new_order" in lines
+    assert (
+        "  test failed on the working tree: tests.characterization.test_shipping::test_broken"
+        in lines
+    )
+
+
+def test_selection_passes_through(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        project,
+        {
+            "tests/characterization/test_shipping.py": (
+                (project / "tests/characterization/test_shipping.py").read_text()
+                + "\n\ndef test_other(golden):\n"
+                + "    golden.call(_orders(golden).ship, {'id': 'D', 'items': []})\n"
+            )
+        },
+    )
+    commit(project, "test: another scenario")
+    move_ship(project, "pure")
+
+    code, out, _ = _run(project, capsys, "--base", "HEAD", "-k", "other")
+
+    assert code == 0, out
+    assert "verify-move: base HEAD" in out
+    assert "1 scenario(s)" in out
+    assert "  equal  shipping/test_other" in out.splitlines()
+
+
+def _editable_venv(tmp_path: Path, project: Path) -> Path:
+    """A virtual environment in which ``project`` is installed editable the way setuptools
+    installs a src-layout project (``pip install -e .``, as this repository is): a
+    ``__editable__.*.pth`` file naming its ``src`` folder, which puts the working tree's code on
+    every ``sys.path``. This environment's packages (pytest, the harness) are visible through
+    another ``.pth`` file."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    outer = sysconfig.get_paths()["purelib"]
+    Path(purelib, "outer_env.pth").write_text(f"import site; site.addsitedir({outer!r})\n")
+    Path(purelib, "__editable__.shopx-0.1.pth").write_text(f"{project / 'src'}\n")
+    return python
+
+
+def test_an_import_moved_under_another_name_is_caught_with_an_editable_install(
+    tmp_path: Path, project: Path
+) -> None:
+    move_ship(project, "import_changed")
+    python = _editable_venv(tmp_path, project)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    located = subprocess.run(
+        [str(python), "-c", "import shopx.shipping; print(shopx.shipping.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    assert located.stdout.strip() == str(project / "src/shopx/shipping.py")
+
+    done = subprocess.run(
+        [str(python), "-m", "golden_harness.cli", "verify-move", "--base", "HEAD"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "  DIFFERENT  shipping/test_small_order" in done.stdout
+    assert "      call 1 `db.save`: kwarg `total`: 5.0 -> 4.5" in done.stdout
+
+
+def test_errors_name_the_problem(
+    tmp_path: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    code, _, err = _run(plain, capsys, "--base", "HEAD")
+    assert code == 2
+    assert f"{str(plain)!r} is not inside a git repository" in err
+
+    code, _, err = _run(project, capsys, "--base", "no-such-rev")
+    assert code == 2
+    assert "Unknown revision 'no-such-rev'" in err
+
+    code, _, err = _run(project, capsys, "--base", "HEAD", "--no-such-pytest-option")
+    assert code == 2
+    assert "stopped with exit code 4 (usage error)" in err
+    assert "--no-such-pytest-option" in err
+    assert _worktrees(project) == [f"worktree {project}"]
+
+    code, _, err = _run(project, capsys, "--base", "HEAD", "-k", "nothing_matches")
+    assert code == 2
+    assert "No scenario produced a trace on either side" in err
+
+
+def test_worktree_is_removed_on_keyboard_interrupt(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[Path] = []
+
+    def interrupted(side, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(side.root)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(verify_move_module, "_start", interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        verify_move_module.verify_move(project, "HEAD")
+
+    assert seen
+    assert not seen[0].exists()
+    assert _worktrees(project) == [f"worktree {project}"]
