@@ -117,6 +117,11 @@ def resolve_seams(tests_dir: Path, roots: list[Path] | None = None) -> list[Reso
 
     A reference that does not resolve is reported in ``errors`` (the message of its
     :class:`SeamResolutionError`) instead of stopping the others.
+
+    Nested seams: a marked region that one seam declares (``...#region``) belongs to that seam
+    only. When another seam covers the function around it, the region's lines are left out of
+    that seam's locations, so per-seam coverage and mutation scores measure each line against the
+    scenarios written for it.
     """
     resolved = []
     for declaration in discover_seams(tests_dir):
@@ -127,7 +132,41 @@ def resolve_seams(tests_dir: Path, roots: list[Path] | None = None) -> list[Reso
             except SeamResolutionError as error:
                 errors.append(str(error))
         resolved.append(ResolvedSeam(declaration, tuple(locations), tuple(errors)))
-    return resolved
+    return [_without_nested_regions(seam, resolved) for seam in resolved]
+
+
+def _without_nested_regions(seam: ResolvedSeam, everyone: list[ResolvedSeam]) -> ResolvedSeam:
+    regions = [
+        (location.file, span)
+        for other in everyone
+        if other.declaration.seam.name != seam.declaration.seam.name
+        for location in other.locations
+        if "#" in location.ref
+        for span in location.lines
+    ]
+    locations = []
+    for location in seam.locations:
+        spans = list(location.lines)
+        for file, (start, end) in regions:
+            if file == location.file:
+                spans = _subtract(spans, start, end)
+        if spans:
+            locations.append(CodeLocation(location.ref, location.file, tuple(spans)))
+    return ResolvedSeam(seam.declaration, tuple(locations), seam.errors)
+
+
+def _subtract(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """``spans`` without the lines ``start..end`` (all 1-based and inclusive)."""
+    kept: list[tuple[int, int]] = []
+    for a, b in spans:
+        if b < start or a > end:
+            kept.append((a, b))
+            continue
+        if a < start:
+            kept.append((a, start - 1))
+        if b > end:
+            kept.append((end + 1, b))
+    return kept
 
 
 def seam_name_of_module(module: ModuleType) -> str:

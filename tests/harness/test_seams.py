@@ -140,3 +140,24 @@ def test_static_seam_name_of_a_test_file(tmp_path: Path) -> None:
     assert static_seam_name(fallback) == "phase_state"
     assert static_seam_name(unrelated) is None
     assert static_seam_name(broken) is None
+
+
+def test_a_region_declared_by_another_seam_is_left_out_of_the_enclosing_seam(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "test_checkout.py").write_text(
+        "GOLDEN_SEAM = Seam('checkout', covers=['harness.shop.regions:Checkout.run'])\n"
+    )
+    (tmp_path / "test_fees.py").write_text(
+        "GOLDEN_SEAM = Seam('fees', covers=['harness.shop.regions:Checkout.run#fees'])\n"
+    )
+    whole = resolve_code("harness.shop.regions:Checkout.run", [TESTS_DIR])
+    fees = resolve_code("harness.shop.regions:Checkout.run#fees", [TESTS_DIR])
+    ((run_start, run_end),) = whole.lines
+    ((fees_start, fees_end),) = fees.lines
+    by_name = {r.declaration.seam.name: r for r in resolve_seams(tmp_path, [TESTS_DIR])}
+    assert by_name["checkout"].locations[0].lines == (
+        (run_start, fees_start - 1),
+        (fees_end + 1, run_end),
+    )
+    assert by_name["fees"].locations[0].lines == fees.lines  # the region keeps its own lines
