@@ -54,8 +54,15 @@ def phase_of(*deliverables: Any) -> dict[str, Any]:
             id="outside_paths_beside_a_bucket",
         ),
         pytest.param(
-            phase_of("src/autopack", "src/autopackage/probe.py", "docs/autopack", CODE_2),
-            id="prefixes_without_their_slash_are_outside",
+            phase_of(
+                "src/autopack",
+                "src/autopackage/probe.py",
+                "tests/autopack/test_probe.py",
+                "docs/autopack",
+                "docs/autopack_old/probe.md",
+                CODE_2,
+            ),
+            id="near_miss_prefixes_are_outside",
         ),
         pytest.param(
             phase_of("", "  ", 7, None, CODE_2), id="blank_and_non_string_beside_a_bucket"
