@@ -57,10 +57,14 @@ def phase_of(*deliverables: Any) -> dict[str, Any]:
             phase_of(
                 "src/autopack/diagnostics",
                 "src/autopack/diagnostics_old/probe.py",
+                "src/autopack/dashboard",
+                "src/autopack/probe.py",
+                "tests/autopack/test_probe.py",
                 "docs/autopack",
+                "docs/autopack_old/probe.md",
                 DASHBOARD,
             ),
-            id="prefixes_without_their_slash_are_outside",
+            id="near_miss_prefixes_are_outside",
         ),
         pytest.param(
             phase_of("", "  ", 7, None, DASHBOARD), id="blank_and_non_string_beside_a_bucket"
