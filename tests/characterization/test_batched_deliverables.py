@@ -117,6 +117,13 @@ def test_retry_rebuilds_a_batch_with_an_empty_file(golden, make_executor):
     run_loop(golden, make_executor, phase_of(CODE, TEST), [[CODE, TEST]], attempt_index=1)
 
 
+def test_retry_counts_a_one_byte_file_as_present(golden, make_executor):
+    write_files(golden, {DOC: "\n"})
+    golden.subprocess(["git", "diff", "--no-color", "--", DOC], stdout="+\n")
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(DOC), [[DOC]], attempt_index=1)
+
+
 def test_retry_rebuilds_a_batch_with_a_missing_file(golden, make_executor):
     write_files(golden, {CODE: "x = 1\n"})
     script_batch_collaborators(
