@@ -142,6 +142,19 @@ def test_batch_duration_is_measured_on_the_monotonic_clock(golden, make_executor
     run_handler(golden, make_executor, phase_of(CORE))
 
 
+def test_batches_without_a_token_count_add_nothing_to_the_total(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CORE, tokens=None), builder_ok(TEST, tokens=40)],
+        reports=[deliverables_ok(CORE), deliverables_ok(TEST)],
+        contents=[{CORE: "VALUE = 1\n"}, {TEST: "VALUE = 2\n"}],
+        applies=[applied(CORE), applied(TEST)],
+    )
+    golden.subprocess(["git", "diff", "--no-color"], stdout=WORKSPACE_DIFF)
+    script_after_batches(golden)
+    run_handler(golden, make_executor, phase_of(CORE, TEST))
+
+
 def test_retry_builds_every_batch_again_even_when_its_files_exist(golden, make_executor):
     write_files(golden, {CORE: "VALUE = 1\n", TEST: "def test_core():\n    pass\n"})
     echo_batches(golden, contents=True)
