@@ -145,6 +145,19 @@ def test_batch_duration_is_measured_on_the_monotonic_clock(golden, make_executor
     run_handler(golden, make_executor, phase_of(GATHERER))
 
 
+def test_batches_without_a_token_count_add_nothing_to_the_total(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(GATHERER, tokens=None), builder_ok(TEST, tokens=40)],
+        reports=[deliverables_ok(GATHERER), deliverables_ok(TEST)],
+        contents=[{GATHERER: "VALUE = 1\n"}, {TEST: "VALUE = 2\n"}],
+        applies=[applied(GATHERER), applied(TEST)],
+    )
+    golden.subprocess(["git", "diff", "--no-color"], stdout=WORKSPACE_DIFF)
+    script_after_batches(golden)
+    run_handler(golden, make_executor, phase_of(GATHERER, TEST))
+
+
 def test_retry_builds_every_batch_again_even_when_its_files_exist(golden, make_executor):
     write_files(golden, {GATHERER: "VALUE = 1\n", TEST: "def test_web():\n    pass\n"})
     echo_batches(golden, contents=True)
