@@ -32,7 +32,7 @@ DOC = "docs/autopack/second_opinion.md"
 
 
 def phase_of(*deliverables: Any) -> dict[str, Any]:
-    return {"phase_id": "diagnostics-second-opinion", "deliverables": list(deliverables)}
+    return {"phase_id": "diagnostics-second-opinion-triage", "deliverables": list(deliverables)}
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def phase_of(*deliverables: Any) -> dict[str, Any]:
         pytest.param(phase_of(DOC, TEST, CODE, CODE_2), id="every_bucket_filled"),
         pytest.param(phase_of(TEST, DOC), id="some_buckets_empty"),
         pytest.param(phase_of(CODE), id="one_bucket"),
-        pytest.param({"phase_id": "diagnostics-second-opinion"}, id="no_deliverables"),
+        pytest.param({"phase_id": "diagnostics-second-opinion-triage"}, id="no_deliverables"),
         pytest.param(phase_of(), id="empty_deliverables"),
         pytest.param(
             phase_of("README.md", "src/other/probe.py", "docs/probe.md"),
