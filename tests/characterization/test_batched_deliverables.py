@@ -1,0 +1,221 @@
+"""Characterization of the shared batched-deliverables loop (`_execute_batched_deliverables_phase`).
+
+The loop builds a phase's deliverables batch by batch: a scope limited to the batch, one Builder
+call, the deliverables check and a governed apply with the apply roots. On a retry a batch whose
+files all exist and are non-empty is skipped and its `git diff --no-color -- <paths>` taken as its
+part of the combined patch. After the batches: CI, the Auditor, the quality gate, and an approval
+request when the gate blocks. Every collaborator is a fake; the workspace files are real.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _batched_support import (
+    GATE_BLOCKED,
+    applied,
+    apply_failed,
+    builder_failed,
+    builder_ok,
+    deliverables_missing,
+    deliverables_ok,
+    script_after_batches,
+    script_batch_collaborators,
+    write_files,
+)
+
+from autopack.llm_types import AuditorResult
+from golden_harness import Recorder, Seam
+
+GOLDEN_SEAM = Seam(
+    "batched_deliverables",
+    covers=["autopack.autonomous_executor:AutonomousExecutor._execute_batched_deliverables_phase"],
+)
+
+CODE = "src/autopack/diagnostics/probe.py"
+TEST = "tests/autopack/diagnostics/test_probe.py"
+DOC = "docs/autopack/probe.md"
+ROOTS = ("src/autopack/diagnostics/", "tests/autopack/diagnostics/", "docs/autopack/")
+APPLY_ROOTS = ("src/autopack/", "tests/autopack/diagnostics/", "docs/autopack/")
+
+
+def phase_of(*deliverables: str, **extra: Any) -> dict[str, Any]:
+    return {"phase_id": "diag-probe", "deliverables": list(deliverables), **extra}
+
+
+def run_loop(
+    golden: Recorder,
+    make_executor: Any,
+    phase: dict[str, Any],
+    batches: list[list[str]],
+    *,
+    attempt_index: int = 0,
+    **attrs: Any,
+) -> None:
+    executor = make_executor(real=["_execute_batched_deliverables_phase"], **attrs)
+    golden.call(
+        executor._execute_batched_deliverables_phase,
+        phase=phase,
+        attempt_index=attempt_index,
+        allowed_paths=["src/autopack/diagnostics/"],
+        batches=batches,
+        batching_label="diagnostics_probe",
+        manifest_allowed_roots=ROOTS,
+        apply_allowed_roots=APPLY_ROOTS,
+    )
+
+
+def test_first_attempt_builds_every_batch_and_completes(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CODE, tokens=120), builder_ok(TEST, DOC, tokens=80)],
+        reports=[deliverables_ok(CODE), deliverables_ok(TEST, DOC)],
+        applies=[applied(CODE), applied(TEST, DOC)],
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE, TEST, DOC), [[CODE], [TEST, DOC]])
+
+
+def test_builder_call_carries_the_phase_context_and_last_five_hints(golden, make_executor):
+    phase = phase_of(
+        CODE,
+        scope={"paths": ["src/"], "read_only_context": ["README.md"]},
+        _escalated_tokens=16000,
+        _revision_epoch=2,
+        _doctor_hint="keep the probe small",
+    )
+    script_batch_collaborators(
+        golden, builder=[builder_ok(CODE)], reports=[deliverables_ok(CODE)], applies=[applied(CODE)]
+    )
+    script_after_batches(golden)
+    hints = [f"hint {n}" for n in range(1, 8)]
+    run_loop(golden, make_executor, phase, [[CODE]], attempt_index=2, _learning_hints=hints)
+
+
+def test_retry_skips_a_batch_whose_files_all_exist_and_takes_its_git_diff(golden, make_executor):
+    write_files(golden, {CODE: "def probe():\n    return 1\n"})
+    golden.subprocess(
+        ["git", "diff", "--no-color", "--", CODE], stdout="diff --git a/probe.py b/probe.py\n"
+    )
+    script_batch_collaborators(
+        golden, builder=[builder_ok(DOC)], reports=[deliverables_ok(DOC)], applies=[applied(DOC)]
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE, DOC), [[CODE], [DOC]], attempt_index=1)
+
+
+def test_retry_rebuilds_a_batch_with_an_empty_file(golden, make_executor):
+    write_files(golden, {CODE: "x = 1\n", TEST: ""})
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CODE, TEST)],
+        reports=[deliverables_ok(CODE, TEST)],
+        applies=[applied(CODE, TEST)],
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE, TEST), [[CODE, TEST]], attempt_index=1)
+
+
+def test_retry_counts_a_one_byte_file_as_present(golden, make_executor):
+    write_files(golden, {DOC: "\n"})
+    golden.subprocess(["git", "diff", "--no-color", "--", DOC], stdout="+\n")
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(DOC), [[DOC]], attempt_index=1)
+
+
+def test_retry_rebuilds_a_batch_with_a_missing_file(golden, make_executor):
+    write_files(golden, {CODE: "x = 1\n"})
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CODE, DOC)],
+        reports=[deliverables_ok(CODE, DOC)],
+        applies=[applied(CODE, DOC)],
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE, DOC), [[CODE, DOC]], attempt_index=1)
+
+
+def test_retry_with_every_batch_present_builds_nothing_and_drops_empty_diffs(golden, make_executor):
+    write_files(golden, {CODE: "x = 1\n", DOC: "# Probe\n"})
+    golden.subprocess(["git", "diff", "--no-color", "--", CODE], stdout="")
+    golden.subprocess(["git", "diff", "--no-color", "--", DOC], stdout="+# Probe\n")
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE, DOC), [[CODE], [DOC]], attempt_index=1)
+
+
+def test_first_attempt_rebuilds_files_that_already_exist(golden, make_executor):
+    write_files(golden, {CODE: "x = 1\n"})
+    script_batch_collaborators(
+        golden, builder=[builder_ok(CODE)], reports=[deliverables_ok(CODE)], applies=[applied(CODE)]
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE), [[CODE]], attempt_index=0)
+
+
+def test_retry_treats_an_empty_batch_as_present(golden, make_executor):
+    golden.subprocess(["git", "diff", "--no-color", "--"], stdout="+whole workspace diff\n")
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(), [[]], attempt_index=1)
+
+
+def test_no_batches_goes_straight_to_ci_auditor_and_gate(golden, make_executor):
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(), [])
+
+
+def test_builder_failure_in_a_later_batch_stops_with_failed(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CODE), builder_failed("model returned no patch")],
+        reports=[deliverables_ok(CODE)],
+        applies=[applied(CODE)],
+    )
+    run_loop(golden, make_executor, phase_of(CODE, DOC), [[CODE], [DOC]])
+
+
+def test_missing_deliverables_stop_with_validation_failed(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(TEST)],
+        reports=[deliverables_missing([DOC, CODE], provided=[TEST])],
+    )
+    run_loop(golden, make_executor, phase_of(CODE, TEST, DOC), [[CODE, TEST, DOC]])
+
+
+def test_refused_apply_stops_with_patch_failed(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CODE), builder_ok(DOC)],
+        reports=[deliverables_ok(CODE), deliverables_ok(DOC)],
+        applies=[
+            applied(CODE),
+            apply_failed("docs/autopack/probe.md is outside the allowed paths"),
+        ],
+    )
+    run_loop(golden, make_executor, phase_of(CODE, DOC), [[CODE], [DOC]])
+
+
+@pytest.mark.parametrize(
+    ("approval", "auditor"),
+    [
+        pytest.param(False, AuditorResult(approved=False, issues=[]), id="approval_denied"),
+        pytest.param(
+            True,
+            AuditorResult(approved=False, issues=[{"severity": "major", "message": "no tests"}]),
+            id="approval_granted",
+        ),
+    ],
+)
+def test_blocked_quality_gate_asks_for_approval(golden, make_executor, approval, auditor):
+    script_batch_collaborators(
+        golden, builder=[builder_ok(CODE)], reports=[deliverables_ok(CODE)], applies=[applied(CODE)]
+    )
+    script_after_batches(
+        golden,
+        ci={"status": "failed", "passed": False, "tests_run": 3, "tests_failed": 1},
+        auditor=auditor,
+        gate=GATE_BLOCKED,
+        approval=approval,
+    )
+    run_loop(golden, make_executor, phase_of(CODE), [[CODE]])
