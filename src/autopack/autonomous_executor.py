@@ -1838,7 +1838,8 @@ class AutonomousExecutor:
             batch_phase["_batch"] = {"label": batching_label, "index": index, "total": total}
 
             if attempt_index > 0:
-                present = all(
+                # An empty batch has nothing present: skipping it would diff the whole workspace.
+                present = bool(batch) and all(
                     (self.workspace / path).is_file() and (self.workspace / path).stat().st_size > 0
                     for path in batch
                 )
