@@ -153,8 +153,10 @@ def test_first_attempt_rebuilds_files_that_already_exist(golden, make_executor):
     run_loop(golden, make_executor, phase_of(CODE), [[CODE]], attempt_index=0)
 
 
-def test_retry_treats_an_empty_batch_as_present(golden, make_executor):
-    golden.subprocess(["git", "diff", "--no-color", "--"], stdout="+whole workspace diff\n")
+def test_retry_builds_an_empty_batch_instead_of_diffing_the_whole_workspace(golden, make_executor):
+    script_batch_collaborators(
+        golden, builder=[builder_ok()], reports=[deliverables_ok()], applies=[applied()]
+    )
     script_after_batches(golden)
     run_loop(golden, make_executor, phase_of(), [[]], attempt_index=1)
 
