@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
 
@@ -48,12 +48,16 @@ class Mutant:
     end: tuple[int, int]
     replacement: str
     operator: str
+    # The file's text when the mutant was found: mutants apply to it and describe it, so that
+    # editing the file during a long run cannot shift a mutant onto other code.
+    source: str = field(repr=False, compare=False, default="")
 
     @property
     def line(self) -> int:
         return self.start[0]
 
-    def mutated_source(self, source: str) -> str:
+    def mutated_source(self) -> str:
+        source = self.source
         lines = source.splitlines(keepends=True)
         offsets = [0]
         for line in lines:
@@ -62,10 +66,10 @@ class Mutant:
         b = offsets[self.end[0] - 1] + self.end[1]
         return source[:a] + self.replacement + source[b:]
 
-    def describe(self, source: str) -> tuple[str, str]:
+    def describe(self) -> tuple[str, str]:
         """The original and the mutated text of the mutant's first line."""
-        before = source.splitlines()[self.line - 1]
-        after = self.mutated_source(source).splitlines()[self.line - 1]
+        before = self.source.splitlines()[self.line - 1]
+        after = self.mutated_source().splitlines()[self.line - 1]
         return before.strip(), after.strip()
 
 
@@ -76,6 +80,7 @@ def _chars(line: str, byte_col: int) -> int:
 class _Finder(ast.NodeVisitor):
     def __init__(self, file: Path, module: str, source: str, lines: set[int]) -> None:
         self.file, self.module, self.lines = file, module, lines
+        self.source = source
         self.text = source.splitlines()
         self.scope: list[str] = []
         self.function: str | None = None
@@ -89,7 +94,16 @@ class _Finder(ast.NodeVisitor):
         start = (node.lineno, _chars(self.text[node.lineno - 1], node.col_offset))  # type: ignore[attr-defined]
         end = (end_line, _chars(self.text[end_line - 1], node.end_col_offset or 0))  # type: ignore[attr-defined]
         self.found.append(
-            Mutant(self.file, self.module, self.function, start, end, replacement, operator)
+            Mutant(
+                self.file,
+                self.module,
+                self.function,
+                start,
+                end,
+                replacement,
+                operator,
+                self.source,
+            )
         )
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -208,8 +222,7 @@ def _code_named(code: CodeType, qualname: str) -> CodeType | None:
 def apply_mutant(mutant: Mutant) -> None:
     """Give the live function the mutant's code (in this process only). Raises ValueError when
     the mutated code cannot replace it (for example a changed set of closure variables)."""
-    source = mutant.file.read_text(encoding="utf-8")
-    code = compile(mutant.mutated_source(source), str(mutant.file), "exec")
+    code = compile(mutant.mutated_source(), str(mutant.file), "exec")
     replacement = _code_named(code, mutant.qualname)
     if replacement is None:
         raise ValueError(f"no code object {mutant.qualname!r} in the mutated {mutant.file}")

@@ -226,8 +226,7 @@ def render_strength(results: list[SeamStrength], seconds: float, root: Path) -> 
             lines.append(f"seam {r.seam}:" + (f" {', '.join(extra)}" if extra else ""))
         lines += [f"  error: {error}" for error in r.errors]
         for mutant in survivors:
-            source = mutant.file.read_text(encoding="utf-8")
-            before, after = mutant.describe(source)
+            before, after = mutant.describe()
             file = (
                 mutant.file.relative_to(root) if mutant.file.is_relative_to(root) else mutant.file
             )

@@ -84,3 +84,26 @@ def test_failing_goldens_unknown_seams_and_no_seams_are_reported(tmp_path: Path)
     none = _strength(project)
     assert none.returncode == 2
     assert "No seams found under" in none.stderr
+
+
+def test_a_mutant_applies_to_the_source_it_was_found_in(tmp_path: Path) -> None:
+    import importlib
+
+    from golden_harness.mutants import apply_mutant, mutants_in
+
+    module_file = tmp_path / "pricing_mutants_probe.py"
+    module_file.write_text("def total(price):\n    return price + 1\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("pricing_mutants_probe")
+        (plus,) = [
+            m for m in mutants_in(module_file, module.__name__, ((2, 2),)) if "-" in m.replacement
+        ]
+        # The file changes while a long run goes on: the mutant still names and changes line 2.
+        module_file.write_text("# edited\ndef total(price):\n    return price + 1\n")
+        assert plus.describe() == ("return price + 1", "return (price - 1)")
+        apply_mutant(plus)
+        assert module.total(10) == 9
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("pricing_mutants_probe", None)
