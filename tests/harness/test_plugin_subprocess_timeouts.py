@@ -105,5 +105,6 @@ def test_a_changed_timeout_fails_verification_naming_the_field(inner: pytest.Pyt
     result.stdout.fnmatch_lines(
         [
             "*subprocess 1 `pytest -q`: `timeout`: 300 -> 120",
+            '*returned 2: [[]"seconds"[]]: 300.0 -> 120.0',
         ]
     )
