@@ -17,6 +17,7 @@ __all__ = [
     "ScriptExhaustedError",
     "SeamDeclarationError",
     "SeamResolutionError",
+    "SeamRootsError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -118,3 +119,7 @@ class SeamDeclarationError(GoldenHarnessError):
 
 class SeamResolutionError(GoldenHarnessError):
     """A seam's code reference does not resolve to code in the working tree."""
+
+
+class SeamRootsError(GoldenHarnessError, TypeError):
+    """The folders given to search for seam code (``roots``) are not a list of paths."""
