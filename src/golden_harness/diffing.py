@@ -198,17 +198,17 @@ def diff_events(golden: list[dict[str, Any]], actual: list[dict[str, Any]]) -> l
     missing = [g for g, a in steps if a is None and g is not None]
     new = [a for g, a in steps if g is None and a is not None]
     moved: dict[int, int] = {}
-    for gi in missing:
+    for lost in missing:
         match = next(
             (
-                ai
-                for ai in new
-                if ai not in moved.values() and rendered_actual[ai] == rendered_golden[gi]
+                found
+                for found in new
+                if found not in moved.values() and rendered_actual[found] == rendered_golden[lost]
             ),
             None,
         )
         if match is not None:
-            moved[gi] = match
+            moved[lost] = match
     moved_to = {ai: gi for gi, ai in moved.items()}
     lines: list[str] = []
     for gi, ai in steps:

@@ -28,7 +28,7 @@ import math
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pytest_subprocess.fake_popen import AsyncFakePopen
 
@@ -119,8 +119,9 @@ class ScriptedProcess:
         self.timeouts: list[float] = []
         self.timed_out = False
         self.remaining = script.length
-        self.ended: str | None = "finished" if self.remaining == 0 else None
-        self.signal: int | None = None
+        self.ended: Literal["finished", "killed"] | None = (
+            "finished" if self.remaining == 0 else None
+        )
         self._hooks = hooks
         self._configure = popen.configure
         self._communicate = popen.communicate
@@ -185,7 +186,6 @@ class ScriptedProcess:
         """``kill()`` / ``terminate()``: a command still running ends with ``-sig``."""
         if self.ended is None:
             self.ended = "killed"
-            self.signal = sig
             self.popen.returncode = -sig
             self._hooks.publish(self)
 
