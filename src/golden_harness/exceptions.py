@@ -18,6 +18,7 @@ __all__ = [
     "ScriptExhaustedError",
     "SeamDeclarationError",
     "SeamResolutionError",
+    "SeamRootsError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -124,3 +125,7 @@ class SeamResolutionError(GoldenHarnessError):
 class ReviewError(GoldenHarnessError):
     """A review command (``verify-move``, ``check-move``, ``coverage``, ``strength``) cannot run:
     not a git repository, an unknown revision, no seams, a suite that does not run."""
+
+
+class SeamRootsError(GoldenHarnessError, TypeError):
+    """The folders given to search for seam code (``roots``) are not a list of paths."""

@@ -1,8 +1,11 @@
 """Deep differences between two plain-data values, used for argument mutation events.
 
 :func:`plain_changes` returns a list of changes, each ``{"at": <path>, ...}`` with either
-``before``/``after``, ``added``, ``removed``, or ``order`` (the keys, when only their order
-changed). Paths read like Python: ``scope.paths[0]``, ``["odd key"]``; ``.`` is the value itself.
+``before``/``after``, ``added`` / ``removed`` (a dict key), ``appended`` (items added at the end
+of a list whose old items are unchanged), ``removed_tail`` (items removed from the end of a list,
+the rest unchanged), or ``order`` (the keys, when only their order changed). A list that changed
+otherwise (and length) is shown whole as ``before``/``after``. Paths read like Python:
+``scope.paths[0]``, ``["odd key"]``; ``.`` is the value itself.
 """
 
 from __future__ import annotations
@@ -41,11 +44,16 @@ def plain_changes(before: Any, after: Any, path: str = "") -> list[dict[str, Any
         if common_before != common_after:
             changes.append({"at": at, "order": common_after})
         return changes
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        changes = []
-        for index, (old, new) in enumerate(zip(before, after, strict=True)):
-            changes.extend(plain_changes(old, new, f"{path}[{index}]"))
-        return changes
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) == len(after):
+            changes = []
+            for index, (old, new) in enumerate(zip(before, after, strict=True)):
+                changes.extend(plain_changes(old, new, f"{path}[{index}]"))
+            return changes
+        if len(before) < len(after) and not plain_changes(before, after[: len(before)]):
+            return [{"at": at, "appended": after[len(before) :]}]
+        if len(after) < len(before) and not plain_changes(before[: len(after)], after):
+            return [{"at": at, "removed_tail": before[len(after) :]}]
     if type(before) is type(after) and before == after:
         return []
     return [{"at": at, "before": before, "after": after}]

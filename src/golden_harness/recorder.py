@@ -37,6 +37,7 @@ from golden_harness.isolate import isolate_instance
 from golden_harness.logs import LogCapture
 from golden_harness.mutation import argument_names, plain_changes
 from golden_harness.normalize import Normalizer, TextNormalizer
+from golden_harness.scripted_process import ProcessScript
 from golden_harness.serialize import ValueSerializer, type_tag
 from golden_harness.subprocesses import SubprocessScripter
 from golden_harness.trace import Trace
@@ -88,7 +89,12 @@ class Recorder:
         self.normalizer = Normalizer()
         self._serializer = ValueSerializer(self.normalizer, fake_path)
         self._subprocesses = SubprocessScripter(
-            self._append, self._serialize, self._fail, keep_popen_patch=keep_patches
+            self._append,
+            self._serialize,
+            self._fail,
+            describe_error=self._exception_info,
+            advance=self._advance_clock,
+            keep_popen_patch=keep_patches,
         )
         self._watcher = WorkspaceWatcher(self.workspace)
 
@@ -201,11 +207,33 @@ class Recorder:
         stderr: str | bytes | Sequence[str] | None = None,
         returncode: int = 0,
         occurrences: int = 1,
+        duration: float = 0.0,
+        times_out: bool = False,
+        raises: OSError | None = None,
     ) -> None:
-        """Script a subprocess (through pytest-subprocess) that the seam may start."""
-        self._subprocesses.register(
-            argv, stdout=stdout, stderr=stderr, returncode=returncode, occurrences=occurrences
+        """Script a subprocess (through pytest-subprocess) that the seam may start.
+
+        ``duration``: seconds the command runs; the frozen clock moves by them when the seam
+        waits for it, and a shorter ``timeout=`` of the seam makes it time out.
+        ``times_out=True``: the command never finishes, so the seam's ``timeout=`` expires
+        (``subprocess.TimeoutExpired`` with the output so far; the clock moves by the timeout).
+        ``raises``: an ``OSError`` that ``Popen()`` raises, as for a program that cannot start.
+        """
+        script = ProcessScript(
+            stdout=stdout,
+            stderr=stderr,
+            returncode=returncode,
+            duration=duration,
+            times_out=times_out,
+            raises=raises,
         )
+        if script.duration and self.clock is None:
+            raise ScriptError(
+                f"golden.subprocess({argv!r}, duration={duration!r}) moves the frozen clock, but "
+                f"this scenario runs without frozen time (freeze=None); remove duration= or the "
+                f"freeze=None setting."
+            )
+        self._subprocesses.register(argv, script, occurrences=occurrences)
 
     @staticmethod
     def any(*, min: int | None = None, max: int | None = None) -> Any:
@@ -284,10 +312,7 @@ class Recorder:
     @property
     def events(self) -> list[dict[str, Any]]:
         """The events recorded so far, as the golden will hold them."""
-        self._subprocesses.flush()
-        return [
-            {k: v for k, v in e.items() if not (k == "input" and v is None)} for e in self.trace
-        ]
+        return list(self.trace)
 
     def render(self, comments: Sequence[str] = ()) -> str:
         """The golden text of the trace recorded so far."""
@@ -301,8 +326,12 @@ class Recorder:
         return fake
 
     def _append(self, event: dict[str, Any]) -> dict[str, Any]:
-        self._subprocesses.flush()
         return self.trace.append(event)
+
+    def _advance_clock(self, seconds: float) -> None:
+        """Move the frozen clock by ``seconds`` (a scenario without frozen time has no clock)."""
+        if self.clock is not None and seconds:
+            self.clock.tick(dt.timedelta(seconds=seconds))
 
     def _fail(self, error: GoldenHarnessError) -> GoldenHarnessError:
         self.errors.append(error)

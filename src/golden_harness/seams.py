@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 import difflib
-import importlib.util
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -30,6 +30,7 @@ from pathlib import Path
 from types import ModuleType
 
 from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
+from golden_harness.module_search import Roots, module_file, search_roots
 
 __all__ = [
     "SEAM_VARIABLE",
@@ -112,10 +113,13 @@ class ResolvedSeam:
     errors: tuple[str, ...]
 
 
-def resolve_seams(tests_dir: Path, roots: list[Path] | None = None) -> list[ResolvedSeam]:
+def resolve_seams(
+    tests_dir: str | os.PathLike[str], roots: Roots | None = None
+) -> list[ResolvedSeam]:
     """Every seam declared under ``tests_dir`` with each ``covers`` reference resolved.
 
-    A reference that does not resolve is reported in ``errors`` (the message of its
+    ``roots`` are as for :func:`resolve_code` (checked once, before any reference). A reference
+    that does not resolve is reported in ``errors`` (the message of its
     :class:`SeamResolutionError`) instead of stopping the others.
 
     Nested seams: a marked region that one seam declares (``...#region``) belongs to that seam
@@ -123,6 +127,7 @@ def resolve_seams(tests_dir: Path, roots: list[Path] | None = None) -> list[Reso
     that seam's locations, so per-seam coverage and mutation scores measure each line against the
     scenarios written for it.
     """
+    roots = search_roots(roots, "resolve_seams")
     resolved = []
     for declaration in discover_seams(tests_dir):
         locations, errors = [], []
@@ -210,10 +215,10 @@ def static_seam_name(path: Path) -> str | None:
     return path.stem.removeprefix("test_") if "golden" in text else None
 
 
-def discover_seams(tests_dir: Path) -> list[SeamDeclaration]:
+def discover_seams(tests_dir: str | os.PathLike[str]) -> list[SeamDeclaration]:
     """Every ``GOLDEN_SEAM = Seam(...)`` declaration in ``test_*.py`` files under ``tests_dir``."""
     found: list[SeamDeclaration] = []
-    for path in sorted(tests_dir.rglob("test_*.py")):
+    for path in sorted(Path(tests_dir).rglob("test_*.py")):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         except SyntaxError as error:
@@ -237,35 +242,19 @@ def _literal_seam(call: ast.Call, path: Path) -> Seam:
     return Seam(*args, **kwargs)
 
 
-def _module_file(module: str, roots: list[Path]) -> Path:
-    for root in roots:
-        for base in (root, root / "src"):
-            candidate = base.joinpath(*module.split("."))
-            for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
-                if file.is_file():
-                    return file
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.origin or not Path(spec.origin).is_file():
-        raise SeamResolutionError(
-            f"Cannot find module {module!r} (searched {[str(r) for r in roots]} and sys.path)."
-        )
-    return Path(spec.origin)
-
-
-def resolve_code(ref: str, roots: list[Path] | None = None) -> CodeLocation:
+def resolve_code(ref: str, roots: Roots | None = None) -> CodeLocation:
     """Resolve ``"package.module:Qualified.name[#region]"`` to its file and line ranges.
 
-    ``roots`` are searched first (as ``root/…`` and ``root/src/…``), then ``sys.path``.
+    ``roots`` (folders as ``str`` or ``pathlib.Path``) are searched first (as ``root/…`` and
+    ``root/src/…``), then ``sys.path``. Roots of another type raise :class:`SeamRootsError`.
     """
+    folders = search_roots(roots, "resolve_code")
     match = _REF.match(ref)
     if not match:
         raise SeamResolutionError(
             f"{ref!r} is not a code reference ('package.module:Qualified.name')."
         )
-    file = _module_file(match["module"], [*(roots or []), *(Path(p) for p in sys.path if p)])
+    file = module_file(match["module"], [*folders, *(Path(p) for p in sys.path if p)])
     source = file.read_text(encoding="utf-8")
     node = _find_definition(ast.parse(source), match["qualname"], ref, file)
     start = min([node.lineno, *(d.lineno for d in node.decorator_list)])

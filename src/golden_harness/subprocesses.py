@@ -1,12 +1,13 @@
 """Script subprocesses through pytest-subprocess and record each invocation in trace order.
 
 A :class:`SubprocessScripter` owns one ``pytest_subprocess.FakeProcess`` for the scenario. Each
-:meth:`SubprocessScripter.register` call registers a command with its scripted output and return
-code; the moment a fake process is created (synchronously, inside ``Popen()``), a ``subprocess``
-event is appended to the trace with the argv, ``cwd``, the ``env`` entries that differ from the
-parent's environment, the ``shell`` flag, and the scripted ``returncode``, ``stdout`` and
-``stderr``; ``input`` is filled in when the seam writes to the process's stdin. A catch-all
-registration, kept last, turns any unscripted command into :class:`UnscriptedSubprocessError`.
+:meth:`SubprocessScripter.register` call registers a command with its :class:`ProcessScript`;
+the moment a fake process is created (synchronously, inside ``Popen()``), a ``subprocess`` event
+takes its place in the trace, and :class:`ScriptedProcess` keeps it current: the argv, ``cwd``,
+the ``env`` entries that differ from the parent's environment, the ``shell`` flag, ``input``,
+the seam's ``timeout``, then ``raised``, or ``timed_out`` and/or ``returncode``, and the scripted
+``stdout`` and ``stderr``. A catch-all registration, kept last, turns any unscripted command into
+:class:`UnscriptedSubprocessError`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from pytest_subprocess import FakeProcess
 
 from golden_harness.exceptions import GoldenHarnessError, UnscriptedSubprocessError
+from golden_harness.scripted_process import ProcessHooks, ProcessScript, ScriptedProcess
 
 __all__ = ["PopenKeeper", "SubprocessScripter", "popen_keeper"]
 
@@ -73,7 +75,12 @@ class _OnAppend(list):  # type: ignore[type-arg]
 
 
 class SubprocessScripter:
-    """Registers scripted commands and records invocations through ``sink`` / ``fail``."""
+    """Registers scripted commands and records each start through ``sink``.
+
+    ``sink(event)`` appends an event to the trace and returns it; ``serialize(value, where)``
+    makes plain data; ``describe_error(exc)`` gives ``{type, message}``; ``advance(seconds)``
+    moves the frozen clock; ``fail(error)`` keeps a harness error and returns it.
+    """
 
     def __init__(
         self,
@@ -81,15 +88,19 @@ class SubprocessScripter:
         serialize: Callable[[Any, str], Any],
         fail: Callable[[GoldenHarnessError], GoldenHarnessError],
         *,
+        describe_error: Callable[[BaseException], dict[str, Any]],
+        advance: Callable[[float], None],
         keep_popen_patch: bool = False,
     ) -> None:
         self._keep_popen_patch = keep_popen_patch
         self._sink = sink
         self._serialize = serialize
         self._fail = fail
+        self._describe_error = describe_error
+        self._hooks = ProcessHooks(publish=self._publish, advance=advance, fail=fail)
         self.fake_process = FakeProcess()
         self._catch_all: Any = None
-        self._pending: list[tuple[dict[str, Any], Any, Any, Any, int]] = []
+        self._events: dict[ScriptedProcess, dict[str, Any]] = {}
 
     def __enter__(self) -> SubprocessScripter:
         if self._keep_popen_patch:
@@ -106,35 +117,29 @@ class SubprocessScripter:
         self.fake_process.__exit__()
 
     def register(
-        self,
-        argv: str | Sequence[str],
-        *,
-        stdout: str | bytes | Sequence[str] | None = None,
-        stderr: str | bytes | Sequence[str] | None = None,
-        returncode: int = 0,
-        occurrences: int = 1,
+        self, argv: str | Sequence[str], script: ProcessScript, *, occurrences: int = 1
     ) -> None:
         """Script ``argv`` (``fp.any()`` / ``fp.program()`` matchers allowed) ``occurrences`` times."""
         command = argv if isinstance(argv, str) else list(argv)
-        holder: dict[str, dict[str, Any]] = {}
-
-        def on_stdin(data: Any) -> None:
-            self.flush()
-            event = holder.get("event")
-            if event is not None:
-                event["input"] = self._serialize(data, "subprocess input")
+        started: dict[Any, ScriptedProcess] = {}
 
         def on_start(popen: Any) -> None:
-            holder["event"] = self._sink({"subprocess": None})
-            self._pending.append((holder["event"], popen, stdout, stderr, returncode))
+            process = ScriptedProcess(popen, script, self._hooks)
+            started[popen] = process
+            self._events[process] = self._sink({"subprocess": None})
+
+        def on_signal(popen: Any, sig: int) -> None:
+            process = started.get(popen)
+            if process is not None:
+                process.on_signal(sig)
 
         recorder = self.fake_process.register(
             command,
-            stdout=stdout,
-            stderr=stderr,
-            returncode=returncode,
+            stdout=script.stdout,
+            stderr=script.stderr,
+            returncode=script.returncode,
             occurrences=occurrences,
-            stdin_callable=on_stdin,
+            signal_callback=on_signal,
         )
         recorder.calls = _OnAppend(on_start)
         self._keep_catch_all_last()
@@ -144,23 +149,18 @@ class SubprocessScripter:
         if self._catch_all in definitions:
             definitions[self._catch_all] = definitions.pop(self._catch_all)
 
-    def flush(self) -> None:
-        """Complete the events of processes started since the last flush.
+    def _publish(self, process: ScriptedProcess) -> None:
+        """Rewrite ``process``'s event in place (its position in the trace is kept)."""
+        event = self._events[process]
+        described = self._describe(process)
+        event.clear()
+        event.update(described)
 
-        pytest-subprocess passes ``cwd``/``env`` to the fake process just after it is created,
-        so an event is appended at creation (keeping its place in the trace) and filled in here,
-        before the next event is recorded or the trace is read.
-        """
-        pending, self._pending = self._pending, []
-        for event, popen, stdout, stderr, returncode in pending:
-            full = self._describe(popen, stdout, stderr, returncode)
-            event.clear()
-            event.update(full)
-
-    def _describe(self, popen: Any, stdout: Any, stderr: Any, returncode: int) -> dict[str, Any]:
-        kwargs = popen.kwargs or {}
+    def _describe(self, process: ScriptedProcess) -> dict[str, Any]:
+        kwargs = process.kwargs
+        script = process.script
         event: dict[str, Any] = {
-            "subprocess": self._serialize(_argv(popen.args), "subprocess argv")
+            "subprocess": self._serialize(_argv(process.popen.args), "subprocess argv")
         }
         if kwargs.get("cwd") is not None:
             event["cwd"] = self._serialize(os.fspath(kwargs["cwd"]), "subprocess cwd")
@@ -171,12 +171,21 @@ class SubprocessScripter:
                 event["env"] = self._serialize(dict(sorted(changed.items())), "subprocess env")
         if kwargs.get("shell"):
             event["shell"] = True
-        event["input"] = None
-        event["returncode"] = returncode
-        if stdout is not None:
-            event["stdout"] = self._serialize(stdout, "subprocess stdout")
-        if stderr is not None:
-            event["stderr"] = self._serialize(stderr, "subprocess stderr")
+        if process.input is not None:
+            event["input"] = self._serialize(process.input, "subprocess input")
+        if process.timeouts:
+            timeouts = process.timeouts
+            event["timeout"] = self._serialize(
+                timeouts[0] if len(timeouts) == 1 else list(timeouts), "subprocess timeout"
+            )
+        if script.raises is not None:
+            event["raised"] = self._describe_error(script.raises)
+            return event
+        event.update(process.outcome())
+        if script.stdout is not None:
+            event["stdout"] = self._serialize(script.stdout, "subprocess stdout")
+        if script.stderr is not None:
+            event["stderr"] = self._serialize(script.stderr, "subprocess stderr")
         return event
 
     def _unscripted(self, popen: Any) -> None:

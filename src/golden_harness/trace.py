@@ -4,7 +4,8 @@ Every event is a dict of plain data whose first key names its kind:
 
 ``call``        a call into a fake (``args``, ``kwargs``, then ``returns`` or ``raises``)
 ``subprocess``  a subprocess invocation (argv, ``cwd``, ``env`` differences, ``input``,
-                ``returncode``, ``stdout``, ``stderr``)
+                ``timeout``, then ``raised`` or ``timed_out``/``returncode``, ``stdout``,
+                ``stderr``)
 ``log``         a log record (level, ``logger`` top-level package, ``message``, ``exception``)
 ``file``        a workspace file ``created``, ``changed`` or ``removed`` (``path``, ``content``
                 or ``digest``)

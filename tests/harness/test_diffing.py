@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from golden_harness import Tagged
+import random
+import re
+from typing import Any
+
+from golden_harness import Tagged, dump_trace
 from golden_harness.diffing import compact, diff_events, event_title
+from golden_harness.verify import mismatch_message
 
 SAVE = {
     "call": "db.save",
@@ -82,3 +87,189 @@ def test_titles_and_compact_rendering() -> None:
     )
     assert compact("x" * 500).endswith("...")
     assert len(compact("x" * 500)) == 160
+
+
+# -- alignment: every differing event is listed ---------------------------------------------------
+
+START = {"log": "INFO", "logger": "shop", "message": "start"}
+RETRY = {"log": "WARNING", "logger": "shop", "message": "retrying"}
+REPORT = {
+    "status": "passed",
+    "tests_run": 4,
+    "output": "4 passed in 0.31s",
+    "report_path": ".runs/run-1/ci/build-api.json",
+    "log_path": ".runs/run-1/ci/build-api.log",
+    "suspicious_zero_tests": False,
+}
+
+
+def test_an_early_extra_event_does_not_hide_later_changes() -> None:
+    golden = [START, SAVE, LOG, {"returned": REPORT}]
+    actual = [
+        START,
+        RETRY,
+        {**SAVE, "returns": 8},
+        LOG,
+        {"returned": {**REPORT, "suspicious_zero_tests": True}},
+    ]
+    assert diff_events(golden, actual) == [
+        'log 2 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
+        "call 3 `db.save`: `returns`: 7 -> 8",
+        'returned 5: ["suspicious_zero_tests"]: false -> true',
+    ]
+
+
+def test_an_extra_log_before_a_changed_log_pairs_the_changed_one() -> None:
+    golden = [SAVE, LOG, DONE]
+    actual = [SAVE, RETRY, {**LOG, "message": "held"}, {"returned": "HELD"}]
+    assert diff_events(golden, actual) == [
+        'log 2 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
+        'log 3 INFO: `message`: "shipped" -> "held"',
+        'returned 4: "SHIPPED" -> "HELD"',
+    ]
+
+
+def test_a_change_past_the_one_line_rendering_limit_is_still_listed() -> None:
+    long_report = {**REPORT, "output": "x" * 300}
+    changed = {**long_report, "suspicious_zero_tests": True}
+    assert len(compact(long_report)) == 160  # the one-line form is cut before the change
+    assert diff_events([{"returned": long_report}], [{"returned": changed}]) == [
+        'returned 1: ["suspicious_zero_tests"]: false -> true'
+    ]
+
+
+def test_identical_events_elsewhere_do_not_pull_the_alignment_apart() -> None:
+    mutation = {"mutated": "self", "changes": [{"at": "attempts", "added": 1}]}
+    golden = [QUEUE, mutation, SAVE, {"observed": "rows", "value": [6]}, mutation, LOG, DONE]
+    actual = [
+        {**QUEUE, "returns": 1},
+        {"mutated": "self", "changes": [{"at": "attempts", "added": 2}]},
+        RETRY,
+        SAVE,
+        {"observed": "rows", "value": [9]},
+        mutation,
+        LOG,
+        DONE,
+    ]
+    assert diff_events(golden, actual) == [
+        "call 1 `mailer.queue`: `returns`: null -> 1",
+        'mutated 2 `self`: `changes`[0]["added"]: 1 -> 2',
+        'log 3 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
+        "observed 5 `rows`: `value`[0]: 6 -> 9",
+    ]
+
+
+def test_a_replaced_event_reads_as_missing_then_new() -> None:
+    assert diff_events([SAVE, DONE], [QUEUE, DONE]) == [
+        'call 1 `db.save`: missing (golden has it): {"kwargs": {"payload": {"id": 1, "total": 2}, '
+        '"max_tokens": 8192}, "returns": 7}',
+        'call 1 `mailer.queue`: new (not in golden): {"args": ["ada"], "returns": null}',
+    ]
+
+
+def test_every_differing_event_is_listed_in_generated_traces() -> None:
+    rng = random.Random(20240102)
+    for _ in range(300):
+        golden = [_random_event(rng) for _ in range(rng.randint(1, 7))]
+        golden.append({"returned": rng.randint(0, 3)})
+        actual = [dict(event) for event in golden]
+        changed = [i for i in range(len(actual)) if rng.random() < 0.3]
+        for i in changed:
+            actual[i] = _changed(actual[i])
+        extra_at = rng.randint(0, len(actual) - 1)
+        actual.insert(extra_at, {"log": "ERROR", "logger": "shop", "message": "extra"})
+        expected = {i + 1 + (i >= extra_at) for i in changed}
+        reported = _reported_positions(diff_events(golden, actual))
+        assert reported["changed"] == expected, (golden, actual)
+        assert reported["new"] == {extra_at + 1}, (golden, actual)
+        assert reported["missing"] == set(), (golden, actual)
+
+
+def _random_event(rng: random.Random) -> dict[str, Any]:
+    kind = rng.choice(["call", "log", "mutated", "observed"])
+    if kind == "call":
+        path = rng.choice(["db.save", "mailer.queue", "llm.run"])
+        return {"call": path, "args": [rng.randint(0, 3)], "returns": rng.randint(0, 3)}
+    if kind == "log":
+        level = rng.choice(["INFO", "WARNING"])
+        return {"log": level, "logger": "shop", "message": f"m{rng.randint(0, 99)}"}
+    if kind == "observed":
+        return {"observed": "rows", "value": [rng.randint(0, 9)]}
+    return {"mutated": "self", "changes": [{"at": "x", "added": rng.randint(0, 3)}]}
+
+
+def _changed(event: dict[str, Any]) -> dict[str, Any]:
+    kind = next(iter(event))
+    field = {"call": "returns", "log": "message", "observed": "value", "mutated": "changes"}
+    if kind == "returned":
+        return {"returned": event["returned"] + 10}
+    return {**event, field[kind]: ["changed", event[field[kind]]]}
+
+
+def _reported_positions(lines: list[str]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {"changed": set(), "new": set(), "missing": set()}
+    for line in lines:
+        number = int(re.match(r"\S+ (\d+)", line).group(1))  # type: ignore[union-attr]
+        if ": missing (golden has it)" in line:
+            found["missing"].add(number)
+        elif ": new (not in golden)" in line:
+            found["new"].add(number)
+        else:
+            found["changed"].add(number)
+    return found
+
+
+# -- wording ----------------------------------------------------------------------------------------
+
+
+def test_a_changed_log_level_reads_as_a_level_change() -> None:
+    warned = {**LOG, "log": "WARNING"}
+    assert diff_events([SAVE, LOG, DONE], [SAVE, warned, DONE]) == ["log 2: level INFO -> WARNING"]
+    moved_logger = {**warned, "logger": "autopack"}
+    assert diff_events([LOG], [moved_logger]) == [
+        "log 1: level INFO -> WARNING",
+        'log 1: `logger`: "shop" -> "autopack"',
+    ]
+    other_line = {**warned, "message": "shipped late"}
+    assert diff_events([LOG], [other_line]) == [
+        'log 1 INFO: missing (golden has it): {"logger": "shop", "message": "shipped"}',
+        'log 1 WARNING: new (not in golden): {"logger": "shop", "message": "shipped late"}',
+    ]
+
+
+def test_a_file_that_changed_kind_and_content() -> None:
+    created = {"file": "created", "path": "a.txt", "content": "x"}
+    changed = {"file": "changed", "path": "a.txt", "content": "y"}
+    assert diff_events([created], [changed]) == [
+        "file 1 `a.txt`: created -> changed",
+        'file 1 `a.txt`: `content`: "x" -> "y"',
+    ]
+
+
+def test_a_new_subprocess_field_and_a_raised_message() -> None:
+    old = {"subprocess": ["make"], "returncode": 0}
+    new = {"subprocess": ["make"], "timeout": 600, "timed_out": True}
+    assert diff_events([old], [new]) == [
+        "subprocess 1 `make`: `returncode` removed (was 0)",
+        "subprocess 1 `make`: `timeout` added: 600",
+        "subprocess 1 `make`: `timed_out` added: true",
+    ]
+    raised = {"raised": {"type": "ValueError", "message": "bad"}}
+    assert diff_events([raised], [{"raised": {"type": "ValueError", "message": "worse"}}]) == [
+        'raised 1: ["message"]: "bad" -> "worse"'
+    ]
+
+
+def test_the_mismatch_message_counts_one_line_per_difference() -> None:
+    golden = dump_trace([START, SAVE, LOG, {"returned": REPORT}])
+    actual = dump_trace(
+        [START, RETRY, {**SAVE, "returns": 8}, LOG, {"returned": {**REPORT, "tests_run": 0}}]
+    )
+    message = mismatch_message(golden, actual, "golden/ci/t.golden.yaml", "tests/test_ci.py::t")
+    assert message.splitlines()[:4] == [
+        "golden/ci/t.golden.yaml does not match the trace of tests/test_ci.py::t "
+        "(3 difference(s)):",
+        '  log 2 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
+        "  call 3 `db.save`: `returns`: 7 -> 8",
+        '  returned 5: ["tests_run"]: 4 -> 0',
+    ]

@@ -6,7 +6,8 @@ import hashlib
 import logging
 from typing import Any
 
-from golden_harness import Recorder
+from golden_harness import Recorder, load_trace
+from golden_harness.diffing import diff_events
 from golden_harness.mutation import argument_names, plain_changes
 
 log = logging.getLogger("autopack.executor.scope_generation")
@@ -112,7 +113,7 @@ def test_plain_changes_paths_and_argument_names() -> None:
         {"at": "[0]", "before": 1, "after": 2},
         {"at": "[1]['a b']", "before": 1, "after": 2},
     ]
-    assert plain_changes([1], [1, 2]) == [{"at": ".", "before": [1], "after": [1, 2]}]
+    assert plain_changes([1], [1, 2]) == [{"at": ".", "appended": [2]}]
     assert plain_changes(1, 1.0) == [{"at": ".", "before": 1, "after": 1.0}]
 
     def f(a: int, *rest: int, key: int = 0, **extra: int) -> None: ...
@@ -125,6 +126,80 @@ def test_plain_changes_paths_and_argument_names() -> None:
         ("z", 5),
     ]
     assert argument_names(f, (), {"nope": 1}) == [("nope", 1)]
+
+
+def test_lists_that_grew_or_shrank_at_the_end_show_only_the_items_concerned() -> None:
+    assert plain_changes({"hints": []}, {"hints": ["retry smaller"]}) == [
+        {"at": "hints", "appended": ["retry smaller"]}
+    ]
+    assert plain_changes({"hints": [{"a": 1}]}, {"hints": [{"a": 1}, {"b": 2}, {"c": 3}]}) == [
+        {"at": "hints", "appended": [{"b": 2}, {"c": 3}]}
+    ]
+    assert plain_changes([1, 2, 3], [1]) == [{"at": ".", "removed_tail": [2, 3]}]
+    assert plain_changes([[1, 2], "x"], [[], "x"]) == [{"at": "[0]", "removed_tail": [1, 2]}]
+
+
+def test_lists_that_changed_otherwise_are_shown_whole() -> None:
+    assert plain_changes([1, 2], [2, 1, 3]) == [{"at": ".", "before": [1, 2], "after": [2, 1, 3]}]
+    assert plain_changes([1, 2], [0, 1, 2]) == [{"at": ".", "before": [1, 2], "after": [0, 1, 2]}]
+    # A kept item must be the same value of the same type (1 and 1.0 differ in a golden).
+    assert plain_changes([1], [1.0, 2]) == [{"at": ".", "before": [1], "after": [1.0, 2]}]
+    assert plain_changes([{"a": 1, "b": 2}], [{"b": 2, "a": 1}, 3]) == [
+        {"at": ".", "before": [{"a": 1, "b": 2}], "after": [{"b": 2, "a": 1}, 3]}
+    ]
+
+
+class _Hints:
+    """A stand-in for an executor that keeps learning hints on ``self``."""
+
+    def __init__(self) -> None:
+        self._learning_hints: list[dict[str, str]] = [{"phase": "p0", "hint": "old"}]
+
+    def record(self, phase_id: str, hint: str) -> None:
+        self._learning_hints.append({"phase": phase_id, "hint": hint})
+
+    def forget_last(self) -> None:
+        self._learning_hints.pop()
+
+
+def test_appending_to_self_records_only_the_appended_items(recorder: Recorder) -> None:
+    hints = _Hints()
+    recorder.call(hints.record, "p1", "use smaller batches")
+    recorder.call(hints.forget_last)
+    text = recorder.render()
+    assert recorder.events[0] == {
+        "mutated": "self",
+        "changes": [
+            {"at": "_learning_hints", "appended": [{"phase": "p1", "hint": "use smaller batches"}]}
+        ],
+    }
+    assert recorder.events[2]["changes"] == [
+        {
+            "at": "_learning_hints",
+            "removed_tail": [{"phase": "p1", "hint": "use smaller batches"}],
+        }
+    ]
+    assert (
+        '- mutated: "self"\n'
+        "  changes:\n"
+        '    - at: "_learning_hints"\n'
+        "      appended:\n"
+        '        - phase: "p1"\n'
+        '          hint: "use smaller batches"\n'
+    ) in text
+    assert load_trace(text) == recorder.events
+
+
+def test_golden_diff_of_appended_items_names_the_item() -> None:
+    golden = [{"mutated": "self", "changes": [{"at": "hints", "appended": ["a"]}]}]
+    more = [{"mutated": "self", "changes": [{"at": "hints", "appended": ["a", "b"]}]}]
+    other = [{"mutated": "self", "changes": [{"at": "hints", "appended": ["c"]}]}]
+    assert diff_events(golden, more) == [
+        'mutated 1 `self`: `changes`[0]["appended"]: ["a"] -> ["a", "b"]'
+    ]
+    assert diff_events(golden, other) == [
+        'mutated 1 `self`: `changes`[0]["appended"][0]: "a" -> "c"'
+    ]
 
 
 class _Counter:

@@ -6,6 +6,7 @@ import inspect
 import shutil
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from golden_harness import (
     Seam,
     SeamDeclarationError,
     SeamResolutionError,
+    SeamRootsError,
     discover_seams,
     resolve_code,
 )
@@ -161,3 +163,58 @@ def test_a_region_declared_by_another_seam_is_left_out_of_the_enclosing_seam(
         (fees_end + 1, run_end),
     )
     assert by_name["fees"].locations[0].lines == fees.lines  # the region keeps its own lines
+
+
+def test_roots_may_be_strings_or_paths() -> None:
+    as_path = resolve_code("harness.shop.processor:OrderProcessor.ship", [TESTS_DIR])
+    as_str = resolve_code("harness.shop.processor:OrderProcessor.ship", [str(TESTS_DIR)])
+    mixed = resolve_code(
+        "harness.shop.processor:OrderProcessor.ship", (str(TESTS_DIR / "nowhere"), TESTS_DIR)
+    )
+    assert as_str == as_path == mixed
+
+
+def test_a_str_root_is_searched_before_sys_path(tmp_path: Path) -> None:
+    (tmp_path / "src" / "pkg_only_here").mkdir(parents=True)
+    (tmp_path / "src" / "pkg_only_here" / "mod.py").write_text("def f():\n    return 1\n")
+    location = resolve_code("pkg_only_here.mod:f", [str(tmp_path)])
+    assert location.file == (tmp_path / "src" / "pkg_only_here" / "mod.py").resolve()
+    assert location.lines == ((1, 2),)
+
+
+def test_resolve_seams_and_discovery_take_str_folders(tmp_path: Path) -> None:
+    (tmp_path / "test_a.py").write_text(
+        "GOLDEN_SEAM = Seam('a', covers=['harness.shop.regions:Checkout.run#fees'])\n"
+    )
+    (resolved,) = resolve_seams(str(tmp_path), [str(TESTS_DIR)])
+    assert resolved.errors == ()
+    assert [loc.ref for loc in resolved.locations] == ["harness.shop.regions:Checkout.run#fees"]
+    assert [d.seam.name for d in discover_seams(str(tmp_path))] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("roots", "message"),
+    [
+        ("src", r"roots='src'\) takes a list of folders, not a single path; pass roots=\['src'\]"),
+        (TESTS_DIR, r"takes a list of folders, not a single path"),
+        (
+            42,
+            r"roots=42\) takes a list of folders \(str or pathlib\.Path\), not a value of type int",
+        ),
+        ([TESTS_DIR, 42], r"got 42 \(int\) among its folders; each root must be a str or a"),
+        ([None], r"got None \(NoneType\) among its folders"),
+        ([b"src"], r"got b'src' \(bytes\) among its folders"),
+    ],
+)
+def test_roots_of_another_type_are_refused_naming_the_value(roots: Any, message: str) -> None:
+    ref = "harness.shop.processor:OrderProcessor.ship"
+    with pytest.raises(SeamRootsError, match=message):
+        resolve_code(ref, roots)
+    with pytest.raises(TypeError, match=message.replace("resolve_code", "resolve_seams")):
+        resolve_seams(TESTS_DIR / "harness", roots)
+
+
+def test_bad_roots_stop_resolve_seams_instead_of_filling_every_error(tmp_path: Path) -> None:
+    (tmp_path / "test_a.py").write_text("GOLDEN_SEAM = Seam('a', covers=['p.m:f', 'p.m:g'])\n")
+    with pytest.raises(SeamRootsError, match=r"resolve_seams\(\.\.\., roots=\[42\]\)"):
+        resolve_seams(tmp_path, [42])  # type: ignore[list-item]
