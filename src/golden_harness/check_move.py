@@ -140,6 +140,7 @@ def _compare(added: Function, old: Function, imports: dict[str, dict[str, str]])
             verdict.differences.append(f"name `{name}` refers to {x} at the base, {y} now")
         elif x != y:
             verdict.notes.append(f"name `{name}` is imported from {x} at the base, {y} now")
+    _compare_constants(old, added, a, b, verdict)
     for x_node, y_node in diff_statements(list(a.body), list(b.body)):
         left = (
             _cell(f"{old.path}:{x_node.lineno}", statement_text(x_node, old.source))
@@ -157,6 +158,50 @@ def _compare(added: Function, old: Function, imports: dict[str, dict[str, str]])
     if old.node.args.kwonlyargs != added.node.args.kwonlyargs and not verdict.differences:
         verdict.notes.append("parameters: keyword-only markers differ")
     return verdict
+
+
+def _module_constants(source: str) -> dict[str, str]:
+    """Top-level ``NAME = value`` assignments of a module: name -> the value's source text."""
+    constants: dict[str, str] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            constants[target.id] = ast.unparse(value)
+    return constants
+
+
+def _loaded_names(body: list[ast.stmt]) -> set[str]:
+    return {
+        n.id
+        for statement in body
+        for n in ast.walk(statement)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+
+
+def _compare_constants(
+    old: Function, added: Function, a: Normalized, b: Normalized, verdict: MoveVerdict
+) -> None:
+    """A module constant the body reads must have the same value on both sides: a move that
+    copies `TIMEOUT = 10` into the new module as `TIMEOUT = 20` is not a pure move."""
+    old_constants = _module_constants(old.source)
+    new_constants = _module_constants(added.source)
+    for name in sorted(_loaded_names(a.body) & _loaded_names(b.body)):
+        x, y = old_constants.get(name), new_constants.get(name)
+        if x is not None and y is not None and x != y:
+            verdict.differences.append(
+                f"module constant `{name}`: {x} at the base ({old.path}), {y} now ({added.path})"
+            )
+        elif (x is None) != (y is None) and name in (a.names if y is None else b.names):
+            side = "imported now" if y is None else "imported at the base"
+            verdict.notes.append(
+                f"name `{name}` is a module constant on one side and {side}: value not compared"
+            )
 
 
 def _def_line(function: Function) -> str:

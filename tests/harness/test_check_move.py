@@ -144,3 +144,71 @@ def test_errors_and_nothing_to_check(
     code, _, err = _run(tmp_path, capsys, "--base", "HEAD")
     assert code == 2
     assert "is not inside a git repository" in err
+
+
+CONSTANT_ORDERS = '''\
+"""Orders."""
+
+RETRIES = 2
+
+
+class Orders:
+    def __init__(self, db):
+        self.db = db
+
+    def ship(self, order):
+        self.db.save(order_id=order["id"], retries=RETRIES)
+        return "SHIPPED"
+'''
+
+CONSTANT_WRAPPER_ORDERS = '''\
+"""Orders."""
+
+from shopx import shipping
+
+
+class Orders:
+    def __init__(self, db):
+        self.db = db
+
+    def ship(self, order):
+        return shipping.ship(self, order)
+'''
+
+CONSTANT_SHIPPING = '''\
+"""Shipping, moved out of Orders, with its own copy of the constant."""
+
+RETRIES = {retries}
+
+
+def ship(orders, order):
+    orders.db.save(order_id=order["id"], retries=RETRIES)
+    return "SHIPPED"
+'''
+
+
+@pytest.mark.parametrize(("retries", "pure"), [("2", True), ("3", False)])
+def test_a_module_constant_copied_with_the_move_must_keep_its_value(
+    project: Path, capsys: pytest.CaptureFixture[str], retries: str, pure: bool
+) -> None:
+    write(project, {"src/shopx/orders.py": CONSTANT_ORDERS})
+    commit(project, "orders read their retries from a constant")
+    write(
+        project,
+        {
+            "src/shopx/orders.py": CONSTANT_WRAPPER_ORDERS,
+            "src/shopx/shipping.py": CONSTANT_SHIPPING.format(retries=retries),
+        },
+    )
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD", "--package", "shopx")
+
+    assert code == (0 if pure else 1), lines
+    constant_lines = [line.strip() for line in lines if "module constant" in line]
+    if pure:
+        assert constant_lines == []
+    else:
+        assert constant_lines == [
+            "module constant `RETRIES`: 2 at the base (src/shopx/orders.py), "
+            "3 now (src/shopx/shipping.py)"
+        ]
