@@ -74,7 +74,7 @@ class DriftChecker:
         token = token.removeprefix("./")
         if "/" not in token or _PLACEHOLDER.search(token) or "://" in token:
             return None
-        token = _LINE_SUFFIX.sub("", token).split("#")[0]
+        token = _LINE_SUFFIX.sub("", token.split("#")[0])
         first = token.split("/", 1)[0]
         if first not in self.roots or ".." in token.split("/"):
             return None

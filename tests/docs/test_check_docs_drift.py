@@ -34,7 +34,8 @@ def test_existing_commands_scripts_and_paths_pass(doc_repo, capsys):
             **BASE,
             "README.md": (
                 "# Demo\n\nRun `python scripts/check_thing.py --base HEAD~3` and see "
-                "`src/demo/cli.py:1`, `scripts/check_thing.py:`, `tests/docs/test_x.py::test_a`, `golden/<seam>/`, `*.md`.\n\n"
+                "`src/demo/cli.py:1`, `scripts/check_thing.py:`, `tests/docs/test_x.py::test_a`, `golden/<seam>/`, `*.md`,\n"
+                "`src/demo/cli.py::Cli.run#region`.\n\n"
                 "```bash\npython3 -m venv .venv && .venv/bin/pip install -e '.[dev]'\n"
                 "bash .ci/run\n.venv/bin/demo report 2>&1 | tail -n 5\n"
                 "python scripts/tidy/refresh.py \\\n  --check\nCI=true .venv/bin/pytest tests/docs/ -q\n"
@@ -46,6 +47,13 @@ def test_existing_commands_scripts_and_paths_pass(doc_repo, capsys):
     )
     code, out = _run(doc_repo, capsys)
     assert code == 0, out
+
+
+def test_a_missing_file_behind_a_qualified_name_and_region_fails(doc_repo, capsys):
+    doc_repo.write({**BASE, "README.md": "# Demo\n\nSee `src/demo/gone.py::Cli.run#region`.\n"})
+    code, out = _run(doc_repo, capsys)
+    assert code == 1
+    assert "README.md:3: 'src/demo/gone.py' does not exist in the repository" in out
 
 
 def test_missing_documented_script_fails_naming_doc_line_and_item(doc_repo, capsys):
