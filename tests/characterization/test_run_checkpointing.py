@@ -160,6 +160,21 @@ def test_checkpoint_fails_when_the_commit_cannot_be_read(
     run(golden, executor._create_run_checkpoint)
 
 
+def test_checkpoint_fails_when_the_untracked_files_cannot_be_listed(
+    golden: Recorder, make_executor: Any
+) -> None:
+    executor = checkpoint_executor(make_executor)
+    golden.subprocess(BRANCH, stdout="main\n")
+    golden.subprocess(COMMIT, stdout=CHECKPOINT_SHA + "\n")
+    golden.subprocess(
+        UNTRACKED,
+        stdout="notes/mine.txt\0",
+        stderr="fatal: unable to read index file\n",
+        returncode=128,
+    )
+    run(golden, executor._create_run_checkpoint)
+
+
 @pytest.mark.parametrize("stalled", ["branch", "commit", "untracked"])
 def test_checkpoint_git_timeout(golden: Recorder, make_executor: Any, stalled: str) -> None:
     executor = checkpoint_executor(make_executor)
@@ -288,6 +303,19 @@ def test_rollback_git_timeout_is_fatal_and_not_logged(
     run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
+@pytest.mark.parametrize("missing_at", ["reset", "clean", "checkout"])
+def test_rollback_when_git_cannot_run_is_fatal_and_not_logged(
+    golden: Recorder, executor: AutonomousExecutor, missing_at: str
+) -> None:
+    steps = {"reset": RESET, "clean": CLEAN, "checkout": ["git", "checkout", "main"]}
+    for name, argv in steps.items():
+        if name == missing_at:
+            golden.subprocess(argv, raises=git_missing())
+            break
+        golden.subprocess(argv)
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
 def test_rollback_appends_to_an_existing_audit_log(
     golden: Recorder, executor: AutonomousExecutor
 ) -> None:
@@ -302,6 +330,16 @@ def test_rollback_appends_to_an_existing_audit_log(
     golden.subprocess(CLEAN)
     golden.subprocess(["git", "checkout", "main"])
     run(golden, executor._rollback_to_run_checkpoint, "second rollback")
+
+
+def test_rollback_reason_with_line_breaks_is_one_audit_log_line(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(RESET)
+    golden.subprocess(CLEAN)
+    golden.subprocess(["git", "checkout", "main"])
+    reason = "doctor: rollback_run\nCI failed:\r\n  2 failed | 1 error\r"
+    run(golden, executor._rollback_to_run_checkpoint, reason)
 
 
 def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
@@ -360,6 +398,19 @@ def test_checkpoint_commit_git_timeout_returns_none(
     else:
         golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
         golden.subprocess(STASH_STORE, times_out=True)
+    run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+
+
+def test_checkpoint_commit_returns_none_when_the_stash_cannot_be_stored(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
+    golden.subprocess(
+        STASH_STORE,
+        stdout="ignored\n",
+        stderr="error: cannot lock ref 'refs/stash': reference already exists\n",
+        returncode=1,
+    )
     run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
 
 
@@ -445,6 +496,17 @@ def test_execute_fix_skips_a_command_that_times_out_and_goes_on(
 ) -> None:
     script_checkpoint_commit(golden)
     golden.subprocess(["git", "stash", "pop"], times_out=True)
+    golden.subprocess(["git", "restore", "."])
+    commands = ["git stash pop", "git restore ."]
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_skips_a_command_that_cannot_run_and_goes_on(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    script_checkpoint_commit(golden)
+    denied = PermissionError(errno.EACCES, "Permission denied", "git")
+    golden.subprocess(["git", "stash", "pop"], raises=denied)
     golden.subprocess(["git", "restore", "."])
     commands = ["git stash pop", "git restore ."]
     run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
