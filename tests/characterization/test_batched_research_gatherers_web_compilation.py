@@ -13,7 +13,6 @@ issue for the quality gate), the quality gate and, when blocked, the approval.
 
 from __future__ import annotations
 
-import subprocess
 from typing import Any
 
 import pytest
@@ -224,7 +223,7 @@ def test_refused_apply_in_a_later_batch_stops_with_patch_failed(golden, make_exe
 
 def test_unreadable_workspace_diff_gives_an_empty_combined_patch(golden, make_executor):
     echo_batches(golden, contents=True)
-    golden.fake_function(subprocess.run, side_effect=OSError("git: command not found"))
+    golden.subprocess(["git", "diff", "--no-color"], raises=OSError("git: command not found"))
     script_after_batches(golden)
     run_handler(golden, make_executor, phase_of(STANDALONE))
 

@@ -11,7 +11,6 @@ as the combined patch, then runs CI, the Auditor, the quality gate and, when blo
 
 from __future__ import annotations
 
-import subprocess
 from typing import Any
 
 import pytest
@@ -213,7 +212,7 @@ def test_refused_apply_in_a_later_batch_stops_with_patch_failed(golden, make_exe
 
 def test_unreadable_workspace_diff_gives_an_empty_combined_patch(golden, make_executor):
     echo_batches(golden, contents=True)
-    golden.fake_function(subprocess.run, side_effect=OSError("git: command not found"))
+    golden.subprocess(["git", "diff", "--no-color"], raises=OSError("git: command not found"))
     script_after_batches(golden)
     run_handler(golden, make_executor, phase_of(STANDALONE))
 

@@ -4,9 +4,10 @@ Each scenario runs the phase's CI against scripted commands (pytest-subprocess, 
 `golden.subprocess`) and pins: which configuration wins (`phase["ci"]` over `scope["ci"]`), the
 command line (pytest with its paths under `sys.executable`, shown as `<python>`, or a custom command
 as a shell string or an argv list), its cwd and environment additions, the timeout passed to
-`subprocess.run` (observed at the end of each trace), the parsed pytest counts, the zero-tests
-warning, head and tail truncation of long output, the log and JSON report written under
-`.autonomous_runs/<run_id>/ci/`, and the full result dict.
+`subprocess.run` (the `timeout` of each subprocess event), commands that time out or cannot start,
+the measured duration, the parsed pytest counts, the zero-tests warning, head and tail truncation
+of long output, the log and JSON report written under `.autonomous_runs/<run_id>/ci/`, and the full
+result dict.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import sys
 from typing import Any
 
 import pytest
-from _subprocess_spy_support import SubprocessRunSpy, install_subprocess_spy
 
 from autopack.autonomous_executor import AutonomousExecutor
 from golden_harness import Recorder, Seam
@@ -30,14 +30,13 @@ PHASE_ID = "build-api"
 PYTEST_FLAGS = ["-q", "--no-header"]
 
 
-@pytest.fixture
-def spy(golden: Recorder, monkeypatch: pytest.MonkeyPatch) -> SubprocessRunSpy:
-    """`subprocess.run` spied on; `sys.executable` shown as `<python>`; no inherited test env."""
+@pytest.fixture(autouse=True)
+def ci_environment(golden: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sys.executable` shown as `<python>`; no PYTHONPATH or TESTING inherited from the test run."""
     executable = sys.executable
     golden.normalize(lambda text: text.replace(executable, "<python>"))
     monkeypatch.delenv("PYTHONPATH", raising=False)
     monkeypatch.delenv("TESTING", raising=False)
-    return install_subprocess_spy(golden, monkeypatch)
 
 
 @pytest.fixture
@@ -50,12 +49,8 @@ def pytest_argv(*paths: str) -> list[str]:
     return [sys.executable, "-m", "pytest", *paths, *PYTEST_FLAGS]
 
 
-def run_ci(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, phase: dict[str, Any]
-) -> Any:
-    result = golden.call(executor._run_ci_checks, PHASE_ID, phase)
-    spy.observe_timeouts()
-    return result
+def run_ci(golden: Recorder, executor: AutonomousExecutor, phase: dict[str, Any]) -> Any:
+    return golden.call(executor._run_ci_checks, PHASE_ID, phase)
 
 
 # -- which configuration applies ---------------------------------------------------------------
@@ -73,17 +68,17 @@ def run_ci(
     ],
 )
 def test_skip_returns_skipped_result_without_running_anything(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, phase: dict[str, Any]
+    golden: Recorder, executor: AutonomousExecutor, phase: dict[str, Any]
 ) -> None:
-    run_ci(golden, spy, executor, phase)
+    run_ci(golden, executor, phase)
 
 
 def test_phase_ci_takes_precedence_over_scope_ci(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess("make check", stdout="all checks passed\n")
     phase = {"ci": {"command": "make check"}, "scope": {"ci": {"skip": True}}}
-    run_ci(golden, spy, executor, phase)
+    run_ci(golden, executor, phase)
 
 
 @pytest.mark.parametrize(
@@ -97,31 +92,29 @@ def test_phase_ci_takes_precedence_over_scope_ci(
     ],
 )
 def test_pytest_on_tests_folder_by_default(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, phase: dict[str, Any]
+    golden: Recorder, executor: AutonomousExecutor, phase: dict[str, Any]
 ) -> None:
     golden.subprocess(pytest_argv("tests/"), stdout="....\n4 passed in 0.31s\n")
-    run_ci(golden, spy, executor, phase)
+    run_ci(golden, executor, phase)
 
 
 # -- pytest ------------------------------------------------------------------------------------
 
 
 def test_pytest_on_configured_paths_passes_with_counts_log_and_report(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
-    spy.lasts(3.456)
     golden.subprocess(
         pytest_argv("tests/unit", "tests/test_api.py"),
         stdout="........ss\n8 passed, 2 skipped in 3.46s\n",
+        duration=3.456,
     )
-    run_ci(golden, spy, executor, {"ci": {"paths": ["tests/unit", "tests/test_api.py"]}})
+    run_ci(golden, executor, {"ci": {"paths": ["tests/unit", "tests/test_api.py"]}})
 
 
-def test_pytest_paths_from_scope_ci(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
-) -> None:
+def test_pytest_paths_from_scope_ci(golden: Recorder, executor: AutonomousExecutor) -> None:
     golden.subprocess(pytest_argv("tests/scope_only"), stdout="2 passed in 0.05s\n")
-    run_ci(golden, spy, executor, {"scope": {"ci": {"paths": ["tests/scope_only"]}}})
+    run_ci(golden, executor, {"scope": {"ci": {"paths": ["tests/scope_only"]}}})
 
 
 @pytest.mark.parametrize(
@@ -135,7 +128,6 @@ def test_pytest_paths_from_scope_ci(
 )
 def test_pytest_summary_counts(
     golden: Recorder,
-    spy: SubprocessRunSpy,
     executor: AutonomousExecutor,
     summary: str,
     returncode: int,
@@ -143,11 +135,11 @@ def test_pytest_summary_counts(
     golden.subprocess(
         pytest_argv("tests/"), stdout=f"short test summary\n{summary}\n", returncode=returncode
     )
-    run_ci(golden, spy, executor, {})
+    run_ci(golden, executor, {})
 
 
 def test_pytest_failure_output_joins_stdout_and_stderr(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(
         pytest_argv("tests/"),
@@ -155,7 +147,7 @@ def test_pytest_failure_output_joins_stdout_and_stderr(
         stderr="DeprecationWarning: datetime.utcnow() is deprecated\n",
         returncode=1,
     )
-    run_ci(golden, spy, executor, {})
+    run_ci(golden, executor, {})
 
 
 @pytest.mark.parametrize(
@@ -168,27 +160,26 @@ def test_pytest_failure_output_joins_stdout_and_stderr(
 )
 def test_pytest_zero_tests_collected_is_suspicious(
     golden: Recorder,
-    spy: SubprocessRunSpy,
     executor: AutonomousExecutor,
     stdout: str,
     returncode: int,
 ) -> None:
     golden.subprocess(pytest_argv("tests/"), stdout=stdout, returncode=returncode)
-    run_ci(golden, spy, executor, {})
+    run_ci(golden, executor, {})
 
 
 # -- custom commands ---------------------------------------------------------------------------
 
 
 def test_custom_command_string_runs_in_a_shell(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess("make lint && make test", stdout="lint ok\n7 passed in 2.00s\n")
-    run_ci(golden, spy, executor, {"ci": {"command": "make lint && make test"}})
+    run_ci(golden, executor, {"ci": {"command": "make lint && make test"}})
 
 
 def test_custom_command_list_runs_without_a_shell(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(
         ["npm", "test", "--", "--ci"],
@@ -196,48 +187,47 @@ def test_custom_command_list_runs_without_a_shell(
         stderr="npm ERR! Test failed.\n",
         returncode=1,
     )
-    run_ci(golden, spy, executor, {"ci": {"command": ["npm", "test", "--", "--ci"]}})
+    run_ci(golden, executor, {"ci": {"command": ["npm", "test", "--", "--ci"]}})
 
 
 def test_custom_command_without_test_summary_is_not_suspicious(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(["cargo", "check"], stderr="Finished dev profile\n")
-    run_ci(golden, spy, executor, {"scope": {"ci": {"command": ["cargo", "check"]}}})
+    run_ci(golden, executor, {"scope": {"ci": {"command": ["cargo", "check"]}}})
 
 
 # -- timeouts and commands that cannot start ---------------------------------------------------
 
 
 def test_pytest_timeout_keeps_partial_bytes_output(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
-    spy.time_out(
-        pytest_argv("tests/slow"), after=300.0, stdout=b"....\n", stderr=b"still running\n"
+    golden.subprocess(
+        pytest_argv("tests/slow"), times_out=True, stdout=b"....\n", stderr=b"still running\n"
     )
-    run_ci(golden, spy, executor, {"ci": {"paths": ["tests/slow"]}})
+    run_ci(golden, executor, {"ci": {"paths": ["tests/slow"]}})
 
 
 def test_custom_command_timeout_keeps_partial_text_output(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
-    spy.time_out("./run-e2e.sh", after=600.0, stdout="3 passed\nwaiting for server\n")
-    run_ci(golden, spy, executor, {"ci": {"command": "./run-e2e.sh"}})
+    # Scripted as text; the seam receives it as bytes, as CPython hands over partial output on POSIX.
+    golden.subprocess("./run-e2e.sh", times_out=True, stdout="3 passed\nwaiting for server\n")
+    run_ci(golden, executor, {"ci": {"command": "./run-e2e.sh"}})
 
 
-def test_timeout_without_any_output(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
-) -> None:
-    spy.time_out(["make", "e2e"], after=600.0)
-    run_ci(golden, spy, executor, {"ci": {"command": ["make", "e2e"]}})
+def test_timeout_without_any_output(golden: Recorder, executor: AutonomousExecutor) -> None:
+    golden.subprocess(["make", "e2e"], times_out=True)
+    run_ci(golden, executor, {"ci": {"command": ["make", "e2e"]}})
 
 
 def test_command_that_cannot_start_is_an_error(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     missing = FileNotFoundError(errno.ENOENT, "No such file or directory", "tox")
-    spy.fail_to_start(["tox", "-e", "py311"], missing)
-    run_ci(golden, spy, executor, {"ci": {"command": ["tox", "-e", "py311"]}})
+    golden.subprocess(["tox", "-e", "py311"], raises=missing)
+    run_ci(golden, executor, {"ci": {"command": ["tox", "-e", "py311"]}})
 
 
 # -- long output -------------------------------------------------------------------------------
@@ -250,41 +240,41 @@ def numbered_lines(count: int, *, last: str) -> str:
 
 
 def test_long_failure_output_keeps_head_and_tail(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     stdout = numbered_lines(120, last="1 failed, 119 passed in 9.99s\n")
     golden.subprocess(pytest_argv("tests/"), stdout=stdout, returncode=1)
-    run_ci(golden, spy, executor, {})
+    run_ci(golden, executor, {})
 
 
 def test_output_of_exactly_the_limit_is_kept_whole(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     stdout = numbered_lines(99, last="1 failed".ljust(99, ".") + "\n")
     assert len(stdout) == 10_000
     golden.subprocess(["make", "test"], stdout=stdout, returncode=2)
-    run_ci(golden, spy, executor, {"ci": {"command": ["make", "test"]}})
+    run_ci(golden, executor, {"ci": {"command": ["make", "test"]}})
 
 
 # -- the log and report --------------------------------------------------------------------------
 
 
 def test_log_write_failure_leaves_paths_unset(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     blocker = golden.workspace / ".autonomous_runs" / "run-char" / "ci"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("a file where the ci folder should be\n", encoding="utf-8")
     golden.subprocess(pytest_argv("tests/"), stdout="1 passed in 0.01s\n")
-    run_ci(golden, spy, executor, {})
+    run_ci(golden, executor, {})
 
 
 def test_existing_log_and_report_are_overwritten(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     ci_dir = golden.workspace / ".autonomous_runs" / "run-char" / "ci"
     ci_dir.mkdir(parents=True)
     (ci_dir / f"{PHASE_ID}.log").write_text("previous attempt\n1 failed\n", encoding="utf-8")
     (ci_dir / f"{PHASE_ID}.json").write_text('{"status": "failed"}\n', encoding="utf-8")
     golden.subprocess(pytest_argv("tests/"), stdout="2 passed in 0.02s\n")
-    run_ci(golden, spy, executor, {})
+    run_ci(golden, executor, {})

@@ -2,11 +2,11 @@
 the Doctor's `execute_fix` with its git checkpoint commit.
 
 Every git command is scripted through `golden.subprocess` (pytest-subprocess) and appears in the
-trace with its argv and cwd; timeouts and a missing `git` are scripted with the `subprocess.run`
-spy, which also records the `timeout=` of every call (observed at the end of each trace). The
-checkpoint's branch, commit and untracked files are plain executor state, so the harness records
-their changes as `mutated: self`; the checkpoint row goes to a real SQLite database (`observed: db`).
-The rollback audit log is a workspace file, written at the frozen instant.
+trace with its argv, cwd and the `timeout=` the seam passed; a command that never finishes is
+scripted with `times_out=True` (`timed_out: true` in its event) and a `git` that cannot run with
+`raises=` (`raised:`). The checkpoint's branch, commit and untracked files are plain executor state,
+so the harness records their changes as `mutated: self`; the checkpoint row goes to a real SQLite
+database (`observed: db`). The rollback audit log is a workspace file, written at the frozen instant.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import errno
 from typing import Any
 
 import pytest
-from _subprocess_spy_support import SubprocessRunSpy, install_subprocess_spy
 
 from autopack.autonomous_executor import AutonomousExecutor
 from golden_harness import Recorder, Seam
@@ -49,13 +48,12 @@ COMMITTER = ["-c", "user.name=autopack", "-c", "user.email=autopack@localhost"]
 FIX_MESSAGE = "autopack: checkpoint before execute_fix for fix-imports"
 STASH_CREATE = ["git", *COMMITTER, "stash", "create", FIX_MESSAGE]
 STASH_STORE = ["git", *COMMITTER, "stash", "store", "-m", FIX_MESSAGE, STASH_SHA]
-GIT_MISSING = FileNotFoundError(errno.ENOENT, "No such file or directory", "git")
 AUDIT_LOG = ".autonomous_runs/run-char/run_rollback.log"
 
 
-@pytest.fixture
-def spy(golden: Recorder, monkeypatch: pytest.MonkeyPatch) -> SubprocessRunSpy:
-    return install_subprocess_spy(golden, monkeypatch)
+def git_missing() -> FileNotFoundError:
+    """The error `subprocess.run` raises when `git` is not installed."""
+    return FileNotFoundError(errno.ENOENT, "No such file or directory", "git")
 
 
 @pytest.fixture
@@ -67,10 +65,8 @@ def executor(make_executor: Any) -> AutonomousExecutor:
     return executor
 
 
-def run(golden: Recorder, spy: SubprocessRunSpy, method: Any, *args: Any) -> Any:
-    result = golden.call(method, *args)
-    spy.observe_timeouts()
-    return result
+def run(golden: Recorder, method: Any, *args: Any) -> Any:
+    return golden.call(method, *args)
 
 
 # -- the run checkpoint ------------------------------------------------------------------------
@@ -95,7 +91,7 @@ def script_checkpoint_git(golden: Recorder, *, branch: str = "main\n", untracked
 
 
 def test_checkpoint_records_branch_commit_and_untracked_files_outside_the_run_folder(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, run_db: Any
+    golden: Recorder, make_executor: Any, run_db: Any
 ) -> None:
     run_db.add_run()
     executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
@@ -104,42 +100,42 @@ def test_checkpoint_records_branch_commit_and_untracked_files_outside_the_run_fo
         branch="feature/login\n",
         untracked="notes/mine.txt\0.autonomous_runs/run-char/ci/a.log\0a b.txt\0",
     )
-    run(golden, spy, executor._create_run_checkpoint)
+    run(golden, executor._create_run_checkpoint)
     golden.observe("db", run_db.rows())
 
 
 def test_checkpoint_without_a_run_row_stores_nothing(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, run_db: Any
+    golden: Recorder, make_executor: Any, run_db: Any
 ) -> None:
     executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
     script_checkpoint_git(golden)
-    run(golden, spy, executor._create_run_checkpoint)
+    run(golden, executor._create_run_checkpoint)
     golden.observe("db", run_db.rows())
 
 
 def test_checkpoint_store_failure_is_logged_and_the_checkpoint_kept(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+    golden: Recorder, make_executor: Any
 ) -> None:
     session_factory = golden.fake(
         "_session_factory", side_effect=RuntimeError("database is locked")
     )
     executor = checkpoint_executor(make_executor, _session_factory=session_factory)
     script_checkpoint_git(golden)
-    run(golden, spy, executor._create_run_checkpoint)
+    run(golden, executor._create_run_checkpoint)
 
 
 def test_checkpoint_on_detached_head_records_head_as_branch(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, run_db: Any
+    golden: Recorder, make_executor: Any, run_db: Any
 ) -> None:
     run_db.add_run()
     executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
     script_checkpoint_git(golden, branch="HEAD\n")
-    run(golden, spy, executor._create_run_checkpoint)
+    run(golden, executor._create_run_checkpoint)
     golden.observe("db", run_db.rows())
 
 
 def test_checkpoint_fails_when_the_branch_cannot_be_read(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+    golden: Recorder, make_executor: Any
 ) -> None:
     executor = checkpoint_executor(make_executor)
     golden.subprocess(
@@ -147,11 +143,11 @@ def test_checkpoint_fails_when_the_branch_cannot_be_read(
         stderr="fatal: not a git repository (or any of the parent directories): .git\n",
         returncode=128,
     )
-    run(golden, spy, executor._create_run_checkpoint)
+    run(golden, executor._create_run_checkpoint)
 
 
 def test_checkpoint_fails_when_the_commit_cannot_be_read(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+    golden: Recorder, make_executor: Any
 ) -> None:
     executor = checkpoint_executor(make_executor)
     golden.subprocess(BRANCH, stdout="main\n")
@@ -161,29 +157,42 @@ def test_checkpoint_fails_when_the_commit_cannot_be_read(
         stderr="fatal: ambiguous argument 'HEAD': unknown revision or path not in the working tree.\n",
         returncode=128,
     )
-    run(golden, spy, executor._create_run_checkpoint)
+    run(golden, executor._create_run_checkpoint)
+
+
+def test_checkpoint_fails_when_the_untracked_files_cannot_be_listed(
+    golden: Recorder, make_executor: Any
+) -> None:
+    executor = checkpoint_executor(make_executor)
+    golden.subprocess(BRANCH, stdout="main\n")
+    golden.subprocess(COMMIT, stdout=CHECKPOINT_SHA + "\n")
+    golden.subprocess(
+        UNTRACKED,
+        stdout="notes/mine.txt\0",
+        stderr="fatal: unable to read index file\n",
+        returncode=128,
+    )
+    run(golden, executor._create_run_checkpoint)
 
 
 @pytest.mark.parametrize("stalled", ["branch", "commit", "untracked"])
-def test_checkpoint_git_timeout(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, stalled: str
-) -> None:
+def test_checkpoint_git_timeout(golden: Recorder, make_executor: Any, stalled: str) -> None:
     executor = checkpoint_executor(make_executor)
     commands = {"branch": (BRANCH, "main\n"), "commit": (COMMIT, CHECKPOINT_SHA + "\n")}
     for name, (argv, stdout) in commands.items():
         if name == stalled:
             break
         golden.subprocess(argv, stdout=stdout)
-    spy.time_out({"branch": BRANCH, "commit": COMMIT, "untracked": UNTRACKED}[stalled], after=10)
-    run(golden, spy, executor._create_run_checkpoint)
+    golden.subprocess(
+        {"branch": BRANCH, "commit": COMMIT, "untracked": UNTRACKED}[stalled], times_out=True
+    )
+    run(golden, executor._create_run_checkpoint)
 
 
-def test_checkpoint_without_git_installed(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
-) -> None:
+def test_checkpoint_without_git_installed(golden: Recorder, make_executor: Any) -> None:
     executor = checkpoint_executor(make_executor)
-    spy.fail_to_start(BRANCH, GIT_MISSING)
-    run(golden, spy, executor._create_run_checkpoint)
+    golden.subprocess(BRANCH, raises=git_missing())
+    run(golden, executor._create_run_checkpoint)
 
 
 # -- rollback ------------------------------------------------------------------------------------
@@ -191,14 +200,14 @@ def test_checkpoint_without_git_installed(
 
 @pytest.mark.parametrize("commit", [None, ""], ids=["none", "empty"])
 def test_rollback_without_checkpoint_commit_is_refused(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, commit: str | None
+    golden: Recorder, make_executor: Any, commit: str | None
 ) -> None:
     executor = make_executor(real=SEAM_METHODS, _run_checkpoint_commit=commit)
-    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
 def test_rollback_resets_cleans_sparing_untracked_files_checks_out_and_logs(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
+    golden: Recorder, make_executor: Any
 ) -> None:
     untracked = [
         "#scratch!.md",
@@ -233,33 +242,31 @@ def test_rollback_resets_cleans_sparing_untracked_files_checks_out_and_logs(
         stdout="Removing build/\nRemoving src/new_module.py\nWould skip repository vendor/lib\n",
     )
     golden.subprocess(["git", "checkout", "feature/login"], stderr="Already on 'feature/login'\n")
-    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
-def test_rollback_reset_failure_is_fatal(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
-) -> None:
+def test_rollback_reset_failure_is_fatal(golden: Recorder, executor: AutonomousExecutor) -> None:
     golden.subprocess(
         RESET,
         stderr=f"fatal: Could not parse object '{CHECKPOINT_SHA}'.\n",
         returncode=128,
     )
-    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
 def test_rollback_clean_failure_is_not_fatal(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
     golden.subprocess(
         CLEAN, stderr="warning: failed to remove build/: Permission denied\n", returncode=1
     )
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, spy, executor._rollback_to_run_checkpoint, "max failures reached")
+    run(golden, executor._rollback_to_run_checkpoint, "max failures reached")
 
 
 def test_rollback_checkout_failure_is_not_fatal(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
     golden.subprocess(CLEAN, stdout="")
@@ -268,40 +275,49 @@ def test_rollback_checkout_failure_is_not_fatal(
         stderr="error: pathspec 'main' did not match any file(s) known to git\n",
         returncode=1,
     )
-    run(golden, spy, executor._rollback_to_run_checkpoint, "max failures reached")
+    run(golden, executor._rollback_to_run_checkpoint, "max failures reached")
 
 
 @pytest.mark.parametrize("branch", ["HEAD", None, ""], ids=["detached-head", "none", "empty"])
 def test_rollback_without_a_branch_to_return_to_skips_checkout(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any, branch: str | None
+    golden: Recorder, make_executor: Any, branch: str | None
 ) -> None:
     executor = make_executor(
         real=SEAM_METHODS, _run_checkpoint_branch=branch, _run_checkpoint_commit=CHECKPOINT_SHA
     )
     golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
     golden.subprocess(CLEAN, stdout="Removing tmp.txt\n")
-    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
 @pytest.mark.parametrize("stalled", ["reset", "clean", "checkout"])
 def test_rollback_git_timeout_is_fatal_and_not_logged(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, stalled: str
+    golden: Recorder, executor: AutonomousExecutor, stalled: str
 ) -> None:
-    steps = {
-        "reset": (RESET, 60.0),
-        "clean": (CLEAN, 60.0),
-        "checkout": (["git", "checkout", "main"], 10.0),
-    }
-    for name, (argv, after) in steps.items():
+    steps = {"reset": RESET, "clean": CLEAN, "checkout": ["git", "checkout", "main"]}
+    for name, argv in steps.items():
         if name == stalled:
-            spy.time_out(argv, after=after)
+            golden.subprocess(argv, times_out=True)
             break
         golden.subprocess(argv)
-    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+@pytest.mark.parametrize("missing_at", ["reset", "clean", "checkout"])
+def test_rollback_when_git_cannot_run_is_fatal_and_not_logged(
+    golden: Recorder, executor: AutonomousExecutor, missing_at: str
+) -> None:
+    steps = {"reset": RESET, "clean": CLEAN, "checkout": ["git", "checkout", "main"]}
+    for name, argv in steps.items():
+        if name == missing_at:
+            golden.subprocess(argv, raises=git_missing())
+            break
+        golden.subprocess(argv)
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
 def test_rollback_appends_to_an_existing_audit_log(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     log = golden.workspace / AUDIT_LOG
     log.parent.mkdir(parents=True)
@@ -313,11 +329,21 @@ def test_rollback_appends_to_an_existing_audit_log(
     golden.subprocess(RESET)
     golden.subprocess(CLEAN)
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, spy, executor._rollback_to_run_checkpoint, "second rollback")
+    run(golden, executor._rollback_to_run_checkpoint, "second rollback")
+
+
+def test_rollback_reason_with_line_breaks_is_one_audit_log_line(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(RESET)
+    golden.subprocess(CLEAN)
+    golden.subprocess(["git", "checkout", "main"])
+    reason = "doctor: rollback_run\nCI failed:\r\n  2 failed | 1 error\r"
+    run(golden, executor._rollback_to_run_checkpoint, reason)
 
 
 def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     runs = golden.workspace / ".autonomous_runs"
     runs.mkdir()
@@ -325,25 +351,23 @@ def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
     golden.subprocess(RESET)
     golden.subprocess(CLEAN)
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, spy, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
-def test_audit_log_line_without_a_checkpoint_commit(
-    golden: Recorder, spy: SubprocessRunSpy, make_executor: Any
-) -> None:
+def test_audit_log_line_without_a_checkpoint_commit(golden: Recorder, make_executor: Any) -> None:
     executor = make_executor(real=SEAM_METHODS, _run_checkpoint_commit=None)
-    run(golden, spy, executor._write_rollback_audit_log, "manual")
+    run(golden, executor._write_rollback_audit_log, "manual")
 
 
 # -- git checkpoint commit ---------------------------------------------------------------------
 
 
 def test_checkpoint_commit_stashes_the_working_tree_without_touching_it(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
     golden.subprocess(STASH_STORE)
-    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+    run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
 
 
 @pytest.mark.parametrize(
@@ -356,33 +380,45 @@ def test_checkpoint_commit_stashes_the_working_tree_without_touching_it(
 )
 def test_checkpoint_commit_returns_none_without_a_stash(
     golden: Recorder,
-    spy: SubprocessRunSpy,
     executor: AutonomousExecutor,
     stdout: str,
     stderr: str | None,
     returncode: int,
 ) -> None:
     golden.subprocess(STASH_CREATE, stdout=stdout, stderr=stderr, returncode=returncode)
-    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+    run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
 
 
 @pytest.mark.parametrize("stalled", ["create", "store"])
 def test_checkpoint_commit_git_timeout_returns_none(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, stalled: str
+    golden: Recorder, executor: AutonomousExecutor, stalled: str
 ) -> None:
     if stalled == "create":
-        spy.time_out(STASH_CREATE, after=10)
+        golden.subprocess(STASH_CREATE, times_out=True)
     else:
         golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
-        spy.time_out(STASH_STORE, after=10)
-    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+        golden.subprocess(STASH_STORE, times_out=True)
+    run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+
+
+def test_checkpoint_commit_returns_none_when_the_stash_cannot_be_stored(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
+    golden.subprocess(
+        STASH_STORE,
+        stdout="ignored\n",
+        stderr="error: cannot lock ref 'refs/stash': reference already exists\n",
+        returncode=1,
+    )
+    run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
 
 
 def test_checkpoint_commit_without_git_installed_returns_none(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
-    spy.fail_to_start(STASH_CREATE, GIT_MISSING)
-    run(golden, spy, executor._create_git_checkpoint_commit, FIX_MESSAGE)
+    golden.subprocess(STASH_CREATE, raises=git_missing())
+    run(golden, executor._create_git_checkpoint_commit, FIX_MESSAGE)
 
 
 # -- execute_fix ---------------------------------------------------------------------------------
@@ -397,13 +433,13 @@ def script_checkpoint_commit(golden: Recorder) -> None:
 
 @pytest.mark.parametrize("commands", [[], None], ids=["empty", "none"])
 def test_execute_fix_without_commands_runs_nothing(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor, commands: Any
+    golden: Recorder, executor: AutonomousExecutor, commands: Any
 ) -> None:
-    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_runs_whitelisted_commands_after_a_checkpoint_commit(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     script_checkpoint_commit(golden)
     golden.subprocess(["git", "checkout", "--", "src/app.py"])
@@ -416,11 +452,11 @@ def test_execute_fix_runs_whitelisted_commands_after_a_checkpoint_commit(
         "git stash",
         "git clean -fd build/",
     ]
-    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_refuses_commands_outside_the_whitelist_and_unparsable_ones(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     script_checkpoint_commit(golden)
     golden.subprocess(["git", "restore", "file with spaces.py"])
@@ -434,11 +470,11 @@ def test_execute_fix_refuses_commands_outside_the_whitelist_and_unparsable_ones(
         "git restore 'file with spaces.py'",
         "sudo git checkout main",
     ]
-    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_counts_failing_commands_and_logs_their_output(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     script_checkpoint_commit(golden)
     golden.subprocess(
@@ -452,22 +488,33 @@ def test_execute_fix_counts_failing_commands_and_logs_their_output(
     )
     golden.subprocess(["git", "clean", "-n"], stderr="warning: " + "x" * 250 + "\n", returncode=0)
     commands = ["git checkout missing-branch", "git stash pop", "git clean -n"]
-    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_skips_a_command_that_times_out_and_goes_on(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     script_checkpoint_commit(golden)
-    spy.time_out(["git", "stash", "pop"], after=60)
+    golden.subprocess(["git", "stash", "pop"], times_out=True)
     golden.subprocess(["git", "restore", "."])
     commands = ["git stash pop", "git restore ."]
-    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_skips_a_command_that_cannot_run_and_goes_on(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    script_checkpoint_commit(golden)
+    denied = PermissionError(errno.EACCES, "Permission denied", "git")
+    golden.subprocess(["git", "stash", "pop"], raises=denied)
+    golden.subprocess(["git", "restore", "."])
+    commands = ["git stash pop", "git restore ."]
+    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_runs_commands_when_there_is_nothing_to_checkpoint(
-    golden: Recorder, spy: SubprocessRunSpy, executor: AutonomousExecutor
+    golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     golden.subprocess(STASH_CREATE, stdout="")
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, spy, executor._execute_fix, dict(FIX_PHASE), ["git checkout main"])
+    run(golden, executor._execute_fix, dict(FIX_PHASE), ["git checkout main"])
