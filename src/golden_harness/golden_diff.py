@@ -57,7 +57,9 @@ def changed_goldens(root: Path, golden_dir: str, base: str) -> list[GoldenChange
 
 def _show(root: Path, rev: str, name: str) -> str | None:
     done = subprocess.run(
-        ["git", "-C", str(root), "show", f"{rev}:{name}"],
+        # `cat-file blob` reads exactly that path; `git show REV:path` treats a path with `[...]`
+        # (a parametrized scenario) that REV lacks as a pattern and exits 0 with no output.
+        ["git", "-C", str(root), "cat-file", "blob", f"{rev}:{name}"],
         capture_output=True,
         text=True,
         check=False,

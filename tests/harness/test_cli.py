@@ -62,6 +62,20 @@ def test_diff_renders_each_change_per_event(repo: Path, capsys: pytest.CaptureFi
     ]
 
 
+def test_diff_reports_a_new_parametrized_golden_as_new(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = "golden/order_shipping/test_ships[express].golden.yaml"  # brackets: not a pattern
+    shutil.copy(repo / SHIPPED, repo / new)
+
+    assert main(["--root", str(repo), "diff", "--base", "HEAD"]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        f"{new} (new, 9 events)",
+        "1 golden(s) differ from HEAD.",
+    ]
+
+
 def test_diff_without_changes_and_with_a_bad_base(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
