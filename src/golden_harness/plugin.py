@@ -260,7 +260,14 @@ def _save_results(config: pytest.Config, state: RunState) -> None:
     if cache is None or not state.results:
         return
     stored = cache.get(RESULTS_CACHE_KEY, {}) or {}
-    scenarios = dict(stored.get("scenarios", {}))
+    # Earlier runs' entries stay (a partial run reports on its own tests only), except those whose
+    # golden is gone: a deleted or renamed scenario must not linger in `golden report`.
+    root = config.rootpath
+    scenarios = {
+        nodeid: entry
+        for nodeid, entry in stored.get("scenarios", {}).items()
+        if (root / entry.get("golden", "")).is_file()
+    }
     scenarios.update(state.results)
     cache.set(RESULTS_CACHE_KEY, {"scenarios": dict(sorted(scenarios.items()))})
 

@@ -150,3 +150,25 @@ def _ship_lines() -> str:
 
     lines, start = inspect.getsourcelines(OrderProcessor.ship)
     return f"{start}-{start + len(lines) - 1}"
+
+
+def test_report_forgets_a_scenario_whose_golden_was_removed(
+    inner: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy_demo(inner, goldens=True)
+    inner.runpytest().assert_outcomes(passed=4)
+    # The scenario is deleted (its test and its golden); a later partial run reports on another.
+    test_file = inner.path / "test_order_shipping.py"
+    source = test_file.read_text()
+    start = source.index("def test_empty_order_is_not_shipped")
+    end = source.find("\ndef ", start + 1)
+    test_file.write_text(source[:start] + (source[end + 1 :] if end != -1 else ""))
+    (inner.path / EMPTY).unlink()
+    inner.runpytest("test_order_shipping.py::test_ships_paid_order").assert_outcomes(passed=1)
+
+    capsys.readouterr()
+    assert main(["--root", str(inner.path), "report", "--tests", "."]) == 0
+
+    out = capsys.readouterr().out
+    assert EMPTY not in out
+    assert out.splitlines()[-1] == "1 seam(s), 3 scenario(s), 0 failing."
