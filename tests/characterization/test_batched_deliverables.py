@@ -105,6 +105,29 @@ def test_retry_skips_a_batch_whose_files_all_exist_and_takes_its_git_diff(golden
     run_loop(golden, make_executor, phase_of(CODE, DOC), [[CODE], [DOC]], attempt_index=1)
 
 
+def test_retry_skip_of_a_batch_of_several_files_names_every_file(golden, make_executor):
+    write_files(
+        golden, {CODE: "def probe():\n    return 1\n", TEST: "def test_probe():\n    pass\n"}
+    )
+    golden.subprocess(
+        ["git", "diff", "--no-color", "--", CODE, TEST],
+        stdout="diff --git a/probe.py b/probe.py\ndiff --git a/test_probe.py b/test_probe.py\n",
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE, TEST), [[CODE, TEST]], attempt_index=1)
+
+
+def test_retry_skip_takes_the_output_of_a_git_diff_that_exits_nonzero(golden, make_executor):
+    write_files(golden, {CODE: "def probe():\n    return 1\n"})
+    golden.subprocess(
+        ["git", "diff", "--no-color", "--", CODE],
+        returncode=128,
+        stderr="fatal: not a git repository (or any of the parent directories): .git\n",
+    )
+    script_after_batches(golden)
+    run_loop(golden, make_executor, phase_of(CODE), [[CODE]], attempt_index=1)
+
+
 def test_retry_rebuilds_a_batch_with_an_empty_file(golden, make_executor):
     write_files(golden, {CODE: "x = 1\n", TEST: ""})
     script_batch_collaborators(

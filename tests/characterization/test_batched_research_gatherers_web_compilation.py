@@ -44,6 +44,7 @@ GOLDEN_SEAM = Seam(
 METHOD = "_execute_research_gatherers_web_compilation_batched"
 GATHERER = "src/autopack/research/gatherers/web.py"
 GATHERER_2 = "src/autopack/research/gatherers/feeds.py"
+GATHERER_3 = "src/autopack/research/gatherers/rss.py"
 COMPILATION = "src/autopack/research/compilation/merge.py"
 SUPPORT = "src/autopack/research/util.py"
 STANDALONE = "src/research/lib.py"
@@ -185,6 +186,15 @@ def test_missing_deliverables_stop_with_validation_failed(golden, make_executor)
     run_handler(golden, make_executor, phase_of(GATHERER, GATHERER_2))
 
 
+def test_several_missing_deliverables_are_listed_together(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(GATHERER, tokens=90)],
+        reports=[deliverables_missing([GATHERER_2, GATHERER_3], provided=[GATHERER])],
+    )
+    run_handler(golden, make_executor, phase_of(GATHERER, GATHERER_2, GATHERER_3))
+
+
 def test_compiled_documents_without_sources_are_reported_to_the_quality_gate(golden, make_executor):
     script_batch_collaborators(
         golden,
@@ -224,6 +234,17 @@ def test_refused_apply_in_a_later_batch_stops_with_patch_failed(golden, make_exe
 def test_unreadable_workspace_diff_gives_an_empty_combined_patch(golden, make_executor):
     echo_batches(golden, contents=True)
     golden.subprocess(["git", "diff", "--no-color"], raises=OSError("git: command not found"))
+    script_after_batches(golden)
+    run_handler(golden, make_executor, phase_of(STANDALONE))
+
+
+def test_workspace_diff_that_exits_nonzero_is_taken_as_it_is(golden, make_executor):
+    echo_batches(golden, contents=True)
+    golden.subprocess(
+        ["git", "diff", "--no-color"],
+        returncode=128,
+        stderr="fatal: not a git repository (or any of the parent directories): .git\n",
+    )
     script_after_batches(golden)
     run_handler(golden, make_executor, phase_of(STANDALONE))
 

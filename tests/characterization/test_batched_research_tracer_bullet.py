@@ -41,6 +41,7 @@ GOLDEN_SEAM = Seam(
 METHOD = "_execute_research_tracer_bullet_batched"
 CORE = "src/autopack/research/tracer_bullet/core.py"
 PIPELINE = "src/autopack/research/tracer_bullet/pipeline.py"
+REPORT = "src/autopack/research/tracer_bullet/report.py"
 SUPPORT = "src/autopack/research/util.py"
 STANDALONE = "src/research/lib.py"
 TEST = "tests/research/test_core.py"
@@ -182,6 +183,15 @@ def test_missing_deliverables_stop_with_validation_failed(golden, make_executor)
     run_handler(golden, make_executor, phase_of(CORE, PIPELINE))
 
 
+def test_several_missing_deliverables_are_listed_together(golden, make_executor):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(CORE, tokens=90)],
+        reports=[deliverables_missing([PIPELINE, REPORT], provided=[CORE])],
+    )
+    run_handler(golden, make_executor, phase_of(CORE, PIPELINE, REPORT))
+
+
 def test_python_that_does_not_compile_stops_with_validation_failed(golden, make_executor):
     script_batch_collaborators(
         golden,
@@ -213,6 +223,17 @@ def test_refused_apply_in_a_later_batch_stops_with_patch_failed(golden, make_exe
 def test_unreadable_workspace_diff_gives_an_empty_combined_patch(golden, make_executor):
     echo_batches(golden, contents=True)
     golden.subprocess(["git", "diff", "--no-color"], raises=OSError("git: command not found"))
+    script_after_batches(golden)
+    run_handler(golden, make_executor, phase_of(STANDALONE))
+
+
+def test_workspace_diff_that_exits_nonzero_is_taken_as_it_is(golden, make_executor):
+    echo_batches(golden, contents=True)
+    golden.subprocess(
+        ["git", "diff", "--no-color"],
+        returncode=128,
+        stderr="fatal: not a git repository (or any of the parent directories): .git\n",
+    )
     script_after_batches(golden)
     run_handler(golden, make_executor, phase_of(STANDALONE))
 

@@ -215,6 +215,24 @@ def test_doctor_request_tolerates_partial_diagnostics(golden: Recorder, make_exe
     )
 
 
+def test_doctor_request_from_diagnostics_without_a_summary_has_an_empty_summary(
+    golden: Recorder, make_executor: Any
+) -> None:
+    executor = make_executor(real=REAL)
+    golden.fake(
+        "doctor.diagnose",
+        returns=DoctorResponse("retry_with_fix", "CI failed", hint="rerun the tests"),
+    )
+    golden.call(
+        executor._invoke_doctor,
+        phase(),
+        attempt_index=1,
+        error_category="ci_fail",
+        error_text="2 tests failed",
+        diagnostics="2 modified, 0 untracked file(s)",  # an agent outcome that is plain text
+    )
+
+
 def test_doctor_failure_still_counts_against_the_caps(golden: Recorder, make_executor: Any) -> None:
     executor = make_executor(
         real=REAL, _doctor_calls_by_phase={"build-api": 1}, _run_doctor_calls=5

@@ -65,10 +65,14 @@ def _unreachable_database() -> Session:
     raise sqlite3.OperationalError("unable to open database file")
 
 
-def phase_row(retry_attempt: int | None = 0, revision_epoch: int | None = 0) -> SimpleNamespace:
+def phase_row(
+    retry_attempt: int | None = 0, revision_epoch: int | None = 0, escalation_level: int | None = 0
+) -> SimpleNamespace:
     """What `_get_phase_from_db` gives: the counters `execute_phase` reads from the phase row."""
     return SimpleNamespace(
-        retry_attempt=retry_attempt, revision_epoch=revision_epoch, escalation_level=0
+        retry_attempt=retry_attempt,
+        revision_epoch=revision_epoch,
+        escalation_level=escalation_level,
     )
 
 
@@ -162,6 +166,12 @@ def test_empty_counters_on_the_phase_row_read_as_zero(golden, executor, run_db) 
     run_phase(golden, executor, run_db)
 
 
+def test_escalation_level_of_the_phase_row_is_logged(golden, executor, run_db) -> None:
+    golden.fake("self._get_phase_from_db", returns=phase_row(1, escalation_level=2))
+    attempt_ends(golden, True, "COMPLETE")
+    run_phase(golden, executor, run_db)
+
+
 def test_escalated_budget_from_the_database_reaches_the_attempt(golden, executor, run_db) -> None:
     def apply_budget(sessions: Sessions, *, run_id: str, phase: dict, attempt_index: int) -> int:
         phase["_escalated_tokens"] = 10240
@@ -177,6 +187,13 @@ def test_scope_paths_become_apply_roots(golden, executor, run_db) -> None:
     (golden.workspace / "src").mkdir()
     (golden.workspace / "tests" / "unit").mkdir(parents=True)
     paths = ["src", "src/", "README.md", "docs/", "   ", "tests/unit", " README.md ", 2024]
+    attempt_ends(golden, True, "COMPLETE")
+    run_phase(golden, executor, run_db, make_phase(paths))
+
+
+def test_trailing_slashes_of_scope_paths_collapse_to_one(golden, executor, run_db) -> None:
+    (golden.workspace / "build" / "X").mkdir(parents=True)
+    paths = ["docs//", "design/UX/", "docs/", "build/X", "build/X///"]
     attempt_ends(golden, True, "COMPLETE")
     run_phase(golden, executor, run_db, make_phase(paths))
 
@@ -355,6 +372,14 @@ HARDENING = [
     pytest.param(
         HardeningResult("missing_init_py", True, ["created src/parser/__init__.py"]),
         id="mitigated",
+    ),
+    pytest.param(
+        HardeningResult(
+            "missing_init_py",
+            True,
+            ["created src/parser/__init__.py", "created src/parser/grammar/__init__.py"],
+        ),
+        id="mitigated_by_several_actions",
     ),
     pytest.param(HardeningResult("missing_init_py", False, []), id="matched_not_mitigated"),
     pytest.param(None, id="no_known_pattern"),

@@ -161,6 +161,17 @@ def test_errors_of_several_files_are_reported_together(
     apply(golden, executor, patch)
 
 
+def test_yaml_created_after_other_files_is_still_validated(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    patch = (
+        create("src/app.py", "debug = False")
+        + create("src/notes.txt", "plain text")
+        + create("config/settings.yaml", "retries: [3, 4\nmode: fast")
+    )
+    apply(golden, executor, patch)
+
+
 def test_edit_plan_contents_are_validated_deletions_and_partial_ops_skipped(
     golden: Recorder, executor: AutonomousExecutor
 ) -> None:

@@ -23,6 +23,7 @@ import pytest
 from _attempt_support import AttemptRig, MakeAttemptRig, attempt_rig, builder_result
 
 from autopack.deliverables import DeliverablesReport
+from autopack.llm_types import BuilderResult
 from golden_harness import Recorder, Seam
 
 # The fixture is imported for pytest to find it in this module; `__all__` marks the import as used.
@@ -55,8 +56,11 @@ class Attempt:
     attempt_index: int = 0
 
 
-def run_at_site(golden: Recorder, rig: AttemptRig, site: str, attempt: Attempt) -> None:
-    """Drive `attempt` to the escalation site `site`, then observe the token_budget metadata."""
+def run_at_site(golden: Recorder, rig: AttemptRig, site: str, attempt: Attempt) -> BuilderResult:
+    """Drive `attempt` to the escalation site `site`, observe the token_budget metadata.
+
+    Returns the Builder's answer, so that a scenario can observe more of what the attempt left in it.
+    """
     phase: dict[str, Any] = {"phase_id": "feature-report", **attempt.phase}
     rig.context({}, scope_paths=())
     answer = builder_result(
@@ -73,6 +77,7 @@ def run_at_site(golden: Recorder, rig: AttemptRig, site: str, attempt: Attempt) 
         rig.deliverables(DeliverablesReport(ok=False, missing=[DELIVERABLE], provided=[]))
     rig.run(phase, attempt_index=attempt.attempt_index)
     golden.observe("token_budget metadata", answer.metadata.get("token_budget"))
+    return answer
 
 
 def budget(
@@ -201,6 +206,14 @@ def test_complexity_default_when_every_candidate_is_zero(
 
 
 @sites
+def test_base_of_one_token_is_kept(
+    golden: Recorder, attempt_rig: MakeAttemptRig, site: str
+) -> None:
+    attempt = Attempt(budget(100.0, truncated=True, output=1), prediction(0, 0), tokens_used=1)
+    run_at_site(golden, attempt_rig(), site, attempt)
+
+
+@sites
 def test_missing_candidates_count_as_zero(
     golden: Recorder, attempt_rig: MakeAttemptRig, site: str
 ) -> None:
@@ -224,6 +237,15 @@ def test_telemetry_off_escalates_without_recording_an_event(
 ) -> None:
     attempt = Attempt(budget(62.5, truncated=True), prediction(8192, 8192), tokens_used=8300)
     run_at_site(golden, attempt_rig(telemetry_enabled=False), site, attempt)
+
+
+@sites
+def test_escalation_adds_no_key_to_the_builder_metadata(
+    golden: Recorder, attempt_rig: MakeAttemptRig, site: str
+) -> None:
+    attempt = Attempt(budget(99.0, truncated=True), prediction(8192, 8192), tokens_used=8300)
+    answer = run_at_site(golden, attempt_rig(), site, attempt)
+    golden.observe("builder metadata keys", list(answer.metadata))
 
 
 # ---------------------------------------------------------------- where the two sites differ
