@@ -21,7 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_scan import MarkdownDoc, display, doc_files, parse_markdown
+from markdown_scan import (
+    MarkdownDoc,
+    display,
+    doc_check_parser,
+    doc_files,
+    documents_to_check,
+    parse_markdown,
+)
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LINE_ANCHOR = re.compile(r"^L\d+(-L\d+)?$")
@@ -104,23 +111,15 @@ def check(root: Path, files: Sequence[Path] | None = None) -> list[BrokenLink]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="documents (default: README, docs/)")
-    parser.add_argument("--root", type=Path, default=Path("."), help="repository root")
-    return parser
+    return doc_check_parser(__doc__.splitlines()[0])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    if not args.root.is_dir():
-        print(f"doc links: error: --root {str(args.root)!r} is not a folder", file=sys.stderr)
+    files = documents_to_check(args, "doc links")
+    if files is None:
         return 2
-    missing = [str(f) for f in args.files if not f.is_file()]
-    if missing:
-        print(f"doc links: error: no such documents: {missing!r}", file=sys.stderr)
-        return 2
-    files = args.files or doc_files(args.root)
     broken = check(args.root, files)
     for link in broken:
         print(link.describe())

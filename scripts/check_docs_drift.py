@@ -27,7 +27,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from markdown_scan import CodeBlock, display, doc_files, parse_markdown
+from markdown_scan import (
+    CodeBlock,
+    display,
+    doc_check_parser,
+    documents_to_check,
+    parse_markdown,
+)
 
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "shell-session", "sh-session"}
 KNOWN_TOOLS = {
@@ -223,23 +229,15 @@ def _top_level_names(path: Path) -> set[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="documents (default: README, docs/)")
-    parser.add_argument("--root", type=Path, default=Path("."), help="repository root")
-    return parser
+    return doc_check_parser(__doc__.splitlines()[0])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    if not args.root.is_dir():
-        print(f"docs drift: error: --root {str(args.root)!r} is not a folder", file=sys.stderr)
+    files = documents_to_check(args, "docs drift")
+    if files is None:
         return 2
-    missing = [str(f) for f in args.files if not f.is_file()]
-    if missing:
-        print(f"docs drift: error: no such documents: {missing!r}", file=sys.stderr)
-        return 2
-    files = args.files or doc_files(args.root)
     try:
         checker = DriftChecker(args.root)
         drift = script_target_problems(args.root)

@@ -7,7 +7,10 @@ span is code. Every item carries its 1-based line number in the source file.
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -143,3 +146,24 @@ def display(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def doc_check_parser(description: str) -> argparse.ArgumentParser:
+    """The command line both docs checks share: documents (default README and docs/) and --root."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("files", nargs="*", type=Path, help="documents (default: README, docs/)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="repository root")
+    return parser
+
+
+def documents_to_check(args: argparse.Namespace, tool: str) -> list[Path] | None:
+    """The documents named on the command line (or the default set); None after printing an
+    error (`<tool>: error: ...`) when --root is not a folder or a named document is missing."""
+    if not args.root.is_dir():
+        print(f"{tool}: error: --root {str(args.root)!r} is not a folder", file=sys.stderr)
+        return None
+    missing: Sequence[str] = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        print(f"{tool}: error: no such documents: {list(missing)!r}", file=sys.stderr)
+        return None
+    return list(args.files) or doc_files(args.root)
