@@ -27,6 +27,7 @@ from coverage.results import analysis_from_file_reporter
 
 from golden_harness.coverage_plugin import ITEMS_VARIABLE
 from golden_harness.exceptions import ReviewError
+from golden_harness.hash_seed import with_fixed_hashing
 from golden_harness.seams import ResolvedSeam, resolve_seams
 
 __all__ = ["SeamCoverage", "coverage_json", "find_seams", "measure_coverage", "render_coverage"]
@@ -86,7 +87,7 @@ def _run_suite(root: Path, tests: Path, seams: list[ResolvedSeam], work: Path) -
         "include =\n" + "".join(f"    {f}\n" for f in files),
         encoding="utf-8",
     )
-    env = dict(os.environ)
+    env = with_fixed_hashing(os.environ)
     env[ITEMS_VARIABLE] = str(work / "items.json")
     paths = [str(root / "src"), str(root), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)

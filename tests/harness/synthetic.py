@@ -3,6 +3,9 @@
 ``shopx.orders.Orders.ship`` is the seam; ``tests/characterization/test_shipping.py`` holds its
 scenarios. :func:`move_ship` moves the method's body to ``shopx.shipping.ship(orders, order)``
 behind a thin wrapper, either as a pure move or with one deliberate change.
+
+With ``hashed=True`` the project also has the seam ``notices``, whose code passes
+``list(set_of_strings)`` to a fake: its trace depends on ``PYTHONHASHSEED``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-__all__ = ["MOVES", "commit", "git", "make_project", "move_ship", "write"]
+__all__ = ["HASHED_SEAM", "MOVES", "commit", "git", "make_project", "move_ship", "write"]
 
 PRICING = '''\
 """Prices."""
@@ -87,6 +90,34 @@ def test_large_order(golden):
     golden.call(_orders(golden).ship, {"id": "B-2", "items": [{"price": 60.0, "qty": 2}]})
 """
 
+NOTICES = '''\
+"""Notices."""
+
+TEAMS = {"ops", "billing", "warehouse", "support", "sales", "legal", "audit", "quality"}
+
+
+def notify(mailer, order_id):
+    mailer.send(list(TEAMS), subject=f"order {order_id} shipped")
+    return len(TEAMS)
+'''
+
+NOTICE_SCENARIOS = """\
+from golden_harness import Seam
+from shopx.notices import notify
+
+GOLDEN_SEAM = Seam("notices", covers=["shopx.notices:notify"])
+
+
+def test_notify(golden):
+    golden.fake("mailer.send", returns=None)
+    golden.call(notify, golden.fake("mailer"), "A-1")
+"""
+
+HASHED_SEAM = {
+    "src/shopx/notices.py": NOTICES,
+    "tests/characterization/test_notices.py": NOTICE_SCENARIOS,
+}
+
 MOVES = {
     "pure": {"imported": "compute_total", "retries": "2"},
     "keyword_changed": {"imported": "compute_total", "retries": "3"},
@@ -120,7 +151,7 @@ def commit(root: Path, message: str) -> str:
     return git(root, "rev-parse", "HEAD").strip()
 
 
-def make_project(root: Path, *, large_scenario: bool = False) -> Path:
+def make_project(root: Path, *, large_scenario: bool = False, hashed: bool = False) -> Path:
     """Create the project in ``root`` as a git repository with one commit; return ``root``."""
     write(
         root,
@@ -148,6 +179,7 @@ def make_project(root: Path, *, large_scenario: bool = False) -> Path:
             "src/shopx/orders.py": ORDERS,
             "tests/characterization/test_shipping.py": SCENARIOS
             + (LARGE_SCENARIO if large_scenario else ""),
+            **(HASHED_SEAM if hashed else {}),
         },
     )
     git(root, "init", "-q", "-b", "main")
