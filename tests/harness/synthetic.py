@@ -14,7 +14,16 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-__all__ = ["HASHED_SEAM", "MOVES", "commit", "git", "make_project", "move_ship", "write"]
+__all__ = [
+    "HASHED_SEAM",
+    "MOVES",
+    "commit",
+    "git",
+    "make_project",
+    "move_ship",
+    "move_ship_to_execute",
+    "write",
+]
 
 PRICING = '''\
 """Prices."""
@@ -65,6 +74,26 @@ WRAPPER = '''\
     def ship(self, order):
         """Ship one order."""
         return shipping.ship(self, order)
+'''
+
+EXECUTE = '''\
+"""The shipping step, moved out of Orders."""
+
+from shopx.pricing import compute_total as price_total
+
+
+def execute(orders, order):
+    total = price_total(order["items"], currency="EUR")
+    orders.db.save(order_id=order["id"], total=total, retries=2)
+    if total > 100:
+        orders.db.flag(order["id"], reason="large")
+    return "SHIPPED"
+'''
+
+EXECUTE_WRAPPER = '''\
+    def ship(self, order):
+        """Ship one order."""
+        return execute(self, order)
 '''
 
 SCENARIOS = """\
@@ -200,5 +229,22 @@ def move_ship(root: Path, variant: str) -> None:
         {
             "src/shopx/orders.py": orders[:body_start] + WRAPPER,
             "src/shopx/shipping.py": SHIPPING.format(**MOVES[variant]),
+        },
+    )
+
+
+def move_ship_to_execute(root: Path) -> None:
+    """Move ``Orders.ship``'s body to ``shopx.mod.execute(orders, order)`` (a pure move, not
+    committed), imported with ``from shopx.mod import execute`` by the thin wrapper left behind."""
+    orders = ORDERS.replace(
+        "from shopx.pricing import compute_total as price_total\n",
+        "from shopx.mod import execute\n",
+    )
+    body_start = orders.index("    def ship(")
+    write(
+        root,
+        {
+            "src/shopx/orders.py": orders[:body_start] + EXECUTE_WRAPPER,
+            "src/shopx/mod.py": EXECUTE,
         },
     )
