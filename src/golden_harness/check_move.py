@@ -22,6 +22,7 @@ from golden_harness.move_ast import (
     Function,
     Normalized,
     Wrapper,
+    delegate_of,
     detail,
     diff_statements,
     functions_of,
@@ -106,18 +107,6 @@ def _scope(root: Path, commit: str, package: str | None, paths: list[str]) -> li
             f"in {root} or at {commit[:12]}; give a dotted package name such as pkg.sub."
         )
     return found
-
-
-def _resolve_target(wrapper: Wrapper, function: Function, imports: dict[str, str]) -> str:
-    head, _, rest = wrapper.target.partition(".")
-    local = {}
-    for node in ast.walk(function.node):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            local.update(imports_of(ast.unparse(node), function.module))
-    bound = {**imports, **local}
-    if head in bound:
-        return bound[head] + (f".{rest}" if rest else "")
-    return f"{function.module}.{wrapper.target}"
 
 
 def _cell(where: str, text: str) -> str:
@@ -246,7 +235,7 @@ def check_move(root: Path, base: str, package: str | None = None) -> CheckMoveRe
                 pool.append(old)
             elif (wrapper := wrapper_call(now)) is not None and wrapper_call(old) is None:
                 pool.append(old)
-                target = _resolve_target(wrapper, now, imports.get(change.path, {}))
+                target = delegate_of(wrapper, now, imports.get(change.path, {}))
                 wrappers.append(WrapperReport(now, wrapper, target))
     verdicts = []
     for function in sorted(added, key=lambda f: (f.path, f.node.lineno)):

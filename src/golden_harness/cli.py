@@ -4,6 +4,7 @@ and ``strength``."""
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
 from golden_harness.gitrepo import repository_root
 from golden_harness.golden_diff import changed_goldens, git, render_changes
+from golden_harness.hash_seed import hashing_is_fixed, rerun_with_fixed_hashing, with_fixed_hashing
 from golden_harness.report import OK_STATUSES, build_report, render_report
 
 __all__ = ["main"]
@@ -182,6 +184,7 @@ def _strength(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``golden`` console script; returns the exit code."""
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "verify-move":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -194,11 +197,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "coverage":
             return _coverage(args)
         if args.command == "strength":
+            if not hashing_is_fixed():
+                # The mutant runs are forks of this process: it must hash like every other run.
+                return rerun_with_fixed_hashing("golden_harness.cli", argv)
             return _strength(args)
         if args.command == "report":
             if args.run:
                 subprocess.run(
-                    [sys.executable, "-m", "pytest", args.tests, "-q"], cwd=root, check=False
+                    [sys.executable, "-m", "pytest", args.tests, "-q"],
+                    cwd=root,
+                    env=with_fixed_hashing(os.environ),
+                    check=False,
                 )
             reports = build_report(root, root / args.tests, root / args.golden_dir)
             print("\n".join(render_report(reports)))

@@ -18,6 +18,7 @@ __all__ = [
     "Function",
     "Normalized",
     "Wrapper",
+    "delegate_of",
     "detail",
     "diff_statements",
     "functions_of",
@@ -257,6 +258,20 @@ def wrapper_call(function: Function) -> Wrapper | None:
     ]
     same &= sorted(passed) == sorted(expected)
     return Wrapper(ast.unparse(call.func), same, ast.unparse(call))
+
+
+def delegate_of(wrapper: Wrapper, function: Function, module_imports: dict[str, str]) -> str:
+    """The dotted name a wrapper's call refers to (``pkg.mod.execute``): through the imports of
+    its module or its own local imports, else a name of its own module."""
+    head, _, rest = wrapper.target.partition(".")
+    local = {}
+    for node in ast.walk(function.node):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            local.update(imports_of(ast.unparse(node), function.module))
+    bound = {**module_imports, **local}
+    if head in bound:
+        return bound[head] + (f".{rest}" if rest else "")
+    return f"{function.module}.{wrapper.target}"
 
 
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

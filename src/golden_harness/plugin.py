@@ -17,6 +17,7 @@ import pytest
 from golden_harness.clock import DEFAULT_INSTANT, freeze_keeper
 from golden_harness.exceptions import GoldenHarnessError
 from golden_harness.extension import GOLDEN_DIR_KEY, golden_location
+from golden_harness.hash_check import HashCheck, add_options
 from golden_harness.orphans import OrphanScope, find_orphans, orphan_scope
 from golden_harness.recorder import Recorder
 from golden_harness.seams import seam_name_of_module
@@ -86,6 +87,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("golden_log_level", "Lowest log level recorded in traces.", default="INFO")
     parser.addini("golden_orphans", "Default of --golden-orphans.", default="fail")
+    add_options(parser)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -110,6 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if policy not in _ORPHAN_POLICIES:
         raise pytest.UsageError(f"golden_orphans = {policy!r} is not one of {_ORPHAN_POLICIES}.")
     config.stash[STATE_KEY] = RunState(orphan_scope(config))
+    config.pluginmanager.register(HashCheck(config.stash[STATE_KEY].results), "golden_hash_check")
 
 
 def _trace_dir(config: pytest.Config) -> Path | None:

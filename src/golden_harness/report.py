@@ -1,7 +1,8 @@
 """``golden report``: every seam, where its code lives now, its scenarios and their status.
 
 Seams come from the static declarations in the tests folder (:func:`discover_seams`); their code
-is resolved to files and lines (:func:`resolve_code`). Scenario status comes from the results
+is resolved to files and lines (:func:`resolve_code`); a reference that is now a thin wrapper is
+followed to the function it delegates to, which is listed too, with a note saying so. Scenario status comes from the results
 the pytest plugin saves in the pytest cache after each run
 (``.pytest_cache/v/golden_harness/results``): ``matched``, ``written``, ``traced``, the name of
 the error that failed it, or ``not run`` when no run has reported on that golden yet.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from golden_harness.naming import GOLDEN_SUFFIX
-from golden_harness.seams import resolve_seams
+from golden_harness.seams import followed_note, resolve_seams
 
 __all__ = ["OK_STATUSES", "SeamReport", "build_report", "load_results", "render_report"]
 
@@ -30,6 +31,7 @@ class SeamReport:
     name: str
     declared_in: list[str] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     scenarios: dict[str, str] = field(default_factory=dict)
 
 
@@ -46,12 +48,13 @@ def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamRepo
     """One :class:`SeamReport` per declared seam or golden folder, sorted by name."""
     seams: dict[str, SeamReport] = {}
     results = load_results(root)
-    for resolved in resolve_seams(tests_dir, [root]):
+    for resolved in resolve_seams(tests_dir, [root], follow_wrappers=True):
         declaration = resolved.declaration
         report = seams.setdefault(declaration.seam.name, SeamReport(declaration.seam.name))
         report.declared_in.append(_rel(declaration.module_path, root))
         report.code += [f"{loc.describe(root)}  ({loc.ref})" for loc in resolved.locations]
         report.code += [f"unresolved: {error}" for error in resolved.errors]
+        report.notes += [followed_note(a, b) for a, b in resolved.followed]
     on_disk: dict[str, list[Path]] = defaultdict(list)
     if golden_dir.is_dir():
         for path in sorted(golden_dir.glob(f"*/*{GOLDEN_SUFFIX}")):
@@ -79,6 +82,7 @@ def render_report(reports: list[SeamReport]) -> list[str]:
         declared = ", ".join(report.declared_in) or "no test module declares it"
         lines.append(f"seam {report.name}  [{declared}]")
         lines += [f"  code: {code}" for code in report.code] or ["  code: (no covers= references)"]
+        lines += [f"  note: {note}" for note in report.notes]
         lines.append(f"  scenarios: {len(report.scenarios)}")
         lines += [f"    {status:<22} {path}" for path, status in sorted(report.scenarios.items())]
     failing = sum(1 for r in reports for s in r.scenarios.values() if s not in OK_STATUSES)

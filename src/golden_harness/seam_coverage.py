@@ -27,7 +27,8 @@ from coverage.results import analysis_from_file_reporter
 
 from golden_harness.coverage_plugin import ITEMS_VARIABLE
 from golden_harness.exceptions import ReviewError
-from golden_harness.seams import ResolvedSeam, resolve_seams
+from golden_harness.hash_seed import with_fixed_hashing
+from golden_harness.seams import ResolvedSeam, followed_note, resolve_seams
 
 __all__ = ["SeamCoverage", "coverage_json", "find_seams", "measure_coverage", "render_coverage"]
 
@@ -47,6 +48,7 @@ class SeamCoverage:
     branches_hit: int = 0
     unreached: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    followed: list[str] = field(default_factory=list)
 
     @staticmethod
     def percent(hit: int, total: int) -> float:
@@ -62,13 +64,14 @@ class SeamCoverage:
 
 
 def find_seams(root: Path, tests: Path) -> list[ResolvedSeam]:
-    """Every seam declared under ``tests``; a missing folder or no seam is a ReviewError."""
+    """Every seam declared under ``tests``, thin wrappers in ``covers`` followed to the function
+    they delegate to; a missing folder or no seam is a ReviewError."""
     if not tests.is_dir():
         raise ReviewError(
             f"No tests folder {str(tests)!r}: pass --tests with the folder of the "
             f"characterization modules (test_<seam>.py declaring GOLDEN_SEAM = Seam(...))."
         )
-    seams = resolve_seams(tests, [root])
+    seams = resolve_seams(tests, [root], follow_wrappers=True)
     if not seams:
         raise ReviewError(
             f"No seams found under {str(tests)!r}: no test_*.py module there declares "
@@ -86,7 +89,7 @@ def _run_suite(root: Path, tests: Path, seams: list[ResolvedSeam], work: Path) -
         "include =\n" + "".join(f"    {f}\n" for f in files),
         encoding="utf-8",
     )
-    env = dict(os.environ)
+    env = with_fixed_hashing(os.environ)
     env[ITEMS_VARIABLE] = str(work / "items.json")
     paths = [str(root / "src"), str(root), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
@@ -119,7 +122,12 @@ def _headers(file: Path) -> set[int]:
 
 
 def _measure(cov: Coverage, seam: ResolvedSeam, nodeids: list[str], root: Path) -> SeamCoverage:
-    result = SeamCoverage(seam.declaration.seam.name, len(nodeids), errors=list(seam.errors))
+    result = SeamCoverage(
+        seam.declaration.seam.name,
+        len(nodeids),
+        errors=list(seam.errors),
+        followed=[followed_note(a, b) for a, b in seam.followed],
+    )
     data = cov.get_data()
     data.set_query_contexts([f"^{re.escape(n)}$" for n in nodeids] or [_NO_CONTEXT])
     for location in seam.locations:
@@ -176,8 +184,9 @@ def render_coverage(results: list[SeamCoverage], seconds: float) -> list[str]:
             f"{len(r.unreached):>9}"
         )
     for r in results:
-        if r.unreached or r.errors or not r.scenarios:
+        if r.unreached or r.errors or r.followed or not r.scenarios:
             lines.append(f"seam {r.seam}:")
+        lines += [f"  {note}" for note in r.followed]
         if not r.scenarios:
             lines.append("  no scenario ran (does its module collect any test?)")
         lines += [f"  unresolved: {error}" for error in r.errors]

@@ -31,6 +31,7 @@ from types import ModuleType
 
 from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
 from golden_harness.module_search import Roots, module_file, search_roots
+from golden_harness.move_ast import delegate_of, functions_of, imports_of, wrapper_call
 
 __all__ = [
     "SEAM_VARIABLE",
@@ -39,6 +40,7 @@ __all__ = [
     "Seam",
     "SeamDeclaration",
     "discover_seams",
+    "followed_note",
     "resolve_code",
     "resolve_seams",
     "seam_name_of_module",
@@ -106,21 +108,34 @@ class CodeLocation:
 
 @dataclass(frozen=True)
 class ResolvedSeam:
-    """A declaration with its code resolved: ``locations`` found, ``errors`` for the others."""
+    """A declaration with its code resolved: ``locations`` found, ``errors`` for the others.
+
+    ``followed`` pairs each ``covers`` reference that is a thin wrapper with the reference of the
+    function it delegates to, when the wrappers were followed (that function is then among the
+    locations too)."""
 
     declaration: SeamDeclaration
     locations: tuple[CodeLocation, ...]
     errors: tuple[str, ...]
+    followed: tuple[tuple[str, str], ...] = ()
 
 
 def resolve_seams(
-    tests_dir: str | os.PathLike[str], roots: Roots | None = None
+    tests_dir: str | os.PathLike[str],
+    roots: Roots | None = None,
+    *,
+    follow_wrappers: bool = False,
 ) -> list[ResolvedSeam]:
     """Every seam declared under ``tests_dir`` with each ``covers`` reference resolved.
 
     ``roots`` are as for :func:`resolve_code` (checked once, before any reference). A reference
     that does not resolve is reported in ``errors`` (the message of its
     :class:`SeamResolutionError`) instead of stopping the others.
+
+    ``follow_wrappers``: a whole-definition reference whose body is now a thin wrapper (one call
+    passing its first parameter on, as ``golden check-move`` recognizes them) also locates the
+    function it delegates to, wrapper after wrapper; ``followed`` names both references, so
+    tools can say what to put in ``covers``.
 
     Nested seams: a marked region that one seam declares (``...#region``) belongs to that seam
     only. When another seam covers the function around it, the region's lines are left out of
@@ -136,8 +151,61 @@ def resolve_seams(
                 locations.append(resolve_code(ref, roots))
             except SeamResolutionError as error:
                 errors.append(str(error))
-        resolved.append(ResolvedSeam(declaration, tuple(locations), tuple(errors)))
+        followed = _follow_wrappers(locations, roots) if follow_wrappers else []
+        resolved.append(ResolvedSeam(declaration, tuple(locations), tuple(errors), tuple(followed)))
     return [_without_nested_regions(seam, resolved) for seam in resolved]
+
+
+_FOLLOW_LIMIT = 5
+
+
+def _follow_wrappers(locations: list[CodeLocation], roots: list[Path]) -> list[tuple[str, str]]:
+    """Add to ``locations`` the functions their thin wrappers delegate to; return the pairs
+    (reference in ``covers``, reference of the last function reached)."""
+    followed = []
+    for location in list(locations):
+        current, last = location, None
+        for _ in range(_FOLLOW_LIMIT):
+            target = _delegate(current, roots)
+            if target is None or any(loc.ref == target for loc in locations):
+                break
+            current = resolve_code(target, roots)
+            locations.append(current)
+            last = target
+        if last is not None:
+            followed.append((location.ref, last))
+    return followed
+
+
+def _delegate(location: CodeLocation, roots: list[Path]) -> str | None:
+    """The reference of the function a thin wrapper at ``location`` delegates to, or None."""
+    if "#" in location.ref:
+        return None
+    module, qualname = location.ref.split(":")
+    source = location.file.read_text(encoding="utf-8")
+    function = functions_of(module.replace(".", "/") + ".py", source).get(qualname)
+    wrapper = wrapper_call(function) if function is not None else None
+    if function is None or wrapper is None:
+        return None
+    dotted = delegate_of(wrapper, function, imports_of(source, module)).split(".")
+    cuts = [(".".join(dotted[:n]), ".".join(dotted[n:])) for n in range(len(dotted) - 1, 0, -1)]
+    # Files under the roots first: looking a dotted name up through importlib imports its parents.
+    on_disk = [
+        (m, q)
+        for m, q in cuts
+        for root in roots
+        for base in (root, root / "src")
+        if base.joinpath(*m.split(".")).with_suffix(".py").is_file()
+        or (base.joinpath(*m.split(".")) / "__init__.py").is_file()
+    ]
+    for candidate_module, candidate_qualname in [*on_disk, *cuts]:
+        ref = f"{candidate_module}:{candidate_qualname}"
+        try:
+            resolve_code(ref, roots)
+        except SeamResolutionError:
+            continue
+        return ref
+    return None
 
 
 def _without_nested_regions(seam: ResolvedSeam, everyone: list[ResolvedSeam]) -> ResolvedSeam:
@@ -157,7 +225,7 @@ def _without_nested_regions(seam: ResolvedSeam, everyone: list[ResolvedSeam]) ->
                 spans = _subtract(spans, start, end)
         if spans:
             locations.append(CodeLocation(location.ref, location.file, tuple(spans)))
-    return ResolvedSeam(seam.declaration, tuple(locations), seam.errors)
+    return ResolvedSeam(seam.declaration, tuple(locations), seam.errors, seam.followed)
 
 
 def _subtract(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
@@ -172,6 +240,14 @@ def _subtract(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[
         if b > end:
             kept.append((end + 1, b))
     return kept
+
+
+def followed_note(wrapper: str, target: str) -> str:
+    """What the tools say about a ``covers`` reference they followed through a thin wrapper."""
+    return (
+        f"{wrapper} is a thin wrapper around {target}: measured there too "
+        f"(put '{target}' in covers)"
+    )
 
 
 def seam_name_of_module(module: ModuleType) -> str:

@@ -28,6 +28,7 @@ import pytest
 from golden_harness.exceptions import ReviewError
 from golden_harness.mutants import Mutant, apply_mutant, mutants_in
 from golden_harness.seam_coverage import find_seams
+from golden_harness.seams import followed_note
 
 __all__ = ["MutantResult", "SeamStrength", "measure_strength", "render_strength"]
 
@@ -52,6 +53,7 @@ class SeamStrength:
     results: list[MutantResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    followed: list[str] = field(default_factory=list)
 
     def count(self, *outcomes: str) -> int:
         return sum(1 for r in self.results if r.outcome in outcomes)
@@ -163,7 +165,11 @@ def measure_strength(
     with tempfile.TemporaryDirectory(prefix="golden-strength-") as tmp:
         for name in [seam] if seam else names:
             parts = [r for r in resolved if r.declaration.seam.name == name]
-            result = SeamStrength(name, errors=[e for r in parts for e in r.errors])
+            result = SeamStrength(
+                name,
+                errors=[e for r in parts for e in r.errors],
+                followed=[followed_note(a, b) for r in parts for a, b in r.followed],
+            )
             seam_started = time.monotonic()
             modules = sorted({str(r.declaration.module_path) for r in parts})
             args = [*modules, "-q", "-x", "-p", "no:cacheprovider", "-p", "no:randomly"]
@@ -222,8 +228,9 @@ def render_strength(results: list[SeamStrength], seconds: float, root: Path) -> 
         if r.count("not applicable"):
             extra.append(f"{r.count('not applicable')} not applicable (not counted)")
         survivors = [x.mutant for x in r.results if x.outcome == "survived"]
-        if extra or survivors or r.errors:
+        if extra or survivors or r.errors or r.followed:
             lines.append(f"seam {r.seam}:" + (f" {', '.join(extra)}" if extra else ""))
+        lines += [f"  {note}" for note in r.followed]
         lines += [f"  error: {error}" for error in r.errors]
         for mutant in survivors:
             before, after = mutant.describe()

@@ -6,7 +6,8 @@ temporary git worktree, removed on every exit), both at once. Each side imports 
 its own tests: the side's ``src/`` and root come first on ``PYTHONPATH``, ahead of site-packages
 and the ``.pth`` entries of an editable install. The harness itself is the one running this
 command on both sides (a link to its package is put first on ``PYTHONPATH``), so REV's scenarios
-are recorded and rendered exactly like the working tree's.
+are recorded and rendered exactly like the working tree's. Both sides hash strings with the same
+fixed seed (:mod:`golden_harness.hash_seed`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from golden_harness.diffing import diff_events
 from golden_harness.exceptions import GoldenFormatError, ReviewError
 from golden_harness.gitrepo import resolve_revision, temporary_worktree
 from golden_harness.golden_format import load_trace
+from golden_harness.hash_seed import with_fixed_hashing
 from golden_harness.naming import GOLDEN_SUFFIX
 
 __all__ = [
@@ -132,7 +134,7 @@ def _start(side: SideRun, selection: list[str], shim: Path, work: Path) -> subpr
         f"--junitxml={side.trace_dir}.xml",
         "-q",
     ]
-    env = side_environment(side.root, shim, dict(os.environ))
+    env = with_fixed_hashing(side_environment(side.root, shim, dict(os.environ)))
     with side.log.open("wb") as log:
         return subprocess.Popen(
             command, cwd=side.root, env=env, stdout=log, stderr=subprocess.STDOUT

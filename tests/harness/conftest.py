@@ -26,12 +26,14 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     """A pytester folder set up for inner runs that record goldens.
 
     ``CI`` is removed from the inner environment (the CI guard would rightly refuse captures),
-    ``harness.shop`` is importable, and the rootdir has its own ini file.
+    ``harness.shop`` is importable, and the rootdir has its own ini file, which turns off the
+    capture-time hash check (it runs the written scenarios again in subprocesses; its own tests
+    are in ``test_hash_seed.py``).
     """
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
     pytester.syspathinsert(TESTS_DIR)
-    pytester.makeini("[pytest]\n")
+    pytester.makeini("[pytest]\ngolden_hash_check = 0\n")
     return pytester
 
 

@@ -3,6 +3,9 @@
 ``shopx.orders.Orders.ship`` is the seam; ``tests/characterization/test_shipping.py`` holds its
 scenarios. :func:`move_ship` moves the method's body to ``shopx.shipping.ship(orders, order)``
 behind a thin wrapper, either as a pure move or with one deliberate change.
+
+With ``hashed=True`` the project also has the seam ``notices``, whose code passes
+``list(set_of_strings)`` to a fake: its trace depends on ``PYTHONHASHSEED``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,16 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-__all__ = ["MOVES", "commit", "git", "make_project", "move_ship", "write"]
+__all__ = [
+    "HASHED_SEAM",
+    "MOVES",
+    "commit",
+    "git",
+    "make_project",
+    "move_ship",
+    "move_ship_to_execute",
+    "write",
+]
 
 PRICING = '''\
 """Prices."""
@@ -64,6 +76,26 @@ WRAPPER = '''\
         return shipping.ship(self, order)
 '''
 
+EXECUTE = '''\
+"""The shipping step, moved out of Orders."""
+
+from shopx.pricing import compute_total as price_total
+
+
+def execute(orders, order):
+    total = price_total(order["items"], currency="EUR")
+    orders.db.save(order_id=order["id"], total=total, retries=2)
+    if total > 100:
+        orders.db.flag(order["id"], reason="large")
+    return "SHIPPED"
+'''
+
+EXECUTE_WRAPPER = '''\
+    def ship(self, order):
+        """Ship one order."""
+        return execute(self, order)
+'''
+
 SCENARIOS = """\
 from golden_harness import Seam
 from shopx.orders import Orders
@@ -86,6 +118,34 @@ LARGE_SCENARIO = """
 def test_large_order(golden):
     golden.call(_orders(golden).ship, {"id": "B-2", "items": [{"price": 60.0, "qty": 2}]})
 """
+
+NOTICES = '''\
+"""Notices."""
+
+TEAMS = {"ops", "billing", "warehouse", "support", "sales", "legal", "audit", "quality"}
+
+
+def notify(mailer, order_id):
+    mailer.send(list(TEAMS), subject=f"order {order_id} shipped")
+    return len(TEAMS)
+'''
+
+NOTICE_SCENARIOS = """\
+from golden_harness import Seam
+from shopx.notices import notify
+
+GOLDEN_SEAM = Seam("notices", covers=["shopx.notices:notify"])
+
+
+def test_notify(golden):
+    golden.fake("mailer.send", returns=None)
+    golden.call(notify, golden.fake("mailer"), "A-1")
+"""
+
+HASHED_SEAM = {
+    "src/shopx/notices.py": NOTICES,
+    "tests/characterization/test_notices.py": NOTICE_SCENARIOS,
+}
 
 MOVES = {
     "pure": {"imported": "compute_total", "retries": "2"},
@@ -120,7 +180,7 @@ def commit(root: Path, message: str) -> str:
     return git(root, "rev-parse", "HEAD").strip()
 
 
-def make_project(root: Path, *, large_scenario: bool = False) -> Path:
+def make_project(root: Path, *, large_scenario: bool = False, hashed: bool = False) -> Path:
     """Create the project in ``root`` as a git repository with one commit; return ``root``."""
     write(
         root,
@@ -148,6 +208,7 @@ def make_project(root: Path, *, large_scenario: bool = False) -> Path:
             "src/shopx/orders.py": ORDERS,
             "tests/characterization/test_shipping.py": SCENARIOS
             + (LARGE_SCENARIO if large_scenario else ""),
+            **(HASHED_SEAM if hashed else {}),
         },
     )
     git(root, "init", "-q", "-b", "main")
@@ -168,5 +229,22 @@ def move_ship(root: Path, variant: str) -> None:
         {
             "src/shopx/orders.py": orders[:body_start] + WRAPPER,
             "src/shopx/shipping.py": SHIPPING.format(**MOVES[variant]),
+        },
+    )
+
+
+def move_ship_to_execute(root: Path) -> None:
+    """Move ``Orders.ship``'s body to ``shopx.mod.execute(orders, order)`` (a pure move, not
+    committed), imported with ``from shopx.mod import execute`` by the thin wrapper left behind."""
+    orders = ORDERS.replace(
+        "from shopx.pricing import compute_total as price_total\n",
+        "from shopx.mod import execute\n",
+    )
+    body_start = orders.index("    def ship(")
+    write(
+        root,
+        {
+            "src/shopx/orders.py": orders[:body_start] + EXECUTE_WRAPPER,
+            "src/shopx/mod.py": EXECUTE,
         },
     )
