@@ -197,7 +197,9 @@ class Recorder:
     ) -> Any:
         """An instance of ``cls`` built without ``__init__``: ``real`` methods run, the other
         methods are fakes recorded as ``self.<name>``, ``attrs`` are set as given."""
-        return isolate_instance(cls, real=real, attrs=attrs or {}, make_fake=self._fake_object)
+        return isolate_instance(
+            cls, real=real, attrs=attrs or {}, make_fake=self._fake_object, on_error=self._fail
+        )
 
     def subprocess(
         self,
