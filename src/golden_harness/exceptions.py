@@ -39,8 +39,10 @@ class ScriptError(GoldenHarnessError):
 class UnscriptedCallError(GoldenHarnessError):
     """A strict fake was called on a path that has no scripted result."""
 
-    def __init__(self, path: str, rendered_args: str) -> None:
+    def __init__(self, path: str, rendered_args: str, trace_index: int | None = None) -> None:
         self.path = path
+        self.trace_index = trace_index
+        """Position of the unscripted call's event in the trace (0-based), when known."""
         super().__init__(
             f"Unscripted call {path}({rendered_args}): strict fakes need a scripted result for "
             f"every path they are called on. Script it in the scenario, for example:\n"
