@@ -123,7 +123,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "golden(freeze=..., seed=..., strict=...): per-scenario recorder settings; freeze=None runs without frozen time.",
+        "golden(freeze=..., seed=..., strict=..., chdir=...): per-scenario recorder settings; freeze=None runs without frozen time, chdir=False keeps the current directory instead of the workspace.",
     )
     updating = getattr(config.option, "update_snapshots", False) or getattr(
         config.option, "update_new_snapshots_only", False
@@ -146,7 +146,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _trace_dir(config: pytest.Config) -> Path | None:
     raw = config.option.golden_trace_dir
-    return Path(raw).resolve() if raw else None
+    # Relative to where pytest was started: scenarios run inside their workspace.
+    return (config.invocation_params.dir / raw).resolve() if raw else None
 
 
 def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:
@@ -179,6 +180,7 @@ def golden(
             (Path.home(), "<home>"),
         ],
         keep_patches=True,
+        chdir=bool(settings.get("chdir", True)),
     )
     request.node.stash[SNAPSHOT_KEY] = snapshot
     with recorder:
