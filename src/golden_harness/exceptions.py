@@ -10,6 +10,8 @@ written into a golden as the seam's behaviour.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "GoldenFormatError",
     "GoldenHarnessError",
@@ -39,10 +41,10 @@ class ScriptError(GoldenHarnessError):
 class UnscriptedCallError(GoldenHarnessError):
     """A strict fake was called on a path that has no scripted result."""
 
-    def __init__(self, path: str, rendered_args: str, trace_index: int | None = None) -> None:
+    def __init__(self, path: str, rendered_args: str, event: dict[str, Any] | None = None) -> None:
         self.path = path
-        self.trace_index = trace_index
-        """Position of the unscripted call's event in the trace (0-based), when known."""
+        self.event = event
+        """The trace's event of the unscripted call, when known."""
         super().__init__(
             f"Unscripted call {path}({rendered_args}): strict fakes need a scripted result for "
             f"every path they are called on. Script it in the scenario, for example:\n"
@@ -83,8 +85,10 @@ class ScriptExhaustedError(GoldenHarnessError):
 class UnscriptedSubprocessError(GoldenHarnessError):
     """The seam started a subprocess that the scenario did not script."""
 
-    def __init__(self, argv: object) -> None:
+    def __init__(self, argv: object, event: dict[str, Any] | None = None) -> None:
         self.argv = argv
+        self.event = event
+        """The trace's event of the unscripted start, when known."""
         super().__init__(
             f"Unscripted subprocess {argv!r}: every subprocess a scenario starts must be scripted "
             f"(no real process runs). Script it, for example:\n"

@@ -376,7 +376,7 @@ class Recorder:
                     [reprlib.repr(a) for a in args]
                     + [f"{k}={reprlib.repr(v)}" for k, v in kwargs.items()]
                 )
-                raise self._fail(UnscriptedCallError(path, shown, len(self.trace) - 1))
+                raise self._fail(UnscriptedCallError(path, shown, event))
             result = None
         else:
             try:

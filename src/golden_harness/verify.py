@@ -1,9 +1,9 @@
 """Compare a finished scenario's trace with its golden, or write it where the run asks.
 
 :func:`check_scenario` runs after the test body (the plugin calls it, so a scenario cannot forget
-to compare). It raises the first harness error the seam swallowed (a call the golden never made
-is a mismatch instead, see :mod:`golden_harness.divergence`), refuses an empty trace, and then
-either writes the trace to ``--golden-trace-dir`` (no comparison, no golden written) or
+to compare). It raises the first harness error the seam swallowed (a call or command the golden
+never made is a mismatch instead, see :mod:`golden_harness.divergence`), refuses an empty trace,
+and then either writes the trace to ``--golden-trace-dir`` (no comparison, no golden written) or
 compares it through syrupy: a missing golden, a corrupt golden and a mismatch each raise an error
 that names the file; a mismatch lists the differences event by event.
 """
@@ -21,6 +21,7 @@ from golden_harness.exceptions import (
     GoldenMismatchError,
     GoldenMissingError,
     UnscriptedCallError,
+    UnscriptedSubprocessError,
 )
 from golden_harness.extension import GoldenExtension
 from golden_harness.golden_format import load_trace
@@ -87,7 +88,7 @@ def check_scenario(
     if recorder.errors:
         error = recorder.errors[0]
         verifying = not update and trace_dir is None and golden_file.is_file()
-        if verifying and isinstance(error, UnscriptedCallError):
+        if verifying and isinstance(error, (UnscriptedCallError, UnscriptedSubprocessError)):
             golden = golden_file.read_text(encoding="utf-8")
             where = _relative(golden_file, root)
             mismatch = divergence(error, recorder.events, golden, where, nodeid)

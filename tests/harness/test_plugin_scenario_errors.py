@@ -164,7 +164,7 @@ def test_a_call_the_golden_never_made_is_shown_as_the_first_difference(
         [
             "*GoldenMismatchError: golden/shipping/test_ships.golden.yaml does not match the trace "
             "of test_shipping.py::test_ships: the code made a call the golden never recorded, "
-            "`db.flag`, and the run stopped there * (1 difference(s) up to that call):",
+            "`db.flag`, and the run stopped there * (1 difference(s) up to that point):",
             "*At that point the golden has call 2 `mailer.queue`, then 1 more event(s).",
             "*The code under test now calls `db.flag`, which it did not when the golden was "
             "captured. If this change is meant to keep behaviour (a move, a refactor), it does "
@@ -235,3 +235,56 @@ def test_a_new_call_after_the_golden_ends_says_so() -> None:
     lines = str(mismatch).splitlines()
     assert lines[1] == '  call 2 `db.audit`: new (not in golden): {"args": ["saved"]}'
     assert lines[2] == "The golden ends before that point (it has 1 event(s))."
+
+
+DEPLOY = """
+import subprocess
+from golden_harness import Seam
+
+GOLDEN_SEAM = Seam("deploy")
+
+
+def deploy():
+    subprocess.run(["git", "push"], check=True)
+    {extra}
+    return "deployed"
+
+
+def test_deploy(golden):
+    golden.subprocess(["git", "push"])
+    {script}
+    golden.call(deploy)
+"""
+
+
+def test_a_command_the_golden_never_ran_is_shown_as_the_first_difference(
+    inner: pytest.Pytester,
+) -> None:
+    inner.makepyfile(test_deploy=DEPLOY.format(extra="", script=""))
+    inner.runpytest("--snapshot-update").assert_outcomes(passed=1)
+    tag = 'subprocess.run(["git", "tag", "v2"], check=True)'
+    inner.makepyfile(test_deploy=DEPLOY.format(extra=tag, script=""))
+
+    result = inner.runpytest()
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*GoldenMismatchError: golden/deploy/test_deploy.golden.yaml does not match the trace "
+            "of test_deploy.py::test_deploy: the code started a command the golden never "
+            "recorded, `git tag v2`, and the run stopped there * (1 difference(s) up to that point):",
+            "*  subprocess 2 `git tag v2`: new (not in golden)*",
+            "*At that point the golden has returned 2, its last event.",
+        ]
+    )
+    assert "golden.subprocess(['git', 'tag', 'v2'], stdout='', returncode=0)" in result.stdout.str()
+    inner.makepyfile(
+        test_deploy=DEPLOY.format(extra=tag, script='golden.subprocess(["git", "tag", "v2"])')
+    )
+    inner.runpytest("--snapshot-update").assert_outcomes(passed=1)
+    inner.makepyfile(test_deploy=DEPLOY.format(extra=tag, script=""))
+
+    lost_script = inner.runpytest()
+
+    lost_script.assert_outcomes(failed=1)
+    lost_script.stdout.fnmatch_lines(["*UnscriptedSubprocessError: Unscripted subprocess*"])
