@@ -50,6 +50,7 @@ from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
     try_record_token_budget_escalation_event,
 )
+from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
 from autopack.goal_drift import should_block_on_drift
@@ -95,8 +96,7 @@ CI_COMMAND_TIMEOUT_SECONDS = 600
 CI_PYTEST_TIMEOUT_SECONDS = 300
 CI_OUTPUT_LIMIT = 10_000
 
-# Git.
-GIT_TIMEOUT_SECONDS = 10
+# Git (GIT_TIMEOUT_SECONDS, shared with the extracted seams, is in executor/git_settings.py).
 GIT_RESET_TIMEOUT_SECONDS = 60
 FIX_COMMAND_TIMEOUT_SECONDS = 60
 FIX_COMMAND_WHITELIST = (
