@@ -53,6 +53,7 @@ from autopack.executor.db_events import (
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.phase_handlers import (
+    batched_diagnostics_handoff_bundle,
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
 )
@@ -2026,31 +2027,9 @@ class AutonomousExecutor:
     def _execute_diagnostics_handoff_bundle_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Handoff-bundle diagnostics phase: library code, CLI code, tests and docs batches."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        cli = [d for d in deliverables if d.startswith("src/autopack/cli/")]
-        code = [
-            d
-            for d in deliverables
-            if d.startswith("src/autopack/") and not d.startswith("src/autopack/cli/")
-        ]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, cli, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_handoff_bundle",
-            manifest_allowed_roots=(
-                "src/autopack/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=("src/autopack/", "tests/autopack/diagnostics/", "docs/autopack/"),
+        """Handoff-bundle diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_handoff_bundle.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_cursor_prompt_batched(
