@@ -53,6 +53,7 @@ from autopack.executor.db_events import (
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.phase_handlers import (
+    batched_diagnostics_cursor_prompt,
     batched_diagnostics_handoff_bundle,
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
@@ -2035,33 +2036,9 @@ class AutonomousExecutor:
     def _execute_diagnostics_cursor_prompt_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Cursor-prompt diagnostics phase: code, dashboard, tests and docs batches."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-        dashboard = [d for d in deliverables if d.startswith("src/autopack/dashboard/")]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, dashboard, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_cursor_prompt",
-            manifest_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "src/autopack/dashboard/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "src/autopack/dashboard/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
+        """Cursor-prompt diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_cursor_prompt.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_second_opinion_batched(
