@@ -56,6 +56,7 @@ from autopack.executor.phase_handlers import (
     batched_diagnostics_cursor_prompt,
     batched_diagnostics_deep_retrieval,
     batched_diagnostics_handoff_bundle,
+    batched_diagnostics_iteration_loop,
     batched_diagnostics_second_opinion,
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
@@ -1980,30 +1981,9 @@ class AutonomousExecutor:
     def _execute_diagnostics_iteration_loop_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Iteration-loop diagnostics phase: code, tests and docs batches through the shared loop."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_iteration_loop",
-            manifest_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
+        """Iteration-loop diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_iteration_loop.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_handoff_bundle_batched(
