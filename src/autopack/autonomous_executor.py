@@ -45,6 +45,7 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
+from autopack.executor import state_persistence
 from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
@@ -437,17 +438,8 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def _get_phase_from_db(self, phase_id: str) -> PhaseRecord | None:
-        """Return this run's row for `phase_id`, or None when absent or the database fails."""
-        try:
-            with self._session_factory() as session:
-                return session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-        except Exception as exc:
-            logger.error("Failed to load phase %s from the database: %s", phase_id, exc)
-            return None
+        """This run's row for `phase_id`, or None: `state_persistence.get_phase_from_db`."""
+        return state_persistence.get_phase_from_db(self, phase_id)
 
     def _update_phase_attempts_in_db(
         self,
@@ -458,95 +450,24 @@ class AutonomousExecutor:
         last_failure_reason: str | None = None,
         timestamp: datetime | None = None,
     ) -> bool:
-        """Set the given counters of a phase row; the reason only when truthy; the attempt timestamp.
-
-        Returns False when the row is missing or the database fails (logged, best effort).
-        """
-        try:
-            with self._session_factory() as session:
-                row = session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-                if row is None:
-                    logger.warning(
-                        "Phase %s not found in the database; attempts not updated", phase_id
-                    )
-                    return False
-                if retry_attempt is not None:
-                    row.retry_attempt = retry_attempt
-                if revision_epoch is not None:
-                    row.revision_epoch = revision_epoch
-                if escalation_level is not None:
-                    row.escalation_level = escalation_level
-                if last_failure_reason:
-                    row.last_failure_reason = last_failure_reason
-                row.last_attempt_timestamp = timestamp or datetime.now(UTC)
-                session.commit()
-                logger.info(
-                    "Phase %s attempts updated: retry_attempt=%s revision_epoch=%s "
-                    "escalation_level=%s reason=%s",
-                    phase_id,
-                    row.retry_attempt,
-                    row.revision_epoch,
-                    row.escalation_level,
-                    row.last_failure_reason,
-                )
-                return True
-        except Exception as exc:
-            logger.error("Failed to update attempts of phase %s: %s", phase_id, exc)
-            return False
+        """Set a phase row's counters: `state_persistence.update_phase_attempts_in_db`."""
+        return state_persistence.update_phase_attempts_in_db(
+            self,
+            phase_id,
+            retry_attempt,
+            revision_epoch,
+            escalation_level,
+            last_failure_reason,
+            timestamp,
+        )
 
     def _mark_phase_complete_in_db(self, phase_id: str) -> bool:
-        """Set a phase COMPLETE with its completion time; False when missing or on failure."""
-        try:
-            with self._session_factory() as session:
-                row = session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-                if row is None:
-                    logger.warning(
-                        "Phase %s not found in the database; not marked complete", phase_id
-                    )
-                    return False
-                row.state = PhaseState.COMPLETE
-                row.completed_at = datetime.now(UTC)
-                session.commit()
-            logger.info("Phase %s marked COMPLETE", phase_id)
-            return True
-        except Exception as exc:
-            logger.error("Failed to mark phase %s complete: %s", phase_id, exc)
-            return False
+        """Set a phase COMPLETE: `state_persistence.mark_phase_complete_in_db`."""
+        return state_persistence.mark_phase_complete_in_db(self, phase_id)
 
     def _mark_phase_failed_in_db(self, phase_id: str, reason: str) -> bool:
-        """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
-        try:
-            with self._session_factory() as session:
-                row = session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-                if row is None:
-                    logger.warning(
-                        "Phase %s not found in the database; not marked failed", phase_id
-                    )
-                    return False
-                row.state = PhaseState.FAILED
-                row.last_failure_reason = reason
-                row.completed_at = datetime.now(UTC)
-                session.commit()
-            logger.error("Phase %s marked FAILED: %s", phase_id, reason)
-            self._send_notification(
-                "phase_failed", f"Phase {phase_id} of run {self.run_id} FAILED: {reason}"
-            )
-            return True
-        except Exception as exc:
-            logger.error("Failed to mark phase %s failed: %s", phase_id, exc)
-            return False
+        """Set a phase FAILED and notify: `state_persistence.mark_phase_failed_in_db`."""
+        return state_persistence.mark_phase_failed_in_db(self, phase_id, reason)
 
     # ------------------------------------------------------------------
     # One attempt of a phase, with the failure handling around it
