@@ -534,16 +534,10 @@ class AutonomousExecutor:
 
         allowed_paths = self._derive_allowed_paths(scope_config)
 
-        phase_row = self._get_phase_from_db(phase_id)
-        if phase_row is None:
-            logger.warning("Phase %s has no database state; using defaults", phase_id)
-            retry_attempt = 0
-            revision_epoch = 0
-            escalation_level = 0
-        else:
-            retry_attempt = phase_row.retry_attempt or 0
-            revision_epoch = phase_row.revision_epoch or 0
-            escalation_level = phase_row.escalation_level or 0
+        state = state_persistence.get_phase_state_or_defaults(executor=self, phase_id=phase_id)
+        retry_attempt = state.retry_attempt
+        revision_epoch = state.revision_epoch
+        escalation_level = state.escalation_level
 
         if retry_attempt >= MAX_RETRY_ATTEMPTS:
             logger.error(
@@ -603,10 +597,11 @@ class AutonomousExecutor:
                     if handled is not None:
                         return handled
             attempt_state = next_attempt_state(retry_attempt)
-            self._update_phase_attempts_in_db(
-                phase_id,
-                retry_attempt=attempt_state.next_retry_attempt,
-                last_failure_reason=f"EXCEPTION: {error_type}",
+            state_persistence.persist_attempt_update(
+                executor=self,
+                phase_id=phase_id,
+                next_retry_attempt=attempt_state.next_retry_attempt,
+                reason=f"EXCEPTION: {error_type}",
             )
             if attempt_state.exhausted:
                 self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
@@ -637,8 +632,11 @@ class AutonomousExecutor:
             failure_outcome = "auditor_reject"
 
         if status == "TOKEN_ESCALATION":
-            self._update_phase_attempts_in_db(
-                phase_id, retry_attempt=retry_attempt + 1, last_failure_reason=status
+            state_persistence.persist_attempt_update(
+                executor=self,
+                phase_id=phase_id,
+                next_retry_attempt=retry_attempt + 1,
+                reason=status,
             )
             logger.info(
                 "Phase %s escalated its token budget to %s; next attempt %d",
@@ -675,10 +673,11 @@ class AutonomousExecutor:
                     hardening.pattern_id,
                     "; ".join(hardening.actions),
                 )
-                self._update_phase_attempts_in_db(
-                    phase_id,
-                    retry_attempt=retry_attempt + 1,
-                    last_failure_reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
+                state_persistence.persist_attempt_update(
+                    executor=self,
+                    phase_id=phase_id,
+                    next_retry_attempt=retry_attempt + 1,
+                    reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
                 )
                 return False, "FAILED"
 
@@ -707,8 +706,11 @@ class AutonomousExecutor:
                     return handled
 
         attempt_state = next_attempt_state(retry_attempt)
-        self._update_phase_attempts_in_db(
-            phase_id, retry_attempt=attempt_state.next_retry_attempt, last_failure_reason=status
+        state_persistence.persist_attempt_update(
+            executor=self,
+            phase_id=phase_id,
+            next_retry_attempt=attempt_state.next_retry_attempt,
+            reason=status,
         )
         if attempt_state.exhausted:
             logger.error(

@@ -36,14 +36,33 @@ class PhaseRuntimeState:
 def state_from_row(row: Any | None) -> PhaseRuntimeState:
     """Read the counters from a phase row (any object with the three attributes), or defaults for None.
 
-    A counter that is None on the row reads as 0.
+    A counter that is None (or 0) on the row reads as 0.
     """
     if row is None:
         return PhaseRuntimeState.empty()
     return PhaseRuntimeState(
-        retry_attempt=int(getattr(row, "retry_attempt", 0) or 0),
-        revision_epoch=int(getattr(row, "revision_epoch", 0) or 0),
-        escalation_level=int(getattr(row, "escalation_level", 0) or 0),
+        retry_attempt=row.retry_attempt or 0,
+        revision_epoch=row.revision_epoch or 0,
+        escalation_level=row.escalation_level or 0,
+    )
+
+
+def get_phase_state_or_defaults(*, executor: Any, phase_id: str) -> PhaseRuntimeState:
+    """The counters of `phase_id` from the executor's phase row (`executor._get_phase_from_db`);
+    the defaults of a phase that never ran, with a warning, when the database has no row for it."""
+    phase_row = executor._get_phase_from_db(phase_id)
+    if phase_row is None:
+        logger.warning("Phase %s has no database state; using defaults", phase_id)
+    return state_from_row(phase_row)
+
+
+def persist_attempt_update(
+    *, executor: Any, phase_id: str, next_retry_attempt: int, reason: str
+) -> None:
+    """Record a finished attempt: the phase's next retry counter and the reason it failed, through
+    `executor._update_phase_attempts_in_db` (best effort, like it)."""
+    executor._update_phase_attempts_in_db(
+        phase_id, retry_attempt=next_retry_attempt, last_failure_reason=reason
     )
 
 
