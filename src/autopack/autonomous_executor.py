@@ -63,6 +63,7 @@ from autopack.executor.phase_handlers import (
     batched_research_tracer_bullet,
 )
 from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
+from autopack.executor.token_budget_events import build_token_budget_escalation_payload
 from autopack.goal_drift import should_block_on_drift
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
@@ -1208,8 +1209,7 @@ class AutonomousExecutor:
                         was_truncated,
                     )
                     if self.telemetry_enabled:
-                        try_record_token_budget_escalation_event(
-                            self._session_factory,
+                        payload = build_token_budget_escalation_payload(
                             run_id=self.run_id,
                             phase_id=phase_id,
                             attempt_index=attempt_index + 1,
@@ -1220,12 +1220,11 @@ class AutonomousExecutor:
                             base_value=base_value,
                             base_source=base_source,
                             retry_max_tokens=retry_max_tokens,
-                            selected_budget=selected_budget if selected_budget else None,
-                            actual_max_tokens=actual_max_tokens if actual_max_tokens else None,
-                            tokens_used=int(builder_result.tokens_used)
-                            if builder_result.tokens_used
-                            else None,
+                            selected_budget=selected_budget,
+                            actual_max_tokens=actual_max_tokens,
+                            tokens_used=builder_result.tokens_used,
                         )
+                        try_record_token_budget_escalation_event(self._session_factory, **payload)
                     return False, "TOKEN_ESCALATION"
             # golden-seam-end: token_budget_escalation
 
@@ -1304,8 +1303,7 @@ class AutonomousExecutor:
                             was_truncated,
                         )
                         if self.telemetry_enabled:
-                            try_record_token_budget_escalation_event(
-                                self._session_factory,
+                            payload = build_token_budget_escalation_payload(
                                 run_id=self.run_id,
                                 phase_id=phase_id,
                                 attempt_index=attempt_index + 1,
@@ -1316,11 +1314,12 @@ class AutonomousExecutor:
                                 base_value=base_value,
                                 base_source=base_source,
                                 retry_max_tokens=retry_max_tokens,
-                                selected_budget=selected_budget if selected_budget else None,
-                                actual_max_tokens=actual_max_tokens if actual_max_tokens else None,
-                                tokens_used=int(builder_result.tokens_used)
-                                if builder_result.tokens_used
-                                else None,
+                                selected_budget=selected_budget,
+                                actual_max_tokens=actual_max_tokens,
+                                tokens_used=builder_result.tokens_used,
+                            )
+                            try_record_token_budget_escalation_event(
+                                self._session_factory, **payload
                             )
                         return False, "TOKEN_ESCALATION"
                 except Exception as exc:
