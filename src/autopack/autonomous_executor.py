@@ -78,6 +78,13 @@ from autopack.validators import (
     validate_docker_compose,
     validate_yaml_syntax,
 )
+from autopack.workspace_state import (
+    WorkspaceState,
+    WorkspaceStateError,
+    capture_workspace_state,
+    restore_workspace_files,
+    run_keep_paths,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +225,7 @@ class AutonomousExecutor:
         self._run_checkpoint_branch: str | None = None
         self._run_checkpoint_commit: str | None = None
         self._run_checkpoint_untracked: list[str] = []
+        self._run_checkpoint_state: WorkspaceState | None = None
         self._run_checkpoint_error: str | None = None
 
         # Run-wide counters and per-phase bookkeeping.
@@ -1924,10 +1932,11 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def _create_run_checkpoint(self) -> tuple[bool, str | None]:
-        """Record the branch, commit and untracked files the run starts from.
+        """Record the branch, commit, untracked files and workspace state the run starts from.
 
         Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
-        `git_commit_failed: ...`, `git_untracked_failed: ...` or `git_timeout`.
+        `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
+        `git_timeout`.
         """
         try:
             branch_proc = subprocess.run(
@@ -1975,6 +1984,16 @@ class AutonomousExecutor:
             logger.error("Run checkpoint failed: %s", error)
             return False, error
 
+        try:
+            # Tracked edits, the index, untracked files and empty directories, for the rollback.
+            state = capture_workspace_state(
+                self.workspace, keep=run_keep_paths(self.workspace, sqlite_path(self.db_url))
+            )
+        except WorkspaceStateError as exc:
+            error = f"git_state_failed: {exc}"
+            logger.error("Run checkpoint failed: %s", error)
+            return False, error
+        self._run_checkpoint_state = state
         self._run_checkpoint_branch = branch_proc.stdout.strip()
         self._run_checkpoint_commit = commit_proc.stdout.strip()
         self._run_checkpoint_untracked = sorted(
@@ -2005,7 +2024,8 @@ class AutonomousExecutor:
 
         `git reset --hard <commit>` (its failure is fatal), then `git clean -fd` that spares the
         run folder and every file untracked at the checkpoint, then `git checkout <branch>` unless
-        the checkpoint was a detached HEAD (both non-fatal).
+        the checkpoint was a detached HEAD (both non-fatal), then the checkpoint's workspace state
+        is restored: uncommitted edits, the index, untracked files and empty directories (fatal).
         """
         if not self._run_checkpoint_commit:
             logger.error("Rollback of run %s impossible: no checkpoint commit", self.run_id)
@@ -2063,6 +2083,12 @@ class AutonomousExecutor:
                         branch,
                         checkout.stderr.strip(),
                     )
+            if self._run_checkpoint_state is not None:
+                restore_workspace_files(self.workspace, self._run_checkpoint_state)
+        except WorkspaceStateError as exc:
+            error = f"git_restore_failed: {exc}"
+            logger.error("Rollback of run %s failed: %s", self.run_id, error)
+            return False, error
         except subprocess.TimeoutExpired:
             logger.error("Rollback of run %s failed: git timed out", self.run_id)
             return False, "git_timeout"
