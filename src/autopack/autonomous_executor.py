@@ -36,6 +36,7 @@ from autopack.db.models import (
     PhaseState,
     RunRecord,
 )
+from autopack.db.run_plans import register_run_plan
 from autopack.db.session import (
     RUNS_DIRNAME,
     create_session_factory,
@@ -402,7 +403,11 @@ class AutonomousExecutor:
             logger.warning("Could not exclude %s/ from git: %s", RUNS_DIRNAME, exc)
 
     def _ensure_run_and_phase_rows(self) -> None:
-        """Create the run row and one QUEUED row per phase that is not in the database yet."""
+        """Create the run row and one QUEUED row per phase that is not in the database yet.
+
+        The run's plan is recorded by digest; a run id already recorded with another plan raises
+        PlanError before anything is written.
+        """
         now = datetime.now(UTC)
         with self._session_factory() as session:
             run = session.get(RunRecord, self.run_id)
@@ -419,6 +424,8 @@ class AutonomousExecutor:
                 run.state = "RUNNING"
                 run.started_at = now
                 run.finished_at = None
+            session.flush()
+            register_run_plan(session, self.run_id, self.plan)
             existing = {
                 row.phase_id
                 for row in session.scalars(

@@ -58,6 +58,7 @@ def _configure_logging(verbosity: int) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from autopack.approval_channel import approval_channel_from_policy
+    from autopack.db.identity import plan_digest, safe_url
     from autopack.db.session import RUNS_DIRNAME, default_database_url, probe_database
     from autopack.plan import load_plan
     from autopack.workspace import check_workspace, prepare_workspace
@@ -75,7 +76,12 @@ def _run(args: argparse.Namespace) -> int:
         else (workspace_check.path.absolute())
     )
     db_url = args.db or default_database_url(workspace)
-    probe_database(db_url, will_create_parent=args.db is None)
+    probe_database(
+        db_url,
+        will_create_parent=args.db is None,
+        run_id=run_id,
+        plan_digest=plan_digest(plan),
+    )
     approval_channel = approval_channel_from_policy(
         args.approval or str(plan.get("approval", "auto-deny"))
     )
@@ -121,7 +127,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"rollbacks: {rollback_log}")
     done = sum(1 for p in summary.phases if p.state == "COMPLETE")
     verdict = "COMPLETE" if summary.all_complete else "INCOMPLETE"
-    print(f"Result: {verdict} ({done}/{len(summary.phases)} phases complete); database {db_url}")
+    print(
+        f"Result: {verdict} ({done}/{len(summary.phases)} phases complete); "
+        f"database {safe_url(db_url)}"
+    )
     return EXIT_OK if summary.all_complete else EXIT_INCOMPLETE
 
 
