@@ -71,6 +71,13 @@ from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
 from autopack.notifier import LoggingNotifier
+from autopack.phase_checkpoint import (
+    RunInterrupted,
+    mark_run_interrupted,
+    restore_phase_checkpoint,
+    sigint_ignored,
+    take_phase_checkpoint,
+)
 from autopack.quality_gate import QualityGate
 from autopack.validators import (
     is_compose_path,
@@ -280,32 +287,60 @@ class AutonomousExecutor:
 
         Phases already COMPLETE in the database for this run id are skipped, so running the same
         plan again resumes it. Each phase is attempted until it completes or is marked FAILED.
+        A KeyboardInterrupt (Ctrl-C) returns the phase it hits to its checkpoint, marks the run
+        INTERRUPTED and raises RunInterrupted.
         """
-        self.start()
-        summary = RunSummary(run_id=self.run_id, checkpoint_error=self._run_checkpoint_error)
-        stopped = False
-        for phase in self.phases:
-            phase_id = phase["phase_id"]
-            if stopped:
-                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
-                continue
-            row = self._get_phase_from_db(phase_id)
-            if row is not None and row.state == PhaseState.COMPLETE:
-                logger.info("Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id)
-                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
-                continue
-            if row is not None and row.state == PhaseState.FAILED:
-                logger.warning(
-                    "Phase %s already FAILED in run %s (%s); stopping the run",
-                    phase_id,
-                    self.run_id,
-                    row.last_failure_reason,
+        try:
+            self.start()
+            summary = RunSummary(run_id=self.run_id, checkpoint_error=self._run_checkpoint_error)
+            stopped = False
+            for phase in self.phases:
+                phase_id = phase["phase_id"]
+                if stopped:
+                    summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                    continue
+                row = self._get_phase_from_db(phase_id)
+                if row is not None and row.state == PhaseState.COMPLETE:
+                    logger.info(
+                        "Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id
+                    )
+                    summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                    continue
+                if row is not None and row.state == PhaseState.FAILED:
+                    logger.warning(
+                        "Phase %s already FAILED in run %s (%s); stopping the run",
+                        phase_id,
+                        self.run_id,
+                        row.last_failure_reason,
+                    )
+                    summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                    stopped = True
+                    continue
+                checkpoint = take_phase_checkpoint(
+                    workspace=self.workspace,
+                    keep=run_keep_paths(self.workspace, sqlite_path(self.db_url)),
+                    session_factory=self._session_factory,
+                    run_id=self.run_id,
+                    phase_id=phase_id,
                 )
-                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
-                stopped = True
-                continue
-            stopped = not self._run_phase_to_completion(phase)
-            summary.phases.append(self._phase_outcome(phase_id))
+                try:
+                    stopped = not self._run_phase_to_completion(phase)
+                except KeyboardInterrupt:
+                    with sigint_ignored():
+                        problem = restore_phase_checkpoint(
+                            checkpoint,
+                            workspace=self.workspace,
+                            session_factory=self._session_factory,
+                            run_id=self.run_id,
+                        )
+                        mark_run_interrupted(self._session_factory, self.run_id)
+                    raise RunInterrupted(self.run_id, phase_id, problem) from None
+                summary.phases.append(self._phase_outcome(phase_id))
+        except KeyboardInterrupt:
+            with sigint_ignored():
+                if self._session_factory is not None:
+                    mark_run_interrupted(self._session_factory, self.run_id)
+            raise RunInterrupted(self.run_id, None) from None
         self._finish_run(summary)
         return summary
 

@@ -1,7 +1,9 @@
 """The `autopack` command line: `autopack run PLAN --workspace DIR`.
 
 Exit codes: 0 every phase complete; 1 the run ended with a phase not complete; 2 bad input (plan,
-workspace, database, options), reported as one `autopack: error: ...` line before anything is written.
+workspace, database, options), reported as one `autopack: error: ...` line before anything is written;
+130 interrupted (Ctrl-C), reported as one `autopack: interrupted: ...` line after the interrupted phase
+was rolled back to its checkpoint.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +139,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `autopack` console script; returns the exit code."""
+    from autopack.phase_checkpoint import RunInterrupted
+
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
@@ -143,6 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AutopackError as exc:
         print(f"autopack: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RunInterrupted as exc:
+        print(f"autopack: interrupted: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("autopack: interrupted; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
