@@ -570,7 +570,7 @@ class AutonomousExecutor:
         except Exception as exc:
             error_type = type(exc).__name__
             logger.error(
-                "Phase %s attempt %d raised %s: %s", phase_id, attempt_index, error_type, exc
+                "Phase %s attempt %d raised %s: %s", phase_id, attempt_index + 1, error_type, exc
             )
             self._run_total_failures += 1
             error_text = f"{error_type}: {exc}"
@@ -825,7 +825,7 @@ class AutonomousExecutor:
         logger.info(
             "Diagnostics for %s attempt %d (%s): %s",
             phase_id,
-            attempt_index,
+            attempt_index + 1,
             failure_class,
             getattr(outcome, "summary", outcome),
         )
@@ -1281,7 +1281,7 @@ class AutonomousExecutor:
             logger.error(
                 "Builder failed for %s attempt %d: %s",
                 phase_id,
-                attempt_index,
+                attempt_index + 1,
                 builder_result.error,
             )
             return False, "FAILED"
