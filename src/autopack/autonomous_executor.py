@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,6 +156,15 @@ class RunSummary:
     run_id: str
     phases: list[PhaseOutcome] = field(default_factory=list)
     checkpoint_error: str | None = None
+    on_phase_end: Callable[[PhaseOutcome], None] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def add(self, outcome: PhaseOutcome) -> None:
+        """Append a phase's outcome and report it to `on_phase_end`."""
+        self.phases.append(outcome)
+        if self.on_phase_end is not None:
+            self.on_phase_end(outcome)
 
     @property
     def all_complete(self) -> bool:
@@ -282,29 +292,34 @@ class AutonomousExecutor:
             self._session_factory = None
         self._started = False
 
-    def run(self) -> RunSummary:
+    def run(self, on_phase_end: Callable[[PhaseOutcome], None] | None = None) -> RunSummary:
         """Execute every phase in plan order; a phase that fails for good stops the run.
 
         Phases already COMPLETE in the database for this run id are skipped, so running the same
         plan again resumes it. Each phase is attempted until it completes or is marked FAILED.
         A KeyboardInterrupt (Ctrl-C) returns the phase it hits to its checkpoint, marks the run
-        INTERRUPTED and raises RunInterrupted.
+        INTERRUPTED and raises RunInterrupted. `on_phase_end` is called with each phase's outcome
+        as soon as it is known (for progress output).
         """
         try:
             self.start()
-            summary = RunSummary(run_id=self.run_id, checkpoint_error=self._run_checkpoint_error)
+            summary = RunSummary(
+                run_id=self.run_id,
+                checkpoint_error=self._run_checkpoint_error,
+                on_phase_end=on_phase_end,
+            )
             stopped = False
             for phase in self.phases:
                 phase_id = phase["phase_id"]
                 if stopped:
-                    summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                    summary.add(self._phase_outcome(phase_id, skipped=True))
                     continue
                 row = self._get_phase_from_db(phase_id)
                 if row is not None and row.state == PhaseState.COMPLETE:
                     logger.info(
                         "Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id
                     )
-                    summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                    summary.add(self._phase_outcome(phase_id, skipped=True))
                     continue
                 if row is not None and row.state == PhaseState.FAILED:
                     logger.warning(
@@ -313,7 +328,7 @@ class AutonomousExecutor:
                         self.run_id,
                         row.last_failure_reason,
                     )
-                    summary.phases.append(self._phase_outcome(phase_id, skipped=True))
+                    summary.add(self._phase_outcome(phase_id, skipped=True))
                     stopped = True
                     continue
                 checkpoint = take_phase_checkpoint(
@@ -335,7 +350,7 @@ class AutonomousExecutor:
                         )
                         mark_run_interrupted(self._session_factory, self.run_id)
                     raise RunInterrupted(self.run_id, phase_id, problem) from None
-                summary.phases.append(self._phase_outcome(phase_id))
+                summary.add(self._phase_outcome(phase_id))
         except KeyboardInterrupt:
             with sigint_ignored():
                 if self._session_factory is not None:

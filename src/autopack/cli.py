@@ -15,6 +15,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from autopack.exceptions import AutopackError, PlanError
 
@@ -57,6 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _print_phase_line(outcome: Any) -> None:
+    """Print one phase's line as soon as the phase ends (state, attempts, reason or note)."""
+    note = ""
+    if outcome.skipped and outcome.state == "COMPLETE":
+        note = "  (already complete)"
+    elif outcome.skipped:
+        note = "  (not run)"
+    reason = ""
+    if outcome.last_failure_reason:
+        label = "recovered from" if outcome.state == "COMPLETE" else "reason"
+        reason = f"  {label}: {outcome.last_failure_reason}"
+    print(
+        f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}",
+        flush=True,
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -104,25 +122,12 @@ def _run(args: argparse.Namespace) -> int:
         enable_failure_hardening=args.failure_hardening,
         telemetry_enabled=False if args.no_telemetry else None,
     )
+    print(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}", flush=True)
     try:
-        summary = executor.run()
+        summary = executor.run(on_phase_end=_print_phase_line)
     finally:
         executor.close()
 
-    print(f"Run {run_id}: {len(summary.phases)} phase(s), workspace {workspace}")
-    for outcome in summary.phases:
-        note = ""
-        if outcome.skipped and outcome.state == "COMPLETE":
-            note = "  (already complete)"
-        elif outcome.skipped:
-            note = "  (not run)"
-        reason = ""
-        if outcome.last_failure_reason:
-            label = "recovered from" if outcome.state == "COMPLETE" else "reason"
-            reason = f"  {label}: {outcome.last_failure_reason}"
-        print(
-            f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}"
-        )
     if summary.checkpoint_error:
         print(f"warning: no run checkpoint ({summary.checkpoint_error}); rollback unavailable")
     rollback_log = workspace / RUNS_DIRNAME / run_id / "run_rollback.log"
