@@ -154,7 +154,11 @@ def create_session_factory(url: str) -> tuple[Engine, sessionmaker[Session]]:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             _enable_sqlite_foreign_keys(engine)
-            _check_and_stamp_sqlite(engine, url)
+            try:
+                _check_and_stamp_sqlite(engine, url)
+            except DatabaseError:
+                engine.dispose()
+                raise
         else:
             Base.metadata.create_all(engine)
     except (SQLAlchemyError, OSError) as exc:
