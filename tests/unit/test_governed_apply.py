@@ -265,3 +265,20 @@ def test_an_approved_protected_path_given_without_prefixes_is_applied_where_git_
     ).apply_patch(patch)
     assert approved.success, approved.error
     assert (git_repo / ".autonomous_runs/note.txt").read_text() == "x\n"
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        "diff --git a/README.md b/README.md\ndeleted file mode 100644\n--- a/README.md\n"
+        "+++ /dev/null\n@@ -1 +0,0 @@\n-hello\n",
+        "diff --git a/README.md b/README.md\nold mode 100644\nnew mode 100755\n",
+        "--- README.md\n+++ README.md\n@@ -1 +1 @@\n-hello\n+bye\n",
+    ],
+    ids=["deletion", "mode-change", "plain-header-with-one-component"],
+)
+def test_a_deletion_or_mode_change_outside_the_scope_is_refused(git_repo: Path, patch: str) -> None:
+    result = GovernedApplyPath(git_repo, ["src/"]).apply_patch(patch)
+    assert not result.success
+    assert result.scope_violations, result.error
+    assert (git_repo / "README.md").read_text() == "hello\n"
