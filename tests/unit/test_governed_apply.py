@@ -282,3 +282,18 @@ def test_a_deletion_or_mode_change_outside_the_scope_is_refused(git_repo: Path, 
     assert not result.success
     assert result.scope_violations, result.error
     assert (git_repo / "README.md").read_text() == "hello\n"
+
+
+def test_a_file_beyond_an_existing_symlink_is_not_written(
+    git_repo: Path, tmp_path: Path, new_file_patch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (git_repo / "src").mkdir()
+    (git_repo / "src/ext").symlink_to(outside)
+    result = GovernedApplyPath(git_repo, ["src/"]).apply_patch(
+        new_file_patch("src/ext/f.txt", "x\n")
+    )
+    assert not result.success
+    assert "beyond a symbolic link" in result.error
+    assert list(outside.iterdir()) == []
