@@ -87,15 +87,21 @@ def _is_kept(path: str, keep: Sequence[str]) -> bool:
 
 
 def _empty_dirs(workspace: Path, keep: Sequence[str]) -> tuple[str, ...]:
+    """Empty directories outside `.git`, `keep` and ignored directories (which a clean spares)."""
+    listed = _git(
+        workspace, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
+    )
+    ignored = {entry.rstrip("/") for entry in listed.split("\0") if entry.endswith("/")}
     found: list[str] = []
     for root, dirs, files in os.walk(workspace):
         rel_root = Path(root).relative_to(workspace).as_posix()
-        dirs[:] = [
-            d
-            for d in dirs
-            if not (rel_root == "." and d == ".git")
-            and not _is_kept(d if rel_root == "." else f"{rel_root}/{d}", keep)
-        ]
+        kept_dirs = []
+        for d in dirs:
+            rel = d if rel_root == "." else f"{rel_root}/{d}"
+            if (rel_root == "." and d == ".git") or _is_kept(rel, keep) or rel in ignored:
+                continue
+            kept_dirs.append(d)
+        dirs[:] = kept_dirs
         if rel_root != "." and not dirs and not files:
             found.append(rel_root)
     return tuple(sorted(found))

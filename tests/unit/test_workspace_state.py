@@ -143,3 +143,11 @@ def test_unresolved_merge_conflicts_cannot_be_captured(git_repo: Path) -> None:
     subprocess.run(["git", "merge", "-q", "other"], cwd=git_repo, capture_output=True, check=False)
     with pytest.raises(WorkspaceStateError, match="resolve merge conflicts first"):
         capture_workspace_state(git_repo)
+
+
+def test_empty_directories_inside_ignored_ones_are_not_recorded(git_repo: Path) -> None:
+    (git_repo / ".gitignore").write_text("build/\n")
+    (git_repo / "build/cache/empty").mkdir(parents=True)
+    (git_repo / "kept/empty").mkdir(parents=True)
+    state = capture_workspace_state(git_repo)
+    assert state.empty_dirs == ("kept/empty",)
