@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from autopack.db.models import (
     PhaseState,
     RunRecord,
 )
+from autopack.db.run_plans import register_run_plan
 from autopack.db.session import (
     RUNS_DIRNAME,
     create_session_factory,
@@ -70,6 +72,13 @@ from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
 from autopack.notifier import LoggingNotifier
+from autopack.phase_checkpoint import (
+    RunInterrupted,
+    mark_run_interrupted,
+    restore_phase_checkpoint,
+    sigint_ignored,
+    take_phase_checkpoint,
+)
 from autopack.quality_gate import QualityGate
 from autopack.validators import (
     is_compose_path,
@@ -77,6 +86,13 @@ from autopack.validators import (
     new_file_contents,
     validate_docker_compose,
     validate_yaml_syntax,
+)
+from autopack.workspace_state import (
+    WorkspaceState,
+    WorkspaceStateError,
+    capture_workspace_state,
+    restore_workspace_files,
+    run_keep_paths,
 )
 
 logger = logging.getLogger(__name__)
@@ -140,6 +156,15 @@ class RunSummary:
     run_id: str
     phases: list[PhaseOutcome] = field(default_factory=list)
     checkpoint_error: str | None = None
+    on_phase_end: Callable[[PhaseOutcome], None] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def add(self, outcome: PhaseOutcome) -> None:
+        """Append a phase's outcome and report it to `on_phase_end`."""
+        self.phases.append(outcome)
+        if self.on_phase_end is not None:
+            self.on_phase_end(outcome)
 
     @property
     def all_complete(self) -> bool:
@@ -218,6 +243,7 @@ class AutonomousExecutor:
         self._run_checkpoint_branch: str | None = None
         self._run_checkpoint_commit: str | None = None
         self._run_checkpoint_untracked: list[str] = []
+        self._run_checkpoint_state: WorkspaceState | None = None
         self._run_checkpoint_error: str | None = None
 
         # Run-wide counters and per-phase bookkeeping.
@@ -266,37 +292,70 @@ class AutonomousExecutor:
             self._session_factory = None
         self._started = False
 
-    def run(self) -> RunSummary:
+    def run(self, on_phase_end: Callable[[PhaseOutcome], None] | None = None) -> RunSummary:
         """Execute every phase in plan order; a phase that fails for good stops the run.
 
         Phases already COMPLETE in the database for this run id are skipped, so running the same
         plan again resumes it. Each phase is attempted until it completes or is marked FAILED.
+        A KeyboardInterrupt (Ctrl-C) returns the phase it hits to its checkpoint, marks the run
+        INTERRUPTED and raises RunInterrupted. `on_phase_end` is called with each phase's outcome
+        as soon as it is known (for progress output).
         """
-        self.start()
-        summary = RunSummary(run_id=self.run_id, checkpoint_error=self._run_checkpoint_error)
-        stopped = False
-        for phase in self.phases:
-            phase_id = phase["phase_id"]
-            if stopped:
-                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
-                continue
-            row = self._get_phase_from_db(phase_id)
-            if row is not None and row.state == PhaseState.COMPLETE:
-                logger.info("Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id)
-                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
-                continue
-            if row is not None and row.state == PhaseState.FAILED:
-                logger.warning(
-                    "Phase %s already FAILED in run %s (%s); stopping the run",
-                    phase_id,
-                    self.run_id,
-                    row.last_failure_reason,
+        try:
+            self.start()
+            summary = RunSummary(
+                run_id=self.run_id,
+                checkpoint_error=self._run_checkpoint_error,
+                on_phase_end=on_phase_end,
+            )
+            stopped = False
+            for phase in self.phases:
+                phase_id = phase["phase_id"]
+                if stopped:
+                    summary.add(self._phase_outcome(phase_id, skipped=True))
+                    continue
+                row = self._get_phase_from_db(phase_id)
+                if row is not None and row.state == PhaseState.COMPLETE:
+                    logger.info(
+                        "Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id
+                    )
+                    summary.add(self._phase_outcome(phase_id, skipped=True))
+                    continue
+                if row is not None and row.state == PhaseState.FAILED:
+                    logger.warning(
+                        "Phase %s already FAILED in run %s (%s); stopping the run",
+                        phase_id,
+                        self.run_id,
+                        row.last_failure_reason,
+                    )
+                    summary.add(self._phase_outcome(phase_id, skipped=True))
+                    stopped = True
+                    continue
+                checkpoint = take_phase_checkpoint(
+                    workspace=self.workspace,
+                    keep=run_keep_paths(self.workspace, sqlite_path(self.db_url)),
+                    session_factory=self._session_factory,
+                    run_id=self.run_id,
+                    phase_id=phase_id,
                 )
-                summary.phases.append(self._phase_outcome(phase_id, skipped=True))
-                stopped = True
-                continue
-            stopped = not self._run_phase_to_completion(phase)
-            summary.phases.append(self._phase_outcome(phase_id))
+                try:
+                    stopped = not self._run_phase_to_completion(phase)
+                except KeyboardInterrupt:
+                    with sigint_ignored():
+                        problem = restore_phase_checkpoint(
+                            checkpoint,
+                            workspace=self.workspace,
+                            session_factory=self._session_factory,
+                            run_id=self.run_id,
+                        )
+                        mark_run_interrupted(self._session_factory, self.run_id)
+                    raise RunInterrupted(self.run_id, phase_id, problem) from None
+                summary.add(self._phase_outcome(phase_id))
+        except KeyboardInterrupt:
+            with sigint_ignored():
+                if self._session_factory is not None:
+                    mark_run_interrupted(self._session_factory, self.run_id)
+            raise RunInterrupted(self.run_id, None) from None
         self._finish_run(summary)
         return summary
 
@@ -394,7 +453,11 @@ class AutonomousExecutor:
             logger.warning("Could not exclude %s/ from git: %s", RUNS_DIRNAME, exc)
 
     def _ensure_run_and_phase_rows(self) -> None:
-        """Create the run row and one QUEUED row per phase that is not in the database yet."""
+        """Create the run row and one QUEUED row per phase that is not in the database yet.
+
+        The run's plan is recorded by digest; a run id already recorded with another plan raises
+        PlanError before anything is written.
+        """
         now = datetime.now(UTC)
         with self._session_factory() as session:
             run = session.get(RunRecord, self.run_id)
@@ -411,6 +474,8 @@ class AutonomousExecutor:
                 run.state = "RUNNING"
                 run.started_at = now
                 run.finished_at = None
+            session.flush()
+            register_run_plan(session, self.run_id, self.plan)
             existing = {
                 row.phase_id
                 for row in session.scalars(
@@ -520,7 +585,7 @@ class AutonomousExecutor:
         except Exception as exc:
             error_type = type(exc).__name__
             logger.error(
-                "Phase %s attempt %d raised %s: %s", phase_id, attempt_index, error_type, exc
+                "Phase %s attempt %d raised %s: %s", phase_id, attempt_index + 1, error_type, exc
             )
             self._run_total_failures += 1
             error_text = f"{error_type}: {exc}"
@@ -775,7 +840,7 @@ class AutonomousExecutor:
         logger.info(
             "Diagnostics for %s attempt %d (%s): %s",
             phase_id,
-            attempt_index,
+            attempt_index + 1,
             failure_class,
             getattr(outcome, "summary", outcome),
         )
@@ -1231,7 +1296,7 @@ class AutonomousExecutor:
             logger.error(
                 "Builder failed for %s attempt %d: %s",
                 phase_id,
-                attempt_index,
+                attempt_index + 1,
                 builder_result.error,
             )
             return False, "FAILED"
@@ -1924,10 +1989,11 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def _create_run_checkpoint(self) -> tuple[bool, str | None]:
-        """Record the branch, commit and untracked files the run starts from.
+        """Record the branch, commit, untracked files and workspace state the run starts from.
 
         Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
-        `git_commit_failed: ...`, `git_untracked_failed: ...` or `git_timeout`.
+        `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
+        `git_timeout`.
         """
         try:
             branch_proc = subprocess.run(
@@ -1975,6 +2041,16 @@ class AutonomousExecutor:
             logger.error("Run checkpoint failed: %s", error)
             return False, error
 
+        try:
+            # Tracked edits, the index, untracked files and empty directories, for the rollback.
+            state = capture_workspace_state(
+                self.workspace, keep=run_keep_paths(self.workspace, sqlite_path(self.db_url))
+            )
+        except WorkspaceStateError as exc:
+            error = f"git_state_failed: {exc}"
+            logger.error("Run checkpoint failed: %s", error)
+            return False, error
+        self._run_checkpoint_state = state
         self._run_checkpoint_branch = branch_proc.stdout.strip()
         self._run_checkpoint_commit = commit_proc.stdout.strip()
         self._run_checkpoint_untracked = sorted(
@@ -2005,7 +2081,8 @@ class AutonomousExecutor:
 
         `git reset --hard <commit>` (its failure is fatal), then `git clean -fd` that spares the
         run folder and every file untracked at the checkpoint, then `git checkout <branch>` unless
-        the checkpoint was a detached HEAD (both non-fatal).
+        the checkpoint was a detached HEAD (both non-fatal), then the checkpoint's workspace state
+        is restored: uncommitted edits, the index, untracked files and empty directories (fatal).
         """
         if not self._run_checkpoint_commit:
             logger.error("Rollback of run %s impossible: no checkpoint commit", self.run_id)
@@ -2063,6 +2140,12 @@ class AutonomousExecutor:
                         branch,
                         checkout.stderr.strip(),
                     )
+            if self._run_checkpoint_state is not None:
+                restore_workspace_files(self.workspace, self._run_checkpoint_state)
+        except WorkspaceStateError as exc:
+            error = f"git_restore_failed: {exc}"
+            logger.error("Rollback of run %s failed: %s", self.run_id, error)
+            return False, error
         except subprocess.TimeoutExpired:
             logger.error("Rollback of run %s failed: git timed out", self.run_id)
             return False, "git_timeout"

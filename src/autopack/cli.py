@@ -1,7 +1,9 @@
 """The `autopack` command line: `autopack run PLAN --workspace DIR`.
 
 Exit codes: 0 every phase complete; 1 the run ended with a phase not complete; 2 bad input (plan,
-workspace, database, options), reported as one `autopack: error: ...` line before anything is written.
+workspace, database, options), reported as one `autopack: error: ...` line before anything is written;
+130 interrupted (Ctrl-C), reported as one `autopack: interrupted: ...` line after the interrupted phase
+was rolled back to its checkpoint.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from autopack.exceptions import AutopackError, PlanError
 
@@ -22,6 +25,7 @@ RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,8 +60,26 @@ def _configure_logging(verbosity: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _print_phase_line(outcome: Any) -> None:
+    """Print one phase's line as soon as the phase ends (state, attempts, reason or note)."""
+    note = ""
+    if outcome.skipped and outcome.state == "COMPLETE":
+        note = "  (already complete)"
+    elif outcome.skipped:
+        note = "  (not run)"
+    reason = ""
+    if outcome.last_failure_reason:
+        label = "recovered from" if outcome.state == "COMPLETE" else "reason"
+        reason = f"  {label}: {outcome.last_failure_reason}"
+    print(
+        f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}",
+        flush=True,
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     from autopack.approval_channel import approval_channel_from_policy
+    from autopack.db.identity import plan_digest, safe_url
     from autopack.db.session import RUNS_DIRNAME, default_database_url, probe_database
     from autopack.plan import load_plan
     from autopack.workspace import check_workspace, prepare_workspace
@@ -75,7 +97,12 @@ def _run(args: argparse.Namespace) -> int:
         else (workspace_check.path.absolute())
     )
     db_url = args.db or default_database_url(workspace)
-    probe_database(db_url, will_create_parent=args.db is None)
+    probe_database(
+        db_url,
+        will_create_parent=args.db is None,
+        run_id=run_id,
+        plan_digest=plan_digest(plan),
+    )
     approval_channel = approval_channel_from_policy(
         args.approval or str(plan.get("approval", "auto-deny"))
     )
@@ -95,25 +122,12 @@ def _run(args: argparse.Namespace) -> int:
         enable_failure_hardening=args.failure_hardening,
         telemetry_enabled=False if args.no_telemetry else None,
     )
+    print(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}", flush=True)
     try:
-        summary = executor.run()
+        summary = executor.run(on_phase_end=_print_phase_line)
     finally:
         executor.close()
 
-    print(f"Run {run_id}: {len(summary.phases)} phase(s), workspace {workspace}")
-    for outcome in summary.phases:
-        note = ""
-        if outcome.skipped and outcome.state == "COMPLETE":
-            note = "  (already complete)"
-        elif outcome.skipped:
-            note = "  (not run)"
-        reason = ""
-        if outcome.last_failure_reason:
-            label = "recovered from" if outcome.state == "COMPLETE" else "reason"
-            reason = f"  {label}: {outcome.last_failure_reason}"
-        print(
-            f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}"
-        )
     if summary.checkpoint_error:
         print(f"warning: no run checkpoint ({summary.checkpoint_error}); rollback unavailable")
     rollback_log = workspace / RUNS_DIRNAME / run_id / "run_rollback.log"
@@ -121,12 +135,17 @@ def _run(args: argparse.Namespace) -> int:
         print(f"rollbacks: {rollback_log}")
     done = sum(1 for p in summary.phases if p.state == "COMPLETE")
     verdict = "COMPLETE" if summary.all_complete else "INCOMPLETE"
-    print(f"Result: {verdict} ({done}/{len(summary.phases)} phases complete); database {db_url}")
+    print(
+        f"Result: {verdict} ({done}/{len(summary.phases)} phases complete); "
+        f"database {safe_url(db_url)}"
+    )
     return EXIT_OK if summary.all_complete else EXIT_INCOMPLETE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `autopack` console script; returns the exit code."""
+    from autopack.phase_checkpoint import RunInterrupted
+
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
     try:
@@ -134,6 +153,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AutopackError as exc:
         print(f"autopack: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RunInterrupted as exc:
+        print(f"autopack: interrupted: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("autopack: interrupted; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

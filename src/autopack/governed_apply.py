@@ -7,6 +7,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autopack.patch_inspection import PatchInspectionError, inspect_patch, symlink_target_path
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROTECTED_PATHS = (".autonomous_runs/", ".git/")
@@ -95,16 +97,39 @@ class GovernedApplyPath:
         return protected, scope
 
     def apply_patch(self, patch: str, *, full_file_mode: bool = True) -> ApplyResult:
-        """Check the patch's paths, then apply it with `git apply` (atomic: all hunks or none).
+        """Check the paths git will touch, then apply the patch with `git apply` (all hunks or none).
 
-        `full_file_mode` adds `--recount`, since full-file diffs may carry inexact hunk counts.
+        The paths are the ones `git apply` itself reads from the patch with the same options
+        (`patch_inspection.inspect_patch`): prefixes stripped, quoted names unquoted, both sides
+        of renames and copies. A symlink whose target leads outside the workspace, or into a
+        refused path, is refused too. `full_file_mode` adds `--recount`, since full-file diffs may
+        carry inexact hunk counts.
         """
         if not patch.strip():
             return ApplyResult(success=False, error="empty patch: the builder produced no diff")
-        paths = patch_paths(patch)
+        options = ["--whitespace=nowarn"]
+        if full_file_mode:
+            options.append("--recount")
+        try:
+            inspected = inspect_patch(self.workspace, patch, options)
+        except PatchInspectionError as exc:
+            return ApplyResult(success=False, error=f"git apply failed: {exc}")
+        except (OSError, subprocess.SubprocessError) as exc:
+            return ApplyResult(success=False, error=f"git apply failed: {exc}")
+        paths = inspected.paths
         if not paths:
             return ApplyResult(success=False, error="not a unified diff: no file headers found")
         protected, scope = self.check_paths(paths)
+        for link in inspected.symlinks:
+            target = symlink_target_path(self.workspace, link)
+            if target is None:
+                scope.append(f"{link.path} -> {link.target}")
+                continue
+            target_protected, target_scope = self.check_paths([target])
+            if target_protected:
+                protected.append(f"{link.path} -> {link.target}")
+            elif target_scope:
+                scope.append(f"{link.path} -> {link.target}")
         if protected or scope:
             problems = []
             if protected:
@@ -117,10 +142,7 @@ class GovernedApplyPath:
                 protected_violations=protected,
                 scope_violations=scope,
             )
-        argv = ["git", "apply", "--whitespace=nowarn"]
-        if full_file_mode:
-            argv.append("--recount")
-        argv.append("-")
+        argv = ["git", "apply", *options, "-"]
         text = patch if patch.endswith("\n") else patch + "\n"
         try:
             proc = subprocess.run(
@@ -129,6 +151,8 @@ class GovernedApplyPath:
                 input=text,
                 capture_output=True,
                 text=True,
+                encoding="utf-8",
+                errors="surrogateescape",
                 timeout=GIT_APPLY_TIMEOUT_SECONDS,
                 check=False,
             )

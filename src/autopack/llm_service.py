@@ -52,7 +52,7 @@ class LlmService:
         logger.debug(
             "builder phase=%s attempt=%d full_file=%s files=%d success=%s",
             phase_spec["phase_id"],
-            attempt_index,
+            attempt_index + 1,
             use_full_file_mode,
             len(file_context.get("existing_files", {})),
             result.success,

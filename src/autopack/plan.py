@@ -9,77 +9,96 @@ from typing import Any
 import yaml
 
 from autopack.exceptions import PlanError
+from autopack.plan_schema import (
+    NUMBER,
+    Either,
+    ListOf,
+    Mapping,
+    SchemaError,
+    check,
+    count_values,
+    shown,
+)
 
-PLAN_FIELDS = {
-    "run_id": str,
-    "goal": str,
-    "failure_hardening": bool,
-    "telemetry": bool,
-    "approval": str,
-    "phases": list,
-}
-PHASE_FIELDS = {
-    "phase_id": str,
-    "name": str,
-    "description": str,
-    "complexity": str,
-    "task_category": str,
-    "scope": dict,
-    "deliverables": list,
-    "builder_mode": str,
-    "ci": dict,
-    "goal_anchor": str,
-    "replay": dict,
-}
-SCOPE_FIELDS = {"paths": list, "read_only_context": list, "ci": dict}
-CI_FIELDS = {"skip": bool, "command": (str, list), "paths": list}
-REPLAY_FIELDS = {"builder": list, "auditor": list}
+MAX_PLAN_VALUES = 100_000
 COMPLEXITIES = ("low", "medium", "high")
 BUILDER_MODES = ("full_file", "structured_edit")
 PHASE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
+CI_SPEC = Mapping({"skip": bool, "command": Either((str, ListOf(str))), "paths": ListOf(str)})
+EDIT_SPEC = Mapping({"path": str, "content": str, "delete": bool})
+RESPONSE_SPEC = Mapping(
+    {
+        "patch": str,
+        "edit_plan": ListOf(EDIT_SPEC),
+        "error": str,
+        "tokens_used": int,
+        "model": str,
+        "summary": str,
+        "token_budget": Mapping(
+            {"output_utilization": NUMBER, "actual_output_tokens": int, "was_truncated": bool}
+        ),
+        "token_prediction": Mapping({"selected_budget": int, "actual_max_tokens": int}),
+        "expect": Mapping({"doctor_hint": bool, "max_tokens": int}),
+    }
+)
+REVIEW_SPEC = Mapping(
+    {"approved": bool, "issues": ListOf(Mapping({"severity": str, "message": str}))}
+)
+REPLAY_SPEC = Mapping(
+    {
+        "builder": ListOf(
+            Either((RESPONSE_SPEC, ListOf(RESPONSE_SPEC)), name="a mapping or a list of mappings")
+        ),
+        "auditor": ListOf(REVIEW_SPEC),
+    }
+)
+PHASE_SPEC = Mapping(
+    {
+        "phase_id": str,
+        "name": str,
+        "description": str,
+        "complexity": str,
+        "task_category": str,
+        "scope": Mapping({"paths": ListOf(str), "read_only_context": ListOf(str), "ci": CI_SPEC}),
+        "deliverables": list,
+        "builder_mode": str,
+        "ci": CI_SPEC,
+        "goal_anchor": str,
+        "replay": REPLAY_SPEC,
+    }
+)
+PLAN_SPEC = Mapping(
+    {
+        "run_id": str,
+        "goal": str,
+        "failure_hardening": bool,
+        "telemetry": bool,
+        "approval": str,
+        "phases": list,
+    }
+)
 
-def _type_name(expected: type | tuple[type, ...]) -> str:
-    if isinstance(expected, tuple):
-        return " or ".join(t.__name__ for t in expected)
-    return expected.__name__
 
-
-def _check_fields(where: str, data: Any, fields: dict[str, Any], *, source: Path) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise PlanError(
-            f"plan {str(source)!r}: {where} must be a mapping, got {type(data).__name__}"
-        )
-    for key, value in data.items():
-        if key not in fields:
-            allowed = ", ".join(sorted(fields))
-            raise PlanError(
-                f"plan {str(source)!r}: {where} has unknown field {key!r}; allowed fields: {allowed}"
-            )
-        expected = fields[key]
-        if isinstance(value, bool) and expected in (int, str, list, dict):
-            ok = False
-        else:
-            ok = isinstance(value, expected)
-        if not ok:
-            raise PlanError(
-                f"plan {str(source)!r}: {where} field {key!r} must be {_type_name(expected)}, "
-                f"got {value!r}"
-            )
-    return data
+def _check(value: Any, spec: Any, label: str, *, source: Path) -> None:
+    try:
+        check(value, spec, label=label)
+    except SchemaError as exc:
+        raise PlanError(f"plan {str(source)!r}: {exc}") from None
 
 
 def _check_phase(index: int, phase: Any, seen: set[str], *, source: Path) -> None:
     label = f"phase #{index + 1}"
     if isinstance(phase, dict) and isinstance(phase.get("phase_id"), str):
-        label = f"phase {phase['phase_id']!r}"
-    _check_fields(label, phase, PHASE_FIELDS, source=source)
+        label = f"phase {shown(phase['phase_id'])}"
+    _check(phase, PHASE_SPEC, label, source=source)
     phase_id = phase.get("phase_id")
     if not phase_id:
         raise PlanError(f"plan {str(source)!r}: {label} has no 'phase_id'; give every phase an id")
     if not PHASE_ID_RE.match(phase_id):
         raise PlanError(
-            f"plan {str(source)!r}: phase_id {phase_id!r} may use only letters, digits, '.', '_', '-'"
+            f"plan {str(source)!r}: phase_id {shown(phase_id)} may use only letters, digits, "
+            "'.', '_', '-'"
         )
     if phase_id in seen:
         raise PlanError(
@@ -88,41 +107,28 @@ def _check_phase(index: int, phase: Any, seen: set[str], *, source: Path) -> Non
     seen.add(phase_id)
     if phase.get("complexity", "medium") not in COMPLEXITIES:
         raise PlanError(
-            f"plan {str(source)!r}: {label} complexity {phase['complexity']!r} is not one of {COMPLEXITIES}"
+            f"plan {str(source)!r}: {label} complexity {shown(phase['complexity'])} is not one "
+            f"of {COMPLEXITIES}"
         )
     if phase.get("builder_mode", "full_file") not in BUILDER_MODES:
         raise PlanError(
-            f"plan {str(source)!r}: {label} builder_mode {phase['builder_mode']!r} is not one of "
-            f"{BUILDER_MODES}"
+            f"plan {str(source)!r}: {label} builder_mode {shown(phase['builder_mode'])} is not "
+            f"one of {BUILDER_MODES}"
         )
     for item in phase.get("deliverables") or []:
         if not isinstance(item, str) or not item:
             raise PlanError(
-                f"plan {str(source)!r}: {label} deliverable {item!r} must be a path string"
+                f"plan {str(source)!r}: {label} deliverable {shown(item)} must be a path string"
             )
-    scope = phase.get("scope")
-    if scope is not None:
-        _check_fields(f"{label} scope", scope, SCOPE_FIELDS, source=source)
-        if "ci" in scope:
-            _check_fields(f"{label} scope.ci", scope["ci"], CI_FIELDS, source=source)
-    if "ci" in phase:
-        _check_fields(f"{label} ci", phase["ci"], CI_FIELDS, source=source)
-    replay = phase.get("replay")
-    if replay is not None:
-        _check_fields(f"{label} replay", replay, REPLAY_FIELDS, source=source)
-        for n, entry in enumerate(replay.get("builder") or []):
-            calls = entry if isinstance(entry, list) else [entry]
-            for call in calls:
-                if not isinstance(call, dict):
-                    raise PlanError(
-                        f"plan {str(source)!r}: {label} replay.builder[{n}] must be a mapping or a "
-                        f"list of mappings, got {call!r}"
-                    )
 
 
 def validate_plan(data: Any, *, source: Path) -> dict[str, Any]:
-    """Check a parsed plan; returns it unchanged or raises PlanError naming the field and value."""
-    _check_fields("top level", data, PLAN_FIELDS, source=source)
+    """Check a parsed plan; returns it unchanged or raises PlanError naming the field and value.
+
+    Every field is checked, down to the items of lists and the fields of replayed Builder
+    responses and Auditor reviews, so a plan that loads cannot fail later on its own shape.
+    """
+    _check(data, PLAN_SPEC, "top level", source=source)
     phases = data.get("phases")
     if not phases:
         raise PlanError(
@@ -154,4 +160,15 @@ def load_plan(path: Path) -> dict[str, Any]:
         raise PlanError(f"plan {str(path)!r} is not valid YAML{where}: {problem}") from exc
     if data is None:
         raise PlanError(f"plan {str(path)!r} is empty; it needs a 'phases' list")
+    try:
+        values = count_values(data, MAX_PLAN_VALUES)
+    except SchemaError as exc:
+        raise PlanError(f"plan {str(path)!r}: {exc}; remove the recursive alias") from None
+    except RecursionError:
+        raise PlanError(f"plan {str(path)!r} is nested too deeply; flatten it") from None
+    if values > MAX_PLAN_VALUES:
+        raise PlanError(
+            f"plan {str(path)!r} expands to more than {MAX_PLAN_VALUES:,} values (YAML aliases "
+            "are expanded); write a smaller plan or use fewer aliases"
+        )
     return validate_plan(data, source=path)

@@ -60,7 +60,7 @@ class ReplayBuilder:
             return BuilderResult(
                 success=False,
                 error=f"replay: no builder response scripted for phase {phase_id!r} attempt "
-                f"{attempt_index} ({len(attempts)} attempts scripted)",
+                f"{attempt_index + 1} ({len(attempts)} attempts scripted)",
                 metadata={"model": self._model},
             )
         entry = attempts[attempt_index]
@@ -72,7 +72,7 @@ class ReplayBuilder:
             return BuilderResult(
                 success=False,
                 error=f"replay: builder called {index + 1} times for phase {phase_id!r} attempt "
-                f"{attempt_index}, only {len(calls)} responses scripted",
+                f"{attempt_index + 1}, only {len(calls)} responses scripted",
                 metadata={"model": self._model},
             )
         return self._to_result(phase_id, attempt_index, calls[index], run_context)
@@ -94,7 +94,7 @@ class ReplayBuilder:
         if expect.get("doctor_hint") and not run_context.get("doctor_hint"):
             return BuilderResult(
                 success=False,
-                error=f"replay: phase {phase_id!r} attempt {attempt_index} expected a Doctor hint, "
+                error=f"replay: phase {phase_id!r} attempt {attempt_index + 1} expected a Doctor hint, "
                 "none was given",
                 tokens_used=tokens_used,
                 metadata=metadata,
@@ -102,7 +102,7 @@ class ReplayBuilder:
         if "max_tokens" in expect and run_context.get("max_tokens") != expect["max_tokens"]:
             return BuilderResult(
                 success=False,
-                error=f"replay: phase {phase_id!r} attempt {attempt_index} expected max_tokens="
+                error=f"replay: phase {phase_id!r} attempt {attempt_index + 1} expected max_tokens="
                 f"{expect['max_tokens']}, got {run_context.get('max_tokens')!r}",
                 tokens_used=tokens_used,
                 metadata=metadata,

@@ -67,6 +67,7 @@ def fresh_state(golden: Recorder) -> dict[str, Any]:
         "_run_checkpoint_branch": "main",
         "_run_checkpoint_commit": "0123456789abcdef0123456789abcdef01234567",
         "_run_checkpoint_untracked": [],
+        "_run_checkpoint_state": None,
         "_run_checkpoint_error": None,
         "_doctor_calls_by_phase": {},
         "_run_doctor_calls": 0,

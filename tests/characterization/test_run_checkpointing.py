@@ -7,6 +7,9 @@ scripted with `times_out=True` (`timed_out: true` in its event) and a `git` that
 `raises=` (`raised:`). The checkpoint's branch, commit and untracked files are plain executor state,
 so the harness records their changes as `mutated: self`; the checkpoint row goes to a real SQLite
 database (`observed: db`). The rollback audit log is a workspace file, written at the frozen instant.
+Outside the seam and faked by identity: `capture_workspace_state` and `restore_workspace_files`
+(the exact snapshot of tracked edits, index, untracked files and empty directories, and its
+restoration; tested on real git in tests/unit/test_workspace_state.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from typing import Any
 import pytest
 
 from autopack.autonomous_executor import AutonomousExecutor
+from autopack.workspace_state import (
+    WorkspaceState,
+    WorkspaceStateError,
+    capture_workspace_state,
+    restore_workspace_files,
+)
 from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
@@ -49,6 +58,13 @@ FIX_MESSAGE = "autopack: checkpoint before execute_fix for fix-imports"
 STASH_CREATE = ["git", *COMMITTER, "stash", "create", FIX_MESSAGE]
 STASH_STORE = ["git", *COMMITTER, "stash", "store", "-m", FIX_MESSAGE, STASH_SHA]
 AUDIT_LOG = ".autonomous_runs/run-char/run_rollback.log"
+STATE = WorkspaceState(
+    head=CHECKPOINT_SHA,
+    index_tree="1dec5000000000000000000000000000000000aa",
+    worktree_tree="70ee0000000000000000000000000000000000bb",
+    empty_dirs=("empty/nested",),
+    keep=(".autonomous_runs/",),
+)
 
 
 def git_missing() -> FileNotFoundError:
@@ -72,12 +88,14 @@ def run(golden: Recorder, method: Any, *args: Any) -> Any:
 # -- the run checkpoint ------------------------------------------------------------------------
 
 
-def checkpoint_executor(make_executor: Any, **attrs: Any) -> AutonomousExecutor:
-    """An executor before its checkpoint: no branch, commit or untracked files recorded yet."""
+def checkpoint_executor(golden: Recorder, make_executor: Any, **attrs: Any) -> AutonomousExecutor:
+    """An executor before its checkpoint: no branch, commit or untracked files recorded yet, and
+    the default database file (inside the run folder of the workspace)."""
     state = {
         "_run_checkpoint_branch": None,
         "_run_checkpoint_commit": None,
         "_run_checkpoint_untracked": [],
+        "db_url": f"sqlite:///{golden.workspace}/.autonomous_runs/autopack.db",
     }
     state.update(attrs)
     executor: AutonomousExecutor = make_executor(real=SEAM_METHODS, **state)
@@ -88,13 +106,14 @@ def script_checkpoint_git(golden: Recorder, *, branch: str = "main\n", untracked
     golden.subprocess(BRANCH, stdout=branch)
     golden.subprocess(COMMIT, stdout=CHECKPOINT_SHA + "\n")
     golden.subprocess(UNTRACKED, stdout=untracked)
+    golden.fake_function(capture_workspace_state, returns=STATE)
 
 
 def test_checkpoint_records_branch_commit_and_untracked_files_outside_the_run_folder(
     golden: Recorder, make_executor: Any, run_db: Any
 ) -> None:
     run_db.add_run()
-    executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
+    executor = checkpoint_executor(golden, make_executor, _session_factory=run_db.session_factory)
     script_checkpoint_git(
         golden,
         branch="feature/login\n",
@@ -107,7 +126,7 @@ def test_checkpoint_records_branch_commit_and_untracked_files_outside_the_run_fo
 def test_checkpoint_without_a_run_row_stores_nothing(
     golden: Recorder, make_executor: Any, run_db: Any
 ) -> None:
-    executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
+    executor = checkpoint_executor(golden, make_executor, _session_factory=run_db.session_factory)
     script_checkpoint_git(golden)
     run(golden, executor._create_run_checkpoint)
     golden.observe("db", run_db.rows())
@@ -119,7 +138,7 @@ def test_checkpoint_store_failure_is_logged_and_the_checkpoint_kept(
     session_factory = golden.fake(
         "_session_factory", side_effect=RuntimeError("database is locked")
     )
-    executor = checkpoint_executor(make_executor, _session_factory=session_factory)
+    executor = checkpoint_executor(golden, make_executor, _session_factory=session_factory)
     script_checkpoint_git(golden)
     run(golden, executor._create_run_checkpoint)
 
@@ -128,7 +147,7 @@ def test_checkpoint_on_detached_head_records_head_as_branch(
     golden: Recorder, make_executor: Any, run_db: Any
 ) -> None:
     run_db.add_run()
-    executor = checkpoint_executor(make_executor, _session_factory=run_db.session_factory)
+    executor = checkpoint_executor(golden, make_executor, _session_factory=run_db.session_factory)
     script_checkpoint_git(golden, branch="HEAD\n")
     run(golden, executor._create_run_checkpoint)
     golden.observe("db", run_db.rows())
@@ -137,7 +156,7 @@ def test_checkpoint_on_detached_head_records_head_as_branch(
 def test_checkpoint_fails_when_the_branch_cannot_be_read(
     golden: Recorder, make_executor: Any
 ) -> None:
-    executor = checkpoint_executor(make_executor)
+    executor = checkpoint_executor(golden, make_executor)
     golden.subprocess(
         BRANCH,
         stderr="fatal: not a git repository (or any of the parent directories): .git\n",
@@ -149,7 +168,7 @@ def test_checkpoint_fails_when_the_branch_cannot_be_read(
 def test_checkpoint_fails_when_the_commit_cannot_be_read(
     golden: Recorder, make_executor: Any
 ) -> None:
-    executor = checkpoint_executor(make_executor)
+    executor = checkpoint_executor(golden, make_executor)
     golden.subprocess(BRANCH, stdout="main\n")
     golden.subprocess(
         COMMIT,
@@ -163,7 +182,7 @@ def test_checkpoint_fails_when_the_commit_cannot_be_read(
 def test_checkpoint_fails_when_the_untracked_files_cannot_be_listed(
     golden: Recorder, make_executor: Any
 ) -> None:
-    executor = checkpoint_executor(make_executor)
+    executor = checkpoint_executor(golden, make_executor)
     golden.subprocess(BRANCH, stdout="main\n")
     golden.subprocess(COMMIT, stdout=CHECKPOINT_SHA + "\n")
     golden.subprocess(
@@ -177,7 +196,7 @@ def test_checkpoint_fails_when_the_untracked_files_cannot_be_listed(
 
 @pytest.mark.parametrize("stalled", ["branch", "commit", "untracked"])
 def test_checkpoint_git_timeout(golden: Recorder, make_executor: Any, stalled: str) -> None:
-    executor = checkpoint_executor(make_executor)
+    executor = checkpoint_executor(golden, make_executor)
     commands = {"branch": (BRANCH, "main\n"), "commit": (COMMIT, CHECKPOINT_SHA + "\n")}
     for name, (argv, stdout) in commands.items():
         if name == stalled:
@@ -190,8 +209,41 @@ def test_checkpoint_git_timeout(golden: Recorder, make_executor: Any, stalled: s
 
 
 def test_checkpoint_without_git_installed(golden: Recorder, make_executor: Any) -> None:
-    executor = checkpoint_executor(make_executor)
+    executor = checkpoint_executor(golden, make_executor)
     golden.subprocess(BRANCH, raises=git_missing())
+    run(golden, executor._create_run_checkpoint)
+
+
+def test_checkpoint_fails_when_the_workspace_state_cannot_be_captured(
+    golden: Recorder, make_executor: Any, run_db: Any
+) -> None:
+    run_db.add_run()
+    executor = checkpoint_executor(golden, make_executor, _session_factory=run_db.session_factory)
+    golden.subprocess(BRANCH, stdout="main\n")
+    golden.subprocess(COMMIT, stdout=CHECKPOINT_SHA + "\n")
+    golden.subprocess(UNTRACKED, stdout="")
+    golden.fake_function(
+        capture_workspace_state,
+        side_effect=WorkspaceStateError(
+            "the index cannot be recorded (git write-tree failed: error: README.md: unmerged); "
+            "resolve merge conflicts first"
+        ),
+    )
+    run(golden, executor._create_run_checkpoint)
+    golden.observe("db", run_db.rows())
+
+
+def test_checkpoint_keeps_a_database_file_in_the_workspace_out_of_the_state(
+    golden: Recorder, make_executor: Any, run_db: Any
+) -> None:
+    run_db.add_run()
+    executor = checkpoint_executor(
+        golden,
+        make_executor,
+        _session_factory=run_db.session_factory,
+        db_url=f"sqlite:///{golden.workspace}/state/run.db",
+    )
+    script_checkpoint_git(golden)
     run(golden, executor._create_run_checkpoint)
 
 
@@ -242,6 +294,35 @@ def test_rollback_resets_cleans_sparing_untracked_files_checks_out_and_logs(
         stdout="Removing build/\nRemoving src/new_module.py\nWould skip repository vendor/lib\n",
     )
     golden.subprocess(["git", "checkout", "feature/login"], stderr="Already on 'feature/login'\n")
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_rollback_restores_the_workspace_state_after_checkout(
+    golden: Recorder, make_executor: Any
+) -> None:
+    executor = make_executor(
+        real=SEAM_METHODS, _run_checkpoint_commit=CHECKPOINT_SHA, _run_checkpoint_state=STATE
+    )
+    golden.subprocess(RESET, stdout="HEAD is now at c0ffee0 Base\n")
+    golden.subprocess(CLEAN, stdout="Removing src/new_module.py\n")
+    golden.subprocess(["git", "checkout", "main"])
+    golden.fake_function(restore_workspace_files, returns=None)
+    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+
+
+def test_rollback_state_restore_failure_is_fatal_and_not_logged(
+    golden: Recorder, make_executor: Any
+) -> None:
+    executor = make_executor(
+        real=SEAM_METHODS, _run_checkpoint_commit=CHECKPOINT_SHA, _run_checkpoint_state=STATE
+    )
+    golden.subprocess(RESET)
+    golden.subprocess(CLEAN)
+    golden.subprocess(["git", "checkout", "main"])
+    golden.fake_function(
+        restore_workspace_files,
+        side_effect=WorkspaceStateError("git checkout-index failed: error: unable to write"),
+    )
     run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 

@@ -19,8 +19,9 @@ def test_collects_git_status_and_writes_a_report(git_repo: Path) -> None:
     )
     assert outcome.modified_files == ["README.md"]
     assert outcome.untracked_files == ["src/new.py"]
-    assert outcome.summary == "ci_fail in p1 (attempt 1): 1 modified, 1 untracked file(s)"
-    assert outcome.report_path == ".autonomous_runs/run-1/diagnostics/p1-attempt1.json"
+    # attempt_index 1 is the second attempt: summaries and file names count attempts from 1
+    assert outcome.summary == "ci_fail in p1 (attempt 2): 1 modified, 1 untracked file(s)"
+    assert outcome.report_path == ".autonomous_runs/run-1/diagnostics/p1-attempt2.json"
     report = json.loads((git_repo / outcome.report_path).read_text())
     assert report["context"] == {"attempt_index": 1, "error": "E"}
     assert report["untracked_files"] == ["src/new.py"]

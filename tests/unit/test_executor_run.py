@@ -76,7 +76,9 @@ def test_running_again_resumes_and_skips_complete_phases(
 def test_a_phase_failed_in_an_earlier_run_stops_the_resumed_run(
     make_executor, new_file_patch
 ) -> None:
-    first = make_executor([ok_phase("a", "src/a.txt", new_file_patch)])
+    first = make_executor(
+        [ok_phase("a", "src/a.txt", new_file_patch), ok_phase("b", "src/b.txt", new_file_patch)]
+    )
     first._mark_phase_failed_in_db("a", "DOCTOR_SKIP: FAILED")
     first.close()
     again = make_executor(

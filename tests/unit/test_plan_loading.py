@@ -111,3 +111,114 @@ def test_undecodable_plan(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(PlanError, match="cannot be read"):
         load_plan(path)
+
+
+def phase_with(extra: str) -> str:
+    return f"phases:\n  - phase_id: p\n{extra}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("    scope: {paths: [src/, 3]}\n", "phase 'p' scope.paths[1] must be str, got 3"),
+        ("    scope: {read_only_context: [[docs]]}\n", "scope.read_only_context[0] must be str"),
+        ("    ci: {command: [make, 1]}\n", "phase 'p' ci.command[1] must be str, got 1"),
+        ("    ci: {paths: [true]}\n", "phase 'p' ci.paths[0] must be str, got True"),
+        ("    scope: {ci: {paths: tests}}\n", "scope.ci field 'paths' must be list, got 'tests'"),
+        (
+            "    replay: {builder: [{patch: 3}]}\n",
+            "phase 'p' replay.builder[0] field 'patch' must be str, got 3",
+        ),
+        (
+            "    replay: {builder: [[{patch: x}, {pach: y}]]}\n",
+            "phase 'p' replay.builder[0][1] has unknown field 'pach'; allowed fields: edit_plan,",
+        ),
+        (
+            "    replay: {builder: [{tokens_used: '9'}]}\n",
+            "field 'tokens_used' must be int, got '9'",
+        ),
+        (
+            "    replay: {builder: [{token_budget: {was_truncated: 1}}]}\n",
+            "replay.builder[0].token_budget field 'was_truncated' must be bool, got 1",
+        ),
+        (
+            "    replay: {builder: [{token_budget: {output_utilization: high}}]}\n",
+            "field 'output_utilization' must be number, got 'high'",
+        ),
+        (
+            "    replay: {builder: [{token_prediction: {selected: 1}}]}\n",
+            "replay.builder[0].token_prediction has unknown field 'selected'",
+        ),
+        (
+            "    replay: {builder: [{expect: {max_tokens: many}}]}\n",
+            "replay.builder[0].expect field 'max_tokens' must be int, got 'many'",
+        ),
+        (
+            "    replay: {builder: [{edit_plan: [{path: a, content: 3}]}]}\n",
+            "replay.builder[0].edit_plan[0] field 'content' must be str, got 3",
+        ),
+        (
+            "    replay: {builder: [{edit_plan: {path: a}}]}\n",
+            "replay.builder[0] field 'edit_plan' must be list",
+        ),
+        (
+            "    replay: {auditor: [{approved: 'no'}]}\n",
+            "phase 'p' replay.auditor[0] field 'approved' must be bool, got 'no'",
+        ),
+        (
+            "    replay: {auditor: [{issues: [major]}]}\n",
+            "replay.auditor[0].issues[0] must be dict, got 'major'",
+        ),
+        (
+            "    replay: {auditor: [{issues: [{severity: 2}]}]}\n",
+            "replay.auditor[0].issues[0] field 'severity' must be str, got 2",
+        ),
+    ],
+)
+def test_list_items_and_replay_entries_are_checked(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    with pytest.raises(PlanError) as info:
+        load_plan(write(tmp_path, phase_with(extra)))
+    assert message in str(info.value)
+
+
+def test_a_long_offending_value_is_cut_to_a_few_hundred_characters(tmp_path: Path) -> None:
+    big = "x" * 50_000
+    with pytest.raises(PlanError) as info:
+        load_plan(write(tmp_path, phase_with(f"    name: [{big}, {big}]\n")))
+    message = str(info.value)
+    assert "field 'name' must be str, got ['xxx" in message
+    assert len(message) < 400 + len(str(tmp_path))
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """About 1 KB of YAML whose phase name expands to 9**10 strings through nested aliases."""
+    lines = ["phases:", "  - phase_id: p", "    name:"]
+    lines.append('      - &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]')
+    for i in range(1, levels + 1):
+        lines.append(f"      - &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_plan_of_nested_aliases_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    text = alias_bomb()
+    assert len(text) < 1100
+    started = time.perf_counter()
+    with pytest.raises(PlanError) as info:
+        load_plan(write(tmp_path, text))
+    assert time.perf_counter() - started < 2
+    assert "expands to more than 100,000 values" in str(info.value)
+    assert len(str(info.value)) < 300 + len(str(tmp_path))
+
+
+def test_a_plan_containing_itself_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="contains itself through a YAML alias"):
+        load_plan(write(tmp_path, "loop: &l [*l]\nphases: [{phase_id: p}]\n"))
+
+
+def test_a_few_shared_aliases_are_fine(tmp_path: Path) -> None:
+    text = "phases:\n  - phase_id: a\n    ci: &ci {skip: true}\n  - phase_id: b\n    ci: *ci\n"
+    assert load_plan(write(tmp_path, text))["phases"][1]["ci"] == {"skip": True}

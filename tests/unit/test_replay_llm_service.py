@@ -64,7 +64,8 @@ def test_expectations_are_checked() -> None:
 
 def test_unscripted_attempts_fail_and_unscripted_reviews_approve() -> None:
     service = LlmService.from_plan(PLAN)
-    assert "no builder response scripted for phase 'p1' attempt 4" in call(service, 4).error
+    # attempt_index 4 is the fifth attempt: messages count attempts from 1
+    assert "no builder response scripted for phase 'p1' attempt 5" in call(service, 4).error
     review = service.execute_auditor_review(
         phase_spec={"phase_id": "p1"}, patch_content="", ci_result=None, attempt_index=0
     )

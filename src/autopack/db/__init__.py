@@ -6,6 +6,7 @@ from autopack.db.models import (
     PhaseError,
     PhaseRecord,
     PhaseState,
+    RunPlan,
     RunRecord,
     TokenBudgetEscalationEvent,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "PhaseError",
     "PhaseRecord",
     "PhaseState",
+    "RunPlan",
     "RunRecord",
     "TokenBudgetEscalationEvent",
 ]

@@ -1,4 +1,5 @@
-"""SQLAlchemy 2 models for runs, phases, token-budget escalation events, phase errors and hints."""
+"""SQLAlchemy 2 models for runs, their plans, phases, token-budget escalation events, phase errors
+and hints."""
 
 from __future__ import annotations
 
@@ -108,3 +109,13 @@ class LearningHint(Base):
     hint_type: Mapped[str] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RunPlan(Base):
+    """The plan a run was started with: its digest (and canonical JSON), to refuse another plan."""
+
+    __tablename__ = "run_plans"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    plan_json: Mapped[str | None] = mapped_column(Text)

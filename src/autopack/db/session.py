@@ -1,15 +1,25 @@
-"""Engine and session-factory creation for the run database, and a non-creating probe."""
+"""Engine and session-factory creation for the run database, and a non-creating probe.
+
+Every error names the URL with its password hidden (`identity.safe_url`).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from autopack.db.identity import (
+    AUTOPACK_APPLICATION_ID,
+    SCHEMA_VERSION,
+    check_run_plan,
+    check_sqlite_identity,
+    safe_url,
+)
 from autopack.db.models import Base
 from autopack.exceptions import DatabaseError
 
@@ -32,38 +42,74 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def probe_database(url: str, *, will_create_parent: bool = False) -> None:
-    """Check that `url` can be opened, without creating anything.
+def _sqlite_identity(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    return application_id, user_version, tables
 
-    A file-backed SQLite database must either exist and be a readable SQLite file, or not exist in a
-    directory that exists (or that the caller is about to create, `will_create_parent`). Other URLs are
-    connected to once. Raises DatabaseError naming the URL and the problem.
+
+def _recorded_plan_digest(conn: sqlite3.Connection, tables: set[str], run_id: str) -> str | None:
+    if "run_plans" not in tables:
+        return None
+    row = conn.execute("SELECT digest FROM run_plans WHERE run_id = ?", (run_id,)).fetchone()
+    return row[0] if row else None
+
+
+def probe_database(
+    url: str,
+    *,
+    will_create_parent: bool = False,
+    run_id: str | None = None,
+    plan_digest: str | None = None,
+) -> None:
+    """Check that `url` can be opened and used by autopack, without writing anything.
+
+    A file-backed SQLite database must either exist and be a readable SQLite file that belongs to
+    autopack (or is empty), or not exist in a directory that exists (or that the caller is about
+    to create, `will_create_parent`). Other URLs are connected to once. With `run_id` and
+    `plan_digest`, a run recorded with another plan is refused (PlanError). Raises DatabaseError
+    naming the URL (password hidden) and the problem.
     """
+    shown = safe_url(url)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(
-            f"cannot open database {url!r}: not a database URL ({exc}); "
+            f"cannot open database {shown!r}: not a database URL; "
             "use e.g. 'sqlite:///path/to/autopack.db'"
         ) from exc
     path = sqlite_path(url)
     if path is not None:
         if path.exists():
             if path.is_dir():
-                raise DatabaseError(f"cannot open database {url!r}: {str(path)!r} is a directory")
+                raise DatabaseError(f"cannot open database {shown!r}: {str(path)!r} is a directory")
             try:
                 conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
                 try:
-                    conn.execute("PRAGMA schema_version").fetchone()
+                    application_id, user_version, tables = _sqlite_identity(conn)
+                    recorded = (
+                        _recorded_plan_digest(conn, tables, run_id) if run_id is not None else None
+                    )
                 finally:
                     conn.close()
             except sqlite3.Error as exc:
                 raise DatabaseError(
-                    f"cannot open database {url!r}: {exc}; point --db at a SQLite file or a new path"
+                    f"cannot open database {shown!r}: {exc}; point --db at a SQLite file or a new path"
                 ) from exc
+            check_sqlite_identity(
+                url, application_id=application_id, user_version=user_version, tables=tables
+            )
+            if run_id is not None and plan_digest is not None:
+                check_run_plan(run_id, recorded, plan_digest)
         elif not path.parent.is_dir() and not will_create_parent:
             raise DatabaseError(
-                f"cannot open database {url!r}: directory {str(path.parent)!r} does not exist; "
+                f"cannot open database {shown!r}: directory {str(path.parent)!r} does not exist; "
                 "create it or choose another --db"
             )
         return
@@ -71,13 +117,20 @@ def probe_database(url: str, *, will_create_parent: bool = False) -> None:
         return
     try:
         engine = create_engine(url)
-        with engine.connect():
-            pass
+        with engine.connect() as connection:
+            recorded = None
+            if run_id is not None and inspect(connection).has_table("run_plans"):
+                recorded = connection.execute(
+                    text("SELECT digest FROM run_plans WHERE run_id = :run_id"),
+                    {"run_id": run_id},
+                ).scalar()
         engine.dispose()
     except (SQLAlchemyError, ImportError) as exc:
         raise DatabaseError(
-            f"cannot open database {url!r}: {exc.__class__.__name__}: {exc}"
+            f"cannot open database {shown!r}: {exc.__class__.__name__}: {exc}"
         ) from exc
+    if run_id is not None and plan_digest is not None:
+        check_run_plan(run_id, recorded, plan_digest)
 
 
 def _enable_sqlite_foreign_keys(engine: Engine) -> None:
@@ -101,9 +154,30 @@ def create_session_factory(url: str) -> tuple[Engine, sessionmaker[Session]]:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             _enable_sqlite_foreign_keys(engine)
-        Base.metadata.create_all(engine)
+            try:
+                _check_and_stamp_sqlite(engine, url)
+            except DatabaseError:
+                engine.dispose()
+                raise
+        else:
+            Base.metadata.create_all(engine)
     except (SQLAlchemyError, OSError) as exc:
         raise DatabaseError(
-            f"cannot open database {url!r}: {exc.__class__.__name__}: {exc}"
+            f"cannot open database {safe_url(url)!r}: {exc.__class__.__name__}: {exc}"
         ) from exc
     return engine, sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _check_and_stamp_sqlite(engine: Engine, url: str) -> None:
+    """Refuse another application's SQLite file; create the tables and stamp autopack's id."""
+    with engine.begin() as connection:
+        application_id = connection.exec_driver_sql("PRAGMA application_id").scalar() or 0
+        user_version = connection.exec_driver_sql("PRAGMA user_version").scalar() or 0
+        tables = set(inspect(connection).get_table_names())
+        check_sqlite_identity(
+            url, application_id=application_id, user_version=user_version, tables=tables
+        )
+        Base.metadata.create_all(connection)
+        if application_id != AUTOPACK_APPLICATION_ID or user_version != SCHEMA_VERSION:
+            connection.exec_driver_sql(f"PRAGMA application_id = {AUTOPACK_APPLICATION_ID}")
+            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -59,7 +59,7 @@ class DiagnosticsAgent:
         except (OSError, subprocess.SubprocessError) as exc:
             logger.warning("Diagnostics could not read git status: %s", exc)
             untracked, modified = [], []
-        attempt = context.get("attempt_index", 0)
+        attempt = int(context.get("attempt_index", 0)) + 1  # attempts are counted from 1
         summary = (
             f"{failure_class} in {phase_id} (attempt {attempt}): {len(modified)} modified, "
             f"{len(untracked)} untracked file(s)"

@@ -95,7 +95,7 @@ def maybe_apply_retry_max_tokens_from_db(
         "Applying escalated token budget %d to %s attempt %d (from %s)",
         event.retry_max_tokens,
         phase["phase_id"],
-        attempt_index,
+        attempt_index + 1,
         event.base_source,
     )
     return event.retry_max_tokens

@@ -70,7 +70,7 @@ def execute(
         phase_id,
         len(batches),
         ", ".join(name for name, _ in batches),
-        attempt_index,
+        attempt_index + 1,
     )
 
     batch_records: list[dict[str, Any]] = []

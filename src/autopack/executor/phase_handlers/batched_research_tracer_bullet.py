@@ -66,7 +66,7 @@ def execute(
         phase_id,
         len(batches),
         ", ".join(name for name, _ in batches),
-        attempt_index,
+        attempt_index + 1,
     )
     if allowed_paths:
         outside = [p for p in allowed_paths if not p.startswith(allowed_roots)]

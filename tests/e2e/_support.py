@@ -1,0 +1,87 @@
+"""Helpers of the end-to-end tests: the installed `autopack` script, git, and workspace snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+GIT_IDENTITY = ["-c", "user.name=tester", "-c", "user.email=tester@localhost"]
+
+
+def autopack_command() -> list[str]:
+    script = Path(sysconfig.get_path("scripts")) / "autopack"
+    assert script.exists(), f"the autopack console script is not installed at {script}"
+    return [str(script)]
+
+
+def autopack(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `autopack ARGS...` and return the finished process."""
+    return subprocess.run(
+        [*autopack_command(), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def git(workspace: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", *GIT_IDENTITY, *args], cwd=workspace, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, f"git {args} failed: {proc.stderr}"
+    return proc.stdout
+
+
+def new_repo(path: Path, files: dict[str, str] | None = None) -> Path:
+    """A git repository on `main` with one commit holding `files`."""
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "-b", "main")
+    for name, text in (files or {"README.md": "hello\n"}).items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text)
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "init")
+    return path
+
+
+def write_plan(path: Path, plan: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(plan, sort_keys=False))
+    return path
+
+
+def tree_state(workspace: Path) -> dict[str, Any]:
+    """Every file and directory of the workspace outside `.git` and `.autonomous_runs` (with file
+    digests and symlink targets), the index, HEAD and the branch: what must survive a failing run."""
+    entries: dict[str, str] = {}
+    for p in sorted(workspace.rglob("*")):
+        rel = p.relative_to(workspace).as_posix()
+        if rel.split("/")[0] in {".git", ".autonomous_runs"}:
+            continue
+        if p.is_symlink():
+            entries[rel] = f"link:{p.readlink()}"
+        elif p.is_dir():
+            entries[rel] = "dir"
+        else:
+            entries[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return {
+        "entries": entries,
+        "index": git(workspace, "ls-files", "-s"),
+        "head": git(workspace, "rev-parse", "HEAD"),
+        "branch": git(workspace, "rev-parse", "--abbrev-ref", "HEAD"),
+        "status": git(workspace, "status", "--porcelain", "--untracked-files=all"),
+    }
+
+
+def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()

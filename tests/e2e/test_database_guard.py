@@ -1,0 +1,83 @@
+"""End to end: autopack writes only to its own database, hides passwords, and keeps a run to one plan."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from ._support import autopack, db_rows, new_repo, tree_state, write_plan
+
+
+def plan_writing(text: str) -> dict:
+    patch = f"--- /dev/null\n+++ b/src/out.txt\n@@ -0,0 +1 @@\n+{text}\n"
+    return {
+        "run_id": "guarded",
+        "phases": [
+            {
+                "phase_id": "write",
+                "scope": {"paths": ["src/"]},
+                "ci": {"skip": True},
+                "replay": {"builder": [{"patch": patch}]},
+            }
+        ],
+    }
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    other = tmp_path / "shop.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)")
+    conn.execute("INSERT INTO orders (item) VALUES ('tea')")
+    conn.commit()
+    conn.close()
+    before = digest(other)
+    workspace = new_repo(tmp_path / "ws")
+    state = tree_state(workspace)
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("x"))
+    proc = autopack("run", plan, "--workspace", workspace, "--db", f"sqlite:///{other}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("autopack: error: database ")
+    assert "belongs to another application (tables orders)" in proc.stderr
+    assert digest(other) == before
+    assert tree_state(workspace) == state
+    assert not (workspace / ".autonomous_runs").exists()
+
+
+def test_a_database_url_password_is_never_shown(tmp_path: Path) -> None:
+    workspace = new_repo(tmp_path / "ws")
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("x"))
+    url = "postgresql://ada:s3cret-pw@127.0.0.1:1/runs"
+    proc = autopack("run", plan, "--workspace", workspace, "--db", url)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "s3cret-pw" not in proc.stdout + proc.stderr
+    assert "postgresql://ada:***@127.0.0.1:1/runs" in proc.stderr
+
+
+def test_a_run_id_reused_with_a_changed_plan_is_refused(tmp_path: Path) -> None:
+    workspace = new_repo(tmp_path / "ws")
+    first = autopack(
+        "run", write_plan(tmp_path / "a.yaml", plan_writing("one")), "--workspace", workspace
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    db = workspace / ".autonomous_runs/autopack.db"
+    before_db, before_ws = digest(db), tree_state(workspace)
+    changed = write_plan(tmp_path / "b.yaml", plan_writing("two"))
+    proc = autopack("run", changed, "--workspace", workspace)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "run id 'guarded' was started with a different plan" in proc.stderr
+    assert "pass a new --run-id" in proc.stderr
+    assert digest(db) == before_db
+    assert tree_state(workspace) == before_ws
+    again = autopack("run", changed, "--workspace", workspace, "--run-id", "guarded-2")
+    assert again.returncode == 1, again.stdout + again.stderr  # src/out.txt already exists
+    assert db_rows(db, "SELECT run_id, state FROM runs ORDER BY run_id") == [
+        ("guarded", "COMPLETE"),
+        ("guarded-2", "FAILED"),
+    ]
