@@ -176,7 +176,7 @@ def _strength(args: argparse.Namespace) -> int:
         root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
     )
     print("\n".join(render_strength(results, seconds, root)))
-    killed, total = sum(r.killed for r in results), sum(r.total for r in results)
+    killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
         return 1
     if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
