@@ -1,8 +1,9 @@
 """``golden strength [--seam NAME]``: the mutation score of each seam's goldens.
 
 For every mutant of a seam's code (see :mod:`golden_harness.mutants`; only the seam's lines, so a
-``#region`` seam gets only its block's mutants) the seam's characterization modules run against
-their committed goldens; the mutant is killed when a scenario fails (its trace changed, or the
+``#region`` seam gets only its block's mutants) the seam's characterization modules, and every
+other characterization module whose scenarios execute a mutated line (coverage contexts of one
+run of the suite), run against their committed goldens; the mutant is killed when a scenario fails (its trace changed, or the
 seam broke), survives when all pass. A mutant that uses five times the processor time of the
 unmutated run (at least 10 s) is stopped and reported as a timeout, apart from the kills (the
 score counts it as caught). Processor time, not wall-clock time: a busy machine slows a run down
@@ -29,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from coverage import Coverage
 
 from golden_harness.exceptions import ReviewError
 from golden_harness.mutants import Mutant, apply_mutant, mutants_in
-from golden_harness.seam_coverage import find_seams
-from golden_harness.seams import followed_note
+from golden_harness.seam_coverage import find_seams, run_suite_with_contexts
+from golden_harness.seams import ResolvedSeam, followed_note
 
 __all__ = ["MutantResult", "SeamStrength", "measure_strength", "render_strength"]
 
@@ -62,6 +64,8 @@ class SeamStrength:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     followed: list[str] = field(default_factory=list)
+    others: dict[str, int] = field(default_factory=dict)
+    """Other seams' modules run too (they execute its lines): module -> mutants it ran for."""
 
     def count(self, *outcomes: str) -> int:
         return sum(1 for r in self.results if r.outcome in outcomes)
@@ -135,12 +139,14 @@ def _run_all(
     timeout: float,
     work: Path,
     wall_timeout: float | None = None,
+    each_args: list[list[str]] | None = None,
 ) -> list[tuple[int | None, float, float]]:
     """Run one child per entry (None: unmutated); (exit code, or None when it ran out of time;
     wall-clock seconds; processor seconds) each.
 
     ``timeout`` is the processor time each child may use; ``wall_timeout`` (default: ten
     times ``timeout``, at least 60 s) stops a child that waits without computing.
+    ``each_args``: the pytest arguments of each entry, in place of ``args``.
     """
     wall = wall_timeout if wall_timeout is not None else max(60.0, 10 * timeout)
     outcomes: list[tuple[int | None, float, float]] = [(None, 0.0, 0.0)] * len(mutants)
@@ -150,7 +156,8 @@ def _run_all(
         while pending or running:
             while pending and len(running) < jobs:
                 index = pending.pop(0)
-                pid = _fork(root, args, mutants[index], work / f"mutant-{index}.log", timeout)
+                chosen = args if each_args is None else each_args[index]
+                pid = _fork(root, chosen, mutants[index], work / f"mutant-{index}.log", timeout)
                 running[pid] = (index, time.monotonic())
             for pid, (index, started) in list(running.items()):
                 done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -181,6 +188,40 @@ def _sample(mutants: list[Mutant], limit: int | None) -> list[Mutant]:
     return [mutants[int(i * step)] for i in range(limit)]
 
 
+def _executing_modules(
+    root: Path, tests: Path, seams: list[ResolvedSeam], work: Path
+) -> dict[Path, dict[int, set[str]]]:
+    """Per seam file, per line: the characterization modules whose scenarios execute it (one
+    run of the suite under coverage, each test in its own context)."""
+    items = run_suite_with_contexts(root, tests, seams, work)
+    cov = Coverage(data_file=str(work / "coverage.db"), config_file=str(work / "coveragerc"))
+    cov.load()
+    data = cov.get_data()
+    found: dict[Path, dict[int, set[str]]] = {}
+    for file in sorted({loc.file for s in seams for loc in s.locations}):
+        by_line = data.contexts_by_lineno(str(file))
+        found[file] = {
+            line: {items[c] for c in contexts if c in items} for line, contexts in by_line.items()
+        }
+    return found
+
+
+def _modules_for(
+    mutant: Mutant, own: set[str], executing: dict[Path, dict[int, set[str]]]
+) -> list[str]:
+    """The seam's own modules and every module whose scenarios execute a line of the mutant."""
+    lines = executing.get(mutant.file.resolve(), executing.get(mutant.file, {}))
+    others = {m for n in range(mutant.start[0], mutant.end[0] + 1) for m in lines.get(n, ())}
+    return sorted(own | others)
+
+
+def _pytest_args(modules: list[str]) -> list[str]:
+    return [
+        *modules, "-q", "-x", "-p", "no:cacheprovider", "-p", "no:randomly",
+        "--golden-orphans=ignore",
+    ]  # fmt: skip
+
+
 def measure_strength(
     root: Path,
     tests: str,
@@ -189,9 +230,13 @@ def measure_strength(
     jobs: int = 2,
     max_mutants: int | None = None,
 ) -> tuple[list[SeamStrength], float]:
-    """Mutation results per seam (all seams, or the one named ``seam``) and the run time."""
+    """Mutation results per seam (all seams, or the one named ``seam``) and the run time.
+
+    Each mutant runs the seam's own characterization modules and every other module whose
+    scenarios execute one of the mutated lines (coverage contexts of one run of the suite)."""
     started = time.monotonic()
-    resolved = find_seams(root, (root / tests).resolve())
+    folder = (root / tests).resolve()
+    resolved = find_seams(root, folder)
     names = sorted({r.declaration.seam.name for r in resolved})
     if seam is not None and seam not in names:
         raise ReviewError(f"No seam named {seam!r}; the declared seams are {names}.")
@@ -199,9 +244,13 @@ def measure_strength(
         if path.is_dir() and str(path) not in sys.path:
             sys.path.insert(0, str(path))
     _preload({loc.ref.split(":")[0] for r in resolved for loc in r.locations})
+    selected = [seam] if seam else names
     results = []
     with tempfile.TemporaryDirectory(prefix="golden-strength-") as tmp:
-        for name in [seam] if seam else names:
+        work = Path(tmp)
+        measured = [r for r in resolved if r.declaration.seam.name in selected]
+        executing = _executing_modules(root, folder, measured, work)
+        for name in selected:
             parts = [r for r in resolved if r.declaration.seam.name == name]
             result = SeamStrength(
                 name,
@@ -209,26 +258,39 @@ def measure_strength(
                 followed=[followed_note(a, b) for r in parts for a, b in r.followed],
             )
             seam_started = time.monotonic()
-            modules = sorted({str(r.declaration.module_path) for r in parts})
-            args = [*modules, "-q", "-x", "-p", "no:cacheprovider", "-p", "no:randomly"]
-            args.append("--golden-orphans=ignore")
-            ((code, _, base_cpu),) = _run_all(root, args, [None], 1, 600.0, Path(tmp), 600.0)
-            if code != 0:
-                result.errors.append(
-                    f"its scenarios do not pass unmutated (pytest exit code {code}): run "
-                    f"`pytest {' '.join(modules)}` and fix them first."
-                )
-                results.append(result)
-                continue
+            own = {str(r.declaration.module_path.resolve()) for r in parts}
             mutants = _sample(
                 [m for r in parts for loc in r.locations
                  for m in mutants_in(loc.file, loc.ref.split(":")[0], loc.lines)],
                 max_mutants,
             )  # fmt: skip
+            each = [_modules_for(m, own, executing) for m in mutants]
+            everything = sorted(own.union(*each))
+            for module in everything:
+                if module not in own:
+                    result.others[_relative(Path(module), root)] = sum(module in e for e in each)
+            ((code, _, base_cpu),) = _run_all(
+                root, _pytest_args(everything), [None], 1, 600.0, work, 600.0
+            )
+            if code != 0:
+                shown = " ".join(_relative(Path(m), root) for m in everything)
+                result.errors.append(
+                    f"its scenarios do not pass unmutated (pytest exit code {code}): run "
+                    f"`pytest {shown}` and fix them first."
+                )
+                results.append(result)
+                continue
             timeout = max(10.0, base_cpu * 5 + 5)
-            for mutant, (code, _, _) in zip(
-                mutants, _run_all(root, args, list(mutants), jobs, timeout, Path(tmp)), strict=True
-            ):
+            outcomes = _run_all(
+                root,
+                [],
+                list(mutants),
+                jobs,
+                timeout,
+                work,
+                each_args=[_pytest_args(e) for e in each],
+            )
+            for mutant, (code, _, _) in zip(mutants, outcomes, strict=True):
                 outcome = (
                     "timeout" if code is None
                     else "survived" if code == 0
@@ -239,6 +301,11 @@ def measure_strength(
             result.seconds = time.monotonic() - seam_started
             results.append(result)
     return results, time.monotonic() - started
+
+
+def _relative(path: Path, root: Path) -> str:
+    root = root.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _percent(killed: int, total: int) -> str:
@@ -274,9 +341,13 @@ def render_strength(results: list[SeamStrength], seconds: float, root: Path) -> 
             extra.append(f"{r.count('not applicable')} not applicable (not counted)")
         survivors = [x.mutant for x in r.results if x.outcome == "survived"]
         timed_out = [x.mutant for x in r.results if x.outcome == "timeout"]
-        if extra or survivors or timed_out or r.errors or r.followed:
+        if extra or survivors or timed_out or r.errors or r.followed or r.others:
             lines.append(f"seam {r.seam}:" + (f" {', '.join(extra)}" if extra else ""))
         lines += [f"  {note}" for note in r.followed]
+        lines += [
+            f"  also run, as its scenarios execute the mutated lines: {module} ({count} mutant(s))"
+            for module, count in r.others.items()
+        ]
         lines += [f"  error: {error}" for error in r.errors]
         for outcome, mutants in (("timeout", timed_out), ("survived", survivors)):
             for mutant in mutants:

@@ -13,8 +13,24 @@ from harness.synthetic import LARGE_SCENARIO, make_project
 
 WEAK_SPOT = [
     "  survived src/shopx/orders.py:15 (call dropped)",
+    "  survived src/shopx/orders.py:15 (keyword `reason` dropped)",
+    "  survived src/shopx/orders.py:15 (string changed)",
     "  survived src/shopx/orders.py:15 (string changed)",
 ]
+
+AUDIT = """\
+from golden_harness import Seam
+from shopx.orders import Orders
+
+GOLDEN_SEAM = Seam("audit", covers=["shopx.pricing:compute_total"])
+
+
+def test_audit_of_a_large_order(golden):
+    golden.fake("db.save", returns=None)
+    golden.fake("db.flag", returns=None)
+    orders = golden.isolate(Orders, real=["ship"], attrs={"db": golden.fake("db")})
+    golden.call(orders.ship, {"id": "B-2", "items": [{"price": 60.0, "qty": 2}]})
+"""
 
 
 def _env() -> dict[str, str]:
@@ -51,11 +67,10 @@ def test_an_added_scenario_kills_the_weak_spots_mutants(tmp_path: Path) -> None:
     lines = before.stdout.splitlines()
     # killed, timeout, survived, total, score: no mutant of this seam loops, and timeouts are
     # processor time, so a busy machine cannot turn a survivor into a timeout.
-    assert lines[1].split()[:6] == ["shipping", "7", "0", "6", "13", "53.8%"]
-    assert [line for line in lines if line.startswith("  survived src/shopx/orders.py:15")] == [
-        *WEAK_SPOT,
-        WEAK_SPOT[1],
-    ]
+    assert lines[1].split()[:6] == ["shipping", "13", "0", "9", "22", "59.1%"]
+    assert [
+        line for line in lines if line.startswith("  survived src/shopx/orders.py:15")
+    ] == WEAK_SPOT
     assert "      + self.db.flag(order[\"id\"], reason='XXlargeXX')" in lines
 
     scenarios = project / "tests/characterization/test_shipping.py"
@@ -65,10 +80,62 @@ def test_an_added_scenario_kills_the_weak_spots_mutants(tmp_path: Path) -> None:
 
     assert after.returncode == 0, after.stdout + after.stderr
     lines = after.stdout.splitlines()
-    assert lines[1].split()[:6] == ["shipping", "10", "0", "3", "13", "76.9%"]
+    assert lines[1].split()[:6] == ["shipping", "19", "0", "3", "22", "86.4%"]
     assert not [line for line in lines if line.startswith("  survived src/shopx/orders.py:15")]
     assert "  survived src/shopx/orders.py:14 (comparison changed)" in lines
     assert _strength(project, "--fail-under", "90").returncode == 1
+
+
+def test_another_seams_module_that_executes_the_mutated_lines_runs_too(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "tests/characterization/test_audit.py").write_text(AUDIT)
+    _capture(project)
+
+    done = _strength(project, "--seam", "shipping")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    # test_audit.py's large order reaches `self.db.flag(...)`: its golden kills those mutants.
+    assert not [line for line in lines if line.startswith("  survived src/shopx/orders.py:15")]
+    assert (
+        "  also run, as its scenarios execute the mutated lines: "
+        "tests/characterization/test_audit.py (22 mutant(s))"
+    ) in lines
+
+
+def test_the_operators_refactors_need(tmp_path: Path) -> None:
+    from golden_harness.mutants import mutants_in
+
+    module_file = tmp_path / "operators_probe.py"
+    module_file.write_text(
+        "def ship(db, order):\n"
+        '    """Ship."""\n'
+        "    total = order['qty'] * 2\n"
+        "    db.save(id=order['id'], total=total)\n"
+        "    payload = {'id': order['id'], 'total': total}\n"
+        "    state = 'big' if total > 9 else 'small'\n"
+        "    if total > 100:\n"
+        "        db.flag(order['id'])\n"
+        "    return payload, state\n"
+    )
+    found = sorted(
+        (m.line, m.operator, m.describe()[1])
+        for m in mutants_in(module_file, "operators_probe", ((1, 9),))
+        if m.operator.split()[0] in ("keyword", "dict", "statements", "condition")
+    )
+
+    assert found == [
+        (3, "statements swapped", "db.save(id=order['id'], total=total)"),
+        (4, "keyword `id` dropped", "db.save(total=total)"),
+        (4, "keyword `total` dropped", "db.save(id=order['id'])"),
+        (4, "statements swapped", "payload = {'id': order['id'], 'total': total}"),
+        (5, "dict keys swapped", "payload = {'total': total, 'id': order['id']}"),
+        (5, "statements swapped", "state = 'big' if total > 9 else 'small'"),
+        (6, "condition negated", "state = 'big' if (not (total > 9)) else 'small'"),
+        (6, "statements swapped", "if total > 100:"),
+        (7, "condition negated", "if (not (total > 100)):"),
+        (7, "statements swapped", "return payload, state"),
+    ]
 
 
 def test_failing_goldens_unknown_seams_and_no_seams_are_reported(tmp_path: Path) -> None:
