@@ -45,13 +45,25 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
+from autopack.executor import scope_generation, state_persistence
 from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
     try_record_token_budget_escalation_event,
 )
+from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_dispatch import resolve_special_phase_method
+from autopack.executor.phase_handlers import (
+    batched_diagnostics_cursor_prompt,
+    batched_diagnostics_deep_retrieval,
+    batched_diagnostics_handoff_bundle,
+    batched_diagnostics_iteration_loop,
+    batched_diagnostics_second_opinion,
+    batched_research_gatherers_web_compilation,
+    batched_research_tracer_bullet,
+)
 from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
+from autopack.executor.token_budget_events import build_token_budget_escalation_payload
 from autopack.goal_drift import should_block_on_drift
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
@@ -95,8 +107,7 @@ CI_COMMAND_TIMEOUT_SECONDS = 600
 CI_PYTEST_TIMEOUT_SECONDS = 300
 CI_OUTPUT_LIMIT = 10_000
 
-# Git.
-GIT_TIMEOUT_SECONDS = 10
+# Git (GIT_TIMEOUT_SECONDS, shared with the extracted seams, is in executor/git_settings.py).
 GIT_RESET_TIMEOUT_SECONDS = 60
 FIX_COMMAND_TIMEOUT_SECONDS = 60
 FIX_COMMAND_WHITELIST = (
@@ -428,17 +439,8 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def _get_phase_from_db(self, phase_id: str) -> PhaseRecord | None:
-        """Return this run's row for `phase_id`, or None when absent or the database fails."""
-        try:
-            with self._session_factory() as session:
-                return session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-        except Exception as exc:
-            logger.error("Failed to load phase %s from the database: %s", phase_id, exc)
-            return None
+        """This run's row for `phase_id`, or None: `state_persistence.get_phase_from_db`."""
+        return state_persistence.get_phase_from_db(self, phase_id)
 
     def _update_phase_attempts_in_db(
         self,
@@ -449,95 +451,24 @@ class AutonomousExecutor:
         last_failure_reason: str | None = None,
         timestamp: datetime | None = None,
     ) -> bool:
-        """Set the given counters of a phase row; the reason only when truthy; the attempt timestamp.
-
-        Returns False when the row is missing or the database fails (logged, best effort).
-        """
-        try:
-            with self._session_factory() as session:
-                row = session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-                if row is None:
-                    logger.warning(
-                        "Phase %s not found in the database; attempts not updated", phase_id
-                    )
-                    return False
-                if retry_attempt is not None:
-                    row.retry_attempt = retry_attempt
-                if revision_epoch is not None:
-                    row.revision_epoch = revision_epoch
-                if escalation_level is not None:
-                    row.escalation_level = escalation_level
-                if last_failure_reason:
-                    row.last_failure_reason = last_failure_reason
-                row.last_attempt_timestamp = timestamp or datetime.now(UTC)
-                session.commit()
-                logger.info(
-                    "Phase %s attempts updated: retry_attempt=%s revision_epoch=%s "
-                    "escalation_level=%s reason=%s",
-                    phase_id,
-                    row.retry_attempt,
-                    row.revision_epoch,
-                    row.escalation_level,
-                    row.last_failure_reason,
-                )
-                return True
-        except Exception as exc:
-            logger.error("Failed to update attempts of phase %s: %s", phase_id, exc)
-            return False
+        """Set a phase row's counters: `state_persistence.update_phase_attempts_in_db`."""
+        return state_persistence.update_phase_attempts_in_db(
+            self,
+            phase_id,
+            retry_attempt,
+            revision_epoch,
+            escalation_level,
+            last_failure_reason,
+            timestamp,
+        )
 
     def _mark_phase_complete_in_db(self, phase_id: str) -> bool:
-        """Set a phase COMPLETE with its completion time; False when missing or on failure."""
-        try:
-            with self._session_factory() as session:
-                row = session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-                if row is None:
-                    logger.warning(
-                        "Phase %s not found in the database; not marked complete", phase_id
-                    )
-                    return False
-                row.state = PhaseState.COMPLETE
-                row.completed_at = datetime.now(UTC)
-                session.commit()
-            logger.info("Phase %s marked COMPLETE", phase_id)
-            return True
-        except Exception as exc:
-            logger.error("Failed to mark phase %s complete: %s", phase_id, exc)
-            return False
+        """Set a phase COMPLETE: `state_persistence.mark_phase_complete_in_db`."""
+        return state_persistence.mark_phase_complete_in_db(self, phase_id)
 
     def _mark_phase_failed_in_db(self, phase_id: str, reason: str) -> bool:
-        """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
-        try:
-            with self._session_factory() as session:
-                row = session.scalars(
-                    select(PhaseRecord).where(
-                        PhaseRecord.run_id == self.run_id, PhaseRecord.phase_id == phase_id
-                    )
-                ).first()
-                if row is None:
-                    logger.warning(
-                        "Phase %s not found in the database; not marked failed", phase_id
-                    )
-                    return False
-                row.state = PhaseState.FAILED
-                row.last_failure_reason = reason
-                row.completed_at = datetime.now(UTC)
-                session.commit()
-            logger.error("Phase %s marked FAILED: %s", phase_id, reason)
-            self._send_notification(
-                "phase_failed", f"Phase {phase_id} of run {self.run_id} FAILED: {reason}"
-            )
-            return True
-        except Exception as exc:
-            logger.error("Failed to mark phase %s failed: %s", phase_id, exc)
-            return False
+        """Set a phase FAILED and notify: `state_persistence.mark_phase_failed_in_db`."""
+        return state_persistence.mark_phase_failed_in_db(self, phase_id, reason)
 
     # ------------------------------------------------------------------
     # One attempt of a phase, with the failure handling around it
@@ -552,68 +483,14 @@ class AutonomousExecutor:
         """
         phase_id = phase["phase_id"]
 
-        # golden-seam: scope_generation
-        scope_config = phase.get("scope") or {}
-        if not scope_config.get("paths"):
-            logger.info("Phase %s has no scope paths; generating a scope", phase_id)
-            try:
-                manifest_result = self.manifest_generator.generate_manifest(
-                    plan_data={"run_id": self.run_id, "phases": [phase]},
-                    skip_validation=False,
-                )
-                if manifest_result.success:
-                    enhanced_phases = manifest_result.enhanced_plan.get("phases") or []
-                    generated_scope = enhanced_phases[0].get("scope") if enhanced_phases else None
-                    if generated_scope:
-                        phase["scope"] = generated_scope
-                        scope_config = generated_scope
-                        confidence = manifest_result.confidence
-                        if confidence < 0.30:
-                            logger.warning(
-                                "Generated scope for %s has low confidence %.2f: %d path(s)",
-                                phase_id,
-                                confidence,
-                                len(generated_scope.get("paths") or []),
-                            )
-                        else:
-                            logger.info(
-                                "Generated scope for %s with confidence %.2f: %d path(s)",
-                                phase_id,
-                                confidence,
-                                len(generated_scope.get("paths") or []),
-                            )
-                    else:
-                        logger.warning(
-                            "Scope generation for %s returned no scope; continuing with the scope as is",
-                            phase_id,
-                        )
-                else:
-                    logger.warning(
-                        "Scope generation failed for %s: %s; continuing with the scope as is",
-                        phase_id,
-                        manifest_result.error,
-                    )
-            except Exception as exc:
-                logger.warning(
-                    "Scope generation raised for %s: %s: %s; continuing with the scope as is",
-                    phase_id,
-                    type(exc).__name__,
-                    exc,
-                )
-        # golden-seam-end: scope_generation
+        scope_config = scope_generation.ensure_phase_scope(executor=self, phase=phase)
 
         allowed_paths = self._derive_allowed_paths(scope_config)
 
-        phase_row = self._get_phase_from_db(phase_id)
-        if phase_row is None:
-            logger.warning("Phase %s has no database state; using defaults", phase_id)
-            retry_attempt = 0
-            revision_epoch = 0
-            escalation_level = 0
-        else:
-            retry_attempt = phase_row.retry_attempt or 0
-            revision_epoch = phase_row.revision_epoch or 0
-            escalation_level = phase_row.escalation_level or 0
+        state = state_persistence.get_phase_state_or_defaults(executor=self, phase_id=phase_id)
+        retry_attempt = state.retry_attempt
+        revision_epoch = state.revision_epoch
+        escalation_level = state.escalation_level
 
         if retry_attempt >= MAX_RETRY_ATTEMPTS:
             logger.error(
@@ -673,10 +550,11 @@ class AutonomousExecutor:
                     if handled is not None:
                         return handled
             attempt_state = next_attempt_state(retry_attempt)
-            self._update_phase_attempts_in_db(
-                phase_id,
-                retry_attempt=attempt_state.next_retry_attempt,
-                last_failure_reason=f"EXCEPTION: {error_type}",
+            state_persistence.persist_attempt_update(
+                executor=self,
+                phase_id=phase_id,
+                next_retry_attempt=attempt_state.next_retry_attempt,
+                reason=f"EXCEPTION: {error_type}",
             )
             if attempt_state.exhausted:
                 self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
@@ -707,8 +585,11 @@ class AutonomousExecutor:
             failure_outcome = "auditor_reject"
 
         if status == "TOKEN_ESCALATION":
-            self._update_phase_attempts_in_db(
-                phase_id, retry_attempt=retry_attempt + 1, last_failure_reason=status
+            state_persistence.persist_attempt_update(
+                executor=self,
+                phase_id=phase_id,
+                next_retry_attempt=retry_attempt + 1,
+                reason=status,
             )
             logger.info(
                 "Phase %s escalated its token budget to %s; next attempt %d",
@@ -745,10 +626,11 @@ class AutonomousExecutor:
                     hardening.pattern_id,
                     "; ".join(hardening.actions),
                 )
-                self._update_phase_attempts_in_db(
-                    phase_id,
-                    retry_attempt=retry_attempt + 1,
-                    last_failure_reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
+                state_persistence.persist_attempt_update(
+                    executor=self,
+                    phase_id=phase_id,
+                    next_retry_attempt=retry_attempt + 1,
+                    reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
                 )
                 return False, "FAILED"
 
@@ -777,8 +659,11 @@ class AutonomousExecutor:
                     return handled
 
         attempt_state = next_attempt_state(retry_attempt)
-        self._update_phase_attempts_in_db(
-            phase_id, retry_attempt=attempt_state.next_retry_attempt, last_failure_reason=status
+        state_persistence.persist_attempt_update(
+            executor=self,
+            phase_id=phase_id,
+            next_retry_attempt=attempt_state.next_retry_attempt,
+            reason=status,
         )
         if attempt_state.exhausted:
             logger.error(
@@ -1324,8 +1209,7 @@ class AutonomousExecutor:
                         was_truncated,
                     )
                     if self.telemetry_enabled:
-                        try_record_token_budget_escalation_event(
-                            self._session_factory,
+                        payload = build_token_budget_escalation_payload(
                             run_id=self.run_id,
                             phase_id=phase_id,
                             attempt_index=attempt_index + 1,
@@ -1336,12 +1220,11 @@ class AutonomousExecutor:
                             base_value=base_value,
                             base_source=base_source,
                             retry_max_tokens=retry_max_tokens,
-                            selected_budget=selected_budget if selected_budget else None,
-                            actual_max_tokens=actual_max_tokens if actual_max_tokens else None,
-                            tokens_used=int(builder_result.tokens_used)
-                            if builder_result.tokens_used
-                            else None,
+                            selected_budget=selected_budget,
+                            actual_max_tokens=actual_max_tokens,
+                            tokens_used=builder_result.tokens_used,
                         )
+                        try_record_token_budget_escalation_event(self._session_factory, **payload)
                     return False, "TOKEN_ESCALATION"
             # golden-seam-end: token_budget_escalation
 
@@ -1420,8 +1303,7 @@ class AutonomousExecutor:
                             was_truncated,
                         )
                         if self.telemetry_enabled:
-                            try_record_token_budget_escalation_event(
-                                self._session_factory,
+                            payload = build_token_budget_escalation_payload(
                                 run_id=self.run_id,
                                 phase_id=phase_id,
                                 attempt_index=attempt_index + 1,
@@ -1432,11 +1314,12 @@ class AutonomousExecutor:
                                 base_value=base_value,
                                 base_source=base_source,
                                 retry_max_tokens=retry_max_tokens,
-                                selected_budget=selected_budget if selected_budget else None,
-                                actual_max_tokens=actual_max_tokens if actual_max_tokens else None,
-                                tokens_used=int(builder_result.tokens_used)
-                                if builder_result.tokens_used
-                                else None,
+                                selected_budget=selected_budget,
+                                actual_max_tokens=actual_max_tokens,
+                                tokens_used=builder_result.tokens_used,
+                            )
+                            try_record_token_budget_escalation_event(
+                                self._session_factory, **payload
                             )
                         return False, "TOKEN_ESCALATION"
                 except Exception as exc:
@@ -1964,661 +1847,58 @@ class AutonomousExecutor:
     def _execute_diagnostics_deep_retrieval_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Deep-retrieval diagnostics phase: code, tests and docs batches through the shared loop."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_deep_retrieval",
-            manifest_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
+        """Deep-retrieval diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_deep_retrieval.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_iteration_loop_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Iteration-loop diagnostics phase: code, tests and docs batches through the shared loop."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_iteration_loop",
-            manifest_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
+        """Iteration-loop diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_iteration_loop.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_handoff_bundle_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Handoff-bundle diagnostics phase: library code, CLI code, tests and docs batches."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        cli = [d for d in deliverables if d.startswith("src/autopack/cli/")]
-        code = [
-            d
-            for d in deliverables
-            if d.startswith("src/autopack/") and not d.startswith("src/autopack/cli/")
-        ]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, cli, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_handoff_bundle",
-            manifest_allowed_roots=(
-                "src/autopack/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=("src/autopack/", "tests/autopack/diagnostics/", "docs/autopack/"),
+        """Handoff-bundle diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_handoff_bundle.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_cursor_prompt_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Cursor-prompt diagnostics phase: code, dashboard, tests and docs batches."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-        dashboard = [d for d in deliverables if d.startswith("src/autopack/dashboard/")]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, dashboard, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_cursor_prompt",
-            manifest_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "src/autopack/dashboard/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "src/autopack/dashboard/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
+        """Cursor-prompt diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_cursor_prompt.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_diagnostics_second_opinion_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Second-opinion triage diagnostics phase: code, tests and docs batches."""
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-        tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-        docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-        batches = [batch for batch in (code, tests, docs) if batch]
-        if not batches:
-            batches = [deliverables]
-        return self._execute_batched_deliverables_phase(
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label="diagnostics_second_opinion_triage",
-            manifest_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
-            apply_allowed_roots=(
-                "src/autopack/diagnostics/",
-                "tests/autopack/diagnostics/",
-                "docs/autopack/",
-            ),
+        """Second-opinion triage diagnostics phase: the body is in its `phase_handlers` module."""
+        return batched_diagnostics_second_opinion.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
     def _execute_research_tracer_bullet_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Research tracer-bullet phase, with its own batching loop.
-
-        Deliverables are sorted into buckets (tracer-bullet core, other `src/autopack/research/`
-        code, `src/research/`, tests, docs); empty buckets are dropped, and with no bucket at all the
-        deliverables form one batch. Every batch is built on every attempt (no retry skip). Python
-        files a batch creates must compile. The combined patch is the whole-workspace `git diff`.
-        A batch record is written to `.autonomous_runs/<run_id>/research/<phase_id>.json`.
-        """
-        phase_id = phase["phase_id"]
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        core = [d for d in deliverables if d.startswith("src/autopack/research/tracer_bullet/")]
-        support = [
-            d
-            for d in deliverables
-            if d.startswith("src/autopack/research/")
-            and not d.startswith("src/autopack/research/tracer_bullet/")
-        ]
-        standalone = [d for d in deliverables if d.startswith("src/research/")]
-        tests = [d for d in deliverables if d.startswith("tests/research/")]
-        docs = [d for d in deliverables if d.startswith("docs/research/")]
-        buckets = [
-            ("tracer_bullet_core", core),
-            ("research_support", support),
-            ("research_standalone", standalone),
-            ("research_tests", tests),
-            ("research_docs", docs),
-        ]
-        batches = [(name, files) for name, files in buckets if files]
-        if not batches:
-            batches = [("all_deliverables", deliverables)]
-        allowed_roots = (
-            "src/autopack/research/",
-            "src/research/",
-            "tests/research/",
-            "docs/research/",
+        """Research tracer-bullet phase; the body is `batched_research_tracer_bullet.execute`."""
+        return batched_research_tracer_bullet.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
-        logger.info(
-            "Research tracer bullet %s: %d batch(es) (%s), attempt %d",
-            phase_id,
-            len(batches),
-            ", ".join(name for name, _ in batches),
-            attempt_index,
-        )
-        if allowed_paths:
-            outside = [p for p in allowed_paths if not p.startswith(allowed_roots)]
-            if outside:
-                logger.info(
-                    "Research tracer bullet %s: scope paths outside the research roots are not "
-                    "used for apply: %s",
-                    phase_id,
-                    ", ".join(outside),
-                )
-
-        batch_records: list[dict[str, Any]] = []
-        total_tokens = 0
-        files_changed: list[str] = []
-        for index, (bucket_name, batch) in enumerate(batches, start=1):
-            batch_started = time.monotonic()
-            batch_phase = dict(phase)
-            batch_phase["deliverables"] = list(batch)
-            batch_scope = dict(phase.get("scope") or {})
-            batch_scope["paths"] = list(batch)
-            batch_phase["scope"] = batch_scope
-            batch_phase["_batch"] = {
-                "label": "research_tracer_bullet",
-                "bucket": bucket_name,
-                "index": index,
-                "total": len(batches),
-            }
-            logger.info(
-                "Research tracer bullet %s batch %d/%d (%s): %s",
-                phase_id,
-                index,
-                len(batches),
-                bucket_name,
-                ", ".join(batch),
-            )
-
-            file_context = self._load_file_context(batch_phase, list(allowed_roots))
-            run_context = {
-                "run_id": self.run_id,
-                "revision_epoch": phase.get("_revision_epoch", 0),
-                "doctor_hint": phase.get("_doctor_hint"),
-                "model": self.model_router.select_model("builder"),
-                "batch": dict(batch_phase["_batch"]),
-            }
-            builder_result = self.llm_service.execute_builder_phase(
-                phase_spec=batch_phase,
-                file_context=file_context,
-                max_tokens=phase.get("_escalated_tokens"),
-                use_full_file_mode=True,
-                attempt_index=attempt_index,
-                run_context=run_context,
-                run_hints=list(self._learning_hints[-5:]),
-            )
-            total_tokens += int(builder_result.tokens_used or 0)
-            record: dict[str, Any] = {
-                "index": index,
-                "bucket": bucket_name,
-                "files": list(batch),
-                "tokens_used": int(builder_result.tokens_used or 0),
-            }
-            if not builder_result.success:
-                record["status"] = "builder_failed"
-                batch_records.append(record)
-                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
-                self._last_error_by_phase[phase_id] = (
-                    f"research batch {index}/{len(batches)} ({bucket_name}): {builder_result.error}"
-                )
-                logger.error(
-                    "Research tracer bullet %s batch %d/%d builder failed: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    builder_result.error,
-                )
-                return False, "FAILED"
-
-            deliverables_report = validate_deliverables(
-                builder_result.patch_content, batch, self.workspace
-            )
-            if not deliverables_report.ok:
-                record["status"] = "deliverables_missing"
-                batch_records.append(record)
-                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
-                self._last_error_by_phase[phase_id] = (
-                    f"research batch {index}/{len(batches)} missing deliverables: "
-                    f"{', '.join(deliverables_report.missing)}"
-                )
-                logger.warning(
-                    "Research tracer bullet %s batch %d/%d missing deliverables: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    ", ".join(deliverables_report.missing),
-                )
-                return False, "DELIVERABLES_VALIDATION_FAILED"
-
-            syntax_errors: list[str] = []
-            for path, text in new_file_contents(builder_result.patch_content).items():
-                if not path.endswith(".py"):
-                    continue
-                try:
-                    compile(text, path, "exec")
-                except SyntaxError as exc:
-                    syntax_errors.append(f"{path}:{exc.lineno}: {exc.msg}")
-            if syntax_errors:
-                record["status"] = "syntax_error"
-                batch_records.append(record)
-                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
-                self._last_error_by_phase[phase_id] = (
-                    "research code does not compile: " + "; ".join(syntax_errors)
-                )
-                logger.warning(
-                    "Research tracer bullet %s batch %d/%d does not compile: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    "; ".join(syntax_errors),
-                )
-                return False, "DELIVERABLES_VALIDATION_FAILED"
-
-            governed = GovernedApplyPath(
-                self.workspace,
-                allowed_paths=list(allowed_roots),
-                protected_paths=self._protected_paths(),
-            )
-            apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
-            if not apply_result.success:
-                record["status"] = "patch_failed"
-                batch_records.append(record)
-                self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
-                self._last_error_by_phase[phase_id] = (
-                    f"research batch {index}/{len(batches)}: {apply_result.error}"
-                )
-                logger.warning(
-                    "Research tracer bullet %s batch %d/%d patch not applied: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    apply_result.error,
-                )
-                return False, "PATCH_FAILED"
-
-            files_changed.extend(apply_result.files_changed)
-            record["status"] = "applied"
-            record["duration_seconds"] = round(time.monotonic() - batch_started, 2)
-            batch_records.append(record)
-            logger.info(
-                "Research tracer bullet %s batch %d/%d applied (%d tokens)",
-                phase_id,
-                index,
-                len(batches),
-                record["tokens_used"],
-            )
-
-        self._write_research_batch_record(phase_id, "research_tracer_bullet", batch_records)
-        self._last_files_changed_by_phase[phase_id] = files_changed
-        logger.info(
-            "Research tracer bullet %s: %d batch(es) applied, %d tokens, %d file(s)",
-            phase_id,
-            len(batch_records),
-            total_tokens,
-            len(files_changed),
-        )
-
-        try:
-            diff_proc = subprocess.run(
-                ["git", "diff", "--no-color"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            combined_patch = diff_proc.stdout
-        except (OSError, subprocess.SubprocessError) as exc:
-            logger.warning("Could not read the workspace diff for %s: %s", phase_id, exc)
-            combined_patch = ""
-
-        ci_result = self._run_ci_checks(phase_id, phase)
-        self._last_ci_result_by_phase[phase_id] = ci_result
-        auditor_result = self.llm_service.execute_auditor_review(
-            phase_spec=phase,
-            patch_content=combined_patch,
-            ci_result=ci_result,
-            attempt_index=attempt_index,
-        )
-        quality_report = self.quality_gate.assess_phase(
-            phase_id=phase_id,
-            ci_result=ci_result,
-            auditor_approved=auditor_result.approved,
-            auditor_issues=auditor_result.issues,
-            files_changed=files_changed,
-        )
-        logger.info(
-            "Research tracer bullet %s quality gate: %s", phase_id, quality_report.quality_level
-        )
-        if quality_report.is_blocked:
-            approved = self._request_approval(
-                phase_id,
-                kind="quality_gate",
-                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
-                details={
-                    "issues": list(quality_report.issues),
-                    "batching": "research_tracer_bullet",
-                },
-            )
-            if not approved:
-                self._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
-                return False, "BLOCKED"
-        return True, "COMPLETE"
 
     def _execute_research_gatherers_web_compilation_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
     ) -> tuple[bool, str]:
-        """Research gatherers / web-compilation phase, with its own batching loop.
-
-        Buckets: gatherers, compilation, other `src/autopack/research/` code, `src/research/`,
-        tests, docs; empty buckets dropped, one batch of everything when none applies. Every batch
-        is built on every attempt (no retry skip). A compiled research document without a
-        `Sources` section is reported. The combined patch is the whole-workspace `git diff`.
-        """
-        phase_id = phase["phase_id"]
-        deliverables = [str(d) for d in phase.get("deliverables") or []]
-        gatherers = [d for d in deliverables if d.startswith("src/autopack/research/gatherers/")]
-        compilation = [
-            d for d in deliverables if d.startswith("src/autopack/research/compilation/")
-        ]
-        support = [
-            d
-            for d in deliverables
-            if d.startswith("src/autopack/research/")
-            and not d.startswith(
-                ("src/autopack/research/gatherers/", "src/autopack/research/compilation/")
-            )
-        ]
-        standalone = [d for d in deliverables if d.startswith("src/research/")]
-        tests = [d for d in deliverables if d.startswith("tests/research/")]
-        docs = [d for d in deliverables if d.startswith("docs/research/")]
-        buckets = [
-            ("gatherers", gatherers),
-            ("web_compilation", compilation),
-            ("research_support", support),
-            ("research_standalone", standalone),
-            ("research_tests", tests),
-            ("research_docs", docs),
-        ]
-        batches = [(name, files) for name, files in buckets if files]
-        if not batches:
-            batches = [("all_deliverables", deliverables)]
-        allowed_roots = (
-            "src/autopack/research/",
-            "src/research/",
-            "tests/research/",
-            "docs/research/",
+        """Research gatherers / web-compilation phase: the body is in its `phase_handlers` module."""
+        return batched_research_gatherers_web_compilation.execute(
+            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
-        logger.info(
-            "Research gatherers/web compilation %s: %d batch(es) (%s), attempt %d",
-            phase_id,
-            len(batches),
-            ", ".join(name for name, _ in batches),
-            attempt_index,
-        )
-
-        batch_records: list[dict[str, Any]] = []
-        total_tokens = 0
-        files_changed: list[str] = []
-        uncited_documents: list[str] = []
-        for index, (bucket_name, batch) in enumerate(batches, start=1):
-            batch_started = time.monotonic()
-            batch_phase = dict(phase)
-            batch_phase["deliverables"] = list(batch)
-            batch_scope = dict(phase.get("scope") or {})
-            batch_scope["paths"] = list(batch)
-            batch_phase["scope"] = batch_scope
-            batch_phase["_batch"] = {
-                "label": "research_gatherers_web_compilation",
-                "bucket": bucket_name,
-                "index": index,
-                "total": len(batches),
-            }
-            logger.info(
-                "Research gatherers %s batch %d/%d (%s): %s",
-                phase_id,
-                index,
-                len(batches),
-                bucket_name,
-                ", ".join(batch),
-            )
-
-            file_context = self._load_file_context(batch_phase, list(allowed_roots))
-            run_context = {
-                "run_id": self.run_id,
-                "revision_epoch": phase.get("_revision_epoch", 0),
-                "doctor_hint": phase.get("_doctor_hint"),
-                "model": self.model_router.select_model("builder"),
-                "batch": dict(batch_phase["_batch"]),
-            }
-            builder_result = self.llm_service.execute_builder_phase(
-                phase_spec=batch_phase,
-                file_context=file_context,
-                max_tokens=phase.get("_escalated_tokens"),
-                use_full_file_mode=True,
-                attempt_index=attempt_index,
-                run_context=run_context,
-                run_hints=list(self._learning_hints[-5:]),
-            )
-            total_tokens += int(builder_result.tokens_used or 0)
-            record: dict[str, Any] = {
-                "index": index,
-                "bucket": bucket_name,
-                "files": list(batch),
-                "tokens_used": int(builder_result.tokens_used or 0),
-            }
-            if not builder_result.success:
-                record["status"] = "builder_failed"
-                batch_records.append(record)
-                self._write_research_batch_record(
-                    phase_id, "research_gatherers_web_compilation", batch_records
-                )
-                self._last_error_by_phase[phase_id] = (
-                    f"research batch {index}/{len(batches)} ({bucket_name}): {builder_result.error}"
-                )
-                logger.error(
-                    "Research gatherers %s batch %d/%d builder failed: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    builder_result.error,
-                )
-                return False, "FAILED"
-
-            deliverables_report = validate_deliverables(
-                builder_result.patch_content, batch, self.workspace
-            )
-            if not deliverables_report.ok:
-                record["status"] = "deliverables_missing"
-                batch_records.append(record)
-                self._write_research_batch_record(
-                    phase_id, "research_gatherers_web_compilation", batch_records
-                )
-                self._last_error_by_phase[phase_id] = (
-                    f"research batch {index}/{len(batches)} missing deliverables: "
-                    f"{', '.join(deliverables_report.missing)}"
-                )
-                logger.warning(
-                    "Research gatherers %s batch %d/%d missing deliverables: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    ", ".join(deliverables_report.missing),
-                )
-                return False, "DELIVERABLES_VALIDATION_FAILED"
-
-            for path, text in new_file_contents(builder_result.patch_content).items():
-                is_research_doc = path.startswith("docs/research/") and path.endswith(".md")
-                if is_research_doc and not re.search(r"^#+\s*Sources\b", text, flags=re.MULTILINE):
-                    uncited_documents.append(path)
-                    logger.warning(
-                        "Research gatherers %s: compiled document %s has no Sources section",
-                        phase_id,
-                        path,
-                    )
-
-            governed = GovernedApplyPath(
-                self.workspace,
-                allowed_paths=list(allowed_roots),
-                protected_paths=self._protected_paths(),
-            )
-            apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
-            if not apply_result.success:
-                record["status"] = "patch_failed"
-                batch_records.append(record)
-                self._write_research_batch_record(
-                    phase_id, "research_gatherers_web_compilation", batch_records
-                )
-                self._last_error_by_phase[phase_id] = (
-                    f"research batch {index}/{len(batches)}: {apply_result.error}"
-                )
-                logger.warning(
-                    "Research gatherers %s batch %d/%d patch not applied: %s",
-                    phase_id,
-                    index,
-                    len(batches),
-                    apply_result.error,
-                )
-                return False, "PATCH_FAILED"
-
-            files_changed.extend(apply_result.files_changed)
-            record["status"] = "applied"
-            record["duration_seconds"] = round(time.monotonic() - batch_started, 2)
-            batch_records.append(record)
-            logger.info(
-                "Research gatherers %s batch %d/%d applied (%d tokens)",
-                phase_id,
-                index,
-                len(batches),
-                record["tokens_used"],
-            )
-
-        self._write_research_batch_record(
-            phase_id,
-            "research_gatherers_web_compilation",
-            batch_records,
-            extra={"uncited_documents": uncited_documents},
-        )
-        self._last_files_changed_by_phase[phase_id] = files_changed
-        logger.info(
-            "Research gatherers %s: %d batch(es) applied, %d tokens, %d file(s), %d uncited doc(s)",
-            phase_id,
-            len(batch_records),
-            total_tokens,
-            len(files_changed),
-            len(uncited_documents),
-        )
-
-        try:
-            diff_proc = subprocess.run(
-                ["git", "diff", "--no-color"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            combined_patch = diff_proc.stdout
-        except (OSError, subprocess.SubprocessError) as exc:
-            logger.warning("Could not read the workspace diff for %s: %s", phase_id, exc)
-            combined_patch = ""
-
-        ci_result = self._run_ci_checks(phase_id, phase)
-        self._last_ci_result_by_phase[phase_id] = ci_result
-        auditor_result = self.llm_service.execute_auditor_review(
-            phase_spec=phase,
-            patch_content=combined_patch,
-            ci_result=ci_result,
-            attempt_index=attempt_index,
-        )
-        issues = list(auditor_result.issues)
-        for path in uncited_documents:
-            issues.append({"severity": "minor", "message": f"{path} cites no sources"})
-        quality_report = self.quality_gate.assess_phase(
-            phase_id=phase_id,
-            ci_result=ci_result,
-            auditor_approved=auditor_result.approved,
-            auditor_issues=issues,
-            files_changed=files_changed,
-        )
-        logger.info(
-            "Research gatherers %s quality gate: %s", phase_id, quality_report.quality_level
-        )
-        if quality_report.is_blocked:
-            approved = self._request_approval(
-                phase_id,
-                kind="quality_gate",
-                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
-                details={
-                    "issues": list(quality_report.issues),
-                    "batching": "research_gatherers_web_compilation",
-                },
-            )
-            if not approved:
-                self._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
-                return False, "BLOCKED"
-        return True, "COMPLETE"
 
     def _write_research_batch_record(
         self,

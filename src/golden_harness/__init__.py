@@ -18,6 +18,7 @@ from golden_harness.exceptions import (
     UnscriptedCallError,
     UnscriptedSubprocessError,
     UnserializableValueError,
+    UnsetAttributeError,
 )
 from golden_harness.fakes import Fake
 from golden_harness.golden_format import FORMAT_VERSION, dump_trace, load_trace
@@ -57,6 +58,7 @@ __all__ = [
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
+    "UnsetAttributeError",
     "discover_seams",
     "dump_trace",
     "is_secret_name",

@@ -16,9 +16,22 @@ from typing import Any
 
 from freezegun import freeze_time
 
-__all__ = ["DEFAULT_INSTANT", "DeterministicIds", "FreezeKeeper", "freeze_keeper"]
+__all__ = [
+    "DEFAULT_INSTANT",
+    "PYTEST_CLOCK_MODULES",
+    "DeterministicIds",
+    "FreezeKeeper",
+    "freeze_keeper",
+]
 
 DEFAULT_INSTANT = "2024-01-02T03:04:05+00:00"
+
+# Modules whose time functions a freeze leaves real. pytest reads its clock (durations, junit
+# times, the session timestamp) through ``_pytest.timing``, which binds ``time``,
+# ``perf_counter`` and ``sleep`` at import; a freeze kept between tests would otherwise report
+# setup times of decades. Only frames of these modules read real time, so the code under test
+# always sees the frozen clock.
+PYTEST_CLOCK_MODULES = ("_pytest.timing",)
 
 
 class FreezeKeeper:
@@ -40,7 +53,7 @@ class FreezeKeeper:
         The factory offers ``tick(seconds)`` and ``move_to(instant)``.
         """
         if self._factory is None:
-            self._freezer = freeze_time(instant)
+            self._freezer = freeze_time(instant, ignore=list(PYTEST_CLOCK_MODULES))
             self._factory = self._freezer.start()
             self.starts += 1
         else:

@@ -1,12 +1,16 @@
 """Every error golden_harness raises.
 
 Each message says what went wrong, the offending value (``!r``) and how to fix it. All errors derive
-from :class:`GoldenHarnessError`. Errors raised while a seam runs (an unscripted call, an
-unserializable argument) are also kept by the recorder, so a seam that swallows exceptions with
-``except Exception`` still fails its scenario.
+from :class:`GoldenHarnessError`. Errors raised while a seam runs that are about the scenario
+itself (an unscripted call, an exhausted sequence, an unserializable argument, an attribute of an
+isolated instance the scenario did not set) are also kept by the recorder, so a seam that
+swallows exceptions with ``except Exception`` still fails its scenario, and none of them is ever
+written into a golden as the seam's behaviour.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "GoldenFormatError",
@@ -22,6 +26,7 @@ __all__ = [
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
+    "UnsetAttributeError",
 ]
 
 
@@ -36,14 +41,33 @@ class ScriptError(GoldenHarnessError):
 class UnscriptedCallError(GoldenHarnessError):
     """A strict fake was called on a path that has no scripted result."""
 
-    def __init__(self, path: str, rendered_args: str) -> None:
+    def __init__(self, path: str, rendered_args: str, event: dict[str, Any] | None = None) -> None:
         self.path = path
+        self.event = event
+        """The trace's event of the unscripted call, when known."""
         super().__init__(
             f"Unscripted call {path}({rendered_args}): strict fakes need a scripted result for "
             f"every path they are called on. Script it in the scenario, for example:\n"
             f"    golden.fake({path!r}, returns=None)\n"
             f"(or side_effect=..., sequence=[...]); use golden.fake(..., strict=False) to let "
             f"unscripted calls on that fake return None."
+        )
+
+
+class UnsetAttributeError(GoldenHarnessError, AttributeError):
+    """The seam read an attribute of an isolated instance that the scenario did not set.
+
+    It is an ``AttributeError`` too, so ``getattr(obj, name, default)`` and ``hasattr`` still
+    see the attribute as absent.
+    """
+
+    def __init__(self, class_name: str, attribute: str) -> None:
+        self.class_name = class_name
+        self.attribute = attribute
+        super().__init__(
+            f"isolated {class_name} has no attribute {attribute!r}: the scenario did not set "
+            f"it. Set it with golden.isolate({class_name}, attrs={{{attribute!r}: "
+            f"golden.fake('{attribute}')}}) (a fake) or a real value."
         )
 
 
@@ -61,8 +85,10 @@ class ScriptExhaustedError(GoldenHarnessError):
 class UnscriptedSubprocessError(GoldenHarnessError):
     """The seam started a subprocess that the scenario did not script."""
 
-    def __init__(self, argv: object) -> None:
+    def __init__(self, argv: object, event: dict[str, Any] | None = None) -> None:
         self.argv = argv
+        self.event = event
+        """The trace's event of the unscripted start, when known."""
         super().__init__(
             f"Unscripted subprocess {argv!r}: every subprocess a scenario starts must be scripted "
             f"(no real process runs). Script it, for example:\n"

@@ -112,11 +112,12 @@ def is_secret_name(name: str) -> bool:
     """Whether a key, keyword or environment variable called ``name`` holds a secret.
 
     The decision looks at the last word of the name only, so ``GITHUB_TOKEN``, ``api_key``,
-    ``accessToken`` and ``db_password`` are secrets while ``max_tokens``, ``token_budget`` and
-    ``cache_key`` are not.
+    ``accessToken``, ``db_password`` and ``MYSQL_PWD`` are secrets while ``max_tokens``,
+    ``token_budget``, ``cache_key`` and ``PASSWD_FILE`` are not. ``PWD`` alone is the shell's
+    current directory, not a password.
     """
     segments = [s.lower() for s in _SEGMENT_SPLIT.split(name) if s]
-    if not segments:
+    if not segments or segments == ["pwd"]:
         return False
     if segments[-1] in _SECRET_LAST_SEGMENTS:
         return True

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any
 
+import ci_info
 import pytest
 
 from golden_harness.clock import DEFAULT_INSTANT, freeze_keeper
@@ -48,9 +49,39 @@ def release_kept_patches() -> None:
     popen_keeper.release()
 
 
-def ci_is_set() -> bool:
-    """Whether ``CI`` is set to a truthy value (anything but empty, 0, false, no, off)."""
-    return os.environ.get("CI", "").strip().lower() not in _CI_FALSE
+def ci_reason(environ: Mapping[str, str] | None = None) -> str | None:
+    """Why ``environ`` (default: ``os.environ``) looks like a CI run, or None on a developer machine.
+
+    ``CI`` set to anything but empty, ``0``, ``false``, ``no`` or ``off`` (case-insensitive) is a
+    CI run. Without it, ci-info recognizes the CI systems that do not set ``CI`` by their own
+    variables (``GITHUB_ACTIONS``, ``GITLAB_CI``, ``BUILDKITE``, ``JENKINS_URL`` with
+    ``BUILD_ID``, ``TF_BUILD``...). ``CI`` set to one of the false values is an explicit
+    "not CI" and wins over those variables.
+    """
+    env = os.environ if environ is None else environ
+    value = env.get("CI", "")
+    if value.strip():
+        return None if value.strip().lower() in _CI_FALSE else f"CI={value!r} is set"
+    vendor = ci_info.name(env)
+    if vendor is None:
+        return None
+    return f"{vendor} is detected ({_vendor_variables(vendor)} set)"
+
+
+def _vendor_variables(vendor: str) -> str:
+    """The environment variables by which ci-info recognizes ``vendor``, for the message."""
+    spec = next((v.get("env") for v in ci_info.vendors if v.get("name") == vendor), None)
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, list):
+        return " and ".join(spec)
+    if isinstance(spec, dict):
+        if "any" in spec:
+            return " or ".join(spec["any"])
+        if "env" in spec:
+            return str(spec["env"])
+        return ", ".join(f"{name}={value!r}" for name, value in spec.items())
+    return "its environment variables"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -94,17 +125,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "golden(freeze=..., seed=..., strict=...): per-scenario recorder settings; freeze=None runs without frozen time.",
+        "golden(freeze=..., seed=..., strict=..., chdir=...): per-scenario recorder settings; freeze=None runs without frozen time, chdir=False keeps the current directory instead of the workspace.",
     )
     updating = getattr(config.option, "update_snapshots", False) or getattr(
         config.option, "update_new_snapshots_only", False
     )
-    if updating and ci_is_set():
+    reason = ci_reason() if updating else None
+    if reason is not None:
         raise pytest.UsageError(
-            f"golden_harness refuses --snapshot-update because CI={os.environ.get('CI')!r} is "
-            f"set: goldens are captured on a developer machine and committed, CI only verifies "
-            f"them. Run `pytest --snapshot-update <tests>` locally (without CI set), review the "
-            f"change with `golden diff`, and commit it."
+            f"golden_harness refuses --snapshot-update because {reason}: goldens are captured "
+            f"on a developer machine and committed, CI only verifies them. Run "
+            f"`pytest --snapshot-update <tests>` locally (without CI set), review the change "
+            f"with `golden diff`, and commit it."
         )
     raw_dir = config.option.golden_dir or config.getini("golden_dir")
     config.stash[GOLDEN_DIR_KEY] = (config.rootpath / raw_dir).resolve()
@@ -117,7 +149,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _trace_dir(config: pytest.Config) -> Path | None:
     raw = config.option.golden_trace_dir
-    return Path(raw).resolve() if raw else None
+    # Relative to where pytest was started: scenarios run inside their workspace.
+    return (config.invocation_params.dir / raw).resolve() if raw else None
 
 
 def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:
@@ -150,6 +183,7 @@ def golden(
             (Path.home(), "<home>"),
         ],
         keep_patches=True,
+        chdir=bool(settings.get("chdir", True)),
     )
     request.node.stash[SNAPSHOT_KEY] = snapshot
     with recorder:
@@ -167,8 +201,15 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     seam = golden_file.parent.name
     entry = {"seam": seam, "golden": _rel(golden_file, item.config.rootpath), "status": "error"}
     state.results[item.nodeid] = entry
-    result = yield
     __tracebackhide__ = True
+    try:
+        result = yield
+    except GoldenHarnessError as error:
+        # The recorder's first harness error, raised by golden.call: checking the scenario
+        # raises it again, or the mismatch it stands for (a call the golden never made).
+        if not recorder.errors or error is not recorder.errors[0]:
+            raise
+        result = None
     try:
         entry["status"] = check_scenario(
             recorder=recorder,

@@ -1,9 +1,11 @@
 """The recorder: one per scenario, it owns the trace and everything that feeds it.
 
 ``Recorder`` is a context manager usable without pytest (the plugin's ``golden`` fixture yields
-one). While it is active: time is frozen, ``uuid.uuid4`` and ``random`` are deterministic,
-subprocesses are faked and recorded, log records are captured, and the workspace is watched
-around each :meth:`Recorder.call`. Leaving it restores everything, also when the scenario failed.
+one). While it is active: the workspace is the current directory (``chdir=False`` leaves it
+alone), time is frozen, ``uuid.uuid4`` and ``random`` are deterministic, subprocesses are faked
+and recorded, log records are captured, and the workspace is watched around each
+:meth:`Recorder.call`, so files the seam writes under relative paths are recorded too. Leaving
+it restores everything, also when the scenario failed.
 """
 
 from __future__ import annotations
@@ -63,8 +65,10 @@ class Recorder:
         strict: bool = True,
         keeper: FreezeKeeper = freeze_keeper,
         keep_patches: bool = False,
+        chdir: bool = True,
     ) -> None:
         self.strict = strict
+        self._chdir = chdir
         self.trace = Trace()
         self.errors: list[GoldenHarnessError] = []
         self.exception: BaseException | None = None
@@ -113,6 +117,8 @@ class Recorder:
             self.workspace = Path(tempfile.mkdtemp(prefix="golden-workspace-"))
             stack.callback(shutil.rmtree, self.workspace, ignore_errors=True)
         self.workspace.mkdir(parents=True, exist_ok=True)
+        if self._chdir:
+            stack.enter_context(contextlib.chdir(self.workspace))
         self._watcher = WorkspaceWatcher(self.workspace)
         self.normalizer = Normalizer(
             paths=[(self.workspace, "<workspace>"), *self._paths], extra=self._extra_normalizers
@@ -197,7 +203,9 @@ class Recorder:
     ) -> Any:
         """An instance of ``cls`` built without ``__init__``: ``real`` methods run, the other
         methods are fakes recorded as ``self.<name>``, ``attrs`` are set as given."""
-        return isolate_instance(cls, real=real, attrs=attrs or {}, make_fake=self._fake_object)
+        return isolate_instance(
+            cls, real=real, attrs=attrs or {}, make_fake=self._fake_object, on_error=self._fail
+        )
 
     def subprocess(
         self,
@@ -368,7 +376,7 @@ class Recorder:
                     [reprlib.repr(a) for a in args]
                     + [f"{k}={reprlib.repr(v)}" for k, v in kwargs.items()]
                 )
-                raise self._fail(UnscriptedCallError(path, shown))
+                raise self._fail(UnscriptedCallError(path, shown, event))
             result = None
         else:
             try:

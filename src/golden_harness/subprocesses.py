@@ -7,7 +7,7 @@ takes its place in the trace, and :class:`ScriptedProcess` keeps it current: the
 the ``env`` entries that differ from the parent's environment, the ``shell`` flag, ``input``,
 the seam's ``timeout``, then ``raised``, or ``timed_out`` and/or ``returncode``, and the scripted
 ``stdout`` and ``stderr``. A catch-all registration, kept last, turns any unscripted command into
-:class:`UnscriptedSubprocessError`.
+:class:`UnscriptedSubprocessError` (its event, the argv alone, is in the trace).
 """
 
 from __future__ import annotations
@@ -189,7 +189,9 @@ class SubprocessScripter:
         return event
 
     def _unscripted(self, popen: Any) -> None:
-        raise self._fail(UnscriptedSubprocessError(_argv(popen.args)))
+        argv = _argv(popen.args)
+        event = self._sink({"subprocess": self._serialize(argv, "subprocess argv")})
+        raise self._fail(UnscriptedSubprocessError(argv, event))
 
 
 def _argv(command: Any) -> Any:

@@ -1,8 +1,9 @@
 """Compare a finished scenario's trace with its golden, or write it where the run asks.
 
 :func:`check_scenario` runs after the test body (the plugin calls it, so a scenario cannot forget
-to compare). It raises the first harness error the seam swallowed, refuses an empty trace, and
-then either writes the trace to ``--golden-trace-dir`` (no comparison, no golden written) or
+to compare). It raises the first harness error the seam swallowed (a call or command the golden
+never made is a mismatch instead, see :mod:`golden_harness.divergence`), refuses an empty trace,
+and then either writes the trace to ``--golden-trace-dir`` (no comparison, no golden written) or
 compares it through syrupy: a missing golden, a corrupt golden and a mismatch each raise an error
 that names the file; a mismatch lists the differences event by event.
 """
@@ -14,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from golden_harness.diffing import diff_events
+from golden_harness.divergence import divergence
 from golden_harness.exceptions import (
     GoldenHarnessError,
     GoldenMismatchError,
     GoldenMissingError,
+    UnscriptedCallError,
+    UnscriptedSubprocessError,
 )
 from golden_harness.extension import GoldenExtension
 from golden_harness.golden_format import load_trace
@@ -82,7 +86,15 @@ def check_scenario(
     """
     __tracebackhide__ = True
     if recorder.errors:
-        raise recorder.errors[0]
+        error = recorder.errors[0]
+        verifying = not update and trace_dir is None and golden_file.is_file()
+        if verifying and isinstance(error, (UnscriptedCallError, UnscriptedSubprocessError)):
+            golden = golden_file.read_text(encoding="utf-8")
+            where = _relative(golden_file, root)
+            mismatch = divergence(error, recorder.events, golden, where, nodeid)
+            if mismatch is not None:
+                raise mismatch from None
+        raise error
     if not recorder.trace.events:
         raise GoldenHarnessError(
             f"{nodeid} recorded no events: run the seam through golden.call(fn, *args) so its "

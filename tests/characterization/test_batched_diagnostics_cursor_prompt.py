@@ -21,7 +21,8 @@ from golden_harness import Seam
 GOLDEN_SEAM = Seam(
     "batched_diagnostics_cursor_prompt",
     covers=[
-        "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_cursor_prompt_batched"
+        "autopack.executor.phase_handlers.batched_diagnostics_cursor_prompt:execute",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_cursor_prompt_batched",
     ],
 )
 

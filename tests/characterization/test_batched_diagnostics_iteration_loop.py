@@ -20,7 +20,8 @@ from golden_harness import Seam
 GOLDEN_SEAM = Seam(
     "batched_diagnostics_iteration_loop",
     covers=[
-        "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_iteration_loop_batched"
+        "autopack.executor.phase_handlers.batched_diagnostics_iteration_loop:execute",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_iteration_loop_batched",
     ],
 )
 

@@ -20,7 +20,8 @@ from golden_harness import Seam
 GOLDEN_SEAM = Seam(
     "batched_diagnostics_second_opinion",
     covers=[
-        "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_second_opinion_batched"
+        "autopack.executor.phase_handlers.batched_diagnostics_second_opinion:execute",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_second_opinion_batched",
     ],
 )
 

@@ -36,8 +36,8 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "batched_research_gatherers_web_compilation",
     covers=[
-        "autopack.autonomous_executor:AutonomousExecutor."
-        "_execute_research_gatherers_web_compilation_batched"
+        "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:execute",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_research_gatherers_web_compilation_batched",
     ],
 )
 

@@ -34,7 +34,8 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "batched_research_tracer_bullet",
     covers=[
-        "autopack.autonomous_executor:AutonomousExecutor._execute_research_tracer_bullet_batched"
+        "autopack.executor.phase_handlers.batched_research_tracer_bullet:execute",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_research_tracer_bullet_batched",
     ],
 )
 

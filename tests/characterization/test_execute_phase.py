@@ -39,6 +39,9 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._derive_allowed_paths",
         "autopack.autonomous_executor:AutonomousExecutor._record_phase_error",
         "autopack.autonomous_executor:AutonomousExecutor._record_learning_hint",
+        "autopack.executor.state_persistence:get_phase_state_or_defaults",
+        "autopack.executor.state_persistence:state_from_row",
+        "autopack.executor.state_persistence:persist_attempt_update",
     ],
 )
 

@@ -21,6 +21,10 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "phase_state",
     covers=[
+        "autopack.executor.state_persistence:get_phase_from_db",
+        "autopack.executor.state_persistence:update_phase_attempts_in_db",
+        "autopack.executor.state_persistence:mark_phase_complete_in_db",
+        "autopack.executor.state_persistence:mark_phase_failed_in_db",
         "autopack.autonomous_executor:AutonomousExecutor._get_phase_from_db",
         "autopack.autonomous_executor:AutonomousExecutor._update_phase_attempts_in_db",
         "autopack.autonomous_executor:AutonomousExecutor._mark_phase_complete_in_db",

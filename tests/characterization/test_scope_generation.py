@@ -19,7 +19,7 @@ from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
     "scope_generation",
-    covers=["autopack.autonomous_executor:AutonomousExecutor.execute_phase#scope_generation"],
+    covers=["autopack.executor.scope_generation:ensure_phase_scope"],
 )
 
 GENERATED_SCOPE: dict[str, Any] = {

@@ -6,12 +6,27 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import ci_info
 import pytest
 
 from golden_harness import Recorder
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+def ci_variable_names() -> set[str]:
+    """``CI`` and every environment variable ci-info recognizes a CI system by."""
+    names = {"CI"}
+    for vendor in ci_info.vendors:
+        spec = vendor.get("env")
+        if isinstance(spec, str):
+            names.add(spec)
+        elif isinstance(spec, list):
+            names.update(spec)
+        elif isinstance(spec, dict):
+            names.update(spec.get("any", [spec["env"]] if "env" in spec else list(spec)))
+    return names
 
 
 @pytest.fixture
@@ -25,12 +40,14 @@ def recorder() -> Iterator[Recorder]:
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A pytester folder set up for inner runs that record goldens.
 
-    ``CI`` is removed from the inner environment (the CI guard would rightly refuse captures),
-    ``harness.shop`` is importable, and the rootdir has its own ini file, which turns off the
-    capture-time hash check (it runs the written scenarios again in subprocesses; its own tests
-    are in ``test_hash_seed.py``).
+    ``CI`` and the variables by which other CI systems are recognized are removed from the
+    inner environment (the CI guard would rightly refuse captures), ``harness.shop`` is
+    importable, and the rootdir has its own ini file, which turns off the capture-time hash
+    check (it runs the written scenarios again in subprocesses; its own tests are in
+    ``test_hash_seed.py``).
     """
-    monkeypatch.delenv("CI", raising=False)
+    for name in ci_variable_names():
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
     pytester.syspathinsert(TESTS_DIR)
     pytester.makeini("[pytest]\ngolden_hash_check = 0\n")

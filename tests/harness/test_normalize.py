@@ -20,16 +20,45 @@ from golden_harness.normalize import _GLOBAL_NORMALIZERS, Normalizer
         ("db_password", True),
         ("client_secret", True),
         ("Authorization", True),
+        ("PASSWORD", True),
+        ("API_KEY", True),
+        ("TOKEN", True),
+        ("SECRET", True),
+        ("PASSWD", True),
+        ("MYSQL_PWD", True),
+        ("db_pwd", True),
+        ("AWS_SECRET_ACCESS_KEY", True),
         ("max_tokens", False),
         ("token_budget", False),
         ("tokens_used", False),
         ("cache_key", False),
         ("phase_id", False),
         ("", False),
+        # The shell's working-directory variables hold paths, not passwords.
+        ("PWD", False),
+        ("pwd", False),
+        ("OLDPWD", False),
+        ("PATH", False),
+        ("HOME", False),
+        ("PASSWD_FILE", False),
+        ("password_file", False),
+        ("KEY", False),
+        ("TOKENIZERS_PARALLELISM", False),
+        ("GIT_ASKPASS", False),
     ],
 )
 def test_secret_names_are_judged_by_their_last_word(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+def test_the_working_directory_is_not_redacted(tmp_path: Path) -> None:
+    cwd = str(tmp_path / "project")
+    normalizer = Normalizer(
+        paths=[(cwd, "<repo>")], environ={"PWD": cwd, "OLDPWD": cwd, "MYSQL_PWD": "s3cret-pw"}
+    )
+
+    assert normalizer.text(f"wrote {cwd}/out.txt") == "wrote <repo>/out.txt"
+    assert normalizer.text("login s3cret-pw") == "login <redacted>"
 
 
 def test_paths_longest_first_and_resolved(tmp_path: Path) -> None:

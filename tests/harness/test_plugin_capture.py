@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from golden_harness.plugin import ci_reason
 from harness.conftest import DEMO_DIR, copy_demo
 
 GOLDEN = Path("golden/order_shipping")
@@ -167,6 +168,66 @@ def test_ci_guard_refuses_snapshot_update_before_writing(
         ]
     )
     assert not (inner.path / "golden").exists()
+
+
+@pytest.mark.parametrize(
+    ("variables", "reason"),
+    [
+        ({"GITHUB_ACTIONS": "true"}, "GitHub Actions is detected (GITHUB_ACTIONS set)"),
+        ({"GITLAB_CI": "true"}, "GitLab CI is detected (GITLAB_CI set)"),
+        ({"BUILDKITE": "true"}, "Buildkite is detected (BUILDKITE set)"),
+        (
+            {"JENKINS_URL": "https://ci.example", "BUILD_ID": "7"},
+            "Jenkins is detected (JENKINS_URL and BUILD_ID set)",
+        ),
+        ({"CI": "", "TF_BUILD": "True"}, "Azure Pipelines is detected (TF_BUILD set)"),
+    ],
+)
+def test_ci_guard_recognizes_ci_systems_that_do_not_set_ci(
+    inner: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    variables: dict[str, str],
+    reason: str,
+) -> None:
+    copy_demo(inner, goldens=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+    result = inner.runpytest("--snapshot-update")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*refuses --snapshot-update because {reason}: *"])
+    assert not (inner.path / "golden").exists()
+
+
+def test_ci_set_to_a_false_value_wins_over_a_ci_system_variable(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_demo(inner, goldens=False)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("CI", "false")
+
+    inner.runpytest("--snapshot-update", "-k", "empty").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("environ", "reason"),
+    [
+        ({}, None),
+        ({"HOME": "/home/ada", "PATH": "/usr/bin"}, None),
+        ({"CI": "true"}, "CI='true' is set"),
+        ({"CI": " 1 "}, "CI=' 1 ' is set"),
+        ({"CI": "woodpecker"}, "CI='woodpecker' is set"),
+        ({"CI": "off", "GITLAB_CI": "true"}, None),
+        ({"CI": "", "GITHUB_ACTIONS": "true"}, "GitHub Actions is detected (GITHUB_ACTIONS set)"),
+        ({"CIRCLECI": "true"}, "CircleCI is detected (CIRCLECI set)"),
+        ({"BUILD_ID": "7"}, None),
+        ({"VERCEL": "1"}, "Vercel is detected (NOW_BUILDER or VERCEL set)"),
+        ({"CI_NAME": "codeship"}, "Codeship is detected (CI_NAME='codeship' set)"),
+    ],
+)
+def test_ci_reason_table(environ: dict[str, str], reason: str | None) -> None:
+    assert ci_reason(environ) == reason
 
 
 def test_ci_guard_also_refuses_new_only_updates(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 ORDERED = """
@@ -46,3 +48,54 @@ def test_patches_are_shared_between_scenarios_and_released_before_other_tests(
     result = inner.runpytest("-p", "no:randomly", "--snapshot-update")
 
     result.assert_outcomes(passed=3)
+
+
+TIMED = """
+import datetime as dt
+import time
+from golden_harness import Seam
+
+GOLDEN_SEAM = Seam("timed")
+
+
+def test_1_scenario(golden):
+    golden.call(lambda: dt.datetime.now().isoformat())
+
+
+def test_2_scenario_reads_the_frozen_clock(golden):
+    golden.tick(3600)
+    golden.call(lambda: (time.time(), time.monotonic(), time.perf_counter()))
+
+
+def test_3_plain_test():
+    assert dt.datetime.now().year >= 2025
+"""
+
+
+def test_pytest_durations_and_junit_times_use_the_real_clock(inner: pytest.Pytester) -> None:
+    """The kept freeze moves every scenario's clock, never pytest's own timing."""
+    import xml.etree.ElementTree as ET
+
+    inner.makepyfile(test_timed=TIMED)
+    junit = inner.path / "junit.xml"
+
+    result = inner.runpytest_subprocess(
+        "-p", "no:randomly", "--snapshot-update", "--durations=0", "-vv", f"--junitxml={junit}"
+    )
+
+    result.assert_outcomes(passed=3)
+    durations = [
+        float(line.split("s ", 1)[0])
+        for line in result.stdout.lines
+        if line.split("s ", 1)[0].replace(".", "", 1).isdigit() and "test_timed.py::" in line
+    ]
+    assert len(durations) == 9  # setup, call and teardown of each test
+    assert max(durations) < 60, result.stdout.str()
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    times = [float(case.get("time", "nan")) for case in suite.iter("testcase")]
+    assert len(times) == 3
+    assert max(times) < 60
+    assert 0 <= float(suite.get("time", "nan")) < 60
+    stamp = dt.datetime.fromisoformat(suite.get("timestamp", ""))
+    assert stamp.year >= 2025  # the real date, not the frozen 2024-01-02

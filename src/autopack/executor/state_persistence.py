@@ -1,9 +1,22 @@
-"""Phase runtime state: the counters an attempt needs, with defaults for phases not yet in the DB."""
+"""Phase state in the run database: the phase row, its attempt counters, COMPLETE and FAILED.
+
+The row functions take the executor and read from it `run_id` and `_session_factory`;
+`mark_phase_failed_in_db` also calls its `_send_notification`. Each is best effort: a database
+problem is logged and reported as None or False, never raised.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import select
+
+from autopack.db.models import PhaseRecord, PhaseState
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,12 +36,141 @@ class PhaseRuntimeState:
 def state_from_row(row: Any | None) -> PhaseRuntimeState:
     """Read the counters from a phase row (any object with the three attributes), or defaults for None.
 
-    A counter that is None on the row reads as 0.
+    A counter that is None (or 0) on the row reads as 0.
     """
     if row is None:
         return PhaseRuntimeState.empty()
     return PhaseRuntimeState(
-        retry_attempt=int(getattr(row, "retry_attempt", 0) or 0),
-        revision_epoch=int(getattr(row, "revision_epoch", 0) or 0),
-        escalation_level=int(getattr(row, "escalation_level", 0) or 0),
+        retry_attempt=row.retry_attempt or 0,
+        revision_epoch=row.revision_epoch or 0,
+        escalation_level=row.escalation_level or 0,
     )
+
+
+def get_phase_state_or_defaults(*, executor: Any, phase_id: str) -> PhaseRuntimeState:
+    """The counters of `phase_id` from the executor's phase row (`executor._get_phase_from_db`);
+    the defaults of a phase that never ran, with a warning, when the database has no row for it."""
+    phase_row = executor._get_phase_from_db(phase_id)
+    if phase_row is None:
+        logger.warning("Phase %s has no database state; using defaults", phase_id)
+    return state_from_row(phase_row)
+
+
+def persist_attempt_update(
+    *, executor: Any, phase_id: str, next_retry_attempt: int, reason: str
+) -> None:
+    """Record a finished attempt: the phase's next retry counter and the reason it failed, through
+    `executor._update_phase_attempts_in_db` (best effort, like it)."""
+    executor._update_phase_attempts_in_db(
+        phase_id, retry_attempt=next_retry_attempt, last_failure_reason=reason
+    )
+
+
+def get_phase_from_db(executor, phase_id: str) -> PhaseRecord | None:
+    """Return this run's row for `phase_id`, or None when absent or the database fails."""
+    try:
+        with executor._session_factory() as session:
+            return session.scalars(
+                select(PhaseRecord).where(
+                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
+                )
+            ).first()
+    except Exception as exc:
+        logger.error("Failed to load phase %s from the database: %s", phase_id, exc)
+        return None
+
+
+def update_phase_attempts_in_db(
+    executor,
+    phase_id: str,
+    retry_attempt: int | None = None,
+    revision_epoch: int | None = None,
+    escalation_level: int | None = None,
+    last_failure_reason: str | None = None,
+    timestamp: datetime | None = None,
+) -> bool:
+    """Set the given counters of a phase row; the reason only when truthy; the attempt timestamp.
+
+    Returns False when the row is missing or the database fails (logged, best effort).
+    """
+    try:
+        with executor._session_factory() as session:
+            row = session.scalars(
+                select(PhaseRecord).where(
+                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
+                )
+            ).first()
+            if row is None:
+                logger.warning("Phase %s not found in the database; attempts not updated", phase_id)
+                return False
+            if retry_attempt is not None:
+                row.retry_attempt = retry_attempt
+            if revision_epoch is not None:
+                row.revision_epoch = revision_epoch
+            if escalation_level is not None:
+                row.escalation_level = escalation_level
+            if last_failure_reason:
+                row.last_failure_reason = last_failure_reason
+            row.last_attempt_timestamp = timestamp or datetime.now(UTC)
+            session.commit()
+            logger.info(
+                "Phase %s attempts updated: retry_attempt=%s revision_epoch=%s "
+                "escalation_level=%s reason=%s",
+                phase_id,
+                row.retry_attempt,
+                row.revision_epoch,
+                row.escalation_level,
+                row.last_failure_reason,
+            )
+            return True
+    except Exception as exc:
+        logger.error("Failed to update attempts of phase %s: %s", phase_id, exc)
+        return False
+
+
+def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
+    """Set a phase COMPLETE with its completion time; False when missing or on failure."""
+    try:
+        with executor._session_factory() as session:
+            row = session.scalars(
+                select(PhaseRecord).where(
+                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
+                )
+            ).first()
+            if row is None:
+                logger.warning("Phase %s not found in the database; not marked complete", phase_id)
+                return False
+            row.state = PhaseState.COMPLETE
+            row.completed_at = datetime.now(UTC)
+            session.commit()
+        logger.info("Phase %s marked COMPLETE", phase_id)
+        return True
+    except Exception as exc:
+        logger.error("Failed to mark phase %s complete: %s", phase_id, exc)
+        return False
+
+
+def mark_phase_failed_in_db(executor, phase_id: str, reason: str) -> bool:
+    """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
+    try:
+        with executor._session_factory() as session:
+            row = session.scalars(
+                select(PhaseRecord).where(
+                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
+                )
+            ).first()
+            if row is None:
+                logger.warning("Phase %s not found in the database; not marked failed", phase_id)
+                return False
+            row.state = PhaseState.FAILED
+            row.last_failure_reason = reason
+            row.completed_at = datetime.now(UTC)
+            session.commit()
+        logger.error("Phase %s marked FAILED: %s", phase_id, reason)
+        executor._send_notification(
+            "phase_failed", f"Phase {phase_id} of run {executor.run_id} FAILED: {reason}"
+        )
+        return True
+    except Exception as exc:
+        logger.error("Failed to mark phase %s failed: %s", phase_id, exc)
+        return False

@@ -1,0 +1,97 @@
+"""`build_token_budget_escalation_payload`: the P10 event's fields, as both escalation sites send them."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+from autopack.executor.db_events import try_record_token_budget_escalation_event
+from autopack.executor.token_budget_events import build_token_budget_escalation_payload
+
+FIELDS = [
+    "run_id",
+    "phase_id",
+    "attempt_index",
+    "reason",
+    "was_truncated",
+    "output_utilization",
+    "escalation_factor",
+    "base_value",
+    "base_source",
+    "retry_max_tokens",
+    "selected_budget",
+    "actual_max_tokens",
+    "tokens_used",
+]
+
+
+def payload(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "run_id": "run-1",
+        "phase_id": "build-api",
+        "attempt_index": 2,
+        "reason": "truncation",
+        "was_truncated": True,
+        "output_utilization": 97.5,
+        "escalation_factor": 1.25,
+        "base_value": 4096,
+        "base_source": "selected_budget",
+        "retry_max_tokens": 5120,
+        "selected_budget": 4096,
+        "actual_max_tokens": 3000,
+        "tokens_used": 2900,
+    }
+    fields.update(overrides)
+    return build_token_budget_escalation_payload(**fields)
+
+
+def test_keys_are_the_event_writers_keyword_parameters_in_its_order() -> None:
+    writer = list(inspect.signature(try_record_token_budget_escalation_event).parameters)
+    assert writer[0] == "session_factory"
+    assert writer[1:] == FIELDS
+    assert list(payload()) == FIELDS
+
+
+def test_fields_pass_through_unchanged() -> None:
+    assert payload() == {
+        "run_id": "run-1",
+        "phase_id": "build-api",
+        "attempt_index": 2,
+        "reason": "truncation",
+        "was_truncated": True,
+        "output_utilization": 97.5,
+        "escalation_factor": 1.25,
+        "base_value": 4096,
+        "base_source": "selected_budget",
+        "retry_max_tokens": 5120,
+        "selected_budget": 4096,
+        "actual_max_tokens": 3000,
+        "tokens_used": 2900,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "recorded"),
+    [
+        pytest.param("selected_budget", None, None, id="selected_budget_none"),
+        pytest.param("selected_budget", 0, None, id="selected_budget_zero"),
+        pytest.param("selected_budget", 8192, 8192, id="selected_budget_int"),
+        pytest.param("actual_max_tokens", None, None, id="actual_max_tokens_none"),
+        pytest.param("actual_max_tokens", 0, None, id="actual_max_tokens_zero"),
+        pytest.param("actual_max_tokens", 1, 1, id="actual_max_tokens_one"),
+        pytest.param("tokens_used", None, None, id="tokens_used_none"),
+        pytest.param("tokens_used", 0, None, id="tokens_used_zero"),
+        pytest.param("tokens_used", 1234, 1234, id="tokens_used_int"),
+        pytest.param("tokens_used", 1234.0, 1234, id="tokens_used_float_to_int"),
+        pytest.param("output_utilization", None, None, id="utilization_none_kept"),
+        pytest.param("output_utilization", 0, 0, id="utilization_zero_kept"),
+    ],
+)
+def test_empty_budgets_and_counts_are_recorded_as_none(
+    field: str, given: Any, recorded: Any
+) -> None:
+    built = payload(**{field: given})
+    assert built[field] == recorded
+    assert type(built[field]) is type(recorded)
