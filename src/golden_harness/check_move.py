@@ -144,9 +144,22 @@ def _compare(added: Function, old: Function, imports: dict[str, dict[str, str]])
         verdict.differences.append(f"{left:<{_CELL}} | {right}")
         if x_node is not None and y_node is not None:
             verdict.differences.append(f"    {detail(x_node, y_node)}")
-    if old.node.args.kwonlyargs != added.node.args.kwonlyargs and not verdict.differences:
-        verdict.notes.append("parameters: keyword-only markers differ")
+    if not verdict.differences:
+        verdict.notes += _keyword_only_notes(old, added)
     return verdict
+
+
+def _keyword_only_notes(old: Function, added: Function) -> list[str]:
+    """Parameters that became keyword-only, or stopped being, compared by name."""
+    before = [a.arg for a in old.node.args.kwonlyargs]
+    after = [a.arg for a in added.node.args.kwonlyargs]
+    notes = []
+    if now := [name for name in after if name not in before]:
+        notes.append(f"parameters: keyword-only now: {', '.join(f'`{n}`' for n in now)}")
+    if no_longer := [name for name in before if name not in after]:
+        names = ", ".join(f"`{n}`" for n in no_longer)
+        notes.append(f"parameters: no longer keyword-only: {names}")
+    return notes
 
 
 def _module_constants(source: str) -> dict[str, str]:

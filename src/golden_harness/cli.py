@@ -46,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Run pytest on --tests first, so the statuses are current.",
     )
-    diff = commands.add_parser("diff", help="Goldens changed since --base, rendered per event.")
+    diff = commands.add_parser(
+        "diff",
+        help="Goldens changed since --base, rendered per event; exits 1 when any differs.",
+    )
     diff.add_argument(
         "--base", default="HEAD", help="Git revision to compare with (default: HEAD)."
     )
@@ -173,7 +176,7 @@ def _strength(args: argparse.Namespace) -> int:
         root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
     )
     print("\n".join(render_strength(results, seconds, root)))
-    killed, total = sum(r.killed for r in results), sum(r.total for r in results)
+    killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
         return 1
     if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
@@ -215,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1 if failing else 0
         changes = changed_goldens(root, args.golden_dir, args.base)
         print("\n".join(render_changes(changes, args.base)))
-        return 0
+        return 1 if changes else 0
     except GoldenHarnessError as error:
         print(f"golden {args.command}: {error}", file=sys.stderr)
         return 2

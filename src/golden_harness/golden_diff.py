@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from golden_harness.diffing import diff_events
+from golden_harness.diffing import Sides, diff_events
 from golden_harness.exceptions import GoldenFormatError, GoldenHarnessError
 from golden_harness.golden_format import load_trace
 from golden_harness.naming import GOLDEN_SUFFIX
@@ -84,7 +84,7 @@ def render_changes(changes: list[GoldenChange], base: str) -> list[str]:
         elif new is None:
             lines.append(f"{change.path} (removed, had {len(old)} events)")
         else:
-            differences = diff_events(old, new)
+            differences = diff_events(old, new, Sides(f"at {base}", "in the working tree"))
             lines.append(f"{change.path} (changed, {len(differences)} difference(s))")
             lines += [f"  {line}" for line in differences] or ["  only comments or layout changed"]
     lines.append(f"{len(changes)} golden(s) differ from {base}.")

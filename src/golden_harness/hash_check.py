@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from golden_harness.diffing import diff_events
+from golden_harness.diffing import Sides, diff_events
 from golden_harness.exceptions import GoldenFormatError
 from golden_harness.golden_format import load_trace
 
@@ -133,6 +133,7 @@ def _compare(
         lines = diff_events(
             load_trace(written_text, golden),
             load_trace(rerun_text, f"{golden} (PYTHONHASHSEED={seed})"),
+            Sides("in the golden", f"with PYTHONHASHSEED={seed}"),
         )
     except GoldenFormatError as error:
         lines = [str(error)]

@@ -6,6 +6,9 @@ Operators: a number ``n`` becomes ``n + 1``; a string ``s`` becomes ``"XX" + s +
 ``==`` and ``!=``, ``is`` and ``is not``, ``in`` and ``not in``); ``+`` and ``-``, ``*`` and
 ``/`` swap; ``and`` and ``or`` swap; ``not x`` becomes ``x``; ``return x`` returns None; an
 assignment assigns None; a call made for its effect is dropped; ``break`` and ``continue`` swap.
+And the mistakes refactors make: a keyword argument of a call dropped; the first two entries of
+a dict literal swapped (its key order changes); two adjacent statements swapped; a whole
+condition (of ``if``, ``while``, ``x if c else y``) negated.
 
 A mutant is applied in a running process by compiling the mutated module and giving the live
 function (or method) the mutated code object: every alias of the function sees the mutant, its
@@ -17,6 +20,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
@@ -28,6 +32,7 @@ _COMPARE_SWAPS: dict[type, type] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
     ast.In: ast.NotIn, ast.NotIn: ast.In,
 }  # fmt: skip
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _BINOP_SWAPS: dict[type, type] = {
     ast.Add: ast.Sub,
     ast.Sub: ast.Add,
@@ -73,6 +78,14 @@ class Mutant:
         return before.strip(), after.strip()
 
 
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
+
+
 def _chars(line: str, byte_col: int) -> int:
     return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
@@ -87,12 +100,16 @@ class _Finder(ast.NodeVisitor):
         self.found: list[Mutant] = []
         self.skip: set[int] = set()
 
-    def _add(self, node: ast.AST, replacement: str, operator: str) -> None:
-        end_line = node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    def _add(
+        self, node: ast.AST, replacement: str, operator: str, last: ast.AST | None = None
+    ) -> None:
+        """A mutant replacing ``node`` (through ``last``, when given) by ``replacement``."""
+        last = last or node
+        end_line = last.end_lineno or last.lineno  # type: ignore[attr-defined]
         if self.function is None or not {node.lineno, end_line} <= self.lines:  # type: ignore[attr-defined]
             return
         start = (node.lineno, _chars(self.text[node.lineno - 1], node.col_offset))  # type: ignore[attr-defined]
-        end = (end_line, _chars(self.text[end_line - 1], node.end_col_offset or 0))  # type: ignore[attr-defined]
+        end = (end_line, _chars(self.text[end_line - 1], last.end_col_offset or 0))  # type: ignore[attr-defined]
         self.found.append(
             Mutant(
                 self.file,
@@ -111,6 +128,44 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
         self.scope.pop()
 
+    def visit(self, node: ast.AST) -> None:
+        if self.function is not None and not isinstance(node, _FUNCTIONS):
+            for name in ("body", "orelse", "finalbody"):
+                statements = getattr(node, name, None)
+                if isinstance(statements, list) and statements:
+                    self._swaps(statements)
+        super().visit(node)
+
+    def _segment(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+
+    def _swaps(self, statements: list[ast.stmt]) -> None:
+        """A mutant per pair of adjacent statements (not docstrings, decorated definitions, or
+        two identical statements), the second put first."""
+        for first, second in itertools.pairwise(statements):
+            if any(_is_docstring(s) or getattr(s, "decorator_list", None) for s in (first, second)):
+                continue
+            if ast.dump(first) == ast.dump(second):
+                continue
+            a = (first.end_lineno or first.lineno, first.end_col_offset or 0)
+            b = (second.lineno, second.col_offset)
+            gap = self._between(a, b)
+            self._add(
+                first,
+                self._segment(second) + gap + self._segment(first),
+                "statements swapped",
+                last=second,
+            )
+
+    def _between(self, a: tuple[int, int], b: tuple[int, int]) -> str:
+        """The source text from ``a`` to ``b`` ((line, byte column) pairs)."""
+        lines = self.source.splitlines(keepends=True)
+        if a[0] == b[0]:
+            return lines[a[0] - 1].encode("utf-8")[a[1] : b[1]].decode("utf-8")
+        head = lines[a[0] - 1].encode("utf-8")[a[1] :].decode("utf-8")
+        tail = lines[b[0] - 1].encode("utf-8")[: b[1]].decode("utf-8")
+        return head + "".join(lines[a[0] : b[0] - 1]) + tail
+
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         top = self.function is None
         if top:
@@ -118,6 +173,8 @@ class _Finder(ast.NodeVisitor):
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             self.skip.add(id(body[0].value))
+        if top:
+            self._swaps(body)
         for child in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
             if child is not None:
                 self.skip.update(id(n) for n in ast.walk(child))
@@ -191,6 +248,38 @@ class _Finder(ast.NodeVisitor):
             self._add(node.value, "None", "call dropped")
         self.generic_visit(node)
 
+    def visit_Call(self, node: ast.Call) -> None:
+        for index, keyword in enumerate(node.keywords):
+            if keyword.arg is None:
+                continue
+            kept = [k for i, k in enumerate(node.keywords) if i != index]
+            changed = ast.Call(func=node.func, args=node.args, keywords=kept)
+            self._add(node, ast.unparse(changed), f"keyword `{keyword.arg}` dropped")
+        self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        keys, values = list(node.keys), list(node.values)
+        if len(keys) >= 2 and keys[0] is not None and keys[1] is not None:
+            keys[0], keys[1] = keys[1], keys[0]
+            values[0], values[1] = values[1], values[0]
+            self._add(node, ast.unparse(ast.Dict(keys=keys, values=values)), "dict keys swapped")
+        self.generic_visit(node)
+
+    def _negate(self, test: ast.expr) -> None:
+        self._add(test, f"(not ({self._segment(test)}))", "condition negated")
+
+    def visit_If(self, node: ast.If) -> None:
+        self._negate(node.test)
+        self.generic_visit(node)
+
+    def visit_While(self, node: ast.While) -> None:
+        self._negate(node.test)
+        self.generic_visit(node)
+
+    def visit_IfExp(self, node: ast.IfExp) -> None:
+        self._negate(node.test)
+        self.generic_visit(node)
+
     def visit_Break(self, node: ast.Break) -> None:
         self._add(node, "continue", "break -> continue")
 
@@ -222,7 +311,10 @@ def _code_named(code: CodeType, qualname: str) -> CodeType | None:
 def apply_mutant(mutant: Mutant) -> None:
     """Give the live function the mutant's code (in this process only). Raises ValueError when
     the mutated code cannot replace it (for example a changed set of closure variables)."""
-    code = compile(mutant.mutated_source(), str(mutant.file), "exec")
+    try:
+        code = compile(mutant.mutated_source(), str(mutant.file), "exec")
+    except SyntaxError as error:  # e.g. a swap that puts a name's use before its `global`
+        raise ValueError(f"the mutated {mutant.file} does not compile: {error}") from None
     replacement = _code_named(code, mutant.qualname)
     if replacement is None:
         raise ValueError(f"no code object {mutant.qualname!r} in the mutated {mutant.file}")

@@ -30,7 +30,14 @@ from golden_harness.exceptions import ReviewError
 from golden_harness.hash_seed import with_fixed_hashing
 from golden_harness.seams import ResolvedSeam, followed_note, resolve_seams
 
-__all__ = ["SeamCoverage", "coverage_json", "find_seams", "measure_coverage", "render_coverage"]
+__all__ = [
+    "SeamCoverage",
+    "coverage_json",
+    "find_seams",
+    "measure_coverage",
+    "render_coverage",
+    "run_suite_with_contexts",
+]
 
 _NO_CONTEXT = r"^\Z(?<=\A.)"
 _STOPPED = {2: "interrupted", 3: "internal error", 4: "usage error", 5: "no tests collected"}
@@ -80,7 +87,11 @@ def find_seams(root: Path, tests: Path) -> list[ResolvedSeam]:
     return seams
 
 
-def _run_suite(root: Path, tests: Path, seams: list[ResolvedSeam], work: Path) -> dict[str, str]:
+def run_suite_with_contexts(
+    root: Path, tests: Path, seams: list[ResolvedSeam], work: Path
+) -> dict[str, str]:
+    """Run the suite under ``tests`` once under coverage (the seams' files, branches, one
+    context per test) into ``work/coverage.db``; return node id -> test module file."""
     files = sorted({str(loc.file) for s in seams for loc in s.locations})
     rc = work / "coveragerc"
     rc.write_text(
@@ -161,7 +172,7 @@ def measure_coverage(root: Path, tests: str) -> tuple[list[SeamCoverage], float]
     seams = find_seams(root, folder)
     with tempfile.TemporaryDirectory(prefix="golden-coverage-") as tmp:
         work = Path(tmp)
-        items = _run_suite(root, folder, seams, work)
+        items = run_suite_with_contexts(root, folder, seams, work)
         cov = Coverage(data_file=str(work / "coverage.db"), config_file=str(work / "coveragerc"))
         cov.load()
         results = []

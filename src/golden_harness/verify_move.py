@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import golden_harness
-from golden_harness.diffing import diff_events
+from golden_harness.diffing import REVISION_SIDES, diff_events
 from golden_harness.exceptions import GoldenFormatError, ReviewError
 from golden_harness.gitrepo import resolve_revision, temporary_worktree
 from golden_harness.golden_format import load_trace
@@ -188,7 +188,9 @@ def compare_trace_dirs(base: Path, work: Path) -> list[ScenarioComparison]:
                 found.append(ScenarioComparison(scenario, "equal"))
                 continue
             try:
-                lines = diff_events(load_trace(a, "base"), load_trace(b, "working tree"))
+                lines = diff_events(
+                    load_trace(a, "base"), load_trace(b, "working tree"), REVISION_SIDES
+                )
             except GoldenFormatError as error:
                 lines = [f"unreadable trace: {error}"]
             found.append(

@@ -212,3 +212,54 @@ def test_a_module_constant_copied_with_the_move_must_keep_its_value(
             "module constant `RETRIES`: 2 at the base (src/shopx/orders.py), "
             "3 now (src/shopx/shipping.py)"
         ]
+
+
+def _with_priority(project: Path, moved_signature: str) -> None:
+    """Base: ``ship(self, order, *, priority=False)``; moved with ``moved_signature``."""
+    orders = project / "src/shopx/orders.py"
+    write(
+        project,
+        {
+            "src/shopx/orders.py": orders.read_text().replace(
+                "def ship(self, order):", "def ship(self, order, *, priority=False):"
+            )
+        },
+    )
+    commit(project, "feat: priority")
+    move_ship(project, "pure")
+    shipping = project / "src/shopx/shipping.py"
+    write(
+        project,
+        {
+            "src/shopx/shipping.py": shipping.read_text().replace(
+                "def ship(orders, order):", f"def ship({moved_signature}):"
+            ),
+            "src/shopx/orders.py": orders.read_text()
+            .replace("def ship(self, order):", "def ship(self, order, *, priority=False):")
+            .replace("shipping.ship(self, order)", "shipping.ship(self, order, priority=priority)"),
+        },
+    )
+
+
+def test_keyword_only_parameters_kept_as_they_were_are_not_noted(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_priority(project, "orders, order, *, priority=False")
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 0, lines
+    assert lines[1].startswith("  pure move        shopx.shipping.ship")
+    assert not [line for line in lines if "note:" in line], lines
+
+
+def test_a_parameter_that_became_keyword_only_is_noted(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_priority(project, "orders, *, order, priority=False")
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 0, lines
+    assert lines[1].startswith("  pure move        shopx.shipping.ship"), lines
+    assert lines[2] == "      note: parameters: keyword-only now: `order`"

@@ -47,7 +47,7 @@ def test_diff_renders_each_change_per_event(repo: Path, capsys: pytest.CaptureFi
     shutil.copy(repo / SMS, repo / "golden/order_shipping/test_new_scenario.golden.yaml")
     (repo / SMS).write_text("# golden_harness trace v1\n- returned: [unclosed\n")
 
-    assert main(["--root", str(repo), "diff", "--base", "HEAD"]) == 0
+    assert main(["--root", str(repo), "diff", "--base", "HEAD"]) == 1  # like git diff --exit-code
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[3].startswith(f"  {SMS}:3: not valid YAML: ")
@@ -57,7 +57,7 @@ def test_diff_renders_each_change_per_event(repo: Path, capsys: pytest.CaptureFi
         "golden/order_shipping/test_new_scenario.golden.yaml (new, 9 events)",
         f"{SMS} (unreadable)",
         f"{SHIPPED} (changed, 1 difference(s))",
-        "  call 2 `db.save_shipment`: kwarg `retries`: 2 -> 3",
+        "  call `db.save_shipment` (event 2): kwarg `retries`: 2 -> 3",
         "4 golden(s) differ from HEAD.",
     ]
 
@@ -68,7 +68,7 @@ def test_diff_reports_a_new_parametrized_golden_as_new(
     new = "golden/order_shipping/test_ships[express].golden.yaml"  # brackets: not a pattern
     shutil.copy(repo / SHIPPED, repo / new)
 
-    assert main(["--root", str(repo), "diff", "--base", "HEAD"]) == 0
+    assert main(["--root", str(repo), "diff", "--base", "HEAD"]) == 1
 
     assert capsys.readouterr().out.splitlines() == [
         f"{new} (new, 9 events)",

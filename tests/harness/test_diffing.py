@@ -27,29 +27,29 @@ def test_equal_traces_have_no_differences() -> None:
 def test_changed_keyword_is_named_with_old_and_new_value() -> None:
     changed = {**SAVE, "kwargs": {**SAVE["kwargs"], "max_tokens": 10240}}
     assert diff_events([QUEUE, SAVE], [QUEUE, changed]) == [
-        "call 2 `db.save`: kwarg `max_tokens`: 8192 -> 10240"
+        "call `db.save` (event 2): kwarg `max_tokens`: 8192 -> 10240"
     ]
 
 
 def test_swapped_payload_keys_are_reported_as_key_order() -> None:
     swapped = {**SAVE, "kwargs": {"payload": {"total": 2, "id": 1}, "max_tokens": 8192}}
     assert diff_events([SAVE], [swapped]) == [
-        'call 1 `db.save`: kwarg `payload`: key order ["id", "total"] -> ["total", "id"]'
+        'call `db.save` (event 1): kwarg `payload`: key order ["id", "total"] -> ["total", "id"]'
     ]
 
 
 def test_reordered_calls_are_reported_as_a_move() -> None:
     assert diff_events([SAVE, QUEUE, DONE], [QUEUE, SAVE, DONE]) == [
-        "call 1 `mailer.queue` moved: golden position 2, now 1"
+        "call `mailer.queue` moved: event 2 in the golden, 1 in this run"
     ]
 
 
 def test_dropped_and_added_events() -> None:
     assert diff_events([SAVE, LOG, DONE], [SAVE, DONE]) == [
-        'log 2 INFO: missing (golden has it): {"logger": "shop", "message": "shipped"}'
+        'log INFO (event 2 in the golden): missing in this run: {"logger": "shop", "message": "shipped"}'
     ]
     assert diff_events([SAVE, DONE], [SAVE, LOG, DONE]) == [
-        'log 2 INFO: new (not in golden): {"logger": "shop", "message": "shipped"}'
+        'log INFO (event 2 in this run): new, not in the golden: {"logger": "shop", "message": "shipped"}'
     ]
 
 
@@ -57,13 +57,13 @@ def test_changed_subprocess_argument_and_nested_values() -> None:
     old = {"subprocess": ["git", "reset", "--hard", "abc"], "returncode": 0}
     new = {"subprocess": ["git", "reset", "--soft", "abc"], "returncode": 0}
     assert diff_events([old], [new]) == [
-        'subprocess 1 `git reset --soft abc`: argv[2]: "--hard" -> "--soft"'
+        'subprocess `git reset --soft abc` (event 1): argv[2]: "--hard" -> "--soft"'
     ]
     args_old = {"call": "f", "args": [{"a": [1, 2]}], "returns": Tagged("tuple", [1])}
     args_new = {"call": "f", "args": [{"a": [1, 3]}], "returns": Tagged("tuple", [2])}
     assert diff_events([args_old], [args_new]) == [
-        'call 1 `f`: arg `0`["a"][1]: 2 -> 3',
-        "call 1 `f`: `returns` (!tuple)[0]: 1 -> 2",
+        'call `f` (event 1): arg `0`["a"][1]: 2 -> 3',
+        "call `f` (event 1): `returns` (!tuple)[0]: 1 -> 2",
     ]
 
 
@@ -71,16 +71,18 @@ def test_added_and_removed_keywords_and_argument_count() -> None:
     old = {"call": "f", "args": [1], "kwargs": {"a": 1}, "returns": None}
     new = {"call": "f", "args": [1, 2], "kwargs": {"b": 2}, "returns": None}
     assert diff_events([old], [new]) == [
-        "call 1 `f`: args [1] -> [1, 2]",
-        "call 1 `f`: kwarg `a` removed (was 1)",
-        "call 1 `f`: kwarg `b` added: 2",
+        "call `f` (event 1): args [1] -> [1, 2]",
+        "call `f` (event 1): kwarg `a` removed (was 1)",
+        "call `f` (event 1): kwarg `b` added: 2",
     ]
 
 
 def test_titles_and_compact_rendering() -> None:
-    assert event_title({"file": "created", "path": "a.txt"}, 3) == "file 3 `a.txt` (created)"
-    assert event_title({"mutated": "phase", "changes": []}, 4) == "mutated 4 `phase`"
-    assert event_title({"raised": {}}, 5) == "raised 5"
+    assert (
+        event_title({"file": "created", "path": "a.txt"}, 3) == "file `a.txt` (created) (event 3)"
+    )
+    assert event_title({"mutated": "phase", "changes": []}, 4) == "mutated `phase` (event 4)"
+    assert event_title({"raised": {}}, 5) == "raised (event 5)"
     assert (
         compact({"a": [None, True, 1.5, Tagged("set", ["x"])]})
         == '{"a": [null, true, 1.5, !set ["x"]]}'
@@ -113,9 +115,9 @@ def test_an_early_extra_event_does_not_hide_later_changes() -> None:
         {"returned": {**REPORT, "suspicious_zero_tests": True}},
     ]
     assert diff_events(golden, actual) == [
-        'log 2 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
-        "call 3 `db.save`: `returns`: 7 -> 8",
-        'returned 5: ["suspicious_zero_tests"]: false -> true',
+        'log WARNING (event 2 in this run): new, not in the golden: {"logger": "shop", "message": "retrying"}',
+        "call `db.save` (event 2 in the golden, 3 in this run): `returns`: 7 -> 8",
+        'returned (event 4 in the golden, 5 in this run): ["suspicious_zero_tests"]: false -> true',
     ]
 
 
@@ -123,9 +125,9 @@ def test_an_extra_log_before_a_changed_log_pairs_the_changed_one() -> None:
     golden = [SAVE, LOG, DONE]
     actual = [SAVE, RETRY, {**LOG, "message": "held"}, {"returned": "HELD"}]
     assert diff_events(golden, actual) == [
-        'log 2 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
-        'log 3 INFO: `message`: "shipped" -> "held"',
-        'returned 4: "SHIPPED" -> "HELD"',
+        'log WARNING (event 2 in this run): new, not in the golden: {"logger": "shop", "message": "retrying"}',
+        'log INFO (event 2 in the golden, 3 in this run): `message`: "shipped" -> "held"',
+        'returned (event 3 in the golden, 4 in this run): "SHIPPED" -> "HELD"',
     ]
 
 
@@ -134,7 +136,7 @@ def test_a_change_past_the_one_line_rendering_limit_is_still_listed() -> None:
     changed = {**long_report, "suspicious_zero_tests": True}
     assert len(compact(long_report)) == 160  # the one-line form is cut before the change
     assert diff_events([{"returned": long_report}], [{"returned": changed}]) == [
-        'returned 1: ["suspicious_zero_tests"]: false -> true'
+        'returned (event 1): ["suspicious_zero_tests"]: false -> true'
     ]
 
 
@@ -152,18 +154,18 @@ def test_identical_events_elsewhere_do_not_pull_the_alignment_apart() -> None:
         DONE,
     ]
     assert diff_events(golden, actual) == [
-        "call 1 `mailer.queue`: `returns`: null -> 1",
-        'mutated 2 `self`: `changes`[0]["added"]: 1 -> 2',
-        'log 3 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
-        "observed 5 `rows`: `value`[0]: 6 -> 9",
+        "call `mailer.queue` (event 1): `returns`: null -> 1",
+        "mutated `self` (event 2): at `attempts` `added`: 1 -> 2",
+        'log WARNING (event 3 in this run): new, not in the golden: {"logger": "shop", "message": "retrying"}',
+        "observed `rows` (event 4 in the golden, 5 in this run): `value`[0]: 6 -> 9",
     ]
 
 
 def test_a_replaced_event_reads_as_missing_then_new() -> None:
     assert diff_events([SAVE, DONE], [QUEUE, DONE]) == [
-        'call 1 `db.save`: missing (golden has it): {"kwargs": {"payload": {"id": 1, "total": 2}, '
+        'call `db.save` (event 1 in the golden): missing in this run: {"kwargs": {"payload": {"id": 1, "total": 2}, '
         '"max_tokens": 8192}, "returns": 7}',
-        'call 1 `mailer.queue`: new (not in golden): {"args": ["ada"], "returns": null}',
+        'call `mailer.queue` (event 1 in this run): new, not in the golden: {"args": ["ada"], "returns": null}',
     ]
 
 
@@ -208,14 +210,16 @@ def _changed(event: dict[str, Any]) -> dict[str, Any]:
 
 def _reported_positions(lines: list[str]) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {"changed": set(), "new": set(), "missing": set()}
+    position = re.compile(r"\(event (\d+)(?: in the golden, (\d+) in this run| in \w+ \w+)?\)")
     for line in lines:
-        number = int(re.match(r"\S+ (\d+)", line).group(1))  # type: ignore[union-attr]
-        if ": missing (golden has it)" in line:
-            found["missing"].add(number)
-        elif ": new (not in golden)" in line:
-            found["new"].add(number)
-        else:
-            found["changed"].add(number)
+        match = position.search(line)
+        assert match is not None, line
+        if ": missing in this run" in line:
+            found["missing"].add(int(match[1]))
+        elif ": new, not in the golden" in line:
+            found["new"].add(int(match[1]))
+        else:  # a changed event: its position in this run
+            found["changed"].add(int(match[2] or match[1]))
     return found
 
 
@@ -224,16 +228,18 @@ def _reported_positions(lines: list[str]) -> dict[str, set[int]]:
 
 def test_a_changed_log_level_reads_as_a_level_change() -> None:
     warned = {**LOG, "log": "WARNING"}
-    assert diff_events([SAVE, LOG, DONE], [SAVE, warned, DONE]) == ["log 2: level INFO -> WARNING"]
+    assert diff_events([SAVE, LOG, DONE], [SAVE, warned, DONE]) == [
+        "log (event 2): level INFO -> WARNING"
+    ]
     moved_logger = {**warned, "logger": "autopack"}
     assert diff_events([LOG], [moved_logger]) == [
-        "log 1: level INFO -> WARNING",
-        'log 1: `logger`: "shop" -> "autopack"',
+        "log (event 1): level INFO -> WARNING",
+        'log (event 1): `logger`: "shop" -> "autopack"',
     ]
     other_line = {**warned, "message": "shipped late"}
     assert diff_events([LOG], [other_line]) == [
-        'log 1 INFO: missing (golden has it): {"logger": "shop", "message": "shipped"}',
-        'log 1 WARNING: new (not in golden): {"logger": "shop", "message": "shipped late"}',
+        'log INFO (event 1 in the golden): missing in this run: {"logger": "shop", "message": "shipped"}',
+        'log WARNING (event 1 in this run): new, not in the golden: {"logger": "shop", "message": "shipped late"}',
     ]
 
 
@@ -241,8 +247,8 @@ def test_a_file_that_changed_kind_and_content() -> None:
     created = {"file": "created", "path": "a.txt", "content": "x"}
     changed = {"file": "changed", "path": "a.txt", "content": "y"}
     assert diff_events([created], [changed]) == [
-        "file 1 `a.txt`: created -> changed",
-        'file 1 `a.txt`: `content`: "x" -> "y"',
+        "file `a.txt` (event 1): created -> changed",
+        'file `a.txt` (event 1): `content`: "x" -> "y"',
     ]
 
 
@@ -250,13 +256,13 @@ def test_a_new_subprocess_field_and_a_raised_message() -> None:
     old = {"subprocess": ["make"], "returncode": 0}
     new = {"subprocess": ["make"], "timeout": 600, "timed_out": True}
     assert diff_events([old], [new]) == [
-        "subprocess 1 `make`: `returncode` removed (was 0)",
-        "subprocess 1 `make`: `timeout` added: 600",
-        "subprocess 1 `make`: `timed_out` added: true",
+        "subprocess `make` (event 1): `returncode` removed (was 0)",
+        "subprocess `make` (event 1): `timeout` added: 600",
+        "subprocess `make` (event 1): `timed_out` added: true",
     ]
     raised = {"raised": {"type": "ValueError", "message": "bad"}}
     assert diff_events([raised], [{"raised": {"type": "ValueError", "message": "worse"}}]) == [
-        'raised 1: ["message"]: "bad" -> "worse"'
+        'raised (event 1): ["message"]: "bad" -> "worse"'
     ]
 
 
@@ -269,7 +275,7 @@ def test_the_mismatch_message_counts_one_line_per_difference() -> None:
     assert message.splitlines()[:4] == [
         "golden/ci/t.golden.yaml does not match the trace of tests/test_ci.py::t "
         "(3 difference(s)):",
-        '  log 2 WARNING: new (not in golden): {"logger": "shop", "message": "retrying"}',
-        "  call 3 `db.save`: `returns`: 7 -> 8",
-        '  returned 5: ["tests_run"]: 4 -> 0',
+        '  log WARNING (event 2 in this run): new, not in the golden: {"logger": "shop", "message": "retrying"}',
+        "  call `db.save` (event 2 in the golden, 3 in this run): `returns`: 7 -> 8",
+        '  returned (event 4 in the golden, 5 in this run): ["tests_run"]: 4 -> 0',
     ]

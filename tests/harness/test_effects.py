@@ -195,10 +195,36 @@ def test_golden_diff_of_appended_items_names_the_item() -> None:
     more = [{"mutated": "self", "changes": [{"at": "hints", "appended": ["a", "b"]}]}]
     other = [{"mutated": "self", "changes": [{"at": "hints", "appended": ["c"]}]}]
     assert diff_events(golden, more) == [
-        'mutated 1 `self`: `changes`[0]["appended"]: ["a"] -> ["a", "b"]'
+        'mutated `self` (event 1): at `hints` `appended`[1] added: "b"'
     ]
     assert diff_events(golden, other) == [
-        'mutated 1 `self`: `changes`[0]["appended"][0]: "a" -> "c"'
+        'mutated `self` (event 1): at `hints` `appended`[0]: "a" -> "c"'
+    ]
+
+
+def test_golden_diff_of_mutated_changes_follows_each_entry_by_its_place() -> None:
+    golden = [
+        {
+            "mutated": "phase",
+            "changes": [
+                {"at": "attempts", "before": 1, "after": 2},
+                {"at": "scope.paths", "appended": ["a.py"]},
+            ],
+        }
+    ]
+    actual = [
+        {
+            "mutated": "phase",
+            "changes": [
+                {"at": "scope.paths", "appended": ["a.py", "b.py"]},
+                {"at": "status", "added": "failed"},
+            ],
+        }
+    ]
+    assert diff_events(golden, actual) == [
+        'mutated `phase` (event 1): at `attempts`: change missing ({"before": 1, "after": 2})',
+        'mutated `phase` (event 1): at `scope.paths` `appended`[1] added: "b.py"',
+        'mutated `phase` (event 1): at `status`: new change ({"added": "failed"})',
     ]
 
 

@@ -92,7 +92,7 @@ def test_a_capture_that_depends_on_string_hashing_fails_and_names_the_event(
     )
     assert heading in lines
     differences = lines[lines.index(heading) + 1 :]
-    assert differences[0].startswith("  call 1 `mailer.send`: arg `0`[0]: "), lines
+    assert differences[0].startswith("  call `mailer.send` (event 1): arg `0`[0]: "), lines
     assert not [line for line in lines if "golden/shipping/" in line and "records" in line]
     assert any("sorted(names) instead of list(names)" in line for line in lines)
 

@@ -32,14 +32,14 @@ def test_moved_code_verifies_against_the_same_goldens(
 
 
 EXPECTED_MESSAGES = {
-    "reordered_calls": "call 2 `mailer.queue` moved: golden position 3, now 2",
-    "keyword_changed": "call 2 `db.save_shipment`: kwarg `retries`: 2 -> 3",
-    "log_dropped": 'log 6 INFO: missing (golden has it): {"logger": "harness", "message": "order A-1 shipped, total 12.50"}',
+    "reordered_calls": "call `mailer.queue` moved: event 3 in the golden, 2 in this run",
+    "keyword_changed": "call `db.save_shipment` (event 2): kwarg `retries`: 2 -> 3",
+    "log_dropped": 'log INFO (event 6 in the golden): missing in this run: {"logger": "harness", "message": "order A-1 shipped, total 12.50"}',
     "payload_keys_swapped": (
-        'call 2 `db.save_shipment`: kwarg `payload`: key order ["order_id", "shipment_id", "total"] '
+        'call `db.save_shipment` (event 2): kwarg `payload`: key order ["order_id", "shipment_id", "total"] '
         '-> ["shipment_id", "order_id", "total"]'
     ),
-    "subprocess_arg_changed": 'subprocess 4 `lp -P label-printer -`: argv[1]: "-d" -> "-P"',
+    "subprocess_arg_changed": 'subprocess `lp -P label-printer -` (event 4): argv[1]: "-d" -> "-P"',
 }
 
 

@@ -165,14 +165,14 @@ def test_a_call_the_golden_never_made_is_shown_as_the_first_difference(
             "*GoldenMismatchError: golden/shipping/test_ships.golden.yaml does not match the trace "
             "of test_shipping.py::test_ships: the code made a call the golden never recorded, "
             "`db.flag`, and the run stopped there * (1 difference(s) up to that point):",
-            "*At that point the golden has call 2 `mailer.queue`, then 1 more event(s).",
+            "*At that point the golden has call `mailer.queue` (event 2), then 1 more event(s).",
             "*The code under test now calls `db.flag`, which it did not when the golden was "
             "captured. If this change is meant to keep behaviour (a move, a refactor), it does "
             "not*",
         ]
     )
     text = result.stdout.str()
-    new_call = '\n      call 2 `db.flag`: new (not in golden): {"args": ["A-1"], "kwargs": {"reason": "large"}}\n'
+    new_call = '\n      call `db.flag` (event 2 in this run): new, not in the golden: {"args": ["A-1"], "kwargs": {"reason": "large"}}\n'
     assert new_call in text
     assert (
         "golden.fake('db.flag', returns=None), re-capture with `pytest --snapshot-update test_shipping.py::test_ships`"
@@ -233,7 +233,10 @@ def test_a_new_call_after_the_golden_ends_says_so() -> None:
 
     assert mismatch is not None
     lines = str(mismatch).splitlines()
-    assert lines[1] == '  call 2 `db.audit`: new (not in golden): {"args": ["saved"]}'
+    assert (
+        lines[1]
+        == '  call `db.audit` (event 2 in this run): new, not in the golden: {"args": ["saved"]}'
+    )
     assert lines[2] == "The golden ends before that point (it has 1 event(s))."
 
 
@@ -273,8 +276,8 @@ def test_a_command_the_golden_never_ran_is_shown_as_the_first_difference(
             "*GoldenMismatchError: golden/deploy/test_deploy.golden.yaml does not match the trace "
             "of test_deploy.py::test_deploy: the code started a command the golden never "
             "recorded, `git tag v2`, and the run stopped there * (1 difference(s) up to that point):",
-            "*  subprocess 2 `git tag v2`: new (not in golden)*",
-            "*At that point the golden has returned 2, its last event.",
+            "*  subprocess `git tag v2` (event 2 in this run): new, not in the golden*",
+            "*At that point the golden has returned (event 2), its last event.",
         ]
     )
     assert "golden.subprocess(['git', 'tag', 'v2'], stdout='', returncode=0)" in result.stdout.str()

@@ -104,7 +104,7 @@ def test_a_changed_timeout_fails_verification_naming_the_field(inner: pytest.Pyt
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*subprocess 1 `pytest -q`: `timeout`: 300 -> 120",
-            '*returned 2: [[]"seconds"[]]: 300.0 -> 120.0',
+            "*subprocess `pytest -q` (event 1): `timeout`: 300 -> 120",
+            '*returned (event 2): [[]"seconds"[]]: 300.0 -> 120.0',
         ]
     )

@@ -57,7 +57,7 @@ def test_changed_keyword_is_different_and_named(
     assert code == 1
     lines = out.splitlines()
     assert "  DIFFERENT  shipping/test_small_order" in lines
-    assert "      call 1 `db.save`: kwarg `retries`: 2 -> 3" in lines
+    assert "      call `db.save` (event 1): kwarg `retries`: 2 -> 3" in lines
     assert lines[-1] == "Not the same behaviour (see above)."
 
 
@@ -159,7 +159,7 @@ def test_an_import_moved_under_another_name_is_caught_with_an_editable_install(
 
     assert done.returncode == 1, done.stdout + done.stderr
     assert "  DIFFERENT  shipping/test_small_order" in done.stdout
-    assert "      call 1 `db.save`: kwarg `total`: 5.0 -> 4.5" in done.stdout
+    assert "      call `db.save` (event 1): kwarg `total`: 5.0 -> 4.5" in done.stdout
 
 
 def test_errors_name_the_problem(
@@ -203,3 +203,26 @@ def test_worktree_is_removed_on_keyboard_interrupt(
     assert seen
     assert not seen[0].exists()
     assert _worktrees(project) == [f"worktree {project}"]
+
+
+def test_differences_name_the_base_and_the_working_tree(tmp_path: Path) -> None:
+    from golden_harness import dump_trace
+    from golden_harness.verify_move import compare_trace_dirs
+
+    save = {"call": "db.save", "kwargs": {"retries": 2}, "returns": None}
+    flag = {"call": "db.flag", "args": ["A-1"], "returns": None}
+    log = {"log": "INFO", "logger": "shopx", "message": "shipped"}
+    for side, events in {
+        "base": [save, flag, log, {"returned": "SHIPPED"}],
+        "work": [flag, save, {"returned": "SHIPPED"}],
+    }.items():
+        (tmp_path / side / "shipping").mkdir(parents=True)
+        (tmp_path / side / "shipping/test_x.golden.yaml").write_text(dump_trace(events))
+
+    (comparison,) = compare_trace_dirs(tmp_path / "base", tmp_path / "work")
+
+    assert comparison.differences == (
+        "call `db.flag` moved: event 2 on the base, 1 in the working tree",
+        'log INFO (event 3 on the base): missing in the working tree: {"logger": "shopx", '
+        '"message": "shipped"}',
+    )
