@@ -21,7 +21,6 @@ import shlex
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,7 +46,7 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
-from autopack.executor import scope_generation, state_persistence
+from autopack.executor import approvals, scope_generation, state_persistence
 from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
@@ -1010,48 +1009,14 @@ class AutonomousExecutor:
     def _request_approval(
         self, phase_id: str, *, kind: str, summary: str, details: dict[str, Any]
     ) -> bool:
-        """Ask the approval channel; notifies before and after; any failure is a denial."""
-        from autopack.approval_channel import ApprovalRequest
-
-        request = ApprovalRequest(
-            request_id=str(uuid.uuid4()),
-            run_id=self.run_id,
-            phase_id=phase_id,
-            kind=kind,
-            summary=summary,
-            details=details,
+        """Ask the approval channel: `approvals.request_approval`."""
+        return approvals.request_approval(
+            self, phase_id, kind=kind, summary=summary, details=details
         )
-        self._send_notification(
-            "approval_requested", f"Approval needed for {phase_id} ({kind}): {summary}"
-        )
-        try:
-            decision = self.approval_channel.request_approval(request)
-            approved = bool(decision.approved)
-            reason = decision.reason
-        except Exception as exc:
-            logger.warning("Approval channel failed for %s: %s", phase_id, exc)
-            approved = False
-            reason = f"approval channel error: {type(exc).__name__}"
-        self._approval_history.append(
-            {
-                "request_id": request.request_id,
-                "phase_id": phase_id,
-                "kind": kind,
-                "approved": approved,
-            }
-        )
-        verdict = "approved" if approved else "denied"
-        logger.info("Approval %s for %s (%s): %s", verdict, phase_id, kind, reason)
-        self._send_notification("approval_decided", f"{kind} for {phase_id} {verdict}: {reason}")
-        return approved
 
     def _send_notification(self, event: str, message: str) -> bool:
-        """Send a notification; a failing notifier is logged and never fails the run."""
-        try:
-            return bool(self.notifier.notify(event, message))
-        except Exception as exc:
-            logger.warning("Notification %s failed: %s", event, exc)
-            return False
+        """Notify, best effort: `approvals.send_notification`."""
+        return approvals.send_notification(self, event, message)
 
     # ------------------------------------------------------------------
     # The attempt itself: builder, apply, CI, auditor, quality gate
