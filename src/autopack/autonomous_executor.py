@@ -46,7 +46,7 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
-from autopack.executor import approvals, scope_generation, state_persistence
+from autopack.executor import approvals, patch_apply_pipeline, scope_generation, state_persistence
 from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
@@ -65,7 +65,6 @@ from autopack.executor.phase_handlers import (
 )
 from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
 from autopack.executor.token_budget_events import build_token_budget_escalation_payload
-from autopack.goal_drift import should_block_on_drift
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
@@ -79,13 +78,6 @@ from autopack.phase_checkpoint import (
     take_phase_checkpoint,
 )
 from autopack.quality_gate import QualityGate
-from autopack.validators import (
-    is_compose_path,
-    is_yaml_path,
-    new_file_contents,
-    validate_docker_compose,
-    validate_yaml_syntax,
-)
 from autopack.workspace_state import (
     WorkspaceState,
     WorkspaceStateError,
@@ -1509,71 +1501,16 @@ class AutonomousExecutor:
         edit_plan: list[dict[str, Any]] | None = None,
         summary: str = "",
     ) -> tuple[bool, str]:
-        """Validate and apply a builder change; returns (True, "APPLIED") or (False, <status>).
-
-        YAML and docker-compose files whose whole content is known (created files, edit-plan files)
-        are validated first (YAML_VALIDATION_FAILED); then the goal-drift check (GOAL_DRIFT_BLOCKED);
-        then the governed apply (PATCH_FAILED). A refusal for protected paths only asks the approval
-        channel and, when approved, applies again with those paths allowed.
-        """
-        phase_id = phase["phase_id"]
-
-        contents = new_file_contents(patch_content)
-        for op in edit_plan or []:
-            if not op.get("delete") and "content" in op:
-                contents[str(op["path"])] = str(op["content"])
-        yaml_errors: list[str] = []
-        for path, text in contents.items():
-            if is_compose_path(path):
-                problems = validate_docker_compose(text)
-            elif is_yaml_path(path):
-                problems = validate_yaml_syntax(text)
-            else:
-                continue
-            yaml_errors.extend(f"{path}: {problem}" for problem in problems)
-        if yaml_errors:
-            self._last_error_by_phase[phase_id] = "; ".join(yaml_errors)
-            logger.warning("YAML validation failed for %s: %s", phase_id, "; ".join(yaml_errors))
-            return False, "YAML_VALIDATION_FAILED"
-
-        goal_anchor = phase.get("goal_anchor") or self.goal_anchor
-        if goal_anchor:
-            drift_text = " ".join(
-                part for part in (phase.get("name"), phase.get("description"), summary) if part
-            )
-            block, drift_reason = should_block_on_drift(goal_anchor, drift_text)
-            if block:
-                self._last_error_by_phase[phase_id] = f"goal drift: {drift_reason}"
-                logger.warning("Goal drift blocks %s: %s", phase_id, drift_reason)
-                return False, "GOAL_DRIFT_BLOCKED"
-            logger.debug("Goal drift check for %s passed: %s", phase_id, drift_reason)
-
-        governed = GovernedApplyPath(
-            self.workspace, allowed_paths=allowed_paths, protected_paths=self._protected_paths()
+        """Validate and apply a Builder change: `patch_apply_pipeline.apply_builder_result_patch`."""
+        return patch_apply_pipeline.apply_builder_result_patch(
+            self,
+            phase,
+            patch_content=patch_content,
+            allowed_paths=allowed_paths,
+            full_file_mode=full_file_mode,
+            edit_plan=edit_plan,
+            summary=summary,
         )
-        result = governed.apply_patch(patch_content, full_file_mode=full_file_mode)
-        if not result.success and result.protected_violations and not result.scope_violations:
-            approved = self._request_approval(
-                phase_id,
-                kind="protected_paths",
-                summary=f"patch touches protected paths {result.protected_violations!r}",
-                details={"paths": list(result.protected_violations)},
-            )
-            if approved:
-                governed = GovernedApplyPath(
-                    self.workspace,
-                    allowed_paths=allowed_paths,
-                    protected_paths=self._protected_paths(),
-                    approved_protected_paths=list(result.protected_violations),
-                )
-                result = governed.apply_patch(patch_content, full_file_mode=full_file_mode)
-        if not result.success:
-            self._last_error_by_phase[phase_id] = result.error or "patch failed"
-            logger.warning("Patch for %s not applied: %s", phase_id, result.error)
-            return False, "PATCH_FAILED"
-        self._last_files_changed_by_phase[phase_id] = list(result.files_changed)
-        logger.info("Patch for %s applied: %d file(s) changed", phase_id, len(result.files_changed))
-        return True, "APPLIED"
 
     # ------------------------------------------------------------------
     # CI
