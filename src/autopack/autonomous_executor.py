@@ -63,7 +63,11 @@ from autopack.executor.phase_handlers import (
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
 )
-from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
+from autopack.executor.retry_policy import (
+    MAX_RETRY_ATTEMPTS,
+    MAX_TOTAL_FAILURES_PER_RUN,
+    next_attempt_state,
+)
 from autopack.executor.token_budget_events import build_token_budget_escalation_payload
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
@@ -93,7 +97,6 @@ logger = logging.getLogger(__name__)
 MAX_DOCTOR_CALLS_PER_PHASE = 2
 MAX_DOCTOR_CALLS_PER_RUN = 10
 MIN_BUILDER_ATTEMPTS_FOR_DOCTOR = 2
-MAX_TOTAL_FAILURES_PER_RUN = 25
 MAX_REPLANS_PER_PHASE = 1
 MAX_REPLANS_PER_RUN = 5
 
