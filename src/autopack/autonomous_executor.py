@@ -49,6 +49,7 @@ from autopack.doctor import RuleBasedDoctor
 from autopack.executor import (
     approvals,
     doctor_wiring,
+    failure_mitigation,
     patch_apply_pipeline,
     scope_generation,
     state_persistence,
@@ -163,39 +164,6 @@ class RunSummary:
     def all_complete(self) -> bool:
         """True when every phase of the plan is COMPLETE."""
         return bool(self.phases) and all(p.state == PhaseState.COMPLETE for p in self.phases)
-
-
-def _mitigate_known_failure(
-    *, executor: Any, phase_id: str, status: str, error_text: str, retry_attempt: int
-) -> bool:
-    """Ask failure hardening (`autopack.failure_hardening`) whether the failure is a known pattern
-    it mitigated; if so, log its actions, advance the retry counter with the pattern as the reason,
-    and return True. A raising detector is logged and counts as not mitigated."""
-    from autopack.failure_hardening import detect_and_mitigate_failure
-
-    try:
-        hardening = detect_and_mitigate_failure(
-            error_text,
-            {"workspace": str(executor.workspace), "phase_id": phase_id, "status": status},
-        )
-    except Exception as exc:
-        logger.warning("Failure hardening raised for %s: %s", phase_id, exc)
-        hardening = None
-    if hardening is not None and hardening.mitigated:
-        logger.info(
-            "Phase %s failure mitigated by %s: %s",
-            phase_id,
-            hardening.pattern_id,
-            "; ".join(hardening.actions),
-        )
-        state_persistence.persist_attempt_update(
-            executor=executor,
-            phase_id=phase_id,
-            next_retry_attempt=retry_attempt + 1,
-            reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
-        )
-        return True
-    return False
 
 
 class AutonomousExecutor:
@@ -699,7 +667,7 @@ class AutonomousExecutor:
             f"Attempt {attempt_index + 1} of {phase_id} failed with {status}: {error_text[:300]}",
         )
 
-        if self.enable_failure_hardening and _mitigate_known_failure(
+        if self.enable_failure_hardening and failure_mitigation.mitigate_known_failure(
             executor=self,
             phase_id=phase_id,
             status=status,
