@@ -166,6 +166,52 @@ class RunSummary:
         return bool(self.phases) and all(p.state == PhaseState.COMPLETE for p in self.phases)
 
 
+def _note_infra_error(*, executor: Any, phase_id: str, model_used: str, error: str | None) -> None:
+    """Count an infra error of the Builder against the provider of `model_used`; the second one of a
+    provider disables it for the rest of the run (`executor.model_router.disable_provider`).
+
+    The provider is read from the model name's prefix (claude, gpt / o1, gemini, glm); an unknown
+    model is only logged. The counts live in `executor._provider_infra_errors`.
+    """
+    model_lower = model_used.lower()
+    if model_lower.startswith("claude"):
+        provider = "anthropic"
+    elif model_lower.startswith(("gpt", "o1")):
+        provider = "openai"
+    elif model_lower.startswith("gemini"):
+        provider = "google_gemini"
+    elif model_lower.startswith("glm"):
+        provider = "zhipu_glm"
+    else:
+        provider = None
+    if provider is not None:
+        count = executor._provider_infra_errors.get(provider, 0) + 1
+        executor._provider_infra_errors[provider] = count
+        logger.warning(
+            "Infra error %d from provider %s (model %s) in phase %s: %s",
+            count,
+            provider,
+            model_used,
+            phase_id,
+            error,
+        )
+        if count == 2:
+            executor.model_router.disable_provider(provider, reason="infra_error")
+            logger.warning(
+                "Provider %s disabled for run %s after %d infra errors",
+                provider,
+                executor.run_id,
+                count,
+            )
+    else:
+        logger.warning(
+            "Infra error from unknown model %r in phase %s: %s",
+            model_used,
+            phase_id,
+            error,
+        )
+
+
 class AutonomousExecutor:
     """Executes a plan of phases against a git workspace, persisting phase state in a database.
 
@@ -1014,43 +1060,12 @@ class AutonomousExecutor:
                 or re.search(r"\b(http|status)[ :]*5\d\d\b", error_lower) is not None
             )
             if is_infra_error:
-                model_lower = model_used.lower()
-                if model_lower.startswith("claude"):
-                    provider = "anthropic"
-                elif model_lower.startswith(("gpt", "o1")):
-                    provider = "openai"
-                elif model_lower.startswith("gemini"):
-                    provider = "google_gemini"
-                elif model_lower.startswith("glm"):
-                    provider = "zhipu_glm"
-                else:
-                    provider = None
-                if provider is not None:
-                    count = self._provider_infra_errors.get(provider, 0) + 1
-                    self._provider_infra_errors[provider] = count
-                    logger.warning(
-                        "Infra error %d from provider %s (model %s) in phase %s: %s",
-                        count,
-                        provider,
-                        model_used,
-                        phase_id,
-                        builder_result.error,
-                    )
-                    if count == 2:
-                        self.model_router.disable_provider(provider, reason="infra_error")
-                        logger.warning(
-                            "Provider %s disabled for run %s after %d infra errors",
-                            provider,
-                            self.run_id,
-                            count,
-                        )
-                else:
-                    logger.warning(
-                        "Infra error from unknown model %r in phase %s: %s",
-                        model_used,
-                        phase_id,
-                        builder_result.error,
-                    )
+                _note_infra_error(
+                    executor=self,
+                    phase_id=phase_id,
+                    model_used=model_used,
+                    error=builder_result.error,
+                )
                 self._last_error_by_phase[phase_id] = builder_result.error or "infra error"
                 return False, "INFRA_RETRY"
         # golden-seam-end: builder_pipeline
