@@ -33,7 +33,7 @@ GOLDEN_SEAM = Seam(
     "builder_pipeline",
     covers=[
         "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery#builder_pipeline",
-        "autopack.autonomous_executor:_note_infra_error",
+        "autopack.executor.provider_disable:note_infra_error",
     ],
 )
 
