@@ -1,9 +1,10 @@
-"""Golden guard: a `move:` commit must not change anything under the golden folder.
+"""Golden guard: a `move:` or `refactor:` commit must not change anything under the golden folder.
 
-A refactoring move is proven safe by running the same goldens before and after it, so the commit that
-moves code may not touch them. This script walks a range of commits and fails when a commit whose
-subject marks it as a move (`move:`, `move(scope):`, `move!:`; case-insensitive) adds, modifies,
-deletes or renames a file under the golden folder, naming each such commit and its files.
+A refactoring move, and a refactor that merges or reshapes code, is proven safe by running the same
+goldens before and after it, so the commit that makes it may not touch them. This script walks a
+range of commits and fails when a commit whose subject marks it as a move or a refactor (`move:`,
+`move(scope):`, `move!:`, `refactor:`, `refactor(scope):`, `refactor!:`; case-insensitive) adds,
+modifies, deletes or renames a file under the golden folder, naming each such commit and its files.
 
 Range:
 - `--base REV` checks the commits reachable from `--head` (default `HEAD`) but not from REV, which is
@@ -16,7 +17,7 @@ Merge commits are judged like any other by their subject; their changes are take
 parent (what the merge brings into the line it lands on). The commits of a merged branch are in the
 range themselves and are checked one by one.
 
-Exit status: 0 when no move commit changes goldens, 1 when one does, 2 on bad input or a git error.
+Exit status: 0 when no move or refactor commit changes goldens, 1 when one does, 2 on bad input or a git error.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-MOVE_SUBJECT = re.compile(r"^\s*move(\([^)]*\))?!?:", re.IGNORECASE)
+GUARDED_SUBJECT = re.compile(r"^\s*(move|refactor)(\([^)]*\))?!?:", re.IGNORECASE)
+"""Subjects of the commits that may not touch goldens: moves and refactors."""
 
 
 class GuardError(Exception):
@@ -46,8 +48,9 @@ class Commit:
     subject: str
 
     @property
-    def is_move(self) -> bool:
-        return MOVE_SUBJECT.match(self.subject) is not None
+    def is_guarded(self) -> bool:
+        """A move or a refactor: the goldens must stay as they are."""
+        return GUARDED_SUBJECT.match(self.subject) is not None
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def _range_note(repo: Path, base_sha: str, head_sha: str, base: str) -> str | No
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        description="Fail when a `move:` commit changes anything under the golden folder."
+        description="Fail when a `move:` or `refactor:` commit changes anything under the golden folder."
     )
     parser.add_argument(
         "--base",
@@ -192,13 +195,13 @@ def run(repo: Path, base: str | None, head: str, golden_dir: str) -> int:
         if note:
             print(note)
     commits = list_commits(repo, base_sha, head_sha)
-    moves = [c for c in commits if c.is_move]
+    moves = [c for c in commits if c.is_guarded]
     shallow = _shallow_boundary(repo)
     violations: list[tuple[Commit, list[GoldenChange]]] = []
     for commit in moves:
         if commit.sha in shallow:
             raise GuardError(
-                f"cannot check move commit {commit.short} {commit.subject!r}: its parent is outside "
+                f"cannot check move/refactor commit {commit.short} {commit.subject!r}: its parent is outside "
                 "this shallow clone; fetch the history (git fetch --unshallow) or pass a --base "
                 "after it"
             )
@@ -208,19 +211,22 @@ def run(repo: Path, base: str | None, head: str, golden_dir: str) -> int:
     scope = f"{base}..{head}" if base else f"the whole history of {head}"
     if not violations:
         print(
-            f"golden guard: OK, {len(commits)} commits in {scope} checked, {len(moves)} move "
-            f"commits, none changes {folder}/"
+            f"golden guard: OK, {len(commits)} commits in {scope} checked, {len(moves)} move or "
+            f"refactor commits, none changes {folder}/"
         )
         return 0
-    print(f"golden guard: FAILED, {len(violations)} move commits change {folder}/ ({scope}):")
+    print(
+        f"golden guard: FAILED, {len(violations)} move or refactor commits change {folder}/ "
+        f"({scope}):"
+    )
     for commit, changes in violations:
         print(f"  {commit.short} {commit.subject!r}:")
         for change in changes:
             print(f"    {change.describe()}")
     print(
-        "A move must leave the goldens untouched so that the same goldens verify the code before "
-        "and after it. Fix: put golden changes in their own `capture:` commit before the move, or "
-        "drop them from the move commit."
+        "A move or refactor must leave the goldens untouched so that the same goldens verify the "
+        "code before and after it. Fix: put golden changes in their own `capture:` commit before "
+        "the move or refactor, or drop them from it."
     )
     return 1
 

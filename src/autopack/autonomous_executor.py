@@ -21,7 +21,6 @@ import shlex
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,7 +46,15 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
-from autopack.executor import scope_generation, state_persistence
+from autopack.executor import (
+    approvals,
+    doctor_wiring,
+    failure_mitigation,
+    patch_apply_pipeline,
+    provider_disable,
+    scope_generation,
+    state_persistence,
+)
 from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
@@ -64,9 +71,12 @@ from autopack.executor.phase_handlers import (
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
 )
-from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS, next_attempt_state
+from autopack.executor.retry_policy import (
+    MAX_RETRY_ATTEMPTS,
+    MAX_TOTAL_FAILURES_PER_RUN,
+    next_attempt_state,
+)
 from autopack.executor.token_budget_events import build_token_budget_escalation_payload
-from autopack.goal_drift import should_block_on_drift
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
@@ -80,13 +90,6 @@ from autopack.phase_checkpoint import (
     take_phase_checkpoint,
 )
 from autopack.quality_gate import QualityGate
-from autopack.validators import (
-    is_compose_path,
-    is_yaml_path,
-    new_file_contents,
-    validate_docker_compose,
-    validate_yaml_syntax,
-)
 from autopack.workspace_state import (
     WorkspaceState,
     WorkspaceStateError,
@@ -97,14 +100,6 @@ from autopack.workspace_state import (
 
 logger = logging.getLogger(__name__)
 
-# Doctor budget: calls per phase and per run; and how many builder attempts a non-infra
-# failure needs before the Doctor is consulted.
-MAX_DOCTOR_CALLS_PER_PHASE = 2
-MAX_DOCTOR_CALLS_PER_RUN = 10
-MIN_BUILDER_ATTEMPTS_FOR_DOCTOR = 2
-MAX_TOTAL_FAILURES_PER_RUN = 25
-MAX_REPLANS_PER_PHASE = 1
-MAX_REPLANS_PER_RUN = 5
 
 # Builder mode selection.
 STRUCTURED_EDIT_FILE_THRESHOLD = 30
@@ -673,31 +668,14 @@ class AutonomousExecutor:
             f"Attempt {attempt_index + 1} of {phase_id} failed with {status}: {error_text[:300]}",
         )
 
-        if self.enable_failure_hardening:
-            from autopack.failure_hardening import detect_and_mitigate_failure
-
-            try:
-                hardening = detect_and_mitigate_failure(
-                    error_text,
-                    {"workspace": str(self.workspace), "phase_id": phase_id, "status": status},
-                )
-            except Exception as exc:
-                logger.warning("Failure hardening raised for %s: %s", phase_id, exc)
-                hardening = None
-            if hardening is not None and hardening.mitigated:
-                logger.info(
-                    "Phase %s failure mitigated by %s: %s",
-                    phase_id,
-                    hardening.pattern_id,
-                    "; ".join(hardening.actions),
-                )
-                state_persistence.persist_attempt_update(
-                    executor=self,
-                    phase_id=phase_id,
-                    next_retry_attempt=retry_attempt + 1,
-                    reason=f"HARDENING_MITIGATED: {hardening.pattern_id}",
-                )
-                return False, "FAILED"
+        if self.enable_failure_hardening and failure_mitigation.mitigate_known_failure(
+            executor=self,
+            phase_id=phase_id,
+            status=status,
+            error_text=error_text,
+            retry_attempt=retry_attempt,
+        ):
+            return False, "FAILED"
 
         is_infra = status == "INFRA_RETRY"
         diagnostics = self._run_diagnostics(
@@ -849,33 +827,10 @@ class AutonomousExecutor:
     def _should_invoke_doctor(
         self, phase_id: str, builder_attempts: int, *, is_infra: bool
     ) -> bool:
-        """True when the Doctor may be consulted: within its caps, and after enough builder attempts."""
-        phase_calls = self._doctor_calls_by_phase.get(phase_id, 0)
-        if phase_calls >= MAX_DOCTOR_CALLS_PER_PHASE:
-            logger.info(
-                "Doctor not consulted for %s: %d/%d calls used for this phase",
-                phase_id,
-                phase_calls,
-                MAX_DOCTOR_CALLS_PER_PHASE,
-            )
-            return False
-        if self._run_doctor_calls >= MAX_DOCTOR_CALLS_PER_RUN:
-            logger.info(
-                "Doctor not consulted for %s: %d/%d calls used in this run",
-                phase_id,
-                self._run_doctor_calls,
-                MAX_DOCTOR_CALLS_PER_RUN,
-            )
-            return False
-        if not is_infra and builder_attempts < MIN_BUILDER_ATTEMPTS_FOR_DOCTOR:
-            logger.info(
-                "Doctor not consulted for %s: %d builder attempt(s), needs %d",
-                phase_id,
-                builder_attempts,
-                MIN_BUILDER_ATTEMPTS_FOR_DOCTOR,
-            )
-            return False
-        return True
+        """May the Doctor be consulted now? `doctor_wiring.should_invoke_doctor`."""
+        return doctor_wiring.should_invoke_doctor(
+            self, phase_id, builder_attempts, is_infra=is_infra
+        )
 
     def _invoke_doctor(
         self,
@@ -886,47 +841,15 @@ class AutonomousExecutor:
         error_text: str,
         diagnostics: Any,
     ) -> Any:
-        """Build a DoctorRequest, count the call against the caps, and return the Doctor's response."""
-        from autopack.doctor import DoctorRequest
-        from autopack.model_router import provider_for_model
-
-        phase_id = phase["phase_id"]
-        self._doctor_calls_by_phase[phase_id] = self._doctor_calls_by_phase.get(phase_id, 0) + 1
-        self._run_doctor_calls += 1
-        model = self._last_builder_model_by_phase.get(phase_id)
-        request = DoctorRequest(
-            phase_id=phase_id,
+        """Ask the Doctor about a failure: `doctor_wiring.invoke_doctor`."""
+        return doctor_wiring.invoke_doctor(
+            self,
+            phase,
+            attempt_index=attempt_index,
             error_category=error_category,
-            builder_attempts=attempt_index + 1,
-            last_error=error_text,
-            diagnostics_summary=getattr(diagnostics, "summary", "") if diagnostics else "",
-            untracked_files=list(getattr(diagnostics, "untracked_files", []) or []),
-            modified_files=list(getattr(diagnostics, "modified_files", []) or []),
-            provider=provider_for_model(model) if model else None,
-            health_budget={
-                "total_failures": self._run_total_failures,
-                "total_cap": MAX_TOTAL_FAILURES_PER_RUN,
-                "doctor_calls_phase": self._doctor_calls_by_phase[phase_id],
-                "doctor_calls_run": self._run_doctor_calls,
-            },
+            error_text=error_text,
+            diagnostics=diagnostics,
         )
-        try:
-            response = self.doctor.diagnose(request)
-        except Exception as exc:
-            logger.warning("Doctor failed for %s: %s: %s", phase_id, type(exc).__name__, exc)
-            return None
-        logger.info(
-            "Doctor for %s (call %d/%d, run %d/%d): action=%s confidence=%.2f rationale=%s",
-            phase_id,
-            self._doctor_calls_by_phase[phase_id],
-            MAX_DOCTOR_CALLS_PER_PHASE,
-            self._run_doctor_calls,
-            MAX_DOCTOR_CALLS_PER_RUN,
-            response.action,
-            response.confidence,
-            response.rationale,
-        )
-        return response
 
     def _handle_doctor_action(
         self,
@@ -937,71 +860,15 @@ class AutonomousExecutor:
         retry_attempt: int,
         revision_epoch: int,
     ) -> tuple[bool, str] | None:
-        """Carry out the Doctor's action; returns the attempt's result, or None to retry as usual."""
-        phase_id = phase["phase_id"]
-        for provider in response.disable_providers or []:
-            self.model_router.disable_provider(provider, reason="doctor")
-            logger.warning("Doctor disabled provider %s for run %s", provider, self.run_id)
-        if response.hint:
-            phase["_doctor_hint"] = response.hint
-        action = response.action
-
-        if action == "retry_with_fix":
-            logger.info("Doctor: retry %s with hint: %s", phase_id, response.hint)
-            return None
-
-        if action in ("skip_phase", "mark_fatal"):
-            logger.warning("Doctor: %s for %s after %s", action, phase_id, status)
-            self._mark_phase_failed_in_db(phase_id, f"DOCTOR_SKIP: {status}")
-            return False, "FAILED"
-
-        if action == "replan":
-            phase_replans = self._replans_by_phase.get(phase_id, 0)
-            if (
-                phase_replans >= MAX_REPLANS_PER_PHASE
-                or self._run_replan_count >= MAX_REPLANS_PER_RUN
-            ):
-                logger.warning(
-                    "Doctor asked to replan %s, but the replan cap is reached (phase %d/%d, run %d/%d)",
-                    phase_id,
-                    phase_replans,
-                    MAX_REPLANS_PER_PHASE,
-                    self._run_replan_count,
-                    MAX_REPLANS_PER_RUN,
-                )
-                return None
-            self._replans_by_phase[phase_id] = phase_replans + 1
-            self._run_replan_count += 1
-            self._update_phase_attempts_in_db(
-                phase_id, revision_epoch=revision_epoch + 1, last_failure_reason="DOCTOR_REPLAN"
-            )
-            logger.info(
-                "Doctor: replan %s (revision_epoch %d -> %d)",
-                phase_id,
-                revision_epoch,
-                revision_epoch + 1,
-            )
-            return False, "REPLAN_REQUESTED"
-
-        if action == "rollback_run":
-            ok, error = self._rollback_to_run_checkpoint(
-                f"doctor_rollback_run: {phase_id} {status}"
-            )
-            if ok:
-                logger.warning("Doctor: rolled back run %s to its checkpoint", self.run_id)
-            else:
-                logger.error("Doctor: rollback of run %s failed: %s", self.run_id, error)
-            return None
-
-        if action == "execute_fix":
-            ran = self._execute_fix(phase, list(response.fix_commands or []))
-            logger.info("Doctor: execute_fix for %s ran %d command(s)", phase_id, ran)
-            return None
-
-        logger.warning(
-            "Doctor returned unknown action %r for %s; retrying as usual", action, phase_id
+        """Carry out the Doctor's action: `doctor_wiring.handle_doctor_action`."""
+        return doctor_wiring.handle_doctor_action(
+            self,
+            phase,
+            response,
+            status=status,
+            retry_attempt=retry_attempt,
+            revision_epoch=revision_epoch,
         )
-        return None
 
     # ------------------------------------------------------------------
     # Approvals and notifications
@@ -1010,48 +877,14 @@ class AutonomousExecutor:
     def _request_approval(
         self, phase_id: str, *, kind: str, summary: str, details: dict[str, Any]
     ) -> bool:
-        """Ask the approval channel; notifies before and after; any failure is a denial."""
-        from autopack.approval_channel import ApprovalRequest
-
-        request = ApprovalRequest(
-            request_id=str(uuid.uuid4()),
-            run_id=self.run_id,
-            phase_id=phase_id,
-            kind=kind,
-            summary=summary,
-            details=details,
+        """Ask the approval channel: `approvals.request_approval`."""
+        return approvals.request_approval(
+            self, phase_id, kind=kind, summary=summary, details=details
         )
-        self._send_notification(
-            "approval_requested", f"Approval needed for {phase_id} ({kind}): {summary}"
-        )
-        try:
-            decision = self.approval_channel.request_approval(request)
-            approved = bool(decision.approved)
-            reason = decision.reason
-        except Exception as exc:
-            logger.warning("Approval channel failed for %s: %s", phase_id, exc)
-            approved = False
-            reason = f"approval channel error: {type(exc).__name__}"
-        self._approval_history.append(
-            {
-                "request_id": request.request_id,
-                "phase_id": phase_id,
-                "kind": kind,
-                "approved": approved,
-            }
-        )
-        verdict = "approved" if approved else "denied"
-        logger.info("Approval %s for %s (%s): %s", verdict, phase_id, kind, reason)
-        self._send_notification("approval_decided", f"{kind} for {phase_id} {verdict}: {reason}")
-        return approved
 
     def _send_notification(self, event: str, message: str) -> bool:
-        """Send a notification; a failing notifier is logged and never fails the run."""
-        try:
-            return bool(self.notifier.notify(event, message))
-        except Exception as exc:
-            logger.warning("Notification %s failed: %s", event, exc)
-            return False
+        """Notify, best effort: `approvals.send_notification`."""
+        return approvals.send_notification(self, event, message)
 
     # ------------------------------------------------------------------
     # The attempt itself: builder, apply, CI, auditor, quality gate
@@ -1182,43 +1015,12 @@ class AutonomousExecutor:
                 or re.search(r"\b(http|status)[ :]*5\d\d\b", error_lower) is not None
             )
             if is_infra_error:
-                model_lower = model_used.lower()
-                if model_lower.startswith("claude"):
-                    provider = "anthropic"
-                elif model_lower.startswith(("gpt", "o1")):
-                    provider = "openai"
-                elif model_lower.startswith("gemini"):
-                    provider = "google_gemini"
-                elif model_lower.startswith("glm"):
-                    provider = "zhipu_glm"
-                else:
-                    provider = None
-                if provider is not None:
-                    count = self._provider_infra_errors.get(provider, 0) + 1
-                    self._provider_infra_errors[provider] = count
-                    logger.warning(
-                        "Infra error %d from provider %s (model %s) in phase %s: %s",
-                        count,
-                        provider,
-                        model_used,
-                        phase_id,
-                        builder_result.error,
-                    )
-                    if count == 2:
-                        self.model_router.disable_provider(provider, reason="infra_error")
-                        logger.warning(
-                            "Provider %s disabled for run %s after %d infra errors",
-                            provider,
-                            self.run_id,
-                            count,
-                        )
-                else:
-                    logger.warning(
-                        "Infra error from unknown model %r in phase %s: %s",
-                        model_used,
-                        phase_id,
-                        builder_result.error,
-                    )
+                provider_disable.note_infra_error(
+                    executor=self,
+                    phase_id=phase_id,
+                    model_used=model_used,
+                    error=builder_result.error,
+                )
                 self._last_error_by_phase[phase_id] = builder_result.error or "infra error"
                 return False, "INFRA_RETRY"
         # golden-seam-end: builder_pipeline
@@ -1544,71 +1346,16 @@ class AutonomousExecutor:
         edit_plan: list[dict[str, Any]] | None = None,
         summary: str = "",
     ) -> tuple[bool, str]:
-        """Validate and apply a builder change; returns (True, "APPLIED") or (False, <status>).
-
-        YAML and docker-compose files whose whole content is known (created files, edit-plan files)
-        are validated first (YAML_VALIDATION_FAILED); then the goal-drift check (GOAL_DRIFT_BLOCKED);
-        then the governed apply (PATCH_FAILED). A refusal for protected paths only asks the approval
-        channel and, when approved, applies again with those paths allowed.
-        """
-        phase_id = phase["phase_id"]
-
-        contents = new_file_contents(patch_content)
-        for op in edit_plan or []:
-            if not op.get("delete") and "content" in op:
-                contents[str(op["path"])] = str(op["content"])
-        yaml_errors: list[str] = []
-        for path, text in contents.items():
-            if is_compose_path(path):
-                problems = validate_docker_compose(text)
-            elif is_yaml_path(path):
-                problems = validate_yaml_syntax(text)
-            else:
-                continue
-            yaml_errors.extend(f"{path}: {problem}" for problem in problems)
-        if yaml_errors:
-            self._last_error_by_phase[phase_id] = "; ".join(yaml_errors)
-            logger.warning("YAML validation failed for %s: %s", phase_id, "; ".join(yaml_errors))
-            return False, "YAML_VALIDATION_FAILED"
-
-        goal_anchor = phase.get("goal_anchor") or self.goal_anchor
-        if goal_anchor:
-            drift_text = " ".join(
-                part for part in (phase.get("name"), phase.get("description"), summary) if part
-            )
-            block, drift_reason = should_block_on_drift(goal_anchor, drift_text)
-            if block:
-                self._last_error_by_phase[phase_id] = f"goal drift: {drift_reason}"
-                logger.warning("Goal drift blocks %s: %s", phase_id, drift_reason)
-                return False, "GOAL_DRIFT_BLOCKED"
-            logger.debug("Goal drift check for %s passed: %s", phase_id, drift_reason)
-
-        governed = GovernedApplyPath(
-            self.workspace, allowed_paths=allowed_paths, protected_paths=self._protected_paths()
+        """Validate and apply a Builder change: `patch_apply_pipeline.apply_builder_result_patch`."""
+        return patch_apply_pipeline.apply_builder_result_patch(
+            self,
+            phase,
+            patch_content=patch_content,
+            allowed_paths=allowed_paths,
+            full_file_mode=full_file_mode,
+            edit_plan=edit_plan,
+            summary=summary,
         )
-        result = governed.apply_patch(patch_content, full_file_mode=full_file_mode)
-        if not result.success and result.protected_violations and not result.scope_violations:
-            approved = self._request_approval(
-                phase_id,
-                kind="protected_paths",
-                summary=f"patch touches protected paths {result.protected_violations!r}",
-                details={"paths": list(result.protected_violations)},
-            )
-            if approved:
-                governed = GovernedApplyPath(
-                    self.workspace,
-                    allowed_paths=allowed_paths,
-                    protected_paths=self._protected_paths(),
-                    approved_protected_paths=list(result.protected_violations),
-                )
-                result = governed.apply_patch(patch_content, full_file_mode=full_file_mode)
-        if not result.success:
-            self._last_error_by_phase[phase_id] = result.error or "patch failed"
-            logger.warning("Patch for %s not applied: %s", phase_id, result.error)
-            return False, "PATCH_FAILED"
-        self._last_files_changed_by_phase[phase_id] = list(result.files_changed)
-        logger.info("Patch for %s applied: %d file(s) changed", phase_id, len(result.files_changed))
-        return True, "APPLIED"
 
     # ------------------------------------------------------------------
     # CI

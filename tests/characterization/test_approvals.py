@@ -19,6 +19,8 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "approvals",
     covers=[
+        "autopack.executor.approvals:request_approval",
+        "autopack.executor.approvals:send_notification",
         "autopack.autonomous_executor:AutonomousExecutor._request_approval",
         "autopack.autonomous_executor:AutonomousExecutor._send_notification",
     ],

@@ -25,6 +25,9 @@ GOLDEN_SEAM = Seam(
     "diagnostics",
     covers=[
         "autopack.autonomous_executor:AutonomousExecutor._run_diagnostics",
+        "autopack.executor.doctor_wiring:should_invoke_doctor",
+        "autopack.executor.doctor_wiring:invoke_doctor",
+        "autopack.executor.doctor_wiring:handle_doctor_action",
         "autopack.autonomous_executor:AutonomousExecutor._should_invoke_doctor",
         "autopack.autonomous_executor:AutonomousExecutor._invoke_doctor",
         "autopack.autonomous_executor:AutonomousExecutor._handle_doctor_action",

@@ -42,6 +42,7 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.state_persistence:get_phase_state_or_defaults",
         "autopack.executor.state_persistence:state_from_row",
         "autopack.executor.state_persistence:persist_attempt_update",
+        "autopack.executor.failure_mitigation:mitigate_known_failure",
     ],
 )
 

@@ -29,6 +29,7 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "patch_apply",
     covers=[
+        "autopack.executor.patch_apply_pipeline:apply_builder_result_patch",
         "autopack.autonomous_executor:AutonomousExecutor._apply_builder_result_patch",
         "autopack.autonomous_executor:AutonomousExecutor._protected_paths",
     ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from check_golden_guard import MOVE_SUBJECT, main
+from check_golden_guard import GUARDED_SUBJECT, main
 
 
 def _run(repo, capsys, *args: str) -> tuple[int, str, str]:
@@ -29,7 +29,7 @@ def test_clean_history_passes(history, capsys):
     code, out, _ = _run(history, capsys)
     assert code == 0
     assert "3 commits" in out
-    assert "1 move commits" in out
+    assert "1 move or refactor commits" in out
 
 
 def test_move_commit_touching_golden_fails_and_names_commit_and_files(history, capsys):
@@ -131,7 +131,7 @@ def test_ordinary_merge_of_capture_branch_passes(history, capsys):
 
 
 @pytest.mark.parametrize(
-    ("subject", "is_move"),
+    ("subject", "guarded"),
     [
         ("move: x", True),
         ("move(ci_runner): x", True),
@@ -141,7 +141,31 @@ def test_ordinary_merge_of_capture_branch_passes(history, capsys):
         ("remove: x", False),
         ("capture: move: x", False),
         ("fix: move x", False),
+        ("refactor: x", True),
+        ("refactor(p10): x", True),
+        ("Refactor!: x", True),
+        ("refactoring: x", False),
+        ("fix: refactor x", False),
     ],
 )
-def test_move_subject_pattern(subject, is_move):
-    assert (MOVE_SUBJECT.match(subject) is not None) is is_move
+def test_guarded_subject_pattern(subject, guarded):
+    assert (GUARDED_SUBJECT.match(subject) is not None) is guarded
+
+
+def test_refactor_commit_touching_golden_fails_like_a_move(history, capsys):
+    sha = history.commit(
+        "refactor: merge the batching loops",
+        {"src/pkg/exec.py": "def f():\n    return 2\n", "golden/f/basic.txt": "v2\n"},
+    )
+    code, out, _ = _run(history, capsys)
+    assert code == 1
+    assert f"{sha} 'refactor: merge the batching loops'" in out
+    assert "M golden/f/basic.txt" in out
+    assert "1 move or refactor commits change golden/" in out
+
+
+def test_refactor_commit_leaving_golden_alone_passes(history, capsys):
+    history.commit("refactor: rename a helper", {"src/pkg/exec.py": "def g():\n    return 1\n"})
+    code, out, _ = _run(history, capsys)
+    assert code == 0
+    assert "2 move or refactor commits" in out

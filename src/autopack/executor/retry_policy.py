@@ -1,10 +1,13 @@
-"""Retry policy: how many attempts a phase gets and what the next attempt's counter is."""
+"""Retry policy: how many attempts a phase gets, how many failures a run may have, and what the
+next attempt's counter is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MAX_RETRY_ATTEMPTS = 5
+MAX_TOTAL_FAILURES_PER_RUN = 25
+"""Failed attempts a whole run may have: at the cap, the phase being retried is marked failed."""
 
 
 @dataclass(frozen=True)
