@@ -76,7 +76,13 @@ from autopack.executor.retry_policy import (
     MAX_TOTAL_FAILURES_PER_RUN,
     next_attempt_state,
 )
-from autopack.executor.token_budget_events import build_token_budget_escalation_payload
+from autopack.executor.token_budget_events import (
+    COMPLEXITY_DEFAULT_BUDGETS,
+    TOKEN_ESCALATION_CEILING,
+    TOKEN_ESCALATION_FACTOR,
+    TOKEN_UTILIZATION_THRESHOLD,
+    build_token_budget_escalation_payload,
+)
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
@@ -106,12 +112,6 @@ STRUCTURED_EDIT_FILE_THRESHOLD = 30
 FULL_FILE_LINE_LIMIT = 1000
 MAX_CONTEXT_FILES = 200
 MAX_CONTEXT_FILE_BYTES = 200_000
-
-# Token-budget escalation.
-TOKEN_ESCALATION_FACTOR = 1.25
-TOKEN_ESCALATION_CEILING = 64000
-TOKEN_UTILIZATION_THRESHOLD = 95.0
-COMPLEXITY_DEFAULT_BUDGETS = {"low": 8192, "medium": 12288, "high": 16384}
 
 # CI.
 CI_COMMAND_TIMEOUT_SECONDS = 600
