@@ -32,7 +32,7 @@ __all__ = ["attempt_rig"]
 GOLDEN_SEAM = Seam(
     "builder_pipeline",
     covers=[
-        "autopack.autonomous_executor:_run_builder_stage",
+        "autopack.executor.builder_pipeline:run_builder_stage",
         "autopack.executor.provider_disable:note_infra_error",
     ],
 )
