@@ -48,10 +48,10 @@ from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
 from autopack.executor import (
     approvals,
+    builder_pipeline,
     doctor_wiring,
     failure_mitigation,
     patch_apply_pipeline,
-    provider_disable,
     scope_generation,
     state_persistence,
 )
@@ -76,7 +76,13 @@ from autopack.executor.retry_policy import (
     MAX_TOTAL_FAILURES_PER_RUN,
     next_attempt_state,
 )
-from autopack.executor.token_budget_events import build_token_budget_escalation_payload
+from autopack.executor.token_budget_events import (
+    COMPLEXITY_DEFAULT_BUDGETS,
+    TOKEN_ESCALATION_CEILING,
+    TOKEN_ESCALATION_FACTOR,
+    TOKEN_UTILIZATION_THRESHOLD,
+    build_token_budget_escalation_payload,
+)
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
@@ -101,17 +107,9 @@ from autopack.workspace_state import (
 logger = logging.getLogger(__name__)
 
 
-# Builder mode selection.
-STRUCTURED_EDIT_FILE_THRESHOLD = 30
-FULL_FILE_LINE_LIMIT = 1000
+# Builder context.
 MAX_CONTEXT_FILES = 200
 MAX_CONTEXT_FILE_BYTES = 200_000
-
-# Token-budget escalation.
-TOKEN_ESCALATION_FACTOR = 1.25
-TOKEN_ESCALATION_CEILING = 64000
-TOKEN_UTILIZATION_THRESHOLD = 95.0
-COMPLEXITY_DEFAULT_BUDGETS = {"low": 8192, "medium": 12288, "high": 16384}
 
 # CI.
 CI_COMMAND_TIMEOUT_SECONDS = 600
@@ -918,190 +916,13 @@ class AutonomousExecutor:
 
         file_context = self._load_file_context(phase, allowed_paths)
 
-        # golden-seam: builder_pipeline
-        builder_mode = phase.get("builder_mode") or "full_file"
-        context_file_count = len(file_context.get("existing_files") or {})
-        use_full_file_mode = True
-        if builder_mode == "structured_edit":
-            use_full_file_mode = False
-            logger.info("Phase %s requests structured edits", phase_id)
-        elif context_file_count >= STRUCTURED_EDIT_FILE_THRESHOLD:
-            use_full_file_mode = False
-            logger.info(
-                "Phase %s context holds %d files (>= %d); using structured edits",
-                phase_id,
-                context_file_count,
-                STRUCTURED_EDIT_FILE_THRESHOLD,
-            )
-        over_limit = sorted(
-            path
-            for path, content in (file_context.get("existing_files") or {}).items()
-            if len(content.splitlines()) > FULL_FILE_LINE_LIMIT
+        builder = builder_pipeline.run_builder_stage(
+            executor=self, phase=phase, attempt_index=attempt_index, file_context=file_context
         )
-        if over_limit:
-            read_only = list(file_context.get("read_only_files") or [])
-            for path in over_limit:
-                if path not in read_only:
-                    read_only.append(path)
-            file_context["read_only_files"] = read_only
-            logger.info(
-                "Phase %s: %d file(s) over %d lines stay in context read-only: %s",
-                phase_id,
-                len(over_limit),
-                FULL_FILE_LINE_LIMIT,
-                ", ".join(over_limit),
-            )
-        # golden-seam-end: builder_pipeline
-
-        max_tokens = phase.get("_escalated_tokens")
-        if max_tokens:
-            logger.info("Phase %s builder call uses escalated max_tokens=%d", phase_id, max_tokens)
-        run_context = {
-            "run_id": self.run_id,
-            "revision_epoch": phase.get("_revision_epoch", 0),
-            "doctor_hint": phase.get("_doctor_hint"),
-            "model": self.model_router.select_model("builder"),
-        }
-        run_hints = list(self._learning_hints[-5:])
-
-        builder_result = self.llm_service.execute_builder_phase(
-            phase_spec=phase,
-            file_context=file_context,
-            max_tokens=max_tokens,
-            use_full_file_mode=use_full_file_mode,
-            attempt_index=attempt_index,
-            run_context=run_context,
-            run_hints=run_hints,
-        )
-
-        # golden-seam: builder_pipeline
-        if not builder_result.success and use_full_file_mode:
-            error_lower = (builder_result.error or "").lower()
-            format_markers = (
-                "full-file parse failed",
-                "output truncated",
-                "stop_reason=max_tokens",
-                "no diff markers",
-            )
-            if any(marker in error_lower for marker in format_markers):
-                logger.warning(
-                    "Builder output for %s could not be used (%s); retrying once with structured edits",
-                    phase_id,
-                    builder_result.error,
-                )
-                use_full_file_mode = False
-                builder_result = self.llm_service.execute_builder_phase(
-                    phase_spec=phase,
-                    file_context=file_context,
-                    max_tokens=max_tokens,
-                    use_full_file_mode=False,
-                    attempt_index=attempt_index,
-                    run_context=run_context,
-                    run_hints=run_hints,
-                )
-        # golden-seam-end: builder_pipeline
-
-        model_used = (builder_result.metadata or {}).get("model") or run_context["model"] or ""
-        if model_used:
-            self._last_builder_model_by_phase[phase_id] = model_used
-
-        # golden-seam: builder_pipeline
-        if not builder_result.success:
-            error_lower = (builder_result.error or "").lower()
-            is_infra_error = (
-                "connection error" in error_lower
-                or "timeout" in error_lower
-                or "timed out" in error_lower
-                or re.search(r"\b(http|status)[ :]*5\d\d\b", error_lower) is not None
-            )
-            if is_infra_error:
-                provider_disable.note_infra_error(
-                    executor=self,
-                    phase_id=phase_id,
-                    model_used=model_used,
-                    error=builder_result.error,
-                )
-                self._last_error_by_phase[phase_id] = builder_result.error or "infra error"
-                return False, "INFRA_RETRY"
-        # golden-seam-end: builder_pipeline
-
-        if not builder_result.success:
-            self._last_error_by_phase[phase_id] = builder_result.error or "builder failed"
-
-            # golden-seam: token_budget_escalation
-            token_budget = (builder_result.metadata or {}).get("token_budget")
-            token_prediction = (builder_result.metadata or {}).get("token_prediction") or {}
-            if token_budget:
-                was_truncated = bool(token_budget.get("was_truncated"))
-                output_utilization = token_budget.get("output_utilization")
-                if (
-                    (was_truncated or output_utilization >= TOKEN_UTILIZATION_THRESHOLD)
-                    and not phase.get("_escalated_once")
-                    and attempt_index < MAX_RETRY_ATTEMPTS - 1
-                ):
-                    selected_budget = int(token_prediction.get("selected_budget") or 0)
-                    actual_max_tokens = int(token_prediction.get("actual_max_tokens") or 0)
-                    actual_output_tokens = int(token_budget.get("actual_output_tokens") or 0)
-                    base_candidates = {
-                        "selected_budget": selected_budget,
-                        "actual_max_tokens": actual_max_tokens,
-                        "actual_output_tokens": actual_output_tokens,
-                    }
-                    base_source = max(base_candidates, key=lambda name: base_candidates[name])
-                    base_value = base_candidates[base_source]
-                    if base_value <= 0:
-                        complexity = phase.get("complexity", "medium")
-                        base_value = COMPLEXITY_DEFAULT_BUDGETS.get(complexity, 8192)
-                        base_source = "complexity_default"
-                    retry_max_tokens = min(
-                        int(base_value * TOKEN_ESCALATION_FACTOR), TOKEN_ESCALATION_CEILING
-                    )
-                    phase["_escalated_tokens"] = retry_max_tokens
-                    phase["_escalated_once"] = True
-                    token_budget["p10_escalated"] = True
-                    token_budget["p10_base_value"] = base_value
-                    token_budget["p10_base_source"] = base_source
-                    token_budget["p10_retry_max_tokens"] = retry_max_tokens
-                    builder_result.metadata["token_budget"] = token_budget
-                    reason = "truncation" if was_truncated else "utilization"
-                    logger.info(
-                        "Token budget escalation for %s (%s): base %d from %s -> retry_max_tokens=%d "
-                        "(utilization=%s, truncated=%s)",
-                        phase_id,
-                        reason,
-                        base_value,
-                        base_source,
-                        retry_max_tokens,
-                        output_utilization,
-                        was_truncated,
-                    )
-                    if self.telemetry_enabled:
-                        payload = build_token_budget_escalation_payload(
-                            run_id=self.run_id,
-                            phase_id=phase_id,
-                            attempt_index=attempt_index + 1,
-                            reason=reason,
-                            was_truncated=was_truncated,
-                            output_utilization=output_utilization,
-                            escalation_factor=TOKEN_ESCALATION_FACTOR,
-                            base_value=base_value,
-                            base_source=base_source,
-                            retry_max_tokens=retry_max_tokens,
-                            selected_budget=selected_budget,
-                            actual_max_tokens=actual_max_tokens,
-                            tokens_used=builder_result.tokens_used,
-                        )
-                        try_record_token_budget_escalation_event(self._session_factory, **payload)
-                    return False, "TOKEN_ESCALATION"
-            # golden-seam-end: token_budget_escalation
-
-            logger.error(
-                "Builder failed for %s attempt %d: %s",
-                phase_id,
-                attempt_index + 1,
-                builder_result.error,
-            )
-            return False, "FAILED"
+        if builder.status != "COMPLETE":
+            return False, builder.status
+        builder_result = builder.builder_result
+        use_full_file_mode = builder.full_file_mode
 
         patch_content = builder_result.patch_content or ""
         if not use_full_file_mode and builder_result.edit_plan:

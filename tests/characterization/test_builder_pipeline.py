@@ -32,7 +32,7 @@ __all__ = ["attempt_rig"]
 GOLDEN_SEAM = Seam(
     "builder_pipeline",
     covers=[
-        "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery#builder_pipeline",
+        "autopack.executor.builder_pipeline:run_builder_stage",
         "autopack.executor.provider_disable:note_infra_error",
     ],
 )
@@ -102,6 +102,15 @@ def test_files_over_the_line_limit_stay_in_context_read_only(
     )
     rig.builder(builder_result(success=False, error=UNUSABLE))
     rig.run(phase())
+
+
+def test_escalated_token_budget_reaches_the_builder_call_and_is_logged(
+    golden: Recorder, attempt_rig: MakeAttemptRig
+) -> None:
+    rig = attempt_rig()
+    rig.context({"src/login.py": "def login():\n    pass\n"})
+    rig.builder(builder_result(success=False, error=UNUSABLE))
+    rig.run(phase(_escalated_tokens=5120))
 
 
 def test_context_without_files_uses_full_file_mode(

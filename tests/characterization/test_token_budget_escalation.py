@@ -32,6 +32,7 @@ __all__ = ["attempt_rig"]
 GOLDEN_SEAM = Seam(
     "token_budget_escalation",
     covers=[
+        "autopack.executor.builder_pipeline:run_builder_stage#token_budget_escalation",
         "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery#token_budget_escalation",
         "autopack.executor.token_budget_events:build_token_budget_escalation_payload",
     ],

@@ -1,4 +1,5 @@
-"""The P10 token-budget escalation event: its fields, built once for both escalation sites.
+"""The P10 token-budget escalation: its policy constants, and the event's fields, built once for both
+escalation sites.
 
 `build_token_budget_escalation_payload` returns the keyword arguments of
 `db_events.try_record_token_budget_escalation_event` (after its session factory), in its
@@ -8,6 +9,14 @@ parameter order: a budget or token count of 0 or None is recorded as None.
 from __future__ import annotations
 
 from typing import Any
+
+# The escalation policy both sites apply: the retry budget is the largest known base times the
+# factor, capped at the ceiling; a utilization at or over the threshold escalates like a
+# truncation; a phase with no known base starts from its complexity's default budget.
+TOKEN_ESCALATION_FACTOR = 1.25
+TOKEN_ESCALATION_CEILING = 64000
+TOKEN_UTILIZATION_THRESHOLD = 95.0
+COMPLEXITY_DEFAULT_BUDGETS = {"low": 8192, "medium": 12288, "high": 16384}
 
 
 def build_token_budget_escalation_payload(
