@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import shlex
 import subprocess
 import sys
 import time
@@ -52,6 +51,7 @@ from autopack.executor import (
     doctor_wiring,
     failure_mitigation,
     patch_apply_pipeline,
+    run_checkpointing,
     scope_generation,
     state_persistence,
 )
@@ -98,9 +98,6 @@ from autopack.phase_checkpoint import (
 from autopack.quality_gate import QualityGate
 from autopack.workspace_state import (
     WorkspaceState,
-    WorkspaceStateError,
-    capture_workspace_state,
-    restore_workspace_files,
     run_keep_paths,
 )
 
@@ -115,17 +112,6 @@ MAX_CONTEXT_FILE_BYTES = 200_000
 CI_COMMAND_TIMEOUT_SECONDS = 600
 CI_PYTEST_TIMEOUT_SECONDS = 300
 CI_OUTPUT_LIMIT = 10_000
-
-# Git (GIT_TIMEOUT_SECONDS, shared with the extracted seams, is in executor/git_settings.py).
-GIT_RESET_TIMEOUT_SECONDS = 60
-FIX_COMMAND_TIMEOUT_SECONDS = 60
-FIX_COMMAND_WHITELIST = (
-    ("git", "checkout"),
-    ("git", "restore"),
-    ("git", "stash"),
-    ("git", "clean"),
-)
-GIT_COMMITTER = ("-c", "user.name=autopack", "-c", "user.email=autopack@localhost")
 
 PYTEST_SUMMARY_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
@@ -1557,289 +1543,24 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def _create_run_checkpoint(self) -> tuple[bool, str | None]:
-        """Record the branch, commit, untracked files and workspace state the run starts from.
-
-        Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
-        `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
-        `git_timeout`.
-        """
-        try:
-            branch_proc = subprocess.run(
-                ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if branch_proc.returncode != 0:
-                error = f"git_branch_failed: {branch_proc.stderr.strip()}"
-                logger.error("Run checkpoint failed: %s", error)
-                return False, error
-            commit_proc = subprocess.run(
-                ["git", "rev-parse", "HEAD"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if commit_proc.returncode != 0:
-                error = f"git_commit_failed: {commit_proc.stderr.strip()}"
-                logger.error("Run checkpoint failed: %s", error)
-                return False, error
-            untracked_proc = subprocess.run(
-                ["git", "ls-files", "--others", "--exclude-standard", "-z"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if untracked_proc.returncode != 0:
-                # Without the list, a rollback's `git clean` could delete files the run did not create.
-                error = f"git_untracked_failed: {untracked_proc.stderr.strip()}"
-                logger.error("Run checkpoint failed: %s", error)
-                return False, error
-        except subprocess.TimeoutExpired:
-            logger.error("Run checkpoint failed: git timed out")
-            return False, "git_timeout"
-        except OSError as exc:
-            error = f"git_branch_failed: {exc}"
-            logger.error("Run checkpoint failed: %s", error)
-            return False, error
-
-        try:
-            # Tracked edits, the index, untracked files and empty directories, for the rollback.
-            state = capture_workspace_state(
-                self.workspace, keep=run_keep_paths(self.workspace, sqlite_path(self.db_url))
-            )
-        except WorkspaceStateError as exc:
-            error = f"git_state_failed: {exc}"
-            logger.error("Run checkpoint failed: %s", error)
-            return False, error
-        self._run_checkpoint_state = state
-        self._run_checkpoint_branch = branch_proc.stdout.strip()
-        self._run_checkpoint_commit = commit_proc.stdout.strip()
-        self._run_checkpoint_untracked = sorted(
-            path
-            for path in untracked_proc.stdout.split("\0")
-            if path and not path.startswith(f"{RUNS_DIRNAME}/")
-        )
-        try:
-            with self._session_factory() as session:
-                run = session.get(RunRecord, self.run_id)
-                if run is not None:
-                    run.checkpoint_branch = self._run_checkpoint_branch
-                    run.checkpoint_commit = self._run_checkpoint_commit
-                    session.commit()
-        except Exception as exc:
-            logger.warning("Could not store the run checkpoint of %s: %s", self.run_id, exc)
-        logger.info(
-            "Run checkpoint for %s: branch=%s commit=%s untracked=%d",
-            self.run_id,
-            self._run_checkpoint_branch,
-            self._run_checkpoint_commit[:8],
-            len(self._run_checkpoint_untracked),
-        )
-        return True, None
+        """Record where the run starts from: `run_checkpointing.create_run_checkpoint`."""
+        return run_checkpointing.create_run_checkpoint(self)
 
     def _rollback_to_run_checkpoint(self, reason: str) -> tuple[bool, str | None]:
-        """Restore the workspace to the run checkpoint and append the rollback to the audit log.
-
-        `git reset --hard <commit>` (its failure is fatal), then `git clean -fd` that spares the
-        run folder and every file untracked at the checkpoint, then `git checkout <branch>` unless
-        the checkpoint was a detached HEAD (both non-fatal), then the checkpoint's workspace state
-        is restored: uncommitted edits, the index, untracked files and empty directories (fatal).
-        """
-        if not self._run_checkpoint_commit:
-            logger.error("Rollback of run %s impossible: no checkpoint commit", self.run_id)
-            return False, "no_checkpoint_commit"
-        commit = self._run_checkpoint_commit
-        try:
-            reset = subprocess.run(
-                ["git", "reset", "--hard", commit],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_RESET_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if reset.returncode != 0:
-                error = f"git_reset_failed: {reset.stderr.strip()}"
-                logger.error("Rollback of run %s failed: %s", self.run_id, error)
-                return False, error
-
-            clean_argv = ["git", "clean", "-fd", "-e", f"/{RUNS_DIRNAME}/"]
-            for path in self._run_checkpoint_untracked:
-                clean_argv.extend(["-e", "/" + _gitignore_literal(path)])
-            clean = subprocess.run(
-                clean_argv,
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_RESET_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if clean.returncode != 0:
-                logger.warning(
-                    "Rollback of run %s: git clean failed: %s", self.run_id, clean.stderr.strip()
-                )
-            else:
-                removed = [
-                    line for line in clean.stdout.splitlines() if line.startswith("Removing ")
-                ]
-                logger.info("Rollback of run %s removed %d path(s)", self.run_id, len(removed))
-
-            branch = self._run_checkpoint_branch
-            if branch and branch != "HEAD":
-                checkout = subprocess.run(
-                    ["git", "checkout", branch],
-                    cwd=self.workspace,
-                    capture_output=True,
-                    text=True,
-                    timeout=GIT_TIMEOUT_SECONDS,
-                    check=False,
-                )
-                if checkout.returncode != 0:
-                    logger.warning(
-                        "Rollback of run %s: git checkout %s failed: %s",
-                        self.run_id,
-                        branch,
-                        checkout.stderr.strip(),
-                    )
-            if self._run_checkpoint_state is not None:
-                restore_workspace_files(self.workspace, self._run_checkpoint_state)
-        except WorkspaceStateError as exc:
-            error = f"git_restore_failed: {exc}"
-            logger.error("Rollback of run %s failed: %s", self.run_id, error)
-            return False, error
-        except subprocess.TimeoutExpired:
-            logger.error("Rollback of run %s failed: git timed out", self.run_id)
-            return False, "git_timeout"
-        except OSError as exc:
-            error = f"git_failed: {exc}"
-            logger.error("Rollback of run %s failed: %s", self.run_id, error)
-            return False, error
-
-        self._write_rollback_audit_log(reason)
-        logger.warning("Run %s rolled back to checkpoint %s: %s", self.run_id, commit[:8], reason)
-        return True, None
+        """Restore the run checkpoint: `run_checkpointing.rollback_to_run_checkpoint`."""
+        return run_checkpointing.rollback_to_run_checkpoint(self, reason)
 
     def _write_rollback_audit_log(self, reason: str) -> None:
-        """Append `<utc iso> | Run: <id> | Checkpoint: <sha[:8]> | Reason: <reason>` to the audit log.
-
-        The reason is the last field, so it may contain ` | `; it never spans lines.
-        """
-        log_path = self.workspace / RUNS_DIRNAME / self.run_id / "run_rollback.log"
-        # One line per rollback: line breaks in the reason are written as \r and \n escapes.
-        one_line_reason = reason.replace("\r", "\\r").replace("\n", "\\n")
-        line = (
-            f"{datetime.now(UTC).isoformat()} | Run: {self.run_id} | "
-            f"Checkpoint: {(self._run_checkpoint_commit or '')[:8]} | Reason: {one_line_reason}\n"
-        )
-        try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with log_path.open("a", encoding="utf-8") as handle:
-                handle.write(line)
-        except OSError as exc:
-            logger.warning("Could not write the rollback audit log of %s: %s", self.run_id, exc)
+        """Log a rollback: `run_checkpointing.write_rollback_audit_log`."""
+        return run_checkpointing.write_rollback_audit_log(self, reason)
 
     def _create_git_checkpoint_commit(self, message: str) -> str | None:
-        """Save the working tree as a stash commit without touching HEAD, index or files.
-
-        Returns the commit id, or None when there is nothing to save or git fails.
-        """
-        try:
-            create = subprocess.run(
-                ["git", *GIT_COMMITTER, "stash", "create", message],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            sha = create.stdout.strip()
-            if create.returncode != 0 or not sha:
-                logger.info("No local changes to checkpoint before the fix (%s)", message)
-                return None
-            store = subprocess.run(
-                ["git", *GIT_COMMITTER, "stash", "store", "-m", message, sha],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if store.returncode != 0:
-                logger.warning(
-                    "Git checkpoint commit failed: git stash store exited %d: %s",
-                    store.returncode,
-                    store.stderr.strip(),
-                )
-                return None
-        except (OSError, subprocess.SubprocessError) as exc:
-            logger.warning("Git checkpoint commit failed: %s", exc)
-            return None
-        logger.info("Git checkpoint commit %s: %s", sha[:8], message)
-        return sha
+        """Stash the working tree: `run_checkpointing.create_git_checkpoint_commit`."""
+        return run_checkpointing.create_git_checkpoint_commit(self, message)
 
     def _execute_fix(self, phase: dict[str, Any], fix_commands: list[str]) -> int:
-        """Run the Doctor's whitelisted fix commands after a git checkpoint commit.
-
-        Returns how many commands ran; commands outside FIX_COMMAND_WHITELIST are refused.
-        """
-        phase_id = phase["phase_id"]
-        if not fix_commands:
-            logger.info("execute_fix for %s: no fix commands", phase_id)
-            return 0
-        self._create_git_checkpoint_commit(
-            f"autopack: checkpoint before execute_fix for {phase_id}"
-        )
-        ran = 0
-        for command in fix_commands:
-            try:
-                argv = shlex.split(command)
-            except ValueError as exc:
-                logger.warning("execute_fix for %s: cannot parse %r: %s", phase_id, command, exc)
-                continue
-            if tuple(argv[:2]) not in FIX_COMMAND_WHITELIST:
-                logger.warning(
-                    "execute_fix for %s: command %r is not whitelisted; skipped", phase_id, command
-                )
-                continue
-            try:
-                proc = subprocess.run(
-                    argv,
-                    cwd=self.workspace,
-                    capture_output=True,
-                    text=True,
-                    timeout=FIX_COMMAND_TIMEOUT_SECONDS,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                logger.warning("execute_fix for %s: %r timed out", phase_id, command)
-                continue
-            except OSError as exc:
-                logger.warning("execute_fix for %s: %r could not run: %s", phase_id, command, exc)
-                continue
-            ran += 1
-            logger.info(
-                "execute_fix for %s: %r exited %d %s",
-                phase_id,
-                command,
-                proc.returncode,
-                (proc.stderr or proc.stdout).strip()[:200],
-            )
-        return ran
-
-
-def _gitignore_literal(path: str) -> str:
-    """Escape a path so that a gitignore-style pattern matches exactly that path."""
-    escaped = re.sub(r"([\\*?\[\]!#])", r"\\\1", path)
-    if escaped.endswith(" "):
-        escaped = escaped[:-1] + "\\ "
-    return escaped
+        """Run the Doctor's whitelisted fix commands: `run_checkpointing.execute_fix`."""
+        return run_checkpointing.execute_fix(self, phase, fix_commands)
 
 
 def _decode_output(data: bytes | str | None) -> str:

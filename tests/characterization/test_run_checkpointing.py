@@ -31,6 +31,11 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "run_checkpointing",
     covers=[
+        "autopack.executor.run_checkpointing:create_run_checkpoint",
+        "autopack.executor.run_checkpointing:rollback_to_run_checkpoint",
+        "autopack.executor.run_checkpointing:write_rollback_audit_log",
+        "autopack.executor.run_checkpointing:create_git_checkpoint_commit",
+        "autopack.executor.run_checkpointing:execute_fix",
         "autopack.autonomous_executor:AutonomousExecutor._create_run_checkpoint",
         "autopack.autonomous_executor:AutonomousExecutor._rollback_to_run_checkpoint",
         "autopack.autonomous_executor:AutonomousExecutor._write_rollback_audit_log",
