@@ -37,7 +37,6 @@ from autopack.db.models import (
 )
 from autopack.db.run_plans import register_run_plan
 from autopack.db.session import (
-    RUNS_DIRNAME,
     create_session_factory,
     default_database_url,
     sqlite_path,
@@ -96,6 +95,7 @@ from autopack.phase_checkpoint import (
     take_phase_checkpoint,
 )
 from autopack.quality_gate import QualityGate
+from autopack.run_folder import RUNS_DIRNAME
 from autopack.workspace_state import (
     WorkspaceState,
     run_keep_paths,
