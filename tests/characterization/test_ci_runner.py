@@ -25,7 +25,9 @@ GOLDEN_SEAM = Seam(
     "ci_runner",
     covers=[
         "autopack.executor.ci_runner:run_ci_checks",
-        "autopack.executor.ci_runner:_decode_output",
+        "autopack.executor.ci_runner:run_ci",
+        "autopack.executor.ci_runner:CiResult.skipped_run",
+        "autopack.executor.ci_runner:CiResult.as_dict",
         "autopack.autonomous_executor:AutonomousExecutor._run_ci_checks",
     ],
 )

@@ -8,6 +8,7 @@ failure is logged and the result says where nothing was written (`log_path` None
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from autopack.run_folder import RUNS_DIRNAME
@@ -25,11 +27,72 @@ CI_OUTPUT_LIMIT = 10_000
 
 PYTEST_SUMMARY_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
+
+@dataclass(frozen=True)
+class CiResult:
+    """One CI run, normalized.
+
+    `status` is `passed`, `failed`, `timeout` (the command ran past its limit), `error` (it could
+    not start) or `skipped`; the counts are read from pytest's summary line (0 when absent);
+    `output` is the output trimmed to CI_OUTPUT_LIMIT characters; `log_path` and `report_path`
+    are workspace-relative, None when they could not be written; `suspicious_zero_tests` marks a
+    pytest run that ran no test.
+    """
+
+    status: str
+    tests_run: int = 0
+    tests_passed: int = 0
+    tests_failed: int = 0
+    tests_error: int = 0
+    duration_seconds: float = 0.0
+    output: str = ""
+    report_path: str | None = None
+    log_path: str | None = None
+    suspicious_zero_tests: bool = False
+
+    @classmethod
+    def skipped_run(cls) -> CiResult:
+        """The result of a phase whose CI is configured `skip`: passed, no test run."""
+        return cls(status="skipped")
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+    @property
+    def passed(self) -> bool:
+        """A passing run, or a skipped one (a skip never fails the phase)."""
+        return self.status in ("passed", "skipped")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result dict the executor stores and passes on, keys in their historical order."""
+        return {
+            "status": self.status,
+            "passed": self.passed,
+            "tests_run": self.tests_run,
+            "tests_passed": self.tests_passed,
+            "tests_failed": self.tests_failed,
+            "tests_error": self.tests_error,
+            "duration_seconds": self.duration_seconds,
+            "output": self.output,
+            "report_path": self.report_path,
+            "log_path": self.log_path,
+            "skipped": self.skipped,
+            "suspicious_zero_tests": self.suspicious_zero_tests,
+        }
+
+
 logger = logging.getLogger(__name__)
 
 
-def run_ci_checks(executor, phase_id: str, phase: dict[str, Any]) -> dict[str, Any]:
-    """Run the phase's CI and return the result dict; the full log goes under the run folder.
+def run_ci_checks(executor: Any, phase_id: str, phase: dict[str, Any]) -> dict[str, Any]:
+    """Run the phase's CI and return the result as the dict the executor keeps and passes on (to
+    the Auditor, the quality gate, diagnostics): `run_ci(...).as_dict()`."""
+    return run_ci(executor, phase_id, phase).as_dict()
+
+
+def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
+    """Run the phase's CI and return its normalized result; the full log goes under the run folder.
 
     `phase["ci"]` (else `scope["ci"]`) chooses: `skip`, a `command` (a string runs in a shell,
     600 s timeout), or pytest on `paths` (default `tests/`, 300 s timeout, with
@@ -42,20 +105,7 @@ def run_ci_checks(executor, phase_id: str, phase: dict[str, Any]) -> dict[str, A
 
     if ci_config.get("skip"):
         logger.info("CI skipped for %s", phase_id)
-        return {
-            "status": "skipped",
-            "passed": True,
-            "tests_run": 0,
-            "tests_passed": 0,
-            "tests_failed": 0,
-            "tests_error": 0,
-            "duration_seconds": 0.0,
-            "output": "",
-            "report_path": None,
-            "log_path": None,
-            "skipped": True,
-            "suspicious_zero_tests": False,
-        }
+        return CiResult.skipped_run()
 
     command = ci_config.get("command")
     env = None
@@ -123,26 +173,25 @@ def run_ci_checks(executor, phase_id: str, phase: dict[str, Any]) -> dict[str, A
     else:
         shown = output
 
-    result: dict[str, Any] = {
-        "status": status,
-        "passed": status == "passed",
-        "tests_run": tests_run,
-        "tests_passed": counts["passed"],
-        "tests_failed": counts["failed"],
-        "tests_error": counts["error"],
-        "duration_seconds": duration,
-        "output": shown,
-        "report_path": None,
-        "log_path": None,
-        "skipped": False,
-        "suspicious_zero_tests": suspicious_zero_tests,
-    }
+    result = CiResult(
+        status=status,
+        tests_run=tests_run,
+        tests_passed=counts["passed"],
+        tests_failed=counts["failed"],
+        tests_error=counts["error"],
+        duration_seconds=duration,
+        output=shown,
+        suspicious_zero_tests=suspicious_zero_tests,
+    )
     try:
         ci_dir.mkdir(parents=True, exist_ok=True)
         log_path.write_text(output, encoding="utf-8")
-        result["log_path"] = log_path.relative_to(executor.workspace).as_posix()
-        result["report_path"] = report_path.relative_to(executor.workspace).as_posix()
-        report = {k: v for k, v in result.items() if k != "output"}
+        result = dataclasses.replace(
+            result,
+            log_path=log_path.relative_to(executor.workspace).as_posix(),
+            report_path=report_path.relative_to(executor.workspace).as_posix(),
+        )
+        report = {k: v for k, v in result.as_dict().items() if k != "output"}
         report["returncode"] = returncode
         report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
