@@ -16,10 +16,7 @@ import contextlib
 import json
 import logging
 import os
-import re
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +34,6 @@ from autopack.db.models import (
 )
 from autopack.db.run_plans import register_run_plan
 from autopack.db.session import (
-    RUNS_DIRNAME,
     create_session_factory,
     default_database_url,
     sqlite_path,
@@ -48,6 +44,7 @@ from autopack.doctor import RuleBasedDoctor
 from autopack.executor import (
     approvals,
     builder_pipeline,
+    ci_runner,
     doctor_wiring,
     failure_mitigation,
     patch_apply_pipeline,
@@ -96,6 +93,7 @@ from autopack.phase_checkpoint import (
     take_phase_checkpoint,
 )
 from autopack.quality_gate import QualityGate
+from autopack.run_folder import RUNS_DIRNAME
 from autopack.workspace_state import (
     WorkspaceState,
     run_keep_paths,
@@ -107,13 +105,6 @@ logger = logging.getLogger(__name__)
 # Builder context.
 MAX_CONTEXT_FILES = 200
 MAX_CONTEXT_FILE_BYTES = 200_000
-
-# CI.
-CI_COMMAND_TIMEOUT_SECONDS = 600
-CI_PYTEST_TIMEOUT_SECONDS = 300
-CI_OUTPUT_LIMIT = 10_000
-
-PYTEST_SUMMARY_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 
 @dataclass
@@ -1169,135 +1160,8 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def _run_ci_checks(self, phase_id: str, phase: dict[str, Any]) -> dict[str, Any]:
-        """Run the phase's CI and return the result dict; the full log goes under the run folder.
-
-        `phase["ci"]` (else `scope["ci"]`) chooses: `skip`, a `command` (a string runs in a shell,
-        600 s timeout), or pytest on `paths` (default `tests/`, 300 s timeout, with
-        PYTHONPATH=<workspace>/src and TESTING=1).
-        """
-        ci_config = phase.get("ci") or (phase.get("scope") or {}).get("ci") or {}
-        ci_dir = self.workspace / RUNS_DIRNAME / self.run_id / "ci"
-        log_path = ci_dir / f"{phase_id}.log"
-        report_path = ci_dir / f"{phase_id}.json"
-
-        if ci_config.get("skip"):
-            logger.info("CI skipped for %s", phase_id)
-            return {
-                "status": "skipped",
-                "passed": True,
-                "tests_run": 0,
-                "tests_passed": 0,
-                "tests_failed": 0,
-                "tests_error": 0,
-                "duration_seconds": 0.0,
-                "output": "",
-                "report_path": None,
-                "log_path": None,
-                "skipped": True,
-                "suspicious_zero_tests": False,
-            }
-
-        command = ci_config.get("command")
-        env = None
-        if command:
-            argv: Any = command
-            shell = isinstance(command, str)
-            timeout = CI_COMMAND_TIMEOUT_SECONDS
-            is_pytest = False
-        else:
-            paths = [str(p) for p in (ci_config.get("paths") or ["tests/"])]
-            argv = [sys.executable, "-m", "pytest", *paths, "-q", "--no-header"]
-            shell = False
-            timeout = CI_PYTEST_TIMEOUT_SECONDS
-            is_pytest = True
-            env = dict(os.environ)
-            env["PYTHONPATH"] = str(self.workspace / "src")
-            env["TESTING"] = "1"
-
-        logger.info(
-            "Running CI for %s: %s (timeout %ds)",
-            phase_id,
-            argv if isinstance(argv, str) else " ".join(argv),
-            timeout,
-        )
-        started = time.monotonic()
-        returncode: int | None = None
-        status = "failed"
-        try:
-            proc = subprocess.run(
-                argv,
-                shell=shell,
-                cwd=self.workspace,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-            returncode = proc.returncode
-            output = (proc.stdout or "") + (proc.stderr or "")
-            status = "passed" if returncode == 0 else "failed"
-        except subprocess.TimeoutExpired as exc:
-            output = _decode_output(exc.stdout) + _decode_output(exc.stderr)
-            output += f"\nCI timed out after {timeout}s"
-            status = "timeout"
-        except OSError as exc:
-            output = f"CI could not start: {type(exc).__name__}: {exc}"
-            status = "error"
-        duration = round(time.monotonic() - started, 2)
-
-        counts = {"passed": 0, "failed": 0, "error": 0}
-        for number, word in PYTEST_SUMMARY_RE.findall(output):
-            key = "error" if word.startswith("error") else word
-            if key in counts:
-                counts[key] = int(number)
-        tests_run = counts["passed"] + counts["failed"] + counts["error"]
-        suspicious_zero_tests = is_pytest and tests_run == 0
-        if suspicious_zero_tests:
-            logger.warning("CI for %s ran zero tests (exit code %s)", phase_id, returncode)
-
-        if len(output) > CI_OUTPUT_LIMIT:
-            half = CI_OUTPUT_LIMIT // 2
-            trimmed = len(output) - CI_OUTPUT_LIMIT
-            shown = output[:half] + f"\n... [{trimmed} characters omitted] ...\n" + output[-half:]
-        else:
-            shown = output
-
-        result: dict[str, Any] = {
-            "status": status,
-            "passed": status == "passed",
-            "tests_run": tests_run,
-            "tests_passed": counts["passed"],
-            "tests_failed": counts["failed"],
-            "tests_error": counts["error"],
-            "duration_seconds": duration,
-            "output": shown,
-            "report_path": None,
-            "log_path": None,
-            "skipped": False,
-            "suspicious_zero_tests": suspicious_zero_tests,
-        }
-        try:
-            ci_dir.mkdir(parents=True, exist_ok=True)
-            log_path.write_text(output, encoding="utf-8")
-            result["log_path"] = log_path.relative_to(self.workspace).as_posix()
-            result["report_path"] = report_path.relative_to(self.workspace).as_posix()
-            report = {k: v for k, v in result.items() if k != "output"}
-            report["returncode"] = returncode
-            report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            logger.warning("Could not write the CI log of %s: %s", phase_id, exc)
-        logger.info(
-            "CI for %s: status=%s tests_run=%d passed=%d failed=%d errors=%d (%.2fs)",
-            phase_id,
-            status,
-            tests_run,
-            counts["passed"],
-            counts["failed"],
-            counts["error"],
-            duration,
-        )
-        return result
+        """Run the phase's CI and return the result dict: `ci_runner.run_ci_checks`."""
+        return ci_runner.run_ci_checks(self, phase_id, phase)
 
     # ------------------------------------------------------------------
     # Batched deliverables phases
@@ -1561,12 +1425,3 @@ class AutonomousExecutor:
     def _execute_fix(self, phase: dict[str, Any], fix_commands: list[str]) -> int:
         """Run the Doctor's whitelisted fix commands: `run_checkpointing.execute_fix`."""
         return run_checkpointing.execute_fix(self, phase, fix_commands)
-
-
-def _decode_output(data: bytes | str | None) -> str:
-    """Text of a subprocess stream captured before a timeout (bytes, str or None)."""
-    if data is None:
-        return ""
-    if isinstance(data, bytes):
-        return data.decode("utf-8", errors="replace")
-    return data

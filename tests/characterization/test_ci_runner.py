@@ -23,7 +23,13 @@ from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
     "ci_runner",
-    covers=["autopack.autonomous_executor:AutonomousExecutor._run_ci_checks"],
+    covers=[
+        "autopack.executor.ci_runner:run_ci_checks",
+        "autopack.executor.ci_runner:run_ci",
+        "autopack.executor.ci_runner:CiResult.skipped_run",
+        "autopack.executor.ci_runner:CiResult.as_dict",
+        "autopack.autonomous_executor:AutonomousExecutor._run_ci_checks",
+    ],
 )
 
 PHASE_ID = "build-api"

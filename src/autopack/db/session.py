@@ -22,8 +22,8 @@ from autopack.db.identity import (
 )
 from autopack.db.models import Base
 from autopack.exceptions import DatabaseError
+from autopack.run_folder import RUNS_DIRNAME
 
-RUNS_DIRNAME = ".autonomous_runs"
 DEFAULT_DB_FILENAME = "autopack.db"
 
 
