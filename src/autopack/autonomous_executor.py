@@ -45,6 +45,7 @@ from autopack.executor import (
     approvals,
     builder_pipeline,
     ci_runner,
+    diagnostics_orchestrator,
     doctor_wiring,
     failure_mitigation,
     patch_apply_pipeline,
@@ -772,32 +773,10 @@ class AutonomousExecutor:
         status: str,
         error_text: str,
     ) -> Any:
-        """Have the diagnostics agent collect evidence about a failure; None when it fails."""
-        phase_id = phase["phase_id"]
-        ci_result = self._last_ci_result_by_phase.get(phase_id)
-        context = {
-            "attempt_index": attempt_index,
-            "status": status,
-            "error": error_text[:2000],
-            "ci_status": ci_result.get("status") if ci_result else None,
-            "ci_tests_failed": ci_result.get("tests_failed") if ci_result else None,
-            "files_changed": list(self._last_files_changed_by_phase.get(phase_id, [])),
-        }
-        try:
-            outcome = self.diagnostics_agent.run_diagnostics(
-                phase_id=phase_id, failure_class=failure_class, context=context
-            )
-        except Exception as exc:
-            logger.warning("Diagnostics failed for %s: %s: %s", phase_id, type(exc).__name__, exc)
-            return None
-        logger.info(
-            "Diagnostics for %s attempt %d (%s): %s",
-            phase_id,
-            attempt_index + 1,
-            failure_class,
-            getattr(outcome, "summary", outcome),
+        """Collect evidence about a failure: `diagnostics_orchestrator.run_diagnostics`."""
+        return diagnostics_orchestrator.run_diagnostics(
+            self, phase, attempt_index, failure_class, status, error_text
         )
-        return outcome
 
     def _should_invoke_doctor(
         self, phase_id: str, builder_attempts: int, *, is_infra: bool
