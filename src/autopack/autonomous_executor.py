@@ -609,18 +609,10 @@ class AutonomousExecutor:
             logger.info("Phase %s COMPLETE on attempt %d", phase_id, attempt_index + 1)
             return True, "COMPLETE"
 
-        if status in ("FAILED", "BLOCKED") or status.startswith("BLOCKED"):
-            failure_outcome = "auditor_reject"
-        elif status == "PATCH_FAILED":
-            failure_outcome = "patch_apply_error"
-        elif status == "CI_FAILED":
-            failure_outcome = "ci_fail"
-        elif status == "DELIVERABLES_VALIDATION_FAILED":
-            failure_outcome = "deliverables_validation_failed"
-        else:
-            failure_outcome = "auditor_reject"
+        decision = diagnostics_orchestrator.decide_failure_handling(status)
+        failure_outcome = decision.failure_outcome
 
-        if status == "TOKEN_ESCALATION":
+        if decision.skip_diagnostics:
             state_persistence.persist_attempt_update(
                 executor=self,
                 phase_id=phase_id,
@@ -653,16 +645,15 @@ class AutonomousExecutor:
         ):
             return False, "FAILED"
 
-        is_infra = status == "INFRA_RETRY"
         diagnostics = self._run_diagnostics(
-            phase, attempt_index, "infra_error" if is_infra else failure_outcome, status, error_text
+            phase, attempt_index, decision.category, status, error_text
         )
 
-        if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=is_infra):
+        if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=decision.is_infra):
             response = self._invoke_doctor(
                 phase,
                 attempt_index=attempt_index,
-                error_category="infra_error" if is_infra else failure_outcome,
+                error_category=decision.category,
                 error_text=error_text,
                 diagnostics=diagnostics,
             )

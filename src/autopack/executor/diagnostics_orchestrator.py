@@ -8,9 +8,50 @@ Reads from the executor: `diagnostics_agent`, the `_last_ci_result_by_phase` and
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FailureDecision:
+    """What a failed attempt's status calls for.
+
+    `failure_outcome` is the learning-hint category of the status; `skip_diagnostics` is True for a
+    token-budget escalation, which only advances the retry counter (no error record, no hint, no
+    hardening, diagnostics or Doctor); `is_infra` marks an infra error, which the diagnostics and
+    the Doctor see as `infra_error` (`category`) and for which the Doctor needs no builder
+    attempts first.
+    """
+
+    failure_outcome: str
+    skip_diagnostics: bool
+    is_infra: bool
+
+    @property
+    def category(self) -> str:
+        """The failure class the diagnostics agent and the Doctor are told."""
+        return "infra_error" if self.is_infra else self.failure_outcome
+
+
+def decide_failure_handling(status: str) -> FailureDecision:
+    """The decision for a failed attempt's `status`; the policy is the executor's as it stands."""
+    if status in ("FAILED", "BLOCKED") or status.startswith("BLOCKED"):
+        failure_outcome = "auditor_reject"
+    elif status == "PATCH_FAILED":
+        failure_outcome = "patch_apply_error"
+    elif status == "CI_FAILED":
+        failure_outcome = "ci_fail"
+    elif status == "DELIVERABLES_VALIDATION_FAILED":
+        failure_outcome = "deliverables_validation_failed"
+    else:
+        failure_outcome = "auditor_reject"
+    return FailureDecision(
+        failure_outcome=failure_outcome,
+        skip_diagnostics=status == "TOKEN_ESCALATION",
+        is_infra=status == "INFRA_RETRY",
+    )
 
 
 def run_diagnostics(
