@@ -45,6 +45,7 @@ from autopack.executor import (
     approvals,
     builder_pipeline,
     ci_runner,
+    diagnostics_orchestrator,
     doctor_wiring,
     failure_mitigation,
     patch_apply_pipeline,
@@ -608,18 +609,10 @@ class AutonomousExecutor:
             logger.info("Phase %s COMPLETE on attempt %d", phase_id, attempt_index + 1)
             return True, "COMPLETE"
 
-        if status in ("FAILED", "BLOCKED") or status.startswith("BLOCKED"):
-            failure_outcome = "auditor_reject"
-        elif status == "PATCH_FAILED":
-            failure_outcome = "patch_apply_error"
-        elif status == "CI_FAILED":
-            failure_outcome = "ci_fail"
-        elif status == "DELIVERABLES_VALIDATION_FAILED":
-            failure_outcome = "deliverables_validation_failed"
-        else:
-            failure_outcome = "auditor_reject"
+        decision = diagnostics_orchestrator.decide_failure_handling(status)
+        failure_outcome = decision.failure_outcome
 
-        if status == "TOKEN_ESCALATION":
+        if decision.skip_diagnostics:
             state_persistence.persist_attempt_update(
                 executor=self,
                 phase_id=phase_id,
@@ -652,16 +645,15 @@ class AutonomousExecutor:
         ):
             return False, "FAILED"
 
-        is_infra = status == "INFRA_RETRY"
         diagnostics = self._run_diagnostics(
-            phase, attempt_index, "infra_error" if is_infra else failure_outcome, status, error_text
+            phase, attempt_index, decision.category, status, error_text
         )
 
-        if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=is_infra):
+        if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=decision.is_infra):
             response = self._invoke_doctor(
                 phase,
                 attempt_index=attempt_index,
-                error_category="infra_error" if is_infra else failure_outcome,
+                error_category=decision.category,
                 error_text=error_text,
                 diagnostics=diagnostics,
             )
@@ -772,32 +764,10 @@ class AutonomousExecutor:
         status: str,
         error_text: str,
     ) -> Any:
-        """Have the diagnostics agent collect evidence about a failure; None when it fails."""
-        phase_id = phase["phase_id"]
-        ci_result = self._last_ci_result_by_phase.get(phase_id)
-        context = {
-            "attempt_index": attempt_index,
-            "status": status,
-            "error": error_text[:2000],
-            "ci_status": ci_result.get("status") if ci_result else None,
-            "ci_tests_failed": ci_result.get("tests_failed") if ci_result else None,
-            "files_changed": list(self._last_files_changed_by_phase.get(phase_id, [])),
-        }
-        try:
-            outcome = self.diagnostics_agent.run_diagnostics(
-                phase_id=phase_id, failure_class=failure_class, context=context
-            )
-        except Exception as exc:
-            logger.warning("Diagnostics failed for %s: %s: %s", phase_id, type(exc).__name__, exc)
-            return None
-        logger.info(
-            "Diagnostics for %s attempt %d (%s): %s",
-            phase_id,
-            attempt_index + 1,
-            failure_class,
-            getattr(outcome, "summary", outcome),
+        """Collect evidence about a failure: `diagnostics_orchestrator.run_diagnostics`."""
+        return diagnostics_orchestrator.run_diagnostics(
+            self, phase, attempt_index, failure_class, status, error_text
         )
-        return outcome
 
     def _should_invoke_doctor(
         self, phase_id: str, builder_attempts: int, *, is_infra: bool

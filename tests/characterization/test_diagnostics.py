@@ -24,6 +24,7 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "diagnostics",
     covers=[
+        "autopack.executor.diagnostics_orchestrator:run_diagnostics",
         "autopack.autonomous_executor:AutonomousExecutor._run_diagnostics",
         "autopack.executor.doctor_wiring:should_invoke_doctor",
         "autopack.executor.doctor_wiring:invoke_doctor",

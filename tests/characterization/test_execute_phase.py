@@ -43,6 +43,8 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.state_persistence:state_from_row",
         "autopack.executor.state_persistence:persist_attempt_update",
         "autopack.executor.failure_mitigation:mitigate_known_failure",
+        "autopack.executor.diagnostics_orchestrator:decide_failure_handling",
+        "autopack.executor.diagnostics_orchestrator:FailureDecision.category",
     ],
 )
 
