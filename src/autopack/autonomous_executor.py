@@ -59,6 +59,7 @@ from autopack.executor.db_events import (
     try_record_token_budget_escalation_event,
 )
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
+from autopack.executor.models import PhaseSpec
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.phase_handlers import (
     batched_diagnostics_cursor_prompt,
@@ -864,7 +865,10 @@ class AutonomousExecutor:
         file_context = self._load_file_context(phase, allowed_paths)
 
         builder = builder_pipeline.run_builder_stage(
-            executor=self, phase=phase, attempt_index=attempt_index, file_context=file_context
+            executor=self,
+            phase=PhaseSpec(phase),
+            attempt_index=attempt_index,
+            file_context=file_context,
         )
         if builder.status != "COMPLETE":
             return False, builder.status
@@ -1117,7 +1121,7 @@ class AutonomousExecutor:
         """Validate and apply a Builder change: `patch_apply_pipeline.apply_builder_result_patch`."""
         return patch_apply_pipeline.apply_builder_result_patch(
             self,
-            phase,
+            PhaseSpec(phase),
             patch_content=patch_content,
             allowed_paths=allowed_paths,
             full_file_mode=full_file_mode,

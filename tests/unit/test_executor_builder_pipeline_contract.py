@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from autopack.executor.builder_pipeline import BuilderOutcome, run_builder_stage
+from autopack.executor.models import PhaseSpec
 from autopack.llm_types import BuilderResult
 
 TRUNCATED = {"token_budget": {"was_truncated": True, "output_utilization": 100.0}}
@@ -91,7 +92,10 @@ def test_each_builder_answer_gives_its_status(
     phase: dict[str, Any] = {"phase_id": "p"}
 
     outcome = run_builder_stage(
-        executor=executor, phase=phase, attempt_index=0, file_context={"existing_files": {}}
+        executor=executor,
+        phase=PhaseSpec(phase),
+        attempt_index=0,
+        file_context={"existing_files": {}},
     )
 
     assert isinstance(outcome, BuilderOutcome)
@@ -116,7 +120,10 @@ def test_a_token_escalation_sets_the_next_budget_on_the_phase() -> None:
     phase: dict[str, Any] = {"phase_id": "p", "builder_mode": "structured_edit"}
 
     outcome = run_builder_stage(
-        executor=executor, phase=phase, attempt_index=1, file_context={"existing_files": {}}
+        executor=executor,
+        phase=PhaseSpec(phase),
+        attempt_index=1,
+        file_context={"existing_files": {}},
     )
 
     assert outcome.status == "TOKEN_ESCALATION"

@@ -15,6 +15,7 @@ from typing import Any
 
 from autopack.executor import provider_disable
 from autopack.executor.db_events import try_record_token_budget_escalation_event
+from autopack.executor.models import PhaseSpec
 from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS
 from autopack.executor.token_budget_events import (
     COMPLEXITY_DEFAULT_BUDGETS,
@@ -44,7 +45,7 @@ class BuilderOutcome:
 
 
 def run_builder_stage(
-    *, executor: Any, phase: dict[str, Any], attempt_index: int, file_context: dict[str, Any]
+    *, executor: Any, phase: PhaseSpec, attempt_index: int, file_context: dict[str, Any]
 ) -> BuilderOutcome:
     """Choose the Builder's mode, call it (once more with structured edits after a format or
     truncation error), and turn a failed call into the attempt's status: an infra error (counted
@@ -54,8 +55,8 @@ def run_builder_stage(
     `run_id`, `llm_service`, `model_router`, `telemetry_enabled`, `_session_factory`,
     `_learning_hints`; writes `_last_builder_model_by_phase` and `_last_error_by_phase`.
     """
-    phase_id = phase["phase_id"]
-    builder_mode = phase.get("builder_mode") or "full_file"
+    phase_id = phase.phase_id
+    builder_mode = phase.builder_mode
     context_file_count = len(file_context.get("existing_files") or {})
     use_full_file_mode = True
     if builder_mode == "structured_edit":
@@ -88,19 +89,19 @@ def run_builder_stage(
             ", ".join(over_limit),
         )
 
-    max_tokens = phase.get("_escalated_tokens")
+    max_tokens = phase.escalated_tokens
     if max_tokens:
         logger.info("Phase %s builder call uses escalated max_tokens=%d", phase_id, max_tokens)
     run_context = {
         "run_id": executor.run_id,
-        "revision_epoch": phase.get("_revision_epoch", 0),
-        "doctor_hint": phase.get("_doctor_hint"),
+        "revision_epoch": phase.revision_epoch,
+        "doctor_hint": phase.doctor_hint,
         "model": executor.model_router.select_model("builder"),
     }
     run_hints = list(executor._learning_hints[-5:])
 
     builder_result = executor.llm_service.execute_builder_phase(
-        phase_spec=phase,
+        phase_spec=phase.raw,
         file_context=file_context,
         max_tokens=max_tokens,
         use_full_file_mode=use_full_file_mode,
@@ -125,7 +126,7 @@ def run_builder_stage(
             )
             use_full_file_mode = False
             builder_result = executor.llm_service.execute_builder_phase(
-                phase_spec=phase,
+                phase_spec=phase.raw,
                 file_context=file_context,
                 max_tokens=max_tokens,
                 use_full_file_mode=False,
@@ -167,7 +168,7 @@ def run_builder_stage(
             output_utilization = token_budget.get("output_utilization")
             if (
                 (was_truncated or output_utilization >= TOKEN_UTILIZATION_THRESHOLD)
-                and not phase.get("_escalated_once")
+                and not phase.escalated_once
                 and attempt_index < MAX_RETRY_ATTEMPTS - 1
             ):
                 selected_budget = int(token_prediction.get("selected_budget") or 0)
@@ -181,14 +182,14 @@ def run_builder_stage(
                 base_source = max(base_candidates, key=lambda name: base_candidates[name])
                 base_value = base_candidates[base_source]
                 if base_value <= 0:
-                    complexity = phase.get("complexity", "medium")
+                    complexity = phase.complexity
                     base_value = COMPLEXITY_DEFAULT_BUDGETS.get(complexity, 8192)
                     base_source = "complexity_default"
                 retry_max_tokens = min(
                     int(base_value * TOKEN_ESCALATION_FACTOR), TOKEN_ESCALATION_CEILING
                 )
-                phase["_escalated_tokens"] = retry_max_tokens
-                phase["_escalated_once"] = True
+                phase.raw["_escalated_tokens"] = retry_max_tokens
+                phase.raw["_escalated_once"] = True
                 token_budget["p10_escalated"] = True
                 token_budget["p10_base_value"] = base_value
                 token_budget["p10_base_source"] = base_source

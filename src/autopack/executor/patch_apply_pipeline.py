@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from autopack.executor.models import PhaseSpec
 from autopack.goal_drift import should_block_on_drift
 from autopack.governed_apply import GovernedApplyPath
 from autopack.validators import (
@@ -26,8 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 def apply_builder_result_patch(
-    executor,
-    phase: dict[str, Any],
+    executor: Any,
+    phase: PhaseSpec,
     *,
     patch_content: str,
     allowed_paths: list[str] | None,
@@ -42,7 +43,7 @@ def apply_builder_result_patch(
     then the governed apply (PATCH_FAILED). A refusal for protected paths only asks the approval
     channel and, when approved, applies again with those paths allowed.
     """
-    phase_id = phase["phase_id"]
+    phase_id = phase.phase_id
 
     contents = new_file_contents(patch_content)
     for op in edit_plan or []:
@@ -62,11 +63,9 @@ def apply_builder_result_patch(
         logger.warning("YAML validation failed for %s: %s", phase_id, "; ".join(yaml_errors))
         return False, "YAML_VALIDATION_FAILED"
 
-    goal_anchor = phase.get("goal_anchor") or executor.goal_anchor
+    goal_anchor = phase.goal_anchor or executor.goal_anchor
     if goal_anchor:
-        drift_text = " ".join(
-            part for part in (phase.get("name"), phase.get("description"), summary) if part
-        )
+        drift_text = " ".join(part for part in (phase.name, phase.description, summary) if part)
         block, drift_reason = should_block_on_drift(goal_anchor, drift_text)
         if block:
             executor._last_error_by_phase[phase_id] = f"goal drift: {drift_reason}"
