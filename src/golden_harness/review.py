@@ -245,10 +245,10 @@ def _outcome(result: ReviewResult) -> str:
     failing = [c for c in result.commits if not c.ok]
     if failing:
         return f"FAILED: {len(failing)} commit(s) do not prove what their kind claims."
-    moves = result.count("move")
-    checked = " and verified" if result.verified else ""
-    return f"OK: {moves} move(s) pure, no move or refactor touches {result.golden_dir}/" + (
-        f", every move and refactor checked{checked}." if result.verified else "."
+    verified = ", every move and refactor verified" if result.verified else ""
+    return (
+        f"OK: every commit proves what its kind claims ({result.count('move')} move(s) pure, "
+        f"no move or refactor touches {result.golden_dir}/{verified})."
     )
 
 
@@ -286,9 +286,12 @@ def _check_lines(check: CheckMoveResult) -> list[str]:
 
 
 def _verify_lines(result: VerifyMoveResult) -> list[str]:
-    """The verify-move verdict of one commit, without timings or temporary paths."""
+    """The verify-move verdict of one commit, without timings or temporary paths: the scenarios
+    that are not equal, the failed tests, then the counts."""
     lines = []
     for comparison in result.comparisons:
+        if comparison.status == "equal":
+            continue
         label = comparison.status.upper() if comparison.status == "different" else comparison.status
         lines.append(f"{label:<17} {comparison.scenario}")
         lines += [f"    {line}" for line in comparison.differences]
@@ -454,6 +457,10 @@ def _verify_json(result: VerifyMoveResult) -> dict[str, Any]:
     names = {"only base": "only parent", "only working tree": "only commit"}
     return {
         "ok": result.ok,
+        "counts": {
+            names.get(status, status): result.count(status)
+            for status in ("equal", "different", "only base", "only working tree")
+        },
         "scenarios": [
             {
                 "scenario": c.scenario,
@@ -461,6 +468,7 @@ def _verify_json(result: VerifyMoveResult) -> dict[str, Any]:
                 "differences": list(c.differences),
             }
             for c in result.comparisons
+            if c.status != "equal"
         ],
         "failed_tests": {
             name: side.failed for side, name in zip(result.sides, ("parent", "commit"), strict=True)

@@ -169,7 +169,10 @@ def test_range_of_proven_commits_passes(
         git(project, "worktree", "remove", "--force", str(proven))
 
     assert code == 0, out
-    assert out.splitlines()[-1] == "OK: 1 move(s) pure, no move or refactor touches golden/."
+    assert out.splitlines()[-1] == (
+        "OK: every commit proves what its kind claims (1 move(s) pure, no move or refactor "
+        "touches golden/)."
+    )
 
 
 def test_unknown_base_is_an_error_naming_it(
@@ -197,6 +200,13 @@ def test_verify_runs_verify_move_on_moves_and_refactors(
         "touches golden/; traces differ",
     ]
     assert [c["verify_move"] is not None for c in commits] == [False, True, False, True, True]
+    assert commits[1]["verify_move"]["counts"] == {
+        "equal": 2,
+        "different": 0,
+        "only parent": 0,
+        "only commit": 0,
+    }
+    assert commits[1]["verify_move"]["scenarios"] == []
     refactor = commits[-1]["verify_move"]
     assert [(s["scenario"], s["status"]) for s in refactor["scenarios"]] == [
         ("shipping/test_large_order", "different"),
