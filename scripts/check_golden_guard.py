@@ -23,15 +23,25 @@ Exit status: 0 when no move or refactor commit changes goldens, 1 when one does,
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-GUARDED_SUBJECT = re.compile(r"^\s*(move|refactor)(\([^)]*\))?!?:", re.IGNORECASE)
-"""Subjects of the commits that may not touch goldens: moves and refactors."""
+try:
+    from golden_harness.commits import GUARDED_KINDS, subject_pattern
+except ImportError as exc:  # pragma: no cover - the project is not installed
+    print(
+        f"golden guard: error: golden_harness is not importable ({exc}); install the project "
+        "first: bash .ci/run setup (or pip install -e '.[dev]')",
+        file=sys.stderr,
+    )
+    sys.exit(2)
+
+GUARDED_SUBJECT = subject_pattern(GUARDED_KINDS)
+"""Subjects of the commits that may not touch goldens: moves and refactors (the commit kinds of
+golden_harness.commits, which `golden review` reads too)."""
 
 
 class GuardError(Exception):

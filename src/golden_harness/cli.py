@@ -1,5 +1,5 @@
-"""The ``golden`` command: ``report``, ``diff``, ``verify-move``, ``check-move``, ``coverage``
-and ``strength``."""
+"""The ``golden`` command: ``report``, ``diff``, ``verify-move``, ``check-move``, ``coverage``,
+``strength`` and ``review``."""
 
 from __future__ import annotations
 
@@ -117,7 +117,45 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PERCENT",
         help="Exit 1 when the overall mutation score is below PERCENT.",
     )
+    review = commands.add_parser(
+        "review",
+        help="Per commit since --base: its kind, golden changes per event, check-move and "
+        "verify-move verdicts; exits 1 when a move or refactor proves less than it claims.",
+    )
+    review.add_argument(
+        "--base", required=True, help="Git revision the commits are reviewed since."
+    )
+    review.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="Output: text (default), markdown (GitHub-flavoured) or json.",
+    )
+    review.add_argument(
+        "--verify",
+        action="store_true",
+        help="Also run verify-move for each move: and refactor: commit against its parent.",
+    )
+    review.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Suite verify-move runs (default: tests/characterization).",
+    )
     return parser
+
+
+def _review(args: argparse.Namespace) -> int:
+    from golden_harness.review import render_review, review
+
+    result = review(
+        repository_root(args.root or Path.cwd()),
+        args.base,
+        verify=args.verify,
+        golden_dir=args.golden_dir,
+        tests=args.tests,
+    )
+    print("\n".join(render_review(result, args.format)))
+    return 0 if result.ok else 1
 
 
 def _root(given: Path | None) -> Path:
@@ -199,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_move(args)
         if args.command == "coverage":
             return _coverage(args)
+        if args.command == "review":
+            return _review(args)
         if args.command == "strength":
             if not hashing_is_fixed():
                 # The mutant runs are forks of this process: it must hash like every other run.
