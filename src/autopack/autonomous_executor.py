@@ -52,11 +52,11 @@ from autopack.executor import (
     run_checkpointing,
     scope_generation,
     state_persistence,
+    token_budget_events,
 )
 from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
-    try_record_token_budget_escalation_event,
 )
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.models import PhaseSpec
@@ -74,13 +74,6 @@ from autopack.executor.retry_policy import (
     MAX_RETRY_ATTEMPTS,
     MAX_TOTAL_FAILURES_PER_RUN,
     next_attempt_state,
-)
-from autopack.executor.token_budget_events import (
-    COMPLEXITY_DEFAULT_BUDGETS,
-    TOKEN_ESCALATION_CEILING,
-    TOKEN_ESCALATION_FACTOR,
-    TOKEN_UTILIZATION_THRESHOLD,
-    build_token_budget_escalation_payload,
 )
 from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
@@ -897,69 +890,15 @@ class AutonomousExecutor:
                 # golden-seam: token_budget_escalation
                 try:
                     token_budget = (builder_result.metadata or {}).get("token_budget") or {}
-                    token_prediction = (builder_result.metadata or {}).get("token_prediction") or {}
-                    was_truncated = bool(token_budget.get("was_truncated"))
-                    output_utilization = token_budget.get("output_utilization") or 0
-                    if (
-                        (was_truncated or output_utilization >= TOKEN_UTILIZATION_THRESHOLD)
-                        and not phase.get("_escalated_once")
-                        and attempt_index < MAX_RETRY_ATTEMPTS - 1
+                    if token_budget_events.escalate_token_budget(
+                        executor=self,
+                        phase=PhaseSpec(phase),
+                        builder_result=builder_result,
+                        attempt_index=attempt_index,
+                        token_budget=token_budget,
+                        output_utilization=token_budget.get("output_utilization") or 0,
+                        context=" after missing deliverables",
                     ):
-                        selected_budget = int(token_prediction.get("selected_budget") or 0)
-                        actual_max_tokens = int(token_prediction.get("actual_max_tokens") or 0)
-                        actual_output_tokens = int(token_budget.get("actual_output_tokens") or 0)
-                        base_candidates = {
-                            "selected_budget": selected_budget,
-                            "actual_max_tokens": actual_max_tokens,
-                            "actual_output_tokens": actual_output_tokens,
-                        }
-                        base_source = max(base_candidates, key=lambda name: base_candidates[name])
-                        base_value = base_candidates[base_source]
-                        if base_value <= 0:
-                            complexity = phase.get("complexity", "medium")
-                            base_value = COMPLEXITY_DEFAULT_BUDGETS.get(complexity, 8192)
-                            base_source = "complexity_default"
-                        retry_max_tokens = min(
-                            int(base_value * TOKEN_ESCALATION_FACTOR), TOKEN_ESCALATION_CEILING
-                        )
-                        phase["_escalated_tokens"] = retry_max_tokens
-                        phase["_escalated_once"] = True
-                        token_budget["p10_escalated"] = True
-                        token_budget["p10_base_value"] = base_value
-                        token_budget["p10_base_source"] = base_source
-                        token_budget["p10_retry_max_tokens"] = retry_max_tokens
-                        builder_result.metadata["token_budget"] = token_budget
-                        reason = "truncation" if was_truncated else "utilization"
-                        logger.info(
-                            "Token budget escalation for %s after missing deliverables (%s): base %d "
-                            "from %s -> retry_max_tokens=%d (utilization=%s, truncated=%s)",
-                            phase_id,
-                            reason,
-                            base_value,
-                            base_source,
-                            retry_max_tokens,
-                            output_utilization,
-                            was_truncated,
-                        )
-                        if self.telemetry_enabled:
-                            payload = build_token_budget_escalation_payload(
-                                run_id=self.run_id,
-                                phase_id=phase_id,
-                                attempt_index=attempt_index + 1,
-                                reason=reason,
-                                was_truncated=was_truncated,
-                                output_utilization=output_utilization,
-                                escalation_factor=TOKEN_ESCALATION_FACTOR,
-                                base_value=base_value,
-                                base_source=base_source,
-                                retry_max_tokens=retry_max_tokens,
-                                selected_budget=selected_budget,
-                                actual_max_tokens=actual_max_tokens,
-                                tokens_used=builder_result.tokens_used,
-                            )
-                            try_record_token_budget_escalation_event(
-                                self._session_factory, **payload
-                            )
                         return False, "TOKEN_ESCALATION"
                 except Exception as exc:
                     logger.warning(

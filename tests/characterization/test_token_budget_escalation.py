@@ -34,6 +34,7 @@ GOLDEN_SEAM = Seam(
     covers=[
         "autopack.executor.builder_pipeline:run_builder_stage#token_budget_escalation",
         "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery#token_budget_escalation",
+        "autopack.executor.token_budget_events:escalate_token_budget",
         "autopack.executor.token_budget_events:build_token_budget_escalation_payload",
     ],
 )

@@ -14,15 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autopack.executor import provider_disable
-from autopack.executor.db_events import try_record_token_budget_escalation_event
 from autopack.executor.models import PhaseSpec
-from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS
 from autopack.executor.token_budget_events import (
-    COMPLEXITY_DEFAULT_BUDGETS,
-    TOKEN_ESCALATION_CEILING,
-    TOKEN_ESCALATION_FACTOR,
-    TOKEN_UTILIZATION_THRESHOLD,
-    build_token_budget_escalation_payload,
+    escalate_token_budget,
 )
 
 # Builder mode selection: a context of this many files or more uses structured edits; a file of
@@ -162,69 +156,15 @@ def run_builder_stage(
 
         # golden-seam: token_budget_escalation
         token_budget = (builder_result.metadata or {}).get("token_budget")
-        token_prediction = (builder_result.metadata or {}).get("token_prediction") or {}
-        if token_budget:
-            was_truncated = bool(token_budget.get("was_truncated"))
-            output_utilization = token_budget.get("output_utilization")
-            if (
-                (was_truncated or output_utilization >= TOKEN_UTILIZATION_THRESHOLD)
-                and not phase.escalated_once
-                and attempt_index < MAX_RETRY_ATTEMPTS - 1
-            ):
-                selected_budget = int(token_prediction.get("selected_budget") or 0)
-                actual_max_tokens = int(token_prediction.get("actual_max_tokens") or 0)
-                actual_output_tokens = int(token_budget.get("actual_output_tokens") or 0)
-                base_candidates = {
-                    "selected_budget": selected_budget,
-                    "actual_max_tokens": actual_max_tokens,
-                    "actual_output_tokens": actual_output_tokens,
-                }
-                base_source = max(base_candidates, key=lambda name: base_candidates[name])
-                base_value = base_candidates[base_source]
-                if base_value <= 0:
-                    complexity = phase.complexity
-                    base_value = COMPLEXITY_DEFAULT_BUDGETS.get(complexity, 8192)
-                    base_source = "complexity_default"
-                retry_max_tokens = min(
-                    int(base_value * TOKEN_ESCALATION_FACTOR), TOKEN_ESCALATION_CEILING
-                )
-                phase.raw["_escalated_tokens"] = retry_max_tokens
-                phase.raw["_escalated_once"] = True
-                token_budget["p10_escalated"] = True
-                token_budget["p10_base_value"] = base_value
-                token_budget["p10_base_source"] = base_source
-                token_budget["p10_retry_max_tokens"] = retry_max_tokens
-                builder_result.metadata["token_budget"] = token_budget
-                reason = "truncation" if was_truncated else "utilization"
-                logger.info(
-                    "Token budget escalation for %s (%s): base %d from %s -> retry_max_tokens=%d "
-                    "(utilization=%s, truncated=%s)",
-                    phase_id,
-                    reason,
-                    base_value,
-                    base_source,
-                    retry_max_tokens,
-                    output_utilization,
-                    was_truncated,
-                )
-                if executor.telemetry_enabled:
-                    payload = build_token_budget_escalation_payload(
-                        run_id=executor.run_id,
-                        phase_id=phase_id,
-                        attempt_index=attempt_index + 1,
-                        reason=reason,
-                        was_truncated=was_truncated,
-                        output_utilization=output_utilization,
-                        escalation_factor=TOKEN_ESCALATION_FACTOR,
-                        base_value=base_value,
-                        base_source=base_source,
-                        retry_max_tokens=retry_max_tokens,
-                        selected_budget=selected_budget,
-                        actual_max_tokens=actual_max_tokens,
-                        tokens_used=builder_result.tokens_used,
-                    )
-                    try_record_token_budget_escalation_event(executor._session_factory, **payload)
-                return BuilderOutcome(builder_result, "TOKEN_ESCALATION", use_full_file_mode)
+        if token_budget and escalate_token_budget(
+            executor=executor,
+            phase=phase,
+            builder_result=builder_result,
+            attempt_index=attempt_index,
+            token_budget=token_budget,
+            output_utilization=token_budget.get("output_utilization"),
+        ):
+            return BuilderOutcome(builder_result, "TOKEN_ESCALATION", use_full_file_mode)
         # golden-seam-end: token_budget_escalation
 
         logger.error(
