@@ -10,6 +10,7 @@ left out, and at most 200 files are read. The result is returned; nothing is wri
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from pathlib import Path
@@ -56,11 +57,14 @@ def load(
     scope: Any = None,
     **phase: Any,
 ) -> Any:
-    """Run the seam for phase `ctx` with `scope` (left out of the phase when None) and `phase`."""
-    spec: dict[str, Any] = {"phase_id": "ctx", **phase}
+    """Run the seam for phase `ctx` with `scope` (left out of the phase when None) and `phase`.
+
+    The seam gets fresh copies of `allowed_paths` and `scope` (parametrize values are shared).
+    """
+    spec: dict[str, Any] = {"phase_id": "ctx", **copy.deepcopy(phase)}
     if scope is not None:
-        spec["scope"] = scope
-    return golden.call(executor._load_file_context, spec, allowed_paths)
+        spec["scope"] = copy.deepcopy(scope)
+    return golden.call(executor._load_file_context, spec, copy.deepcopy(allowed_paths))
 
 
 def test_small_files_under_the_allowed_paths_are_read_in_sorted_order(
@@ -104,7 +108,7 @@ def test_scope_paths_are_a_copy_of_the_allowed_paths(
 ) -> None:
     write(golden.workspace, {"src/app.py": "A = 1\n"})
     allowed = ["src/"]
-    result = load(golden, executor, allowed)
+    result = golden.call(executor._load_file_context, {"phase_id": "ctx"}, allowed)
     result["scope_paths"].append("added/")
     golden.observe("allowed paths after the caller changes scope_paths", allowed)
 
