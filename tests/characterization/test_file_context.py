@@ -4,7 +4,9 @@ The seam reads real files from the scenario's workspace: every file under each a
 folder is walked in sorted order without `.git`, `.autonomous_runs` and `__pycache__`; a file is
 taken as it is), then the phase's `scope.read_only_context` the same way, marked read-only. A file
 is read once; files over 200,000 bytes, files that are not UTF-8 and files that cannot be read are
-left out, and at most 200 files are read. The result is returned; nothing is written. The
+left out, and at most 200 files are read. Paths are not confined to the workspace: a symlinked
+file is followed and an allowed path with `../` is read (both pinned as they are). The result is
+returned; nothing is written. The
 "too large" message is a DEBUG log, which goldens do not record: scenarios that reach it observe it.
 """
 
@@ -245,3 +247,26 @@ def test_scope_none_reads_only_the_allowed_paths(
 ) -> None:
     write(golden.workspace, {"src/app.py": "A = 1\n"})
     golden.call(executor._load_file_context, {"phase_id": "ctx", "scope": None}, ["src/"])
+
+
+def test_a_symlink_to_a_file_outside_the_workspace_is_read(
+    golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
+) -> None:
+    """The link is followed: the outside file's text reaches the Builder under the link's name."""
+    outside = tmp_path / "outside" / "credentials.txt"
+    outside.parent.mkdir()
+    outside.write_text("user=admin\n", encoding="utf-8")
+    write(golden.workspace, {"src/app.py": "A = 1\n"})
+    (golden.workspace / "src" / "settings.txt").symlink_to(outside)
+    load(golden, executor, ["src/"])
+
+
+def test_an_allowed_path_above_the_workspace_is_read(
+    golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
+) -> None:
+    """Paths are joined to the workspace as given: `../` leaves it, and the names keep the `../`."""
+    sibling = tmp_path / "sibling"
+    sibling.mkdir()
+    (sibling / "notes.md").write_text("# sibling\n", encoding="utf-8")
+    write(golden.workspace, {"src/app.py": "A = 1\n"})
+    load(golden, executor, ["src/", "../sibling/"])
