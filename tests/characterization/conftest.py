@@ -157,3 +157,30 @@ def run_db() -> Iterator[RunDatabase]:
         yield RunDatabase(factory)
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def parameters_stay_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a scenario that changes one of its parametrize values.
+
+    A value in a `parametrize` list is built once, at collection, and shared by every run of the
+    scenario in the process: a change would carry into the next run (a second pytest session in
+    the same process would start from it). Values are compared by their `repr` before and after.
+    """
+    callspec = getattr(request.node, "callspec", None)
+    params = dict(callspec.params) if callspec is not None else {}
+    before = {name: repr(value) for name, value in params.items()}
+    yield
+    changed = {
+        name: (text, repr(params[name]))
+        for name, text in before.items()
+        if repr(params[name]) != text
+    }
+    if changed:
+        lines = "\n".join(f"  {name}: {old} -> {new}" for name, (old, new) in changed.items())
+        pytest.fail(
+            f"{request.node.nodeid} changed its parametrize value(s):\n{lines}\n"
+            "Give the scenario a fresh value each run: a factory in the parametrize list "
+            "(`pytest.param(lambda: {...}, id=...)`, called in the test) or a copy made in the test.",
+            pytrace=False,
+        )

@@ -26,7 +26,10 @@ GOLDEN_SEAM = Seam(
     ],
 )
 
-PROTECTED_PATHS_DETAILS: dict[str, Any] = {"paths": [".autonomous_runs/plan.yaml"]}
+
+def protected_paths_details() -> dict[str, Any]:
+    """Fresh details of a protected-path request (the request carries them to the channel)."""
+    return {"paths": [".autonomous_runs/plan.yaml"]}
 
 
 @pytest.fixture
@@ -42,7 +45,7 @@ def request_protected_paths(golden: Recorder, executor: Any) -> None:
         "build-api",
         kind="protected_paths",
         summary="patch touches 1 protected path(s)",
-        details=PROTECTED_PATHS_DETAILS,
+        details=protected_paths_details(),
     )
 
 

@@ -11,8 +11,9 @@ bookkeeping the methods change are recorded as changes of `self`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -35,17 +36,26 @@ GOLDEN_SEAM = Seam(
     ],
 )
 
+T = TypeVar("T")
+# A parametrize value that the executor keeps and may change is given as a factory, so that every
+# run of a scenario starts from a fresh value (a literal in the list would carry the changes of one
+# run into the next run in the same process).
+Factory = Callable[[], T]
+
 REAL = ["_run_diagnostics", "_should_invoke_doctor", "_invoke_doctor", "_handle_doctor_action"]
 
 PHASE: dict[str, Any] = {"phase_id": "build-api", "description": "Add the routes of the API"}
 
-OUTCOME = DiagnosticsOutcome(
-    failure_class="ci_fail",
-    summary="ci_fail in build-api (attempt 1): 1 modified, 1 untracked file(s)",
-    untracked_files=["src/api/new_route.py"],
-    modified_files=["src/api/routes.py"],
-    report_path=".autonomous_runs/run-char/diagnostics/build-api-attempt1.json",
-)
+
+def outcome() -> DiagnosticsOutcome:
+    """A fresh diagnostics outcome of a CI failure of `build-api` (its file lists are new lists)."""
+    return DiagnosticsOutcome(
+        failure_class="ci_fail",
+        summary="ci_fail in build-api (attempt 1): 1 modified, 1 untracked file(s)",
+        untracked_files=["src/api/new_route.py"],
+        modified_files=["src/api/routes.py"],
+        report_path=".autonomous_runs/run-char/diagnostics/build-api-attempt1.json",
+    )
 
 
 def phase(**fields: Any) -> dict[str, Any]:
@@ -57,24 +67,26 @@ def phase(**fields: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "ci_result",
+    "make_ci_result",
     [
         pytest.param(
-            {"status": "failed", "tests_failed": 2, "tests_passed": 5}, id="failed_ci_result"
+            lambda: {"status": "failed", "tests_failed": 2, "tests_passed": 5},
+            id="failed_ci_result",
         ),
-        pytest.param({"status": "skipped"}, id="ci_result_without_counts"),
-        pytest.param(None, id="no_ci_result"),
+        pytest.param(lambda: {"status": "skipped"}, id="ci_result_without_counts"),
+        pytest.param(lambda: None, id="no_ci_result"),
     ],
 )
 def test_diagnostics_context_carries_the_last_ci_result_and_changed_files(
-    golden: Recorder, make_executor: Any, ci_result: dict[str, Any] | None
+    golden: Recorder, make_executor: Any, make_ci_result: Factory[dict[str, Any] | None]
 ) -> None:
+    ci_result = make_ci_result()
     executor = make_executor(
         real=REAL,
         _last_ci_result_by_phase={"build-api": ci_result} if ci_result else {},
         _last_files_changed_by_phase={"build-api": ("src/api/routes.py",), "other": ("x.py",)},
     )
-    golden.fake("diagnostics_agent.run_diagnostics", returns=OUTCOME)
+    golden.fake("diagnostics_agent.run_diagnostics", returns=outcome())
     golden.call(executor._run_diagnostics, phase(), 1, "ci_fail", "CI_FAILED", "2 tests failed")
 
 
@@ -82,7 +94,7 @@ def test_diagnostics_without_changed_files_or_ci_result(
     golden: Recorder, make_executor: Any
 ) -> None:
     executor = make_executor(real=REAL)
-    golden.fake("diagnostics_agent.run_diagnostics", returns=OUTCOME)
+    golden.fake("diagnostics_agent.run_diagnostics", returns=outcome())
     golden.call(
         executor._run_diagnostics, phase(), 0, "infra_error", "INFRA_RETRY", "connection reset"
     )
@@ -93,7 +105,7 @@ def test_diagnostics_error_text_is_cut_to_2000_characters(
 ) -> None:
     executor = make_executor(real=REAL)
     error = "\n".join(f"line {n:03d}: assertion failed" for n in range(1, 101))
-    golden.fake("diagnostics_agent.run_diagnostics", returns=OUTCOME)
+    golden.fake("diagnostics_agent.run_diagnostics", returns=outcome())
     golden.call(executor._run_diagnostics, phase(), 2, "ci_fail", "CI_FAILED", error)
 
 
@@ -120,30 +132,30 @@ def test_diagnostics_agent_failure_is_logged_and_gives_none(
 
 
 @pytest.mark.parametrize(
-    ("phase_calls", "run_calls", "builder_attempts", "is_infra"),
+    ("make_phase_calls", "run_calls", "builder_attempts", "is_infra"),
     [
-        pytest.param({}, 0, 2, False, id="two_attempts_is_enough"),
-        pytest.param({}, 0, 1, False, id="one_attempt_is_too_few"),
-        pytest.param({}, 0, 1, True, id="infra_error_after_one_attempt"),
-        pytest.param({"build-api": 1}, 9, 2, False, id="just_below_both_caps"),
-        pytest.param({"other": 2}, 2, 2, False, id="cap_of_another_phase"),
-        pytest.param({"build-api": 2}, 2, 3, False, id="phase_cap_reached"),
-        pytest.param({"build-api": 2}, 2, 1, True, id="phase_cap_also_for_infra"),
-        pytest.param({"build-api": 1}, 10, 3, True, id="run_cap_reached"),
-        pytest.param({"build-api": 2}, 10, 3, False, id="both_caps_phase_reported"),
-        pytest.param({}, 10, 1, False, id="run_cap_before_attempt_minimum"),
+        pytest.param(lambda: {}, 0, 2, False, id="two_attempts_is_enough"),
+        pytest.param(lambda: {}, 0, 1, False, id="one_attempt_is_too_few"),
+        pytest.param(lambda: {}, 0, 1, True, id="infra_error_after_one_attempt"),
+        pytest.param(lambda: {"build-api": 1}, 9, 2, False, id="just_below_both_caps"),
+        pytest.param(lambda: {"other": 2}, 2, 2, False, id="cap_of_another_phase"),
+        pytest.param(lambda: {"build-api": 2}, 2, 3, False, id="phase_cap_reached"),
+        pytest.param(lambda: {"build-api": 2}, 2, 1, True, id="phase_cap_also_for_infra"),
+        pytest.param(lambda: {"build-api": 1}, 10, 3, True, id="run_cap_reached"),
+        pytest.param(lambda: {"build-api": 2}, 10, 3, False, id="both_caps_phase_reported"),
+        pytest.param(lambda: {}, 10, 1, False, id="run_cap_before_attempt_minimum"),
     ],
 )
 def test_doctor_is_consulted_within_caps_after_enough_attempts(
     golden: Recorder,
     make_executor: Any,
-    phase_calls: dict[str, int],
+    make_phase_calls: Factory[dict[str, int]],
     run_calls: int,
     builder_attempts: int,
     is_infra: bool,
 ) -> None:
     executor = make_executor(
-        real=REAL, _doctor_calls_by_phase=phase_calls, _run_doctor_calls=run_calls
+        real=REAL, _doctor_calls_by_phase=make_phase_calls(), _run_doctor_calls=run_calls
     )
     golden.call(executor._should_invoke_doctor, "build-api", builder_attempts, is_infra=is_infra)
 
@@ -177,7 +189,7 @@ def test_doctor_request_carries_diagnostics_provider_and_health_budget(
         attempt_index=2,
         error_category="ci_fail",
         error_text="2 tests failed",
-        diagnostics=OUTCOME,
+        diagnostics=outcome(),
     )
 
 
@@ -248,7 +260,7 @@ def test_doctor_failure_still_counts_against_the_caps(golden: Recorder, make_exe
         attempt_index=1,
         error_category="patch_apply_error",
         error_text="error: src/api/routes.py: patch does not apply",
-        diagnostics=OUTCOME,
+        diagnostics=outcome(),
     )
 
 
@@ -324,34 +336,40 @@ def test_skip_and_fatal_mark_the_phase_failed(
 
 
 @pytest.mark.parametrize(
-    ("replans_by_phase", "run_replans"),
+    ("make_replans_by_phase", "run_replans"),
     [
-        pytest.param({}, 0, id="first_replan"),
-        pytest.param({"other": 1}, 4, id="just_below_the_run_cap"),
+        pytest.param(lambda: {}, 0, id="first_replan"),
+        pytest.param(lambda: {"other": 1}, 4, id="just_below_the_run_cap"),
     ],
 )
 def test_replan_bumps_the_revision_epoch(
-    golden: Recorder, make_executor: Any, replans_by_phase: dict[str, int], run_replans: int
+    golden: Recorder,
+    make_executor: Any,
+    make_replans_by_phase: Factory[dict[str, int]],
+    run_replans: int,
 ) -> None:
     executor = make_executor(
-        real=REAL, _replans_by_phase=replans_by_phase, _run_replan_count=run_replans
+        real=REAL, _replans_by_phase=make_replans_by_phase(), _run_replan_count=run_replans
     )
     golden.fake("self._update_phase_attempts_in_db", returns=True)
     handle(golden, executor, DoctorResponse("replan", "rejected 3 times"))
 
 
 @pytest.mark.parametrize(
-    ("replans_by_phase", "run_replans"),
+    ("make_replans_by_phase", "run_replans"),
     [
-        pytest.param({"build-api": 1}, 1, id="phase_cap_reached"),
-        pytest.param({}, 5, id="run_cap_reached"),
+        pytest.param(lambda: {"build-api": 1}, 1, id="phase_cap_reached"),
+        pytest.param(lambda: {}, 5, id="run_cap_reached"),
     ],
 )
 def test_replan_over_its_cap_retries_as_usual(
-    golden: Recorder, make_executor: Any, replans_by_phase: dict[str, int], run_replans: int
+    golden: Recorder,
+    make_executor: Any,
+    make_replans_by_phase: Factory[dict[str, int]],
+    run_replans: int,
 ) -> None:
     executor = make_executor(
-        real=REAL, _replans_by_phase=replans_by_phase, _run_replan_count=run_replans
+        real=REAL, _replans_by_phase=make_replans_by_phase(), _run_replan_count=run_replans
     )
     handle(golden, executor, DoctorResponse("replan", "rejected 3 times"))
 
@@ -374,16 +392,19 @@ def test_rollback_run_rolls_back_then_retries(
 
 
 @pytest.mark.parametrize(
-    ("fix_commands", "ran"),
+    ("make_fix_commands", "ran"),
     [
-        pytest.param(["git checkout -- src/api/routes.py", "git clean -fd"], 2, id="two_commands"),
-        pytest.param(None, 0, id="no_commands"),
+        pytest.param(
+            lambda: ["git checkout -- src/api/routes.py", "git clean -fd"], 2, id="two_commands"
+        ),
+        pytest.param(lambda: None, 0, id="no_commands"),
     ],
 )
 def test_execute_fix_runs_the_fix_commands_then_retries(
-    golden: Recorder, make_executor: Any, fix_commands: list[str] | None, ran: int
+    golden: Recorder, make_executor: Any, make_fix_commands: Factory[list[str] | None], ran: int
 ) -> None:
     golden.fake("self._execute_fix", returns=ran)
+    fix_commands = make_fix_commands()
     response = DoctorResponse("execute_fix", "local modifications", fix_commands=fix_commands)  # type: ignore[arg-type]
     handle(golden, make_executor(real=REAL), response, status="PATCH_FAILED")
 

@@ -352,18 +352,23 @@ def test_doctor_replan_over_the_replan_cap_leaves_the_usual_retry(golden, execut
     run_phase(golden, executor, run_db)
 
 
+# Factories: the counters become the executor's own state, so each run gets fresh ones.
 DOCTOR_CAPS = [
-    pytest.param({"_doctor_calls_by_phase": {PHASE_ID: 2}, "_run_doctor_calls": 2}, id="per_phase"),
-    pytest.param({"_doctor_calls_by_phase": {"p0": 2}, "_run_doctor_calls": 10}, id="per_run"),
+    pytest.param(
+        lambda: {"_doctor_calls_by_phase": {PHASE_ID: 2}, "_run_doctor_calls": 2}, id="per_phase"
+    ),
+    pytest.param(
+        lambda: {"_doctor_calls_by_phase": {"p0": 2}, "_run_doctor_calls": 10}, id="per_run"
+    ),
 ]
 
 
-@pytest.mark.parametrize("state", DOCTOR_CAPS)
+@pytest.mark.parametrize("make_state", DOCTOR_CAPS)
 def test_doctor_over_its_call_cap_is_not_consulted(
-    golden, executor, run_db, state: dict[str, Any]
+    golden, executor, run_db, make_state: Callable[[], dict[str, Any]]
 ) -> None:
     golden.fake("self._get_phase_from_db", returns=phase_row(2))
-    for name, value in state.items():
+    for name, value in make_state().items():
         setattr(executor, name, value)
     attempt_ends(golden, False, "PATCH_FAILED")
     failure_handling(golden, consult=False)
