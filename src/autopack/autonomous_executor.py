@@ -71,6 +71,7 @@ from autopack.executor.phase_handlers import (
     batched_diagnostics_second_opinion,
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
+    research_batch_record,
 )
 from autopack.executor.retry_policy import (
     MAX_RETRY_ATTEMPTS,
@@ -1583,16 +1584,10 @@ class AutonomousExecutor:
         *,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """Write the batch records of a research phase as JSON under the run folder (best effort)."""
-        target = self.workspace / RUNS_DIRNAME / self.run_id / "research" / f"{phase_id}.json"
-        payload = {"phase_id": phase_id, "batching": label, "batches": batch_records}
-        if extra:
-            payload.update(extra)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            logger.warning("Could not write research batch record for %s: %s", phase_id, exc)
+        """Write a research phase's batch records: the body is in `research_batch_record`."""
+        return research_batch_record.write_research_batch_record(
+            self, phase_id, label, batch_records, extra=extra
+        )
 
     # ------------------------------------------------------------------
     # Run checkpoint, rollback and Doctor fixes
