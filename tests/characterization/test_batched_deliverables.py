@@ -32,6 +32,7 @@ GOLDEN_SEAM = Seam(
     "batched_deliverables",
     covers=[
         "autopack.executor.phase_handlers.batched_deliverables:execute",
+        "autopack.executor.phase_handlers.batched_deliverables:run_batches",
         "autopack.autonomous_executor:AutonomousExecutor._execute_batched_deliverables_phase",
     ],
 )

@@ -1,5 +1,11 @@
-"""The shared batching loop of the batched special phases: a phase's deliverables built batch by batch
-(a retry skips a batch already present), then CI, the Auditor and the quality gate once.
+"""The one batching loop of the batched special phases: a phase's deliverables built batch by batch,
+then CI, the Auditor and the quality gate once.
+
+`run_batches` is the loop; a `BatchLoop` says how a phase kind differs (its label, roots, the retry
+skip, the compile and sources checks, the batch record, where the combined patch comes from, and
+its log and error wording). `execute` is the shared loop the diagnostics handlers delegate to
+(through the executor's `_execute_batched_deliverables_phase`); the research handlers call
+`run_batches` with their own `BatchLoop`.
 
 Reads from the executor: `run_id`, `workspace`, `llm_service`, `model_router`, `quality_gate`, the
 bookkeeping dicts `_learning_hints`, `_last_error_by_phase`, `_last_files_changed_by_phase` and
@@ -10,14 +16,54 @@ bookkeeping dicts `_learning_hints`, `_last_error_by_phase`, `_last_files_change
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from autopack.deliverables import validate_deliverables
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
+from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, Wording
+from autopack.executor.phase_handlers.research_batch_record import write_research_batch_record
 from autopack.governed_apply import GovernedApplyPath
+from autopack.validators import new_file_contents
 
 logger = logging.getLogger(__name__)
+
+SOURCES_HEADING = re.compile(r"^#+\s*Sources\b", flags=re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class BatchLoop:
+    """How one kind of batched phase runs the loop.
+
+    - `label`: the batching label (in each batch's `_batch`, the record, the approval details).
+    - `manifest_roots` / `apply_roots`: the file-context roots and the governed apply's roots.
+    - `skip_present_on_retry`: on a retry, a batch whose files all exist and are non-empty is not
+      built again; its `git diff --no-color -- <files>` is its part of the combined patch.
+    - `compile_check`: Python files a patch creates must compile (else the batch fails).
+    - `sources_check`: research documents a patch creates without a `Sources` heading are
+      listed in the record, logged, and given to the quality gate as minor issues.
+    - `record`: batch records (bucket, files, tokens, status, duration) are written through
+      `write_research_batch_record` after a failed batch and after the last one.
+    - `workspace_diff`: the combined patch is the whole-workspace `git diff --no-color` (an
+      unreadable one is empty) instead of the batches' patches joined.
+    """
+
+    label: str
+    manifest_roots: tuple[str, ...]
+    apply_roots: tuple[str, ...]
+    wording: Wording
+    skip_present_on_retry: bool = False
+    compile_check: bool = False
+    sources_check: bool = False
+    record: bool = False
+    workspace_diff: bool = False
+
+
+Batches = Sequence[tuple[str | None, Sequence[str]]]
 
 
 def execute(
@@ -37,26 +83,93 @@ def execute(
     and governed apply (with `apply_allowed_roots`). On a retry, a batch whose files all exist
     and are non-empty is skipped, its `git diff` taken as its part of the combined patch.
     """
-    phase_id = phase["phase_id"]
-    total = len(batches)
-    logger.info(
-        "Phase %s (%s): %d batch(es) of %d deliverable(s)",
-        phase_id,
-        batching_label,
-        total,
-        sum(len(b) for b in batches),
+    loop = BatchLoop(
+        label=batching_label,
+        manifest_roots=manifest_allowed_roots,
+        apply_roots=apply_allowed_roots,
+        wording=SHARED_WORDING,
+        skip_present_on_retry=True,
     )
+    return run_batches(
+        executor,
+        phase=phase,
+        attempt_index=attempt_index,
+        allowed_paths=allowed_paths,
+        batches=[(None, batch) for batch in batches],
+        loop=loop,
+    )
+
+
+def run_batches(
+    executor,
+    *,
+    phase: dict[str, Any],
+    attempt_index: int,
+    allowed_paths: list[str] | None,
+    batches: Batches,
+    loop: BatchLoop,
+) -> tuple[bool, str]:
+    """Run `batches` (bucket name or None, files) the way `loop` says; returns (ok, status).
+
+    Statuses: FAILED (a Builder failure), DELIVERABLES_VALIDATION_FAILED (missing deliverables,
+    or Python that does not compile), PATCH_FAILED (a refused apply), BLOCKED (a blocked quality
+    gate whose approval is denied), else COMPLETE.
+    """
+    phase_id = phase["phase_id"]
+    words = loop.wording
+    total = len(batches)
+    common = {"phase_id": phase_id, "label": loop.label, "total": total}
+
+    def say(level: int, template: str | None, **fields: Any) -> None:
+        if template is not None:
+            logger.log(level, template.format(**common, **fields))
+
+    say(
+        logging.INFO,
+        words.start,
+        count=sum(len(files) for _, files in batches),
+        buckets=", ".join(str(bucket) for bucket, _ in batches),
+        attempt=attempt_index + 1,
+    )
+    if words.outside_scope is not None and allowed_paths:
+        outside = [p for p in allowed_paths if not p.startswith(loop.apply_roots)]
+        if outside:
+            say(logging.INFO, words.outside_scope, outside=", ".join(outside))
+
+    records: list[dict[str, Any]] = []
+    total_tokens = 0
+    uncited: list[str] = []
     combined_parts: list[str] = []
     files_changed: list[str] = []
-    for index, batch in enumerate(batches, start=1):
+
+    def fail(
+        record: dict[str, Any] | None, status: str, stored: str, outcome: str
+    ) -> tuple[bool, str]:
+        """Store the batch's error (and its record, when kept); the loop's result."""
+        if record is not None:
+            record["status"] = status
+            records.append(record)
+            write_research_batch_record(executor, phase_id, loop.label, records)
+        executor._last_error_by_phase[phase_id] = stored
+        return False, outcome
+
+    for index, (bucket, files) in enumerate(batches, start=1):
+        batch_started = time.monotonic() if loop.record else 0.0
+        batch = list(files)
+        here = {"index": index, "bucket": bucket, "files": ", ".join(batch)}
         batch_phase = dict(phase)
         batch_phase["deliverables"] = list(batch)
         batch_scope = dict(phase.get("scope") or {})
         batch_scope["paths"] = list(batch)
         batch_phase["scope"] = batch_scope
-        batch_phase["_batch"] = {"label": batching_label, "index": index, "total": total}
+        batch_info: dict[str, Any] = {"label": loop.label}
+        if bucket is not None:
+            batch_info["bucket"] = bucket
+        batch_info.update(index=index, total=total)
+        batch_phase["_batch"] = batch_info
+        say(logging.INFO, words.batch_start, **here)
 
-        if attempt_index > 0:
+        if loop.skip_present_on_retry and attempt_index > 0:
             # An empty batch has nothing present: skipping it would diff the whole workspace.
             present = bool(batch) and all(
                 (executor.workspace / path).is_file()
@@ -73,16 +186,10 @@ def execute(
                     check=False,
                 )
                 combined_parts.append(diff.stdout)
-                logger.info(
-                    "Phase %s batch %d/%d already present; skipped on retry: %s",
-                    phase_id,
-                    index,
-                    total,
-                    ", ".join(batch),
-                )
+                say(logging.INFO, words.skipped, **here)
                 continue
 
-        file_context = executor._load_file_context(batch_phase, list(manifest_allowed_roots))
+        file_context = executor._load_file_context(batch_phase, list(loop.manifest_roots))
         run_context = {
             "run_id": executor.run_id,
             "revision_epoch": phase.get("_revision_epoch", 0),
@@ -99,55 +206,79 @@ def execute(
             run_context=run_context,
             run_hints=list(executor._learning_hints[-5:]),
         )
+        record: dict[str, Any] | None = None
+        tokens: int | None = None
+        if loop.record:
+            tokens = int(builder_result.tokens_used or 0)
+            total_tokens += tokens
+            record = {"index": index, "bucket": bucket, "files": list(batch), "tokens_used": tokens}
         if not builder_result.success:
-            executor._last_error_by_phase[phase_id] = (
-                f"batch {index}/{total} ({batching_label}): {builder_result.error}"
-            )
-            logger.error(
-                "Builder failed for %s batch %d/%d: %s",
-                phase_id,
-                index,
-                total,
-                builder_result.error,
-            )
-            return False, "FAILED"
+            error = builder_result.error
+            stored = words.builder_failed_error.format(**common, **here, error=error)
+            failed = fail(record, "builder_failed", stored, "FAILED")
+            say(logging.ERROR, words.builder_failed, **here, error=error)
+            return failed
 
-        report = validate_deliverables(builder_result.patch_content, batch, executor.workspace)
+        patch = builder_result.patch_content
+        report = validate_deliverables(patch, batch, executor.workspace)
         if not report.ok:
-            executor._last_error_by_phase[phase_id] = (
-                f"batch {index}/{total} missing deliverables: {', '.join(report.missing)}"
-            )
-            logger.warning(
-                "Phase %s batch %d/%d missing deliverables: %s",
-                phase_id,
-                index,
-                total,
-                ", ".join(report.missing),
-            )
-            return False, "DELIVERABLES_VALIDATION_FAILED"
+            missing = ", ".join(report.missing)
+            stored = words.missing_error.format(**common, **here, missing=missing)
+            failed = fail(record, "deliverables_missing", stored, "DELIVERABLES_VALIDATION_FAILED")
+            say(logging.WARNING, words.missing, **here, missing=missing)
+            return failed
+
+        if loop.compile_check or loop.sources_check:
+            contents = new_file_contents(patch)
+            syntax_errors = compile_errors(contents) if loop.compile_check else []
+            if syntax_errors:
+                errors = "; ".join(syntax_errors)
+                stored = "research code does not compile: " + errors
+                failed = fail(record, "syntax_error", stored, "DELIVERABLES_VALIDATION_FAILED")
+                say(logging.WARNING, words.not_compiling, **here, errors=errors)
+                return failed
+            for path in uncited_documents(contents) if loop.sources_check else []:
+                uncited.append(path)
+                say(logging.WARNING, words.uncited, **here, path=path)
 
         governed = GovernedApplyPath(
             executor.workspace,
-            allowed_paths=list(apply_allowed_roots),
+            allowed_paths=list(loop.apply_roots),
             protected_paths=executor._protected_paths(),
         )
-        apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
+        apply_result = governed.apply_patch(patch, full_file_mode=True)
         if not apply_result.success:
-            executor._last_error_by_phase[phase_id] = f"batch {index}/{total}: {apply_result.error}"
-            logger.warning(
-                "Phase %s batch %d/%d patch not applied: %s",
-                phase_id,
-                index,
-                total,
-                apply_result.error,
-            )
-            return False, "PATCH_FAILED"
-        combined_parts.append(builder_result.patch_content)
-        files_changed.extend(apply_result.files_changed)
-        logger.info("Phase %s batch %d/%d applied: %s", phase_id, index, total, ", ".join(batch))
+            error = apply_result.error
+            stored = words.not_applied_error.format(**common, **here, error=error)
+            failed = fail(record, "patch_failed", stored, "PATCH_FAILED")
+            say(logging.WARNING, words.not_applied, **here, error=error)
+            return failed
 
-    combined_patch = "\n".join(part for part in combined_parts if part)
+        if not loop.workspace_diff:
+            combined_parts.append(patch)
+        files_changed.extend(apply_result.files_changed)
+        if record is not None:
+            record["status"] = "applied"
+            record["duration_seconds"] = round(time.monotonic() - batch_started, 2)
+            records.append(record)
+        say(logging.INFO, words.applied, **here, tokens=tokens)
+
+    if loop.record:
+        extra = {"uncited_documents": uncited} if loop.sources_check else None
+        write_research_batch_record(executor, phase_id, loop.label, records, extra=extra)
     executor._last_files_changed_by_phase[phase_id] = files_changed
+    say(
+        logging.INFO,
+        words.summary,
+        applied=len(records),
+        tokens=total_tokens,
+        changed=len(files_changed),
+        uncited=len(uncited),
+    )
+    if loop.workspace_diff:
+        combined_patch = workspace_diff(executor, phase_id)
+    else:
+        combined_patch = "\n".join(part for part in combined_parts if part)
 
     ci_result = executor._run_ci_checks(phase_id, phase)
     executor._last_ci_result_by_phase[phase_id] = ci_result
@@ -157,24 +288,68 @@ def execute(
         ci_result=ci_result,
         attempt_index=attempt_index,
     )
+    issues = auditor_result.issues
+    if loop.sources_check:
+        issues = list(issues) + [
+            {"severity": "minor", "message": f"{path} cites no sources"} for path in uncited
+        ]
     quality_report = executor.quality_gate.assess_phase(
         phase_id=phase_id,
         ci_result=ci_result,
         auditor_approved=auditor_result.approved,
-        auditor_issues=auditor_result.issues,
+        auditor_issues=issues,
         files_changed=files_changed,
     )
-    logger.info(
-        "Phase %s (%s) quality gate: %s", phase_id, batching_label, quality_report.quality_level
-    )
+    say(logging.INFO, words.gate, quality=quality_report.quality_level)
     if quality_report.is_blocked:
         approved = executor._request_approval(
             phase_id,
             kind="quality_gate",
             summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
-            details={"issues": list(quality_report.issues), "batching": batching_label},
+            details={"issues": list(quality_report.issues), "batching": loop.label},
         )
         if not approved:
             executor._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
             return False, "BLOCKED"
     return True, "COMPLETE"
+
+
+def compile_errors(contents: dict[str, str]) -> list[str]:
+    """`path:line: message` for each Python file in `contents` that does not compile."""
+    errors = []
+    for path, text in contents.items():
+        if not path.endswith(".py"):
+            continue
+        try:
+            compile(text, path, "exec")
+        except SyntaxError as exc:
+            errors.append(f"{path}:{exc.lineno}: {exc.msg}")
+    return errors
+
+
+def uncited_documents(contents: dict[str, str]) -> list[str]:
+    """The research documents (`docs/research/*.md`) in `contents` without a `Sources` heading."""
+    return [
+        path
+        for path, text in contents.items()
+        if path.startswith("docs/research/")
+        and path.endswith(".md")
+        and not SOURCES_HEADING.search(text)
+    ]
+
+
+def workspace_diff(executor, phase_id: str) -> str:
+    """The whole workspace's `git diff --no-color` output; empty (with a warning) if git cannot run."""
+    try:
+        diff_proc = subprocess.run(
+            ["git", "diff", "--no-color"],
+            cwd=executor.workspace,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+        )
+        return diff_proc.stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("Could not read the workspace diff for %s: %s", phase_id, exc)
+        return ""
