@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, research_wording
-from autopack.executor.phase_handlers.batched_deliverables import compile_errors, uncited_documents
+from autopack.executor.phase_handlers.batched_deliverables import (
+    BatchLoop,
+    compile_errors,
+    uncited_documents,
+)
 from autopack.executor.phase_handlers.buckets import Bucket, phase_deliverables, sort_into_buckets
 
 CODE = Bucket("code", "src/pkg/", exclude=("src/pkg/cli/",))
@@ -46,12 +54,29 @@ def test_uncited_documents_are_research_markdown_without_a_sources_heading() -> 
     assert uncited_documents(contents) == ["docs/research/uncited.md"]
 
 
-def test_research_wording_prefixes_every_line_and_takes_overrides() -> None:
-    words = research_wording("Research x", start_name="Research x/y", summary="{phase_id} done")
+def test_research_wording_prefixes_every_line_with_the_name() -> None:
+    words = research_wording("Research x", start_name="Research x/y", summary_tail=", more")
     fields = {"phase_id": "p", "index": 2, "total": 3, "bucket": "b", "error": "boom"}
-    assert words.builder_failed.format(**fields) == "Research x p batch 2/3 builder failed: boom"
-    assert words.builder_failed_error.format(**fields) == "research batch 2/3 (b): boom"
+    assert (
+        words.builder_failed.logged.format(**fields)
+        == "Research x p batch 2/3 builder failed: boom"
+    )
+    assert words.builder_failed.stored.format(**fields) == "research batch 2/3 (b): boom"
+    assert words.builder_failed.level == logging.ERROR
     assert words.start.startswith("Research x/y {phase_id}:")
-    assert words.summary == "{phase_id} done"
+    assert words.summary is not None
+    assert words.summary.endswith("{changed} file(s), more")
     assert words.skipped is None
-    assert SHARED_WORDING.builder_failed_error.format(label="l", **fields) == "batch 2/3 (l): boom"
+    shared = SHARED_WORDING.builder_failed.stored.format(label="l", **fields)
+    assert shared == "batch 2/3 (l): boom"
+
+
+def test_a_compile_check_without_its_texts_is_refused() -> None:
+    with pytest.raises(ValueError, match="BatchLoop 'x': compile_check=True needs"):
+        BatchLoop(
+            label="x",
+            manifest_roots=(),
+            apply_roots=(),
+            wording=SHARED_WORDING,
+            compile_check=True,
+        )

@@ -25,7 +25,7 @@ from typing import Any
 
 from autopack.deliverables import validate_deliverables
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
-from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, Wording
+from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, Failure, Wording
 from autopack.executor.phase_handlers.research_batch_record import write_research_batch_record
 from autopack.governed_apply import GovernedApplyPath
 from autopack.validators import new_file_contents
@@ -33,6 +33,7 @@ from autopack.validators import new_file_contents
 logger = logging.getLogger(__name__)
 
 SOURCES_HEADING = re.compile(r"^#+\s*Sources\b", flags=re.MULTILINE)
+INVALID = "DELIVERABLES_VALIDATION_FAILED"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ class BatchLoop:
     sources_check: bool = False
     record: bool = False
     workspace_diff: bool = False
+
+    def __post_init__(self) -> None:
+        if self.compile_check and self.wording.not_compiling is None:
+            raise ValueError(
+                f"BatchLoop {self.label!r}: compile_check=True needs the texts of a compile "
+                "failure; give the wording a `not_compiling` Failure (research_wording has one)"
+            )
 
 
 Batches = Sequence[tuple[str | None, Sequence[str]]]
@@ -143,14 +151,15 @@ def run_batches(
     files_changed: list[str] = []
 
     def fail(
-        record: dict[str, Any] | None, status: str, stored: str, outcome: str
+        record: dict[str, Any] | None, status: str, outcome: str, text: Failure, **fields: Any
     ) -> tuple[bool, str]:
-        """Store the batch's error (and its record, when kept); the loop's result."""
+        """Keep the failed batch's record (when records are kept), store its error, log it."""
         if record is not None:
             record["status"] = status
             records.append(record)
             write_research_batch_record(executor, phase_id, loop.label, records)
-        executor._last_error_by_phase[phase_id] = stored
+        executor._last_error_by_phase[phase_id] = text.stored.format(**common, **fields)
+        say(text.level, text.logged, **fields)
         return False, outcome
 
     for index, (bucket, files) in enumerate(batches, start=1):
@@ -213,30 +222,31 @@ def run_batches(
             total_tokens += tokens
             record = {"index": index, "bucket": bucket, "files": list(batch), "tokens_used": tokens}
         if not builder_result.success:
-            error = builder_result.error
-            stored = words.builder_failed_error.format(**common, **here, error=error)
-            failed = fail(record, "builder_failed", stored, "FAILED")
-            say(logging.ERROR, words.builder_failed, **here, error=error)
-            return failed
+            return fail(
+                record,
+                "builder_failed",
+                "FAILED",
+                words.builder_failed,
+                **here,
+                error=builder_result.error,
+            )
 
         patch = builder_result.patch_content
         report = validate_deliverables(patch, batch, executor.workspace)
         if not report.ok:
             missing = ", ".join(report.missing)
-            stored = words.missing_error.format(**common, **here, missing=missing)
-            failed = fail(record, "deliverables_missing", stored, "DELIVERABLES_VALIDATION_FAILED")
-            say(logging.WARNING, words.missing, **here, missing=missing)
-            return failed
+            return fail(
+                record, "deliverables_missing", INVALID, words.missing, **here, missing=missing
+            )
 
         if loop.compile_check or loop.sources_check:
             contents = new_file_contents(patch)
             syntax_errors = compile_errors(contents) if loop.compile_check else []
             if syntax_errors:
                 errors = "; ".join(syntax_errors)
-                stored = "research code does not compile: " + errors
-                failed = fail(record, "syntax_error", stored, "DELIVERABLES_VALIDATION_FAILED")
-                say(logging.WARNING, words.not_compiling, **here, errors=errors)
-                return failed
+                return fail(
+                    record, "syntax_error", INVALID, words.not_compiling, **here, errors=errors
+                )
             for path in uncited_documents(contents) if loop.sources_check else []:
                 uncited.append(path)
                 say(logging.WARNING, words.uncited, **here, path=path)
@@ -248,11 +258,14 @@ def run_batches(
         )
         apply_result = governed.apply_patch(patch, full_file_mode=True)
         if not apply_result.success:
-            error = apply_result.error
-            stored = words.not_applied_error.format(**common, **here, error=error)
-            failed = fail(record, "patch_failed", stored, "PATCH_FAILED")
-            say(logging.WARNING, words.not_applied, **here, error=error)
-            return failed
+            return fail(
+                record,
+                "patch_failed",
+                "PATCH_FAILED",
+                words.not_applied,
+                **here,
+                error=apply_result.error,
+            )
 
         if not loop.workspace_diff:
             combined_parts.append(patch)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autopack.executor.phase_handlers.batch_wording import Wording
 from autopack.executor.phase_handlers.batched_deliverables import BatchLoop, run_batches
 from autopack.executor.phase_handlers.buckets import Bucket, phase_deliverables, sort_into_buckets
 
@@ -14,6 +15,25 @@ RESEARCH_ROOTS = ("src/autopack/research/", "src/research/", "tests/research/", 
 STANDALONE = Bucket("research_standalone", "src/research/")
 TESTS = Bucket("research_tests", "tests/research/")
 DOCS = Bucket("research_docs", "docs/research/")
+
+
+def research_buckets(*own: Bucket) -> tuple[Bucket, ...]:
+    """A research phase's buckets: its `own` first, then `src/research/`, tests and docs."""
+    return (*own, STANDALONE, TESTS, DOCS)
+
+
+def research_loop(label: str, wording: Wording, **checks: bool) -> BatchLoop:
+    """A research phase's loop: the research roots for context and apply, no retry skip, a batch
+    record, the whole-workspace diff; `checks` turns on `compile_check` or `sources_check`."""
+    return BatchLoop(
+        label=label,
+        manifest_roots=RESEARCH_ROOTS,
+        apply_roots=RESEARCH_ROOTS,
+        wording=wording,
+        record=True,
+        workspace_diff=True,
+        **checks,
+    )
 
 
 def run_research_phase(
