@@ -13,7 +13,6 @@ constructor), and `start()` opens the database and takes the run checkpoint.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import subprocess
@@ -62,6 +61,7 @@ from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.models import PhaseSpec
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.phase_handlers import (
+    batched_deliverables,
     batched_diagnostics_cursor_prompt,
     batched_diagnostics_deep_retrieval,
     batched_diagnostics_handoff_bundle,
@@ -69,13 +69,13 @@ from autopack.executor.phase_handlers import (
     batched_diagnostics_second_opinion,
     batched_research_gatherers_web_compilation,
     batched_research_tracer_bullet,
+    research_batch_record,
 )
 from autopack.executor.retry_policy import (
     MAX_RETRY_ATTEMPTS,
     MAX_TOTAL_FAILURES_PER_RUN,
     next_attempt_state,
 )
-from autopack.governed_apply import GovernedApplyPath
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
@@ -1091,154 +1091,17 @@ class AutonomousExecutor:
         manifest_allowed_roots: tuple[str, ...],
         apply_allowed_roots: tuple[str, ...],
     ) -> tuple[bool, str]:
-        """Build a phase's deliverables batch by batch, then run CI, the Auditor and the gate once.
-
-        Each batch gets a scope limited to its files and its own builder call, deliverables check
-        and governed apply (with `apply_allowed_roots`). On a retry, a batch whose files all exist
-        and are non-empty is skipped, its `git diff` taken as its part of the combined patch.
-        """
-        phase_id = phase["phase_id"]
-        total = len(batches)
-        logger.info(
-            "Phase %s (%s): %d batch(es) of %d deliverable(s)",
-            phase_id,
-            batching_label,
-            total,
-            sum(len(b) for b in batches),
-        )
-        combined_parts: list[str] = []
-        files_changed: list[str] = []
-        for index, batch in enumerate(batches, start=1):
-            batch_phase = dict(phase)
-            batch_phase["deliverables"] = list(batch)
-            batch_scope = dict(phase.get("scope") or {})
-            batch_scope["paths"] = list(batch)
-            batch_phase["scope"] = batch_scope
-            batch_phase["_batch"] = {"label": batching_label, "index": index, "total": total}
-
-            if attempt_index > 0:
-                # An empty batch has nothing present: skipping it would diff the whole workspace.
-                present = bool(batch) and all(
-                    (self.workspace / path).is_file() and (self.workspace / path).stat().st_size > 0
-                    for path in batch
-                )
-                if present:
-                    diff = subprocess.run(
-                        ["git", "diff", "--no-color", "--", *batch],
-                        cwd=self.workspace,
-                        capture_output=True,
-                        text=True,
-                        timeout=GIT_TIMEOUT_SECONDS,
-                        check=False,
-                    )
-                    combined_parts.append(diff.stdout)
-                    logger.info(
-                        "Phase %s batch %d/%d already present; skipped on retry: %s",
-                        phase_id,
-                        index,
-                        total,
-                        ", ".join(batch),
-                    )
-                    continue
-
-            file_context = self._load_file_context(batch_phase, list(manifest_allowed_roots))
-            run_context = {
-                "run_id": self.run_id,
-                "revision_epoch": phase.get("_revision_epoch", 0),
-                "doctor_hint": phase.get("_doctor_hint"),
-                "model": self.model_router.select_model("builder"),
-                "batch": dict(batch_phase["_batch"]),
-            }
-            builder_result = self.llm_service.execute_builder_phase(
-                phase_spec=batch_phase,
-                file_context=file_context,
-                max_tokens=phase.get("_escalated_tokens"),
-                use_full_file_mode=True,
-                attempt_index=attempt_index,
-                run_context=run_context,
-                run_hints=list(self._learning_hints[-5:]),
-            )
-            if not builder_result.success:
-                self._last_error_by_phase[phase_id] = (
-                    f"batch {index}/{total} ({batching_label}): {builder_result.error}"
-                )
-                logger.error(
-                    "Builder failed for %s batch %d/%d: %s",
-                    phase_id,
-                    index,
-                    total,
-                    builder_result.error,
-                )
-                return False, "FAILED"
-
-            report = validate_deliverables(builder_result.patch_content, batch, self.workspace)
-            if not report.ok:
-                self._last_error_by_phase[phase_id] = (
-                    f"batch {index}/{total} missing deliverables: {', '.join(report.missing)}"
-                )
-                logger.warning(
-                    "Phase %s batch %d/%d missing deliverables: %s",
-                    phase_id,
-                    index,
-                    total,
-                    ", ".join(report.missing),
-                )
-                return False, "DELIVERABLES_VALIDATION_FAILED"
-
-            governed = GovernedApplyPath(
-                self.workspace,
-                allowed_paths=list(apply_allowed_roots),
-                protected_paths=self._protected_paths(),
-            )
-            apply_result = governed.apply_patch(builder_result.patch_content, full_file_mode=True)
-            if not apply_result.success:
-                self._last_error_by_phase[phase_id] = f"batch {index}/{total}: {apply_result.error}"
-                logger.warning(
-                    "Phase %s batch %d/%d patch not applied: %s",
-                    phase_id,
-                    index,
-                    total,
-                    apply_result.error,
-                )
-                return False, "PATCH_FAILED"
-            combined_parts.append(builder_result.patch_content)
-            files_changed.extend(apply_result.files_changed)
-            logger.info(
-                "Phase %s batch %d/%d applied: %s", phase_id, index, total, ", ".join(batch)
-            )
-
-        combined_patch = "\n".join(part for part in combined_parts if part)
-        self._last_files_changed_by_phase[phase_id] = files_changed
-
-        ci_result = self._run_ci_checks(phase_id, phase)
-        self._last_ci_result_by_phase[phase_id] = ci_result
-        auditor_result = self.llm_service.execute_auditor_review(
-            phase_spec=phase,
-            patch_content=combined_patch,
-            ci_result=ci_result,
+        """Build a phase's deliverables batch by batch; the body is `batched_deliverables.execute`."""
+        return batched_deliverables.execute(
+            self,
+            phase=phase,
             attempt_index=attempt_index,
+            allowed_paths=allowed_paths,
+            batches=batches,
+            batching_label=batching_label,
+            manifest_allowed_roots=manifest_allowed_roots,
+            apply_allowed_roots=apply_allowed_roots,
         )
-        quality_report = self.quality_gate.assess_phase(
-            phase_id=phase_id,
-            ci_result=ci_result,
-            auditor_approved=auditor_result.approved,
-            auditor_issues=auditor_result.issues,
-            files_changed=files_changed,
-        )
-        logger.info(
-            "Phase %s (%s) quality gate: %s", phase_id, batching_label, quality_report.quality_level
-        )
-        if quality_report.is_blocked:
-            approved = self._request_approval(
-                phase_id,
-                kind="quality_gate",
-                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
-                details={"issues": list(quality_report.issues), "batching": batching_label},
-            )
-            if not approved:
-                self._last_error_by_phase[phase_id] = "; ".join(quality_report.issues)
-                return False, "BLOCKED"
-        return True, "COMPLETE"
 
     def _execute_diagnostics_deep_retrieval_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
@@ -1304,16 +1167,10 @@ class AutonomousExecutor:
         *,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        """Write the batch records of a research phase as JSON under the run folder (best effort)."""
-        target = self.workspace / RUNS_DIRNAME / self.run_id / "research" / f"{phase_id}.json"
-        payload = {"phase_id": phase_id, "batching": label, "batches": batch_records}
-        if extra:
-            payload.update(extra)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            logger.warning("Could not write research batch record for %s: %s", phase_id, exc)
+        """Write a research phase's batch records: the body is in `research_batch_record`."""
+        return research_batch_record.write_research_batch_record(
+            self, phase_id, label, batch_records, extra=extra
+        )
 
     # ------------------------------------------------------------------
     # Run checkpoint, rollback and Doctor fixes

@@ -30,7 +30,11 @@ from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
     "batched_deliverables",
-    covers=["autopack.autonomous_executor:AutonomousExecutor._execute_batched_deliverables_phase"],
+    covers=[
+        "autopack.executor.phase_handlers.batched_deliverables:execute",
+        "autopack.executor.phase_handlers.batched_deliverables:run_batches",
+        "autopack.autonomous_executor:AutonomousExecutor._execute_batched_deliverables_phase",
+    ],
 )
 
 CODE = "src/autopack/diagnostics/probe.py"

@@ -22,6 +22,10 @@ GOLDEN_SEAM = Seam(
     "batched_diagnostics_handoff_bundle",
     covers=[
         "autopack.executor.phase_handlers.batched_diagnostics_handoff_bundle:execute",
+        "autopack.executor.phase_handlers.diagnostics_batching:run_diagnostics_phase",
+        "autopack.executor.phase_handlers.buckets:sort_into_buckets",
+        "autopack.executor.phase_handlers.buckets:phase_deliverables",
+        "autopack.executor.phase_handlers.buckets:Bucket.holds",
         "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_handoff_bundle_batched",
     ],
 )

@@ -17,7 +17,10 @@ from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
     "research_batch_record",
-    covers=["autopack.autonomous_executor:AutonomousExecutor._write_research_batch_record"],
+    covers=[
+        "autopack.executor.phase_handlers.research_batch_record:write_research_batch_record",
+        "autopack.autonomous_executor:AutonomousExecutor._write_research_batch_record",
+    ],
 )
 
 

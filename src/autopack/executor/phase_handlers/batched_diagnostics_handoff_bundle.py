@@ -1,38 +1,18 @@
-"""The diagnostics handoff-bundle phase: library code, CLI code, tests and docs batches through the
-executor's shared batching loop (`_execute_batched_deliverables_phase`, the only thing it calls).
+"""The diagnostics handoff-bundle phase: library code, CLI code, tests and docs, as listed in its
+row of the `diagnostics_batching` table.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from autopack.executor.phase_handlers.diagnostics_batching import run_diagnostics_phase
+
 
 def execute(
     executor, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
 ) -> tuple[bool, str]:
     """Handoff-bundle diagnostics phase: library code, CLI code, tests and docs batches."""
-    deliverables = [str(d) for d in phase.get("deliverables") or []]
-    cli = [d for d in deliverables if d.startswith("src/autopack/cli/")]
-    code = [
-        d
-        for d in deliverables
-        if d.startswith("src/autopack/") and not d.startswith("src/autopack/cli/")
-    ]
-    tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-    docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-    batches = [batch for batch in (code, cli, tests, docs) if batch]
-    if not batches:
-        batches = [deliverables]
-    return executor._execute_batched_deliverables_phase(
-        phase=phase,
-        attempt_index=attempt_index,
-        allowed_paths=allowed_paths,
-        batches=batches,
-        batching_label="diagnostics_handoff_bundle",
-        manifest_allowed_roots=(
-            "src/autopack/",
-            "tests/autopack/diagnostics/",
-            "docs/autopack/",
-        ),
-        apply_allowed_roots=("src/autopack/", "tests/autopack/diagnostics/", "docs/autopack/"),
+    return run_diagnostics_phase(
+        executor, "diagnostics_handoff_bundle", phase, attempt_index, allowed_paths
     )

@@ -1,37 +1,18 @@
-"""The diagnostics iteration-loop phase: code, tests and docs batches through the executor's shared
-batching loop (`_execute_batched_deliverables_phase`, the only thing it calls).
+"""The diagnostics iteration-loop phase, one row (code, tests, docs) of the diagnostics table in
+`diagnostics_batching`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from autopack.executor.phase_handlers.diagnostics_batching import run_diagnostics_phase
+
 
 def execute(
     executor, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
 ) -> tuple[bool, str]:
     """Iteration-loop diagnostics phase: code, tests and docs batches through the shared loop."""
-    deliverables = [str(d) for d in phase.get("deliverables") or []]
-    code = [d for d in deliverables if d.startswith("src/autopack/diagnostics/")]
-    tests = [d for d in deliverables if d.startswith("tests/autopack/diagnostics/")]
-    docs = [d for d in deliverables if d.startswith("docs/autopack/")]
-    batches = [batch for batch in (code, tests, docs) if batch]
-    if not batches:
-        batches = [deliverables]
-    return executor._execute_batched_deliverables_phase(
-        phase=phase,
-        attempt_index=attempt_index,
-        allowed_paths=allowed_paths,
-        batches=batches,
-        batching_label="diagnostics_iteration_loop",
-        manifest_allowed_roots=(
-            "src/autopack/diagnostics/",
-            "tests/autopack/diagnostics/",
-            "docs/autopack/",
-        ),
-        apply_allowed_roots=(
-            "src/autopack/diagnostics/",
-            "tests/autopack/diagnostics/",
-            "docs/autopack/",
-        ),
+    return run_diagnostics_phase(
+        executor, "diagnostics_iteration_loop", phase, attempt_index, allowed_paths
     )

@@ -1,0 +1,60 @@
+"""The research phases' batch record: the JSON file and the executor's thin wrapper."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from autopack.executor.phase_handlers import research_batch_record
+
+from ._wrapper_support import make_executor
+
+
+def test_record_is_written_under_the_run_folder_with_extra_fields_last(tmp_path: Path) -> None:
+    executor = SimpleNamespace(workspace=tmp_path, run_id="run-1")
+    batches = [{"index": 1, "status": "applied"}]
+
+    research_batch_record.write_research_batch_record(
+        executor, "research-x", "label-x", batches, extra={"batching": "override", "more": [1]}
+    )
+
+    target = tmp_path / ".autonomous_runs" / "run-1" / "research" / "research-x.json"
+    text = target.read_text(encoding="utf-8")
+    assert text.endswith("}\n")
+    assert json.loads(text) == {
+        "phase_id": "research-x",
+        "batching": "override",
+        "batches": batches,
+        "more": [1],
+    }
+
+
+def test_unwritable_folder_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / ".autonomous_runs").write_text("a file where the folder should be")
+    executor = SimpleNamespace(workspace=tmp_path, run_id="run-1")
+
+    research_batch_record.write_research_batch_record(executor, "research-x", "label", [])
+
+    assert "Could not write research batch record for research-x" in caplog.text
+
+
+def test_wrapper_passes_every_argument(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    executor = make_executor(tmp_path)
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(
+        research_batch_record,
+        "write_research_batch_record",
+        lambda *args, **kwargs: calls.append((args, kwargs)),
+    )
+    batches: list[dict[str, Any]] = [{"index": 1}]
+    extra = {"uncited_documents": []}
+
+    executor._write_research_batch_record("p", "label", batches, extra=extra)
+
+    assert calls == [((executor, "p", "label", batches), {"extra": extra})]
+    assert calls[0][0][3] is batches
+    assert calls[0][1]["extra"] is extra
