@@ -434,7 +434,7 @@ def _undefined_names(
     for finding in findings:
         if finding.get("code") != "F821":
             continue
-        path = Path(finding["filename"]).resolve().relative_to(root).as_posix()
+        path = Path(finding["filename"]).resolve().relative_to(root.resolve()).as_posix()
         line = finding["location"]["row"]
         named = _UNDEFINED.search(finding["message"])
         for first, last, function in spans.get(path, []):
@@ -621,10 +621,10 @@ def _delegation(w: WrapperReport) -> str:
     if w.wrapper.receiver == "":
         return f"{w.delegates_to} (a method of the same object)"
     if w.wrapper.receiver is not None:
-        resolved = w.delegates_to != w.wrapper.target
-        return f"{w.delegates_to} through `{first}.{w.wrapper.receiver}`" + (
-            "" if resolved else f" (its class is not assigned in {_owner(w.function)})"
-        )
+        held = f"`{first}.{w.wrapper.receiver}`"
+        if w.delegates_to == w.wrapper.target:
+            return f"{w.delegates_to} (the class of {held} could not be told)"
+        return f"{w.delegates_to} through {held}"
     return f"{w.delegates_to} without `{first}`"
 
 

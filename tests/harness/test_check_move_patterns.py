@@ -575,3 +575,24 @@ def test_without_ruff_the_check_stops_and_says_how_to_install_it(
     assert code == 2
     assert "check-move finds undefined names with ruff, and ruff is not installed" in err
     assert "pip install 'autopack[harness]'" in err
+
+
+def test_a_held_object_whose_class_cannot_be_told_is_said_and_matched_by_body(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _apply(tmp_path, CASES["attribute delegate"])
+    orders = project / "src/shopx/orders.py"
+    text = orders.read_text().replace("from shopx.ledger import Ledger\n", "")
+    write(project, {"src/shopx/orders.py": text})
+
+    code, lines, _ = _run(project, capsys)
+
+    assert code == 1
+    assert lines[2].startswith("  pure move        shopx.ledger.Ledger.record"), lines
+    assert lines[4] == (
+        "  shopx.orders.Orders.record (src/shopx/orders.py:11) -> self.ledger.record (the class "
+        "of `self.ledger` could not be told) with the same arguments"
+    )
+    assert lines[6] == (
+        "  src/shopx/orders.py:9  `Ledger` in shopx.orders.Orders.__init__ is not defined"
+    )
