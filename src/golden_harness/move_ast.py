@@ -15,9 +15,12 @@ import difflib
 from dataclasses import dataclass
 
 __all__ = [
+    "ClassAttributes",
     "Function",
     "Normalized",
     "Wrapper",
+    "attribute_class",
+    "class_attributes",
     "delegate_of",
     "detail",
     "diff_statements",
@@ -25,7 +28,9 @@ __all__ = [
     "imports_of",
     "module_name",
     "normalize",
+    "self_reads",
     "statement_text",
+    "stored_parameters",
     "wrapper_call",
 ]
 
@@ -173,11 +178,23 @@ def _is_docstring(node: ast.stmt) -> bool:
 
 
 def normalize(
-    function: Function, first_param: str | None, module_imports: dict[str, str]
+    function: Function,
+    first_param: str | None,
+    module_imports: dict[str, str],
+    *,
+    drop_first: bool = False,
 ) -> Normalized:
-    """``function`` normalized; its first parameter renamed to ``first_param`` when given."""
+    """``function`` normalized; its first parameter renamed to ``first_param`` when given, or
+    left out of the signature with ``drop_first`` (a method that became a function without the
+    ``self`` it never used)."""
     node = copy.deepcopy(function.node)
     params = function.params
+    if drop_first:
+        positional = node.args.posonlyargs or node.args.args
+        if positional:
+            positional.pop(0)
+            remaining = len(node.args.posonlyargs) + len(node.args.args)
+            node.args.defaults = node.args.defaults[len(node.args.defaults) - remaining :]
     rename = {params[0]: first_param} if first_param and params else {}
     normalizer = _Normalizer(rename, function.module)
     node = normalizer.visit(node)
@@ -213,17 +230,47 @@ def normalize(
 
 @dataclass(frozen=True)
 class Wrapper:
-    """A function whose body is one call passing its first parameter on: the call's target
-    (as written), whether every other parameter is passed on unchanged, and the call."""
+    """A function whose body is one call that delegates: the call's target (as written), whether
+    every other parameter is passed on unchanged, and the call.
+
+    ``passes_first`` tells whether the first parameter is passed on (positionally or by
+    keyword: ``execute(self, order)``, ``execute(executor=self, order=order)``). A method may
+    also delegate without passing ``self`` on (only with ``unbound=True``): to a function
+    (``fix_diffs(patch)``, ``receiver`` None), to another method of the same object
+    (``self.fix(patch)``, ``receiver`` ``""``) or to a method of an object it holds
+    (``self.state._get_phase(phase_id)``, ``receiver`` ``"state"``)."""
 
     target: str
     same_arguments: bool
     call: str
+    passes_first: bool = True
+    receiver: str | None = None
 
 
-def wrapper_call(function: Function) -> Wrapper | None:
+def _receiver(func: ast.expr, first: str) -> str | None:
+    """``self.x.m`` -> ``"x"``, ``self.m`` -> ``""``; None when the call is not on ``first``."""
+    if not isinstance(func, ast.Attribute):
+        return None
+    value = func.value
+    if isinstance(value, ast.Name) and value.id == first:
+        return ""
+    if (
+        isinstance(value, ast.Attribute)
+        and isinstance(value.value, ast.Name)
+        and value.value.id == first
+    ):
+        return value.attr
+    return None
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def wrapper_call(function: Function, *, unbound: bool = False) -> Wrapper | None:
     """The delegation of a thin wrapper (``return target(self, a, b=b)``, after an optional
-    docstring and local imports), or None when ``function`` is not one."""
+    docstring and local imports), or None when ``function`` is not one. With ``unbound``, a
+    method that delegates without passing ``self`` on is a wrapper too (see :class:`Wrapper`)."""
     body = [
         s
         for s in function.node.body
@@ -233,19 +280,34 @@ def wrapper_call(function: Function) -> Wrapper | None:
         return None
     call = body[0].value
     params = function.params
-    if not isinstance(call, ast.Call) or not params or not call.args:
+    if not isinstance(call, ast.Call) or not params:
         return None
-    first = call.args[0]
-    if not (isinstance(first, ast.Name) and first.id == params[0]):
+    first = params[0]
+    positional = bool(call.args) and _is_name(call.args[0], first)
+    by_keyword = [k for k in call.keywords if k.arg is not None and _is_name(k.value, first)]
+    receiver: str | None = None
+    if positional or by_keyword:
+        passes_first = True
+    elif unbound and function.is_method:
+        receiver = _receiver(call.func, first)
+        arguments = [*call.args, *(k.value for k in call.keywords)]
+        if any(_mentions(a, first) for a in arguments) or (
+            receiver is None and _mentions(call.func, first)
+        ):
+            return None
+        passes_first = False
+    else:
         return None
     passed: list[str] = []
     same = True
-    for arg in call.args[1:]:
+    for arg in call.args[1:] if positional else call.args:
         inner = arg.value if isinstance(arg, ast.Starred) else arg
         same &= isinstance(inner, ast.Name)
         passed.append(inner.id if isinstance(inner, ast.Name) else ast.unparse(arg))
     for keyword in call.keywords:
         value = keyword.value
+        if not positional and by_keyword and keyword is by_keyword[0]:
+            continue  # the first parameter, passed on under the delegate's name for it
         same &= isinstance(value, ast.Name) and value.id == (keyword.arg or value.id)
         passed.append(
             keyword.arg or (value.id if isinstance(value, ast.Name) else ast.unparse(value))
@@ -257,18 +319,218 @@ def wrapper_call(function: Function) -> Wrapper | None:
         *([a.kwarg.arg] if a.kwarg else []),
     ]
     same &= sorted(passed) == sorted(expected)
-    return Wrapper(ast.unparse(call.func), same, ast.unparse(call))
+    return Wrapper(ast.unparse(call.func), same, ast.unparse(call), passes_first, receiver)
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _class_node(source: str, qualname: str) -> ast.ClassDef | None:
+    """The class ``A.B`` of a module's source (nested classes included), or None."""
+    body: list[ast.stmt] = ast.parse(source).body
+    found: ast.ClassDef | None = None
+    for part in qualname.split("."):
+        found = next((n for n in body if isinstance(n, ast.ClassDef) and n.name == part), None)
+        if found is None:
+            return None
+        body = found.body
+    return found
+
+
+def _local_imports(node: ast.AST, module: str) -> dict[str, str]:
+    bound: dict[str, str] = {}
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.Import, ast.ImportFrom)):
+            bound.update(_import_targets(inner, module))
+    return bound
+
+
+def _resolve(expression: ast.expr, module: str, source: str, bound: dict[str, str]) -> str | None:
+    """The dotted name ``Name`` or ``mod.Name`` refers to: an import, or a class of the module."""
+    text = ast.unparse(expression)
+    head, _, rest = text.partition(".")
+    if not all(part.isidentifier() for part in text.split(".")):
+        return None
+    if head in bound:
+        return bound[head] + (f".{rest}" if rest else "")
+    if _class_node(source, text) is not None:
+        return f"{module}.{text}"
+    return None
+
+
+def attribute_class(
+    function: Function, attribute: str, module_imports: dict[str, str]
+) -> str | None:
+    """The dotted name of the class a method's object holds in ``self.<attribute>``: the class
+    called in an assignment ``self.<attribute> = Class(...)`` in any method of its class, or
+    the annotation of the attribute (``attribute: Class`` in the class body,
+    ``self.<attribute>: Class = ...``); None when it cannot be told."""
+    owner = function.qualname.rpartition(".")[0]
+    cls = _class_node(function.source, owner) if owner else None
+    if cls is None:
+        return None
+    for node in cls.body:
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == attribute
+        ):
+            found = _resolve(node.annotation, function.module, function.source, module_imports)
+            if found is not None:
+                return found
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+            continue
+        first = method.args.args[0].arg
+        bound = {**module_imports, **_local_imports(method, function.module)}
+        for node in ast.walk(method):
+            targets: list[ast.expr] = []
+            values: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets, values = node.targets, [node.value]
+            elif isinstance(node, ast.AnnAssign):
+                targets, values = [node.target], [node.annotation]
+                values += [node.value] if node.value is not None else []
+            if not any(_is_self_attribute(t, first, attribute) for t in targets):
+                continue
+            for value in values:
+                for inner in ast.walk(value):
+                    expression = inner.func if isinstance(inner, ast.Call) else inner
+                    if isinstance(expression, (ast.Name, ast.Attribute)):
+                        found = _resolve(expression, function.module, function.source, bound)
+                        if found is not None:
+                            return found
+    return None
+
+
+def _is_self_attribute(node: ast.expr, first: str, attribute: str | None = None) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == first
+        and (attribute is None or node.attr == attribute)
+    )
+
+
+@dataclass(frozen=True)
+class ClassAttributes:
+    """The attributes a class defines: set on ``self`` in its methods (``self.x = ...``,
+    ``self.x += ...``, ``for self.x in``, ``with ... as self.x``), assigned or annotated in its
+    body, and its methods and nested classes, with the line of the first. ``open`` is True when
+    it may have others that cannot be read here: a base class that is not a class of the same
+    module, or ``setattr``/``__dict__``/``__getattr__``."""
+
+    names: dict[str, int]
+    open: bool
+
+
+def class_attributes(
+    source: str, qualname: str, _seen: frozenset[str] = frozenset()
+) -> ClassAttributes | None:
+    """The attributes of class ``qualname`` in ``source`` and of its bases of the same module;
+    None when the module has no such class."""
+    cls = _class_node(source, qualname)
+    if cls is None:
+        return None
+    names: dict[str, int] = {}
+    is_open = False
+    for base in cls.bases:
+        text = ast.unparse(base)
+        if text == "object":
+            continue
+        inherited = (
+            class_attributes(source, text, _seen | {qualname}) if text not in _seen else None
+        )
+        if inherited is None:
+            is_open = True
+            continue
+        is_open |= inherited.open
+        for name, line in inherited.names.items():
+            names.setdefault(name, line)
+    for node in cls.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.setdefault(node.name, node.lineno)
+            is_open |= node.name in ("__getattr__", "__getattribute__")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for inner in ast.walk(target):
+                    if isinstance(inner, ast.Name):
+                        names.setdefault(inner.id, node.lineno)
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+            continue
+        first = method.args.args[0].arg
+        for node in ast.walk(method):
+            if isinstance(node, ast.Attribute) and _is_self_attribute(node, first):
+                if isinstance(node.ctx, (ast.Store, ast.Del)):
+                    names.setdefault(node.attr, node.lineno)
+                elif node.attr == "__dict__":
+                    is_open = True
+            elif isinstance(node, ast.Call) and _is_name(node.func, "setattr"):
+                is_open = True
+    return ClassAttributes(names, is_open)
+
+
+def stored_parameters(function: Function) -> list[str] | None:
+    """The attributes an ``__init__`` sets when all it does is store its parameters
+    (``self.run_id = run_id``, after an optional docstring); None for any other function."""
+    node = function.node
+    if not function.is_method or node.name != "__init__" or not node.args.args:
+        return None
+    first, params = node.args.args[0].arg, set(function.params[1:])
+    stored = []
+    for statement in node.body:
+        if _is_docstring(statement):
+            continue
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, value = statement.target, statement.value
+        else:
+            return None
+        if not (_is_self_attribute(target, first) and isinstance(value, ast.Name)):
+            return None
+        if value.id not in params:
+            return None
+        assert isinstance(target, ast.Attribute)
+        stored.append(target.attr)
+    return stored
+
+
+def self_reads(function: Function) -> list[tuple[str, int]]:
+    """The ``self.<attribute>`` reads of a method's body: (attribute, line), in order."""
+    if not function.is_method or not function.node.args.args:
+        return []
+    first = function.node.args.args[0].arg
+    return sorted(
+        {
+            (node.attr, node.lineno)
+            for node in ast.walk(function.node)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Load)
+            and _is_self_attribute(node, first)
+        },
+        key=lambda item: (item[1], item[0]),
+    )
 
 
 def delegate_of(wrapper: Wrapper, function: Function, module_imports: dict[str, str]) -> str:
     """The dotted name a wrapper's call refers to (``pkg.mod.execute``): through the imports of
-    its module or its own local imports, else a name of its own module."""
+    its module or its own local imports, else a name of its own module. A call on an object the
+    method holds (``self.state.get``) is resolved through the class assigned to the attribute
+    (``pkg.state.PhaseState.get``), a call on ``self`` to the method of the same class; when
+    the class cannot be told, the call's target is returned as written."""
+    if wrapper.receiver is not None:
+        method = wrapper.target.rpartition(".")[2]
+        owner = function.qualname.rpartition(".")[0]
+        if wrapper.receiver == "":
+            return f"{function.module}.{owner}.{method}"
+        cls = attribute_class(function, wrapper.receiver, module_imports)
+        return f"{cls}.{method}" if cls is not None else wrapper.target
     head, _, rest = wrapper.target.partition(".")
-    local = {}
-    for node in ast.walk(function.node):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            local.update(imports_of(ast.unparse(node), function.module))
-    bound = {**module_imports, **local}
+    bound = {**module_imports, **_local_imports(function.node, function.module)}
     if head in bound:
         return bound[head] + (f".{rest}" if rest else "")
     return f"{function.module}.{wrapper.target}"
@@ -352,4 +614,21 @@ def detail(old: ast.AST, new: ast.AST) -> str:
                         return detail(x, y)
             elif a != b and not isinstance(a, (ast.AST, list)):
                 break
-    return f"{ast.unparse(old)} -> {ast.unparse(new)}"
+    return f"{_text(old)} -> {_text(new)}"
+
+
+_OPERATORS = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.MatMult: "@", ast.Div: "/", ast.Mod: "%",
+    ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
+    ast.BitAnd: "&", ast.FloorDiv: "//", ast.And: "and", ast.Or: "or", ast.Invert: "~",
+    ast.Not: "not", ast.UAdd: "+", ast.USub: "-", ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<",
+    ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
+    ast.NotIn: "not in",
+}  # fmt: skip
+
+
+def _text(node: ast.AST) -> str:
+    """A node as source; an operator, which has no source of its own, as ``operator `>=```."""
+    if type(node) in _OPERATORS:
+        return f"operator `{_OPERATORS[type(node)]}`"
+    return ast.unparse(node) or f"({type(node).__name__})"

@@ -117,7 +117,8 @@ def test_wrapper_with_other_arguments_and_a_function_without_counterpart(
     assert lines[0].endswith("2 function(s) added under src/shopx/")
     assert lines[1] == (
         "  no counterpart   shopx.labels.label (src/shopx/labels.py:1): no removed or wrapped "
-        "function has a similar body"
+        "function has a similar body (the closest, shopx.orders.Orders.ship, has 0% of its "
+        "statements alike; 50% needed)"
     )
     assert lines[2].startswith("  pure move        shopx.shipping.ship")
     assert lines[4] == (
@@ -214,8 +215,9 @@ def test_a_module_constant_copied_with_the_move_must_keep_its_value(
         ]
 
 
-def _with_priority(project: Path, moved_signature: str) -> None:
-    """Base: ``ship(self, order, *, priority=False)``; moved with ``moved_signature``."""
+def _with_priority(project: Path, moved_signature: str, call: str = "self, order") -> None:
+    """Base: ``ship(self, order, *, priority=False)``; moved with ``moved_signature``, the
+    wrapper calling ``shipping.ship(<call>, priority=priority)``."""
     orders = project / "src/shopx/orders.py"
     write(
         project,
@@ -236,7 +238,7 @@ def _with_priority(project: Path, moved_signature: str) -> None:
             ),
             "src/shopx/orders.py": orders.read_text()
             .replace("def ship(self, order):", "def ship(self, order, *, priority=False):")
-            .replace("shipping.ship(self, order)", "shipping.ship(self, order, priority=priority)"),
+            .replace("shipping.ship(self, order)", f"shipping.ship({call}, priority=priority)"),
         },
     )
 
@@ -256,10 +258,26 @@ def test_keyword_only_parameters_kept_as_they_were_are_not_noted(
 def test_a_parameter_that_became_keyword_only_is_noted(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _with_priority(project, "orders, *, order, priority=False")
+    _with_priority(project, "orders, *, order, priority=False", call="self, order=order")
 
     code, lines, _ = _run(project, capsys, "--base", "HEAD")
 
     assert code == 0, lines
     assert lines[1].startswith("  pure move        shopx.shipping.ship"), lines
     assert lines[2] == "      note: parameters: keyword-only now: `order`"
+
+
+def test_a_wrapper_passing_by_position_a_parameter_now_keyword_only_fails(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_priority(project, "orders, *, order, priority=False")
+
+    code, lines, _ = _run(project, capsys, "--base", "HEAD")
+
+    assert code == 1, lines
+    assert lines[1].startswith("  pure move        shopx.shipping.ship"), lines
+    assert lines[4] == (
+        "  shopx.orders.Orders.ship (src/shopx/orders.py:10) -> shopx.shipping.ship with OTHER "
+        "ARGUMENTS: shipping.ship(self, order, priority=priority) (`order` is passed by "
+        "position, but ship takes 1 positional argument(s); `order` is not passed)"
+    )
