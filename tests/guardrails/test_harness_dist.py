@@ -8,6 +8,7 @@ step, not here.
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import tomllib
 from pathlib import Path
 
@@ -91,3 +92,15 @@ def test_a_root_without_the_distribution_is_bad_input(
 ) -> None:
     assert dist.main(["--root", str(tmp_path)]) == 2
     assert "no packaging/golden-harness/pyproject.toml" in capsys.readouterr().err
+
+
+def test_the_adoption_page_shows_the_example_projects_code() -> None:
+    """CI runs the example project, so the page's code must be that project's code."""
+    page = (REPO / "docs" / "adopting.md").read_text(encoding="utf-8")
+    store, scenario = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
+    example = REPO / dist.EXAMPLE_DIR
+
+    assert store == (example / "src/notebook/store.py").read_text(encoding="utf-8")
+    # ruff groups the imports of the example differently (golden_harness is first-party here).
+    written = (example / "tests/characterization/test_note_store.py").read_text(encoding="utf-8")
+    assert sorted(filter(None, scenario.splitlines())) == sorted(filter(None, written.splitlines()))
