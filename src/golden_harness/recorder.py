@@ -87,6 +87,7 @@ class Recorder:
         self._lenient: set[str] = set()
         self._ids = DeterministicIds(seed)
         self._called = False
+        self._closed: str | None = None
         self._patcher = IdentityPatcher()
         self._stack = contextlib.ExitStack()
         self.workspace: Path = workspace or Path()
@@ -271,6 +272,7 @@ class Recorder:
         plugins reseeding ``random`` between setup and the test body change nothing.
         A harness error the seam swallowed is raised here.
         """
+        self._refuse_when_closed(f"golden.call({_short_name(fn)})")
         if not self._called:
             self._called = True
             self._ids.reseed()
@@ -312,6 +314,7 @@ class Recorder:
                 f"golden.observe() needs a non-empty label string, got {label!r}; for example "
                 "golden.observe('phases table', rows)."
             )
+        self._refuse_when_closed(f"golden.observe({label!r})")
         self._append({"observed": label, "value": self._serialize(value, f"observed {label!r}")})
         if self.errors:
             raise self.errors[0]
@@ -327,6 +330,17 @@ class Recorder:
         return dump_trace(self.events, comments=list(comments))
 
     # -- internals -------------------------------------------------------------------------
+    def _close(self, when: str) -> None:
+        """Refuse ``call`` and ``observe`` from now on: the trace was compared ``when``."""
+        self._closed = when
+
+    def _refuse_when_closed(self, what: str) -> None:
+        if self._closed is not None:
+            raise ScriptError(
+                f"{what} after the trace was compared with the golden ({self._closed}): it "
+                f"would be recorded nowhere. Call it in the test body, after golden.call(...)."
+            )
+
     def _fake_object(self, path: str) -> Fake:
         fake = self._fakes.get(path)
         if fake is None:
@@ -434,12 +448,26 @@ class Recorder:
 
 def _qualname(obj: Any) -> str:
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if not isinstance(name, str):
-        raise GoldenHarnessError(
-            f"fake_function({obj!r}) needs a function or class (it has no __qualname__); pass "
-            f"name='label' to record it under a name of your choice."
+    if isinstance(name, str):
+        return name.rsplit("<locals>.", 1)[-1]
+    if isinstance(obj, functools.partial):
+        wrapped = _short_name(obj.func)
+        raise ScriptError(
+            f"fake_function() needs a function or class, got a functools.partial of {wrapped}, "
+            f"which has no name of its own: fake the function itself "
+            f"(golden.fake_function({wrapped}, ...)), or pass name='label' to record the calls "
+            f"under that name."
         )
-    return name.rsplit("<locals>.", 1)[-1]
+    raise ScriptError(
+        f"fake_function() needs a function or class, got a {type(obj).__name__}; pass "
+        f"name='label' to record its calls under a name of your choice."
+    )
+
+
+def _short_name(obj: Any) -> str:
+    """A callable's name for a message, never its (possibly huge) repr."""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    return name if isinstance(name, str) else type(obj).__name__
 
 
 def _identity(value: Any) -> Any:
