@@ -118,6 +118,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("golden_log_level", "Lowest log level recorded in traces.", default="INFO")
     parser.addini("golden_orphans", "Default of --golden-orphans.", default="fail")
+    parser.addini(
+        "golden_ignore_files",
+        "Globs of workspace files left out of file events (a file name, or a path with /).",
+        type="linelist",
+        default=[],
+    )
     add_options(parser)
 
 
@@ -205,6 +211,7 @@ def golden(
         ],
         keep_patches=True,
         chdir=bool(settings.get("chdir", True)),
+        ignore_files=config.getini("golden_ignore_files"),
     )
     request.node.stash[SNAPSHOT_KEY] = snapshot
     with recorder:

@@ -25,7 +25,13 @@ from typing import Any
 
 from pytest_subprocess import FakeProcess
 
-from golden_harness.clock import DEFAULT_INSTANT, DeterministicIds, FreezeKeeper, freeze_keeper
+from golden_harness.clock import (
+    DEFAULT_INSTANT,
+    DeterministicIds,
+    FreezeKeeper,
+    TemporaryNames,
+    freeze_keeper,
+)
 from golden_harness.exceptions import (
     GoldenHarnessError,
     ScriptError,
@@ -66,8 +72,10 @@ class Recorder:
         keeper: FreezeKeeper = freeze_keeper,
         keep_patches: bool = False,
         chdir: bool = True,
+        ignore_files: Iterable[str] = (),
     ) -> None:
         self.strict = strict
+        self._ignored_files: list[str] = _glob_patterns(ignore_files)
         self._chdir = chdir
         self.trace = Trace()
         self.errors: list[GoldenHarnessError] = []
@@ -86,6 +94,7 @@ class Recorder:
         self._scripts: dict[str, Script] = {}
         self._lenient: set[str] = set()
         self._ids = DeterministicIds(seed)
+        self._temp_names = TemporaryNames(seed)
         self._called = False
         self._closed: str | None = None
         self._patcher = IdentityPatcher()
@@ -101,7 +110,7 @@ class Recorder:
             advance=self._advance_clock,
             keep_popen_patch=keep_patches,
         )
-        self._watcher = WorkspaceWatcher(self.workspace)
+        self._watcher = WorkspaceWatcher(self.workspace, patterns=self._ignored_files)
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Recorder:
@@ -118,11 +127,16 @@ class Recorder:
             self.workspace = Path(tempfile.mkdtemp(prefix="golden-workspace-"))
             stack.callback(shutil.rmtree, self.workspace, ignore_errors=True)
         self.workspace.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix="golden-tmp-"))
+        stack.callback(shutil.rmtree, temporary, ignore_errors=True)
+        self._temp_names.install(temporary)
+        stack.callback(self._temp_names.uninstall)
         if self._chdir:
             stack.enter_context(contextlib.chdir(self.workspace))
-        self._watcher = WorkspaceWatcher(self.workspace)
+        self._watcher = WorkspaceWatcher(self.workspace, patterns=self._ignored_files)
         self.normalizer = Normalizer(
-            paths=[(self.workspace, "<workspace>"), *self._paths], extra=self._extra_normalizers
+            paths=[(self.workspace, "<workspace>"), (temporary, "<tmp>"), *self._paths],
+            extra=self._extra_normalizers,
         )
         self._serializer = ValueSerializer(self.normalizer, fake_path)
         stack.callback(self._patcher.restore)
@@ -253,6 +267,14 @@ class Recorder:
         """Apply ``normalizer`` (``str -> str``) to every string recorded from now on."""
         self.normalizer.add(normalizer)
 
+    def ignore_files(self, *patterns: str) -> None:
+        """Leave workspace files matching these globs out of ``file`` events.
+
+        A pattern without ``/`` matches a file name in any folder (``"*.sqlite"``); one with
+        ``/`` matches the path relative to the workspace (``"cache/*.bin"``; ``*`` crosses ``/``).
+        """
+        self._ignored_files.extend(_glob_patterns(patterns))
+
     def tick(self, seconds: float = 1.0) -> None:
         """Advance the frozen clock."""
         self._require_clock().tick(dt.timedelta(seconds=seconds))
@@ -276,6 +298,7 @@ class Recorder:
         if not self._called:
             self._called = True
             self._ids.reseed()
+            self._temp_names.reseed()
         tracked = self._tracked_arguments(fn, args, kwargs)
         files_before = self._watcher.snapshot()
         result: Any = None
@@ -462,6 +485,17 @@ def _qualname(obj: Any) -> str:
         f"fake_function() needs a function or class, got a {type(obj).__name__}; pass "
         f"name='label' to record its calls under a name of your choice."
     )
+
+
+def _glob_patterns(patterns: Iterable[str]) -> list[str]:
+    checked = []
+    for pattern in patterns:
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise ScriptError(
+                f"ignore_files needs glob strings such as '*.sqlite', got {pattern!r}."
+            )
+        checked.append(pattern.strip())
+    return checked
 
 
 def _short_name(obj: Any) -> str:
