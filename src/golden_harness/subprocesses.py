@@ -121,7 +121,7 @@ class SubprocessScripter:
         self, argv: str | Sequence[str], script: ProcessScript, *, occurrences: int = 1
     ) -> None:
         """Script ``argv`` (``fp.any()`` / ``fp.program()`` matchers allowed) ``occurrences`` times."""
-        command = argv if isinstance(argv, str) else list(argv)
+        command: str | list[Any] = argv if isinstance(argv, str) else list(argv)
         program = _bare_program(command)
         if program is not None:
             # A bare name matches the program wherever it was found (`/usr/bin/git`).
