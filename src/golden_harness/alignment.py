@@ -77,7 +77,7 @@ def _same_event(old: dict[str, Any], new: dict[str, Any]) -> bool:
     if kind == "file":
         return bool(old.get("path") == new.get("path"))
     if kind == "subprocess":
-        return _program(old[kind]) == _program(new[kind])
+        return bool(_program(old[kind]) == _program(new[kind]))
     if kind == "log":
         same_level = old[kind] == new[kind]
         return bool(same_level or old.get("message") == new.get("message"))

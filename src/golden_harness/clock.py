@@ -4,14 +4,17 @@ Starting a freezegun freeze scans every loaded module (milliseconds with a thous
 moving a running freeze does not. :class:`FreezeKeeper` therefore starts one freeze and moves it
 to each scenario's instant with ``move_to``; the pytest plugin stops it only when the next test
 does not record a golden (or at the end of the session), so consecutive scenarios pay for one
-start. :class:`DeterministicIds` provides the seeded ``uuid4`` replacement and reseeds ``random``.
+start. :class:`DeterministicIds` provides the seeded ``uuid4`` replacement and reseeds ``random``;
+:class:`TemporaryNames` gives :mod:`tempfile` a folder of the scenario's own and seeded names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
 from freezegun import freeze_time
@@ -21,6 +24,7 @@ __all__ = [
     "PYTEST_CLOCK_MODULES",
     "DeterministicIds",
     "FreezeKeeper",
+    "TemporaryNames",
     "freeze_keeper",
 ]
 
@@ -95,3 +99,47 @@ class DeterministicIds:
         if self._saved_state is not None:
             random.setstate(self._saved_state)
             self._saved_state = None
+
+
+_TEMP_NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+class TemporaryNames:
+    """Deterministic :mod:`tempfile` names: ``mkdtemp``, ``TemporaryDirectory``, ``mkstemp``,
+    ``NamedTemporaryFile`` and the others create their files in a folder of the scenario's own,
+    under names drawn from a seeded generator (the same in every run).
+
+    The folder is new for each scenario, so a name never collides with a file left by another
+    run or another worker, and tempfile never has to try a second name. tempfile draws each name
+    with ``next()`` on the iterator its private ``_name_sequence`` holds; :meth:`install` puts
+    this object there and points ``tempfile.tempdir`` at the folder, :meth:`uninstall` restores both.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._saved: tuple[str | None, Any] | None = None
+
+    def __iter__(self) -> TemporaryNames:
+        return self
+
+    def __next__(self) -> str:
+        return "".join(self._rng.choice(_TEMP_NAME_CHARACTERS) for _ in range(8))
+
+    def reseed(self) -> None:
+        """Start the sequence of names again."""
+        self._rng.seed(self.seed)
+
+    def install(self, folder: Path) -> None:
+        """Make tempfile create its files in ``folder`` under the seeded names."""
+        if self._saved is None:
+            self._saved = (tempfile.tempdir, getattr(tempfile, "_name_sequence", None))
+        tempfile.tempdir = str(folder)
+        setattr(tempfile, "_name_sequence", self)  # noqa: B010 (a private name of tempfile)
+
+    def uninstall(self) -> None:
+        """Give tempfile back its folder and its own random names."""
+        if self._saved is not None:
+            tempfile.tempdir, names = self._saved
+            setattr(tempfile, "_name_sequence", names)  # noqa: B010
+            self._saved = None

@@ -65,7 +65,8 @@ def divergence(
         does = f"calls `{error.path}`"
         script = f"golden.fake({error.path!r}, returns=None)"
     else:
-        shown = error.argv if isinstance(error.argv, str) else " ".join(map(str, error.argv))
+        argv = error.argv
+        shown = " ".join(map(str, argv)) if isinstance(argv, (list, tuple)) else str(argv)
         what = f"started a command the golden never recorded, `{shown}`"
         does = f"runs `{shown}`"
         script = f"golden.subprocess({error.argv!r}, stdout='', returncode=0)"

@@ -384,14 +384,14 @@ def attribute_class(
             continue
         first = method.args.args[0].arg
         bound = {**module_imports, **_local_imports(method, function.module)}
-        for node in ast.walk(method):
+        for walked in ast.walk(method):
             targets: list[ast.expr] = []
             values: list[ast.expr] = []
-            if isinstance(node, ast.Assign):
-                targets, values = node.targets, [node.value]
-            elif isinstance(node, ast.AnnAssign):
-                targets, values = [node.target], [node.annotation]
-                values += [node.value] if node.value is not None else []
+            if isinstance(walked, ast.Assign):
+                targets, values = walked.targets, [walked.value]
+            elif isinstance(walked, ast.AnnAssign):
+                targets, values = [walked.target], [walked.annotation]
+                values += [walked.value] if walked.value is not None else []
             if not any(_is_self_attribute(t, first, attribute) for t in targets):
                 continue
             for value in values:
@@ -462,13 +462,13 @@ def class_attributes(
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
             continue
         first = method.args.args[0].arg
-        for node in ast.walk(method):
-            if isinstance(node, ast.Attribute) and _is_self_attribute(node, first):
-                if isinstance(node.ctx, (ast.Store, ast.Del)):
-                    names.setdefault(node.attr, node.lineno)
-                elif node.attr == "__dict__":
+        for walked in ast.walk(method):
+            if isinstance(walked, ast.Attribute) and _is_self_attribute(walked, first):
+                if isinstance(walked.ctx, (ast.Store, ast.Del)):
+                    names.setdefault(walked.attr, walked.lineno)
+                elif walked.attr == "__dict__":
                     is_open = True
-            elif isinstance(node, ast.Call) and _is_name(node.func, "setattr"):
+            elif isinstance(walked, ast.Call) and _is_name(walked.func, "setattr"):
                 is_open = True
     return ClassAttributes(names, is_open)
 

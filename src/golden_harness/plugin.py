@@ -118,6 +118,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("golden_log_level", "Lowest log level recorded in traces.", default="INFO")
     parser.addini("golden_orphans", "Default of --golden-orphans.", default="fail")
+    parser.addini(
+        "golden_ignore_files",
+        "Globs of workspace files left out of file events (a file name, or a path with /).",
+        type="linelist",
+        default=[],
+    )
     add_options(parser)
 
 
@@ -153,9 +159,30 @@ def _trace_dir(config: pytest.Config) -> Path | None:
     return (config.invocation_params.dir / raw).resolve() if raw else None
 
 
+_MARKER_KEYWORDS = ("chdir", "freeze", "seed", "strict")
+
+
 def _marker_kwargs(item: pytest.Item) -> dict[str, Any]:
+    """The ``@pytest.mark.golden(...)`` settings of ``item``; unknown ones are a usage error."""
     marker = item.get_closest_marker("golden")
-    return dict(marker.kwargs) if marker else {}
+    if marker is None:
+        return {}
+    if marker.args:
+        raise pytest.UsageError(
+            f"{item.nodeid}: @pytest.mark.golden() takes keywords only, got positional "
+            f"{marker.args!r}; write for example @pytest.mark.golden(freeze=...)."
+        )
+    unknown = sorted(set(marker.kwargs) - set(_MARKER_KEYWORDS))
+    if unknown:
+        raise pytest.UsageError(
+            f"{item.nodeid}: @pytest.mark.golden() got unknown keyword(s) "
+            f"{', '.join(repr(name) for name in unknown)}; known: {', '.join(_MARKER_KEYWORDS)}."
+        )
+    return dict(marker.kwargs)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    _marker_kwargs(item)
 
 
 @pytest.fixture
@@ -184,6 +211,7 @@ def golden(
         ],
         keep_patches=True,
         chdir=bool(settings.get("chdir", True)),
+        ignore_files=config.getini("golden_ignore_files"),
     )
     request.node.stash[SNAPSHOT_KEY] = snapshot
     with recorder:
@@ -225,6 +253,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     except GoldenHarnessError as error:
         entry["status"] = type(error).__name__
         raise
+    finally:
+        recorder._close("at the end of the test body; fixture teardown comes after")
     return result
 
 

@@ -25,7 +25,13 @@ from typing import Any
 
 from pytest_subprocess import FakeProcess
 
-from golden_harness.clock import DEFAULT_INSTANT, DeterministicIds, FreezeKeeper, freeze_keeper
+from golden_harness.clock import (
+    DEFAULT_INSTANT,
+    DeterministicIds,
+    FreezeKeeper,
+    TemporaryNames,
+    freeze_keeper,
+)
 from golden_harness.exceptions import (
     GoldenHarnessError,
     ScriptError,
@@ -66,8 +72,10 @@ class Recorder:
         keeper: FreezeKeeper = freeze_keeper,
         keep_patches: bool = False,
         chdir: bool = True,
+        ignore_files: Iterable[str] = (),
     ) -> None:
         self.strict = strict
+        self._ignored_files: list[str] = _glob_patterns(ignore_files)
         self._chdir = chdir
         self.trace = Trace()
         self.errors: list[GoldenHarnessError] = []
@@ -86,7 +94,9 @@ class Recorder:
         self._scripts: dict[str, Script] = {}
         self._lenient: set[str] = set()
         self._ids = DeterministicIds(seed)
+        self._temp_names = TemporaryNames(seed)
         self._called = False
+        self._closed: str | None = None
         self._patcher = IdentityPatcher()
         self._stack = contextlib.ExitStack()
         self.workspace: Path = workspace or Path()
@@ -100,7 +110,7 @@ class Recorder:
             advance=self._advance_clock,
             keep_popen_patch=keep_patches,
         )
-        self._watcher = WorkspaceWatcher(self.workspace)
+        self._watcher = WorkspaceWatcher(self.workspace, patterns=self._ignored_files)
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Recorder:
@@ -117,11 +127,16 @@ class Recorder:
             self.workspace = Path(tempfile.mkdtemp(prefix="golden-workspace-"))
             stack.callback(shutil.rmtree, self.workspace, ignore_errors=True)
         self.workspace.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix="golden-tmp-"))
+        stack.callback(shutil.rmtree, temporary, ignore_errors=True)
+        self._temp_names.install(temporary)
+        stack.callback(self._temp_names.uninstall)
         if self._chdir:
             stack.enter_context(contextlib.chdir(self.workspace))
-        self._watcher = WorkspaceWatcher(self.workspace)
+        self._watcher = WorkspaceWatcher(self.workspace, patterns=self._ignored_files)
         self.normalizer = Normalizer(
-            paths=[(self.workspace, "<workspace>"), *self._paths], extra=self._extra_normalizers
+            paths=[(self.workspace, "<workspace>"), (temporary, "<tmp>"), *self._paths],
+            extra=self._extra_normalizers,
         )
         self._serializer = ValueSerializer(self.normalizer, fake_path)
         stack.callback(self._patcher.restore)
@@ -252,6 +267,14 @@ class Recorder:
         """Apply ``normalizer`` (``str -> str``) to every string recorded from now on."""
         self.normalizer.add(normalizer)
 
+    def ignore_files(self, *patterns: str) -> None:
+        """Leave workspace files matching these globs out of ``file`` events.
+
+        A pattern without ``/`` matches a file name in any folder (``"*.sqlite"``); one with
+        ``/`` matches the path relative to the workspace (``"cache/*.bin"``; ``*`` crosses ``/``).
+        """
+        self._ignored_files.extend(_glob_patterns(patterns))
+
     def tick(self, seconds: float = 1.0) -> None:
         """Advance the frozen clock."""
         self._require_clock().tick(dt.timedelta(seconds=seconds))
@@ -271,9 +294,11 @@ class Recorder:
         plugins reseeding ``random`` between setup and the test body change nothing.
         A harness error the seam swallowed is raised here.
         """
+        self._refuse_when_closed(f"golden.call({_short_name(fn)})")
         if not self._called:
             self._called = True
             self._ids.reseed()
+            self._temp_names.reseed()
         tracked = self._tracked_arguments(fn, args, kwargs)
         files_before = self._watcher.snapshot()
         result: Any = None
@@ -312,6 +337,7 @@ class Recorder:
                 f"golden.observe() needs a non-empty label string, got {label!r}; for example "
                 "golden.observe('phases table', rows)."
             )
+        self._refuse_when_closed(f"golden.observe({label!r})")
         self._append({"observed": label, "value": self._serialize(value, f"observed {label!r}")})
         if self.errors:
             raise self.errors[0]
@@ -327,6 +353,17 @@ class Recorder:
         return dump_trace(self.events, comments=list(comments))
 
     # -- internals -------------------------------------------------------------------------
+    def _close(self, when: str) -> None:
+        """Refuse ``call`` and ``observe`` from now on: the trace was compared ``when``."""
+        self._closed = when
+
+    def _refuse_when_closed(self, what: str) -> None:
+        if self._closed is not None:
+            raise ScriptError(
+                f"{what} after the trace was compared with the golden ({self._closed}): it "
+                f"would be recorded nowhere. Call it in the test body, after golden.call(...)."
+            )
+
     def _fake_object(self, path: str) -> Fake:
         fake = self._fakes.get(path)
         if fake is None:
@@ -434,12 +471,37 @@ class Recorder:
 
 def _qualname(obj: Any) -> str:
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if not isinstance(name, str):
-        raise GoldenHarnessError(
-            f"fake_function({obj!r}) needs a function or class (it has no __qualname__); pass "
-            f"name='label' to record it under a name of your choice."
+    if isinstance(name, str):
+        return name.rsplit("<locals>.", 1)[-1]
+    if isinstance(obj, functools.partial):
+        wrapped = _short_name(obj.func)
+        raise ScriptError(
+            f"fake_function() needs a function or class, got a functools.partial of {wrapped}, "
+            f"which has no name of its own: fake the function itself "
+            f"(golden.fake_function({wrapped}, ...)), or pass name='label' to record the calls "
+            f"under that name."
         )
-    return name.rsplit("<locals>.", 1)[-1]
+    raise ScriptError(
+        f"fake_function() needs a function or class, got a {type(obj).__name__}; pass "
+        f"name='label' to record its calls under a name of your choice."
+    )
+
+
+def _glob_patterns(patterns: Iterable[str]) -> list[str]:
+    checked = []
+    for pattern in patterns:
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise ScriptError(
+                f"ignore_files needs glob strings such as '*.sqlite', got {pattern!r}."
+            )
+        checked.append(pattern.strip())
+    return checked
+
+
+def _short_name(obj: Any) -> str:
+    """A callable's name for a message, never its (possibly huge) repr."""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    return name if isinstance(name, str) else type(obj).__name__
 
 
 def _identity(value: Any) -> Any:

@@ -101,6 +101,7 @@ class SubprocessScripter:
         self.fake_process = FakeProcess()
         self._catch_all: Any = None
         self._events: dict[ScriptedProcess, dict[str, Any]] = {}
+        self._programs: dict[ScriptedProcess, str] = {}
 
     def __enter__(self) -> SubprocessScripter:
         if self._keep_popen_patch:
@@ -120,12 +121,18 @@ class SubprocessScripter:
         self, argv: str | Sequence[str], script: ProcessScript, *, occurrences: int = 1
     ) -> None:
         """Script ``argv`` (``fp.any()`` / ``fp.program()`` matchers allowed) ``occurrences`` times."""
-        command = argv if isinstance(argv, str) else list(argv)
+        command: str | list[Any] = argv if isinstance(argv, str) else list(argv)
+        program = _bare_program(command)
+        if program is not None:
+            # A bare name matches the program wherever it was found (`/usr/bin/git`).
+            command = [self.fake_process.program(program), *command[1:]]
         started: dict[Any, ScriptedProcess] = {}
 
         def on_start(popen: Any) -> None:
             process = ScriptedProcess(popen, script, self._hooks)
             started[popen] = process
+            if program is not None:
+                self._programs[process] = program
             self._events[process] = self._sink({"subprocess": None})
 
         def on_signal(popen: Any, sig: int) -> None:
@@ -159,9 +166,11 @@ class SubprocessScripter:
     def _describe(self, process: ScriptedProcess) -> dict[str, Any]:
         kwargs = process.kwargs
         script = process.script
-        event: dict[str, Any] = {
-            "subprocess": self._serialize(_argv(process.popen.args), "subprocess argv")
-        }
+        argv = _argv(process.popen.args)
+        program = self._programs.get(process)
+        if program is not None and isinstance(argv, list) and argv:
+            argv[0] = program  # the name the scenario scripted, the same on every machine
+        event: dict[str, Any] = {"subprocess": self._serialize(argv, "subprocess argv")}
         if kwargs.get("cwd") is not None:
             event["cwd"] = self._serialize(os.fspath(kwargs["cwd"]), "subprocess cwd")
         env = kwargs.get("env")
@@ -192,6 +201,16 @@ class SubprocessScripter:
         argv = _argv(popen.args)
         event = self._sink({"subprocess": self._serialize(argv, "subprocess argv")})
         raise self._fail(UnscriptedSubprocessError(argv, event))
+
+
+def _bare_program(command: str | list[Any]) -> str | None:
+    """The program of a scripted argv when it is a bare name (``git``), not a path or a matcher."""
+    if isinstance(command, str) or not command:
+        return None
+    first = command[0]
+    if isinstance(first, str) and first and "/" not in first and os.sep not in first:
+        return first
+    return None
 
 
 def _argv(command: Any) -> Any:

@@ -2,14 +2,16 @@
 
 A snapshot maps each file's path (relative, with ``/``) to its size and SHA-256 digest. Events
 carry the text content of small UTF-8 files (normalized) and ``sha256:<hex>`` plus the size for
-anything else, in path order. Folders listed in ``ignore`` (``.git`` by default) are skipped.
+anything else, in path order. Folders listed in ``ignore`` (``.git`` by default) are skipped, and
+so are the files that match one of ``patterns`` (globs). Paths go through the normalizer too.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +32,21 @@ class FileState:
 class WorkspaceWatcher:
     """Snapshots ``root`` and turns the difference between two snapshots into ``file`` events."""
 
-    def __init__(self, root: Path, *, ignore: Iterable[str] = (".git",)) -> None:
+    def __init__(
+        self, root: Path, *, ignore: Iterable[str] = (".git",), patterns: Sequence[str] = ()
+    ) -> None:
         self.root = root
         self.ignore = frozenset(ignore)
+        # The recorder's list itself: patterns added during the scenario apply at once.
+        self.patterns = patterns
+
+    def ignored(self, rel: str) -> bool:
+        """Whether the file at ``rel`` (relative, with ``/``) matches an ignore pattern."""
+        name = rel.rsplit("/", 1)[-1]
+        return any(
+            fnmatch.fnmatchcase(rel if "/" in pattern else name, pattern)
+            for pattern in self.patterns
+        )
 
     def snapshot(self) -> dict[str, FileState]:
         """The current state of every file under the workspace, by relative path."""
@@ -60,12 +74,13 @@ class WorkspaceWatcher:
         events: list[dict[str, Any]] = []
         for rel in sorted(before.keys() | after.keys()):
             old, new = before.get(rel), after.get(rel)
-            if old == new:
+            if old == new or self.ignored(rel):
                 continue
             if new is None:
-                events.append({"file": "removed", "path": rel})
+                events.append({"file": "removed", "path": text(rel)})
                 continue
-            event: dict[str, Any] = {"file": "created" if old is None else "changed", "path": rel}
+            kind = "created" if old is None else "changed"
+            event: dict[str, Any] = {"file": kind, "path": text(rel)}
             event.update(self._content(rel, new, text))
             events.append(event)
         return events

@@ -1,0 +1,1 @@
+"""A note book kept as Markdown files in a git repository."""

@@ -1,0 +1,251 @@
+"""The golden-harness distribution works on its own, outside this repository.
+
+Builds the wheel of `packaging/golden-harness/` (`pip wheel --no-deps`), installs it in a fresh
+virtual environment (its dependencies from the package index), and checks, from a folder outside the
+checkout:
+
+- `golden_harness` imports from the virtual environment; `autopack` and `sqlalchemy` do not import;
+- the installed distribution requires exactly the dependencies its `pyproject.toml` declares, and
+  no distribution named `autopack` or `SQLAlchemy` is installed;
+- the `pytest11` entry point `golden_harness` and the `golden` command are there (`golden --help`);
+- in a copy of `packaging/golden-harness/example/` (a project with one scenario), a capture
+  (`pytest --snapshot-update`, with `CI=false`: it is a throwaway project) writes the golden, and
+  verification passes under `CI=true` with other `TZ` and `PYTHONHASHSEED` values.
+
+Everything happens in a temporary folder (`--work DIR` to keep it). Exit status: 0 when every check
+passes, 1 when one fails (each failure names what was expected and what was found), 2 on bad input
+(no `packaging/golden-harness/pyproject.toml` under `--root`) or when the wheel cannot be built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+DIST_DIR = Path("packaging/golden-harness")
+EXAMPLE_DIR = DIST_DIR / "example"
+FORBIDDEN_DISTRIBUTIONS = ("autopack", "sqlalchemy")
+FORBIDDEN_IMPORTS = ("autopack", "sqlalchemy")
+EXPECTED_GOLDEN = Path("golden/note_store/test_add_note.golden.yaml")
+VERIFY_ENVIRONMENTS = (
+    {"TZ": "Asia/Tokyo", "PYTHONHASHSEED": "1"},
+    {"TZ": "America/New_York", "PYTHONHASHSEED": "7"},
+)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class DistError(Exception):
+    """Bad input or a build that cannot start; the message names the value and the fix."""
+
+
+def requirement_name(requirement: str) -> str:
+    """The normalized project name of a requirement string (`PyYAML<7,>=6.0` -> `pyyaml`)."""
+    match = _NAME.match(requirement.strip())
+    if match is None:
+        raise DistError(f"requirement {requirement!r} does not start with a project name")
+    return re.sub(r"[-_.]+", "-", match.group(0)).lower()
+
+
+def declared_requirements(pyproject: Path) -> set[str]:
+    """The normalized names of `[project].dependencies` in `pyproject`."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise DistError(
+            f"cannot read {pyproject}: {error}; run from the repository root or pass --root"
+        ) from error
+    return {requirement_name(item) for item in data.get("project", {}).get("dependencies", [])}
+
+
+def requirement_problems(declared: set[str], installed_requires: Sequence[str]) -> list[str]:
+    """Differences between the declared dependencies and the installed distribution's Requires-Dist."""
+    unconditional = {requirement_name(item) for item in installed_requires if ";" not in item}
+    problems = []
+    if missing := sorted(declared - unconditional):
+        problems.append(
+            f"the wheel does not require {', '.join(missing)} that pyproject.toml declares"
+        )
+    if extra := sorted(unconditional - declared):
+        problems.append(
+            f"the wheel requires {', '.join(extra)} that pyproject.toml does not declare"
+        )
+    return problems
+
+
+def forbidden_distributions(installed: Sequence[str]) -> list[str]:
+    """The installed distribution names (any spelling) that the harness must not bring in."""
+    return sorted(name for name in installed if requirement_name(name) in FORBIDDEN_DISTRIBUTIONS)
+
+
+_PROBE = """
+import importlib, importlib.metadata as md, json, sys
+result = {"file": None, "imports": {}, "requires": [], "installed": [], "pytest11": {}, "scripts": {}}
+import golden_harness
+result["file"] = golden_harness.__file__
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+        result["imports"][name] = True
+    except ImportError:
+        result["imports"][name] = False
+result["requires"] = md.requires("golden-harness") or []
+result["installed"] = sorted(d.metadata["Name"] for d in md.distributions())
+result["pytest11"] = {ep.name: ep.value for ep in md.entry_points(group="pytest11")}
+result["scripts"] = {ep.name: ep.value for ep in md.entry_points(group="console_scripts")}
+print(json.dumps(result))
+"""
+
+
+class Checker:
+    """Runs the commands in a clean environment and collects the failures."""
+
+    def __init__(self, root: Path, work: Path) -> None:
+        self.root = root
+        self.work = work
+        self.venv = work / "venv"
+        self.failures: list[str] = []
+
+    def env(self, **extra: str) -> dict[str, str]:
+        environ = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTEST_ADDOPTS"}
+        }
+        environ["PATH"] = f"{self.venv / 'bin'}{os.pathsep}{environ.get('PATH', '')}"
+        environ.update(extra)
+        return environ
+
+    def run(self, argv: Sequence[str], cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+        shown = " ".join("<probe>" if "\n" in str(part) else str(part) for part in argv)
+        print("$", " ".join(f"{k}={v}" for k, v in extra.items()), shown, flush=True)
+        return subprocess.run(
+            [str(part) for part in argv],
+            cwd=cwd,
+            env=self.env(**extra),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def fail(self, message: str, result: subprocess.CompletedProcess[str] | None = None) -> None:
+        if result is not None:
+            tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+            message = f"{message} (exit status {result.returncode}):\n{tail}"
+        print(f"FAIL: {message}", flush=True)
+        self.failures.append(message)
+
+    def build_and_install(self) -> None:
+        subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True)
+        pip = [self.venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "-q"]
+        wheels = self.work / "wheels"
+        built = self.run(
+            [*pip, "wheel", "--no-deps", "-w", wheels, self.root / DIST_DIR], self.work
+        )
+        found = sorted(wheels.glob("golden_harness-*.whl"))
+        if built.returncode != 0 or len(found) != 1:
+            tail = (built.stdout + built.stderr).strip()[-2000:]
+            raise DistError(
+                f"pip wheel {self.root / DIST_DIR} built {len(found)} wheel(s):\n{tail}"
+            )
+        print(f"built {found[0].name}", flush=True)
+        installed = self.run([*pip, "install", found[0]], self.work)
+        if installed.returncode != 0:
+            raise DistError(f"pip install {found[0].name} failed:\n{installed.stderr[-2000:]}")
+
+    def check_installation(self) -> None:
+        probe = self.run(
+            [self.venv / "bin" / "python", "-c", _PROBE, *FORBIDDEN_IMPORTS], self.work
+        )
+        if probe.returncode != 0:
+            self.fail("the installed golden_harness does not import", probe)
+            return
+        facts = json.loads(probe.stdout)
+        site = (self.venv / "lib").resolve()
+        if not Path(facts["file"]).resolve().is_relative_to(site):
+            self.fail(f"golden_harness imports from {facts['file']}, not from {site}")
+        for name, imported in facts["imports"].items():
+            if imported:
+                self.fail(
+                    f"`import {name}` works in the fresh environment; it must not be installed"
+                )
+        declared = declared_requirements(self.root / DIST_DIR / "pyproject.toml")
+        for problem in requirement_problems(declared, facts["requires"]):
+            self.fail(problem)
+        if bad := forbidden_distributions(facts["installed"]):
+            self.fail(f"installing the wheel brought in {', '.join(bad)}")
+        if facts["pytest11"].get("golden_harness") != "golden_harness.plugin":
+            self.fail(
+                f"no pytest11 entry point golden_harness = golden_harness.plugin: {facts['pytest11']}"
+            )
+        if facts["scripts"].get("golden") != "golden_harness.cli:main":
+            self.fail("no console script golden = golden_harness.cli:main")
+        usage = self.run([self.venv / "bin" / "golden", "--help"], self.work)
+        if usage.returncode != 0 or "verify-move" not in usage.stdout:
+            self.fail("`golden --help` does not list the commands", usage)
+        print(f"installed: {', '.join(facts['installed'])}", flush=True)
+
+    def check_scenario(self) -> None:
+        project = self.work / "project"
+        shutil.copytree(self.root / EXAMPLE_DIR, project)
+        pytest = self.venv / "bin" / "pytest"
+        capture = self.run([pytest, "-q", "--snapshot-update"], project, CI="false")
+        if capture.returncode != 0:
+            self.fail("the capture in the example project failed", capture)
+            return
+        goldens = sorted(path.relative_to(project) for path in (project / "golden").rglob("*.yaml"))
+        if goldens != [EXPECTED_GOLDEN]:
+            self.fail(
+                f"the capture wrote {[str(g) for g in goldens]}, expected [{EXPECTED_GOLDEN}]"
+            )
+            return
+        written = (project / EXPECTED_GOLDEN).read_text(encoding="utf-8")
+        for extra in VERIFY_ENVIRONMENTS:
+            verify = self.run([pytest, "-q", "-p", "no:cacheprovider"], project, CI="true", **extra)
+            if verify.returncode != 0 or "1 passed" not in verify.stdout:
+                self.fail(f"verification with {extra} did not pass", verify)
+        if (project / EXPECTED_GOLDEN).read_text(encoding="utf-8") != written:
+            self.fail(f"verification changed {EXPECTED_GOLDEN}")
+        print(f"captured and verified {EXPECTED_GOLDEN} ({written.count(chr(10) + '- ')} events)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("."), help="the repository root")
+    parser.add_argument("--work", type=Path, help="keep everything in this (new) folder")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / DIST_DIR / "pyproject.toml").is_file():
+        print(
+            f"check_harness_dist: no {DIST_DIR}/pyproject.toml under {root}; pass --root",
+            file=sys.stderr,
+        )
+        return 2
+    with tempfile.TemporaryDirectory(prefix="harness-dist-") as temporary:
+        work = args.work.resolve() if args.work else Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        checker = Checker(root, work)
+        try:
+            checker.build_and_install()
+        except (DistError, subprocess.CalledProcessError) as error:
+            print(f"check_harness_dist: {error}", file=sys.stderr)
+            return 2
+        checker.check_installation()
+        checker.check_scenario()
+    if checker.failures:
+        print(f"{len(checker.failures)} check(s) failed")
+        return 1
+    print("golden-harness: the wheel installs alone and runs a scenario")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
