@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
 from autopack.executor import (
     approvals,
+    builder_context,
     builder_pipeline,
     ci_runner,
     diagnostics_orchestrator,
@@ -95,11 +95,6 @@ from autopack.workspace_state import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-# Builder context.
-MAX_CONTEXT_FILES = 200
-MAX_CONTEXT_FILE_BYTES = 200_000
 
 
 @dataclass
@@ -994,49 +989,8 @@ class AutonomousExecutor:
     def _load_file_context(
         self, phase: dict[str, Any], allowed_paths: list[str] | None
     ) -> dict[str, Any]:
-        """Read the files under the phase's allowed paths (and read-only context) for the Builder."""
-        existing: dict[str, str] = {}
-        read_only: list[str] = []
-        scope = phase.get("scope") or {}
-
-        def add_file(relative: str, *, read_only_file: bool) -> None:
-            if len(existing) >= MAX_CONTEXT_FILES or relative in existing:
-                return
-            target = self.workspace / relative
-            try:
-                if target.stat().st_size > MAX_CONTEXT_FILE_BYTES:
-                    logger.debug("Context file %s too large; left out", relative)
-                    return
-                existing[relative] = target.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                return
-            if read_only_file:
-                read_only.append(relative)
-
-        def add_tree(root: str, *, read_only_file: bool) -> None:
-            base = self.workspace / root
-            if base.is_file():
-                add_file(root.rstrip("/"), read_only_file=read_only_file)
-                return
-            if not base.is_dir():
-                return
-            for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(
-                    d for d in dirnames if d not in (".git", RUNS_DIRNAME, "__pycache__")
-                )
-                for name in sorted(filenames):
-                    relative = Path(dirpath, name).relative_to(self.workspace).as_posix()
-                    add_file(relative, read_only_file=read_only_file)
-
-        for root in allowed_paths or []:
-            add_tree(root, read_only_file=False)
-        for root in scope.get("read_only_context") or []:
-            add_tree(str(root), read_only_file=True)
-        return {
-            "existing_files": existing,
-            "read_only_files": read_only,
-            "scope_paths": list(allowed_paths or []),
-        }
+        """The Builder's file context: `builder_context.load_file_context`."""
+        return builder_context.load_file_context(self, phase, allowed_paths)
 
     def _protected_paths(self) -> list[str]:
         """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""
