@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from autopack.db.models import (
     LearningHint,
@@ -30,7 +27,6 @@ from autopack.db.models import (
     PhaseState,
     RunRecord,
 )
-from autopack.db.run_plans import register_run_plan
 from autopack.db.session import (
     create_session_factory,
     default_database_url,
@@ -49,6 +45,7 @@ from autopack.executor import (
     failure_mitigation,
     patch_apply_pipeline,
     run_checkpointing,
+    run_setup,
     scope_generation,
     state_persistence,
     token_budget_events,
@@ -57,7 +54,6 @@ from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
 )
-from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.models import PhaseSpec
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.phase_handlers import (
@@ -88,7 +84,6 @@ from autopack.phase_checkpoint import (
     take_phase_checkpoint,
 )
 from autopack.quality_gate import QualityGate
-from autopack.run_folder import RUNS_DIRNAME
 from autopack.workspace_state import (
     WorkspaceState,
     run_keep_paths,
@@ -385,79 +380,12 @@ class AutonomousExecutor:
         )
 
     def _ensure_runs_dir_excluded(self) -> None:
-        """Keep `.autonomous_runs/` out of git status, commits and cleans (via info/exclude)."""
-        try:
-            proc = subprocess.run(
-                ["git", "rev-parse", "--git-path", "info/exclude"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if proc.returncode != 0:
-                logger.warning("Not a git workspace; cannot exclude %s/", RUNS_DIRNAME)
-                return
-            exclude = Path(proc.stdout.strip())
-            if not exclude.is_absolute():
-                exclude = self.workspace / exclude
-            existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-            if f"/{RUNS_DIRNAME}/" in existing.splitlines():
-                return
-            exclude.parent.mkdir(parents=True, exist_ok=True)
-            with exclude.open("a", encoding="utf-8") as handle:
-                if existing and not existing.endswith("\n"):
-                    handle.write("\n")
-                handle.write(f"/{RUNS_DIRNAME}/\n")
-        except (OSError, subprocess.SubprocessError) as exc:
-            logger.warning("Could not exclude %s/ from git: %s", RUNS_DIRNAME, exc)
+        """Keep the runs folder out of git: `run_setup.ensure_runs_dir_excluded`."""
+        return run_setup.ensure_runs_dir_excluded(self)
 
     def _ensure_run_and_phase_rows(self) -> None:
-        """Create the run row and one QUEUED row per phase that is not in the database yet.
-
-        The run's plan is recorded by digest; a run id already recorded with another plan raises
-        PlanError before anything is written.
-        """
-        now = datetime.now(UTC)
-        with self._session_factory() as session:
-            run = session.get(RunRecord, self.run_id)
-            if run is None:
-                run = RunRecord(
-                    run_id=self.run_id,
-                    plan_path=self.plan_path,
-                    workspace=str(self.workspace),
-                    state="RUNNING",
-                    started_at=now,
-                )
-                session.add(run)
-            else:
-                run.state = "RUNNING"
-                run.started_at = now
-                run.finished_at = None
-            session.flush()
-            register_run_plan(session, self.run_id, self.plan)
-            existing = {
-                row.phase_id
-                for row in session.scalars(
-                    select(PhaseRecord).where(PhaseRecord.run_id == self.run_id)
-                )
-            }
-            for position, phase in enumerate(self.phases):
-                if phase["phase_id"] in existing:
-                    continue
-                session.add(
-                    PhaseRecord(
-                        run_id=self.run_id,
-                        phase_id=phase["phase_id"],
-                        position=position,
-                        name=phase.get("name"),
-                        state=PhaseState.QUEUED,
-                        retry_attempt=0,
-                        revision_epoch=0,
-                        escalation_level=0,
-                    )
-                )
-            session.commit()
+        """Create the run row and the missing phase rows: `run_setup.ensure_run_and_phase_rows`."""
+        return run_setup.ensure_run_and_phase_rows(self)
 
     # ------------------------------------------------------------------
     # Phase state persistence

@@ -47,6 +47,8 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "run_loop",
     covers=[
+        "autopack.executor.run_setup:ensure_runs_dir_excluded",
+        "autopack.executor.run_setup:ensure_run_and_phase_rows",
         "autopack.autonomous_executor:AutonomousExecutor.start",
         "autopack.autonomous_executor:AutonomousExecutor.close",
         "autopack.autonomous_executor:AutonomousExecutor.run",
