@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from autopack.db.models import (
-    LearningHint,
-    PhaseError,
     PhaseRecord,
     PhaseState,
     RunRecord,
@@ -44,6 +42,7 @@ from autopack.executor import (
     doctor_wiring,
     failure_mitigation,
     patch_apply_pipeline,
+    phase_records,
     run_checkpointing,
     run_setup,
     scope_generation,
@@ -633,41 +632,14 @@ class AutonomousExecutor:
         *,
         error_type: str | None = None,
     ) -> None:
-        """Store a failed attempt in the phase_errors table (best effort)."""
-        try:
-            with self._session_factory() as session:
-                session.add(
-                    PhaseError(
-                        run_id=self.run_id,
-                        phase_id=phase["phase_id"],
-                        attempt_index=attempt_index,
-                        status=status,
-                        error_type=error_type,
-                        message=message[:4000],
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                session.commit()
-        except Exception as exc:
-            logger.warning("Could not record the error of phase %s: %s", phase["phase_id"], exc)
+        """Record a failed attempt's error: `phase_records.record_phase_error`."""
+        return phase_records.record_phase_error(
+            self, phase, attempt_index, status, message, error_type=error_type
+        )
 
     def _record_learning_hint(self, phase: dict[str, Any], hint_type: str, details: str) -> None:
-        """Keep a hint for later builder calls of this run and store it (best effort)."""
-        self._learning_hints.append(f"[{hint_type}] {details}")
-        try:
-            with self._session_factory() as session:
-                session.add(
-                    LearningHint(
-                        run_id=self.run_id,
-                        phase_id=phase["phase_id"],
-                        hint_type=hint_type,
-                        details=details,
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                session.commit()
-        except Exception as exc:
-            logger.warning("Could not record a learning hint for %s: %s", phase["phase_id"], exc)
+        """Record a learning hint: `phase_records.record_learning_hint`."""
+        return phase_records.record_learning_hint(self, phase, hint_type, details)
 
     # ------------------------------------------------------------------
     # Diagnostics and the Doctor
