@@ -34,7 +34,7 @@ GOLDEN_SEAM = Seam(
     "attempt_pipeline",
     covers=[
         "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery",
-        "autopack.autonomous_executor:_gate_phase",
+        "autopack.executor.governance_bridge:gate_phase",
     ],
 )
 
