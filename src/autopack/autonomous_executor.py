@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -72,6 +71,7 @@ from autopack.executor.retry_policy import (
     MAX_TOTAL_FAILURES_PER_RUN,
     next_attempt_state,
 )
+from autopack.executor.run_summary import PhaseOutcome, RunSummary
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
@@ -90,41 +90,6 @@ from autopack.workspace_state import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class PhaseOutcome:
-    """How one phase of a run ended, as printed in the run summary."""
-
-    phase_id: str
-    state: str
-    attempts: int
-    last_status: str | None = None
-    last_failure_reason: str | None = None
-    skipped: bool = False
-
-
-@dataclass
-class RunSummary:
-    """The result of `AutonomousExecutor.run()`: one outcome per phase, in plan order."""
-
-    run_id: str
-    phases: list[PhaseOutcome] = field(default_factory=list)
-    checkpoint_error: str | None = None
-    on_phase_end: Callable[[PhaseOutcome], None] | None = field(
-        default=None, repr=False, compare=False
-    )
-
-    def add(self, outcome: PhaseOutcome) -> None:
-        """Append a phase's outcome and report it to `on_phase_end`."""
-        self.phases.append(outcome)
-        if self.on_phase_end is not None:
-            self.on_phase_end(outcome)
-
-    @property
-    def all_complete(self) -> bool:
-        """True when every phase of the plan is COMPLETE."""
-        return bool(self.phases) and all(p.state == PhaseState.COMPLETE for p in self.phases)
 
 
 class AutonomousExecutor:

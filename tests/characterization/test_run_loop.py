@@ -57,8 +57,8 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._finish_run",
         "autopack.autonomous_executor:AutonomousExecutor._ensure_runs_dir_excluded",
         "autopack.autonomous_executor:AutonomousExecutor._ensure_run_and_phase_rows",
-        "autopack.autonomous_executor:RunSummary.add",
-        "autopack.autonomous_executor:RunSummary.all_complete",
+        "autopack.executor.run_summary:RunSummary.add",
+        "autopack.executor.run_summary:RunSummary.all_complete",
     ],
 )
 
