@@ -15,14 +15,13 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from autopack.db.models import (
     PhaseRecord,
     PhaseState,
-    RunRecord,
 )
 from autopack.db.session import (
     create_session_factory,
@@ -305,44 +304,12 @@ class AutonomousExecutor:
             logger.info("Phase %s will be attempted again after status %s", phase_id, status)
 
     def _phase_outcome(self, phase_id: str, *, skipped: bool = False) -> PhaseOutcome:
-        row = self._get_phase_from_db(phase_id)
-        if row is None:
-            return PhaseOutcome(phase_id, "UNKNOWN", 0, skipped=skipped)
-        # The retry counter counts failed attempts that were persisted; the attempt that completed a
-        # phase, or that the Doctor ended with DOCTOR_SKIP, did not advance it.
-        ended_without_advance = row.state == PhaseState.COMPLETE or (
-            row.state == PhaseState.FAILED
-            and (row.last_failure_reason or "").startswith("DOCTOR_SKIP")
-        )
-        attempts = row.retry_attempt + (1 if ended_without_advance else 0)
-        return PhaseOutcome(
-            phase_id=phase_id,
-            state=row.state,
-            attempts=attempts,
-            last_status=self._last_status_by_phase.get(phase_id),
-            last_failure_reason=row.last_failure_reason,
-            skipped=skipped,
-        )
+        """How a phase ended, from its row: `run_setup.phase_outcome`."""
+        return run_setup.phase_outcome(self, phase_id, skipped=skipped)
 
     def _finish_run(self, summary: RunSummary) -> None:
-        state = "COMPLETE" if summary.all_complete else "FAILED"
-        try:
-            with self._session_factory() as session:
-                run = session.get(RunRecord, self.run_id)
-                if run is not None:
-                    run.state = state
-                    run.finished_at = datetime.now(UTC)
-                    session.commit()
-        except Exception as exc:
-            logger.error("Could not record the end of run %s: %s", self.run_id, exc)
-        done = sum(1 for p in summary.phases if p.state == PhaseState.COMPLETE)
-        self._send_notification(
-            "run_finished",
-            f"Run {self.run_id} {state}: {done}/{len(summary.phases)} phases complete",
-        )
-        logger.info(
-            "Run %s finished: %s (%d/%d complete)", self.run_id, state, done, len(summary.phases)
-        )
+        """Record the run's end and notify: `run_setup.finish_run`."""
+        return run_setup.finish_run(self, summary)
 
     def _ensure_runs_dir_excluded(self) -> None:
         """Keep the runs folder out of git: `run_setup.ensure_runs_dir_excluded`."""

@@ -49,6 +49,8 @@ GOLDEN_SEAM = Seam(
     covers=[
         "autopack.executor.run_setup:ensure_runs_dir_excluded",
         "autopack.executor.run_setup:ensure_run_and_phase_rows",
+        "autopack.executor.run_setup:phase_outcome",
+        "autopack.executor.run_setup:finish_run",
         "autopack.autonomous_executor:AutonomousExecutor.start",
         "autopack.autonomous_executor:AutonomousExecutor.close",
         "autopack.autonomous_executor:AutonomousExecutor.run",

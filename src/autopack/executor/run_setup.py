@@ -1,8 +1,8 @@
-"""A run's setup in the workspace and the database: the runs folder kept out of git, and the run and
-phase rows created once.
+"""A run's setup and end in the workspace and the database: the runs folder kept out of git, the run
+and phase rows created once, each phase's outcome read back, and the run's end recorded.
 
-Reads from the executor: `workspace`, `run_id`, `plan_path`, `plan`, `phases` and
-`_session_factory`.
+Reads from the executor: `workspace`, `run_id`, `plan_path`, `plan`, `phases`, `_session_factory`
+and `_last_status_by_phase`; calls its `_get_phase_from_db` and `_send_notification`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from autopack.db.models import PhaseRecord, PhaseState, RunRecord
 from autopack.db.run_plans import register_run_plan
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
+from autopack.executor.run_summary import PhaseOutcome, RunSummary
 from autopack.run_folder import RUNS_DIRNAME
 
 logger = logging.getLogger(__name__)
@@ -97,3 +98,44 @@ def ensure_run_and_phase_rows(executor) -> None:
                 )
             )
         session.commit()
+
+
+def phase_outcome(executor, phase_id: str, *, skipped: bool = False) -> PhaseOutcome:
+    row = executor._get_phase_from_db(phase_id)
+    if row is None:
+        return PhaseOutcome(phase_id, "UNKNOWN", 0, skipped=skipped)
+    # The retry counter counts failed attempts that were persisted; the attempt that completed a
+    # phase, or that the Doctor ended with DOCTOR_SKIP, did not advance it.
+    ended_without_advance = row.state == PhaseState.COMPLETE or (
+        row.state == PhaseState.FAILED and (row.last_failure_reason or "").startswith("DOCTOR_SKIP")
+    )
+    attempts = row.retry_attempt + (1 if ended_without_advance else 0)
+    return PhaseOutcome(
+        phase_id=phase_id,
+        state=row.state,
+        attempts=attempts,
+        last_status=executor._last_status_by_phase.get(phase_id),
+        last_failure_reason=row.last_failure_reason,
+        skipped=skipped,
+    )
+
+
+def finish_run(executor, summary: RunSummary) -> None:
+    state = "COMPLETE" if summary.all_complete else "FAILED"
+    try:
+        with executor._session_factory() as session:
+            run = session.get(RunRecord, executor.run_id)
+            if run is not None:
+                run.state = state
+                run.finished_at = datetime.now(UTC)
+                session.commit()
+    except Exception as exc:
+        logger.error("Could not record the end of run %s: %s", executor.run_id, exc)
+    done = sum(1 for p in summary.phases if p.state == PhaseState.COMPLETE)
+    executor._send_notification(
+        "run_finished",
+        f"Run {executor.run_id} {state}: {done}/{len(summary.phases)} phases complete",
+    )
+    logger.info(
+        "Run %s finished: %s (%d/%d complete)", executor.run_id, state, done, len(summary.phases)
+    )
