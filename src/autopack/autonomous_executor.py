@@ -14,24 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from autopack.db.models import (
-    LearningHint,
-    PhaseError,
     PhaseRecord,
     PhaseState,
-    RunRecord,
 )
-from autopack.db.run_plans import register_run_plan
 from autopack.db.session import (
     create_session_factory,
     default_database_url,
@@ -42,13 +33,17 @@ from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
 from autopack.executor import (
     approvals,
+    builder_context,
     builder_pipeline,
     ci_runner,
     diagnostics_orchestrator,
     doctor_wiring,
     failure_mitigation,
+    governance_bridge,
     patch_apply_pipeline,
+    phase_records,
     run_checkpointing,
+    run_setup,
     scope_generation,
     state_persistence,
     token_budget_events,
@@ -57,7 +52,6 @@ from autopack.executor.attempt_runner import run_single_attempt_with_recovery
 from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
 )
-from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.models import PhaseSpec
 from autopack.executor.phase_dispatch import resolve_special_phase_method
 from autopack.executor.phase_handlers import (
@@ -76,6 +70,7 @@ from autopack.executor.retry_policy import (
     MAX_TOTAL_FAILURES_PER_RUN,
     next_attempt_state,
 )
+from autopack.executor.run_summary import PhaseOutcome, RunSummary
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
@@ -88,53 +83,12 @@ from autopack.phase_checkpoint import (
     take_phase_checkpoint,
 )
 from autopack.quality_gate import QualityGate
-from autopack.run_folder import RUNS_DIRNAME
 from autopack.workspace_state import (
     WorkspaceState,
     run_keep_paths,
 )
 
 logger = logging.getLogger(__name__)
-
-
-# Builder context.
-MAX_CONTEXT_FILES = 200
-MAX_CONTEXT_FILE_BYTES = 200_000
-
-
-@dataclass
-class PhaseOutcome:
-    """How one phase of a run ended, as printed in the run summary."""
-
-    phase_id: str
-    state: str
-    attempts: int
-    last_status: str | None = None
-    last_failure_reason: str | None = None
-    skipped: bool = False
-
-
-@dataclass
-class RunSummary:
-    """The result of `AutonomousExecutor.run()`: one outcome per phase, in plan order."""
-
-    run_id: str
-    phases: list[PhaseOutcome] = field(default_factory=list)
-    checkpoint_error: str | None = None
-    on_phase_end: Callable[[PhaseOutcome], None] | None = field(
-        default=None, repr=False, compare=False
-    )
-
-    def add(self, outcome: PhaseOutcome) -> None:
-        """Append a phase's outcome and report it to `on_phase_end`."""
-        self.phases.append(outcome)
-        if self.on_phase_end is not None:
-            self.on_phase_end(outcome)
-
-    @property
-    def all_complete(self) -> bool:
-        """True when every phase of the plan is COMPLETE."""
-        return bool(self.phases) and all(p.state == PhaseState.COMPLETE for p in self.phases)
 
 
 class AutonomousExecutor:
@@ -350,119 +304,20 @@ class AutonomousExecutor:
             logger.info("Phase %s will be attempted again after status %s", phase_id, status)
 
     def _phase_outcome(self, phase_id: str, *, skipped: bool = False) -> PhaseOutcome:
-        row = self._get_phase_from_db(phase_id)
-        if row is None:
-            return PhaseOutcome(phase_id, "UNKNOWN", 0, skipped=skipped)
-        # The retry counter counts failed attempts that were persisted; the attempt that completed a
-        # phase, or that the Doctor ended with DOCTOR_SKIP, did not advance it.
-        ended_without_advance = row.state == PhaseState.COMPLETE or (
-            row.state == PhaseState.FAILED
-            and (row.last_failure_reason or "").startswith("DOCTOR_SKIP")
-        )
-        attempts = row.retry_attempt + (1 if ended_without_advance else 0)
-        return PhaseOutcome(
-            phase_id=phase_id,
-            state=row.state,
-            attempts=attempts,
-            last_status=self._last_status_by_phase.get(phase_id),
-            last_failure_reason=row.last_failure_reason,
-            skipped=skipped,
-        )
+        """How a phase ended, from its row: `run_setup.phase_outcome`."""
+        return run_setup.phase_outcome(self, phase_id, skipped=skipped)
 
     def _finish_run(self, summary: RunSummary) -> None:
-        state = "COMPLETE" if summary.all_complete else "FAILED"
-        try:
-            with self._session_factory() as session:
-                run = session.get(RunRecord, self.run_id)
-                if run is not None:
-                    run.state = state
-                    run.finished_at = datetime.now(UTC)
-                    session.commit()
-        except Exception as exc:
-            logger.error("Could not record the end of run %s: %s", self.run_id, exc)
-        done = sum(1 for p in summary.phases if p.state == PhaseState.COMPLETE)
-        self._send_notification(
-            "run_finished",
-            f"Run {self.run_id} {state}: {done}/{len(summary.phases)} phases complete",
-        )
-        logger.info(
-            "Run %s finished: %s (%d/%d complete)", self.run_id, state, done, len(summary.phases)
-        )
+        """Record the run's end and notify: `run_setup.finish_run`."""
+        return run_setup.finish_run(self, summary)
 
     def _ensure_runs_dir_excluded(self) -> None:
-        """Keep `.autonomous_runs/` out of git status, commits and cleans (via info/exclude)."""
-        try:
-            proc = subprocess.run(
-                ["git", "rev-parse", "--git-path", "info/exclude"],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-            if proc.returncode != 0:
-                logger.warning("Not a git workspace; cannot exclude %s/", RUNS_DIRNAME)
-                return
-            exclude = Path(proc.stdout.strip())
-            if not exclude.is_absolute():
-                exclude = self.workspace / exclude
-            existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-            if f"/{RUNS_DIRNAME}/" in existing.splitlines():
-                return
-            exclude.parent.mkdir(parents=True, exist_ok=True)
-            with exclude.open("a", encoding="utf-8") as handle:
-                if existing and not existing.endswith("\n"):
-                    handle.write("\n")
-                handle.write(f"/{RUNS_DIRNAME}/\n")
-        except (OSError, subprocess.SubprocessError) as exc:
-            logger.warning("Could not exclude %s/ from git: %s", RUNS_DIRNAME, exc)
+        """Keep the runs folder out of git: `run_setup.ensure_runs_dir_excluded`."""
+        return run_setup.ensure_runs_dir_excluded(self)
 
     def _ensure_run_and_phase_rows(self) -> None:
-        """Create the run row and one QUEUED row per phase that is not in the database yet.
-
-        The run's plan is recorded by digest; a run id already recorded with another plan raises
-        PlanError before anything is written.
-        """
-        now = datetime.now(UTC)
-        with self._session_factory() as session:
-            run = session.get(RunRecord, self.run_id)
-            if run is None:
-                run = RunRecord(
-                    run_id=self.run_id,
-                    plan_path=self.plan_path,
-                    workspace=str(self.workspace),
-                    state="RUNNING",
-                    started_at=now,
-                )
-                session.add(run)
-            else:
-                run.state = "RUNNING"
-                run.started_at = now
-                run.finished_at = None
-            session.flush()
-            register_run_plan(session, self.run_id, self.plan)
-            existing = {
-                row.phase_id
-                for row in session.scalars(
-                    select(PhaseRecord).where(PhaseRecord.run_id == self.run_id)
-                )
-            }
-            for position, phase in enumerate(self.phases):
-                if phase["phase_id"] in existing:
-                    continue
-                session.add(
-                    PhaseRecord(
-                        run_id=self.run_id,
-                        phase_id=phase["phase_id"],
-                        position=position,
-                        name=phase.get("name"),
-                        state=PhaseState.QUEUED,
-                        retry_attempt=0,
-                        revision_epoch=0,
-                        escalation_level=0,
-                    )
-                )
-            session.commit()
+        """Create the run row and the missing phase rows: `run_setup.ensure_run_and_phase_rows`."""
+        return run_setup.ensure_run_and_phase_rows(self)
 
     # ------------------------------------------------------------------
     # Phase state persistence
@@ -710,41 +565,14 @@ class AutonomousExecutor:
         *,
         error_type: str | None = None,
     ) -> None:
-        """Store a failed attempt in the phase_errors table (best effort)."""
-        try:
-            with self._session_factory() as session:
-                session.add(
-                    PhaseError(
-                        run_id=self.run_id,
-                        phase_id=phase["phase_id"],
-                        attempt_index=attempt_index,
-                        status=status,
-                        error_type=error_type,
-                        message=message[:4000],
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                session.commit()
-        except Exception as exc:
-            logger.warning("Could not record the error of phase %s: %s", phase["phase_id"], exc)
+        """Record a failed attempt's error: `phase_records.record_phase_error`."""
+        return phase_records.record_phase_error(
+            self, phase, attempt_index, status, message, error_type=error_type
+        )
 
     def _record_learning_hint(self, phase: dict[str, Any], hint_type: str, details: str) -> None:
-        """Keep a hint for later builder calls of this run and store it (best effort)."""
-        self._learning_hints.append(f"[{hint_type}] {details}")
-        try:
-            with self._session_factory() as session:
-                session.add(
-                    LearningHint(
-                        run_id=self.run_id,
-                        phase_id=phase["phase_id"],
-                        hint_type=hint_type,
-                        details=details,
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                session.commit()
-        except Exception as exc:
-            logger.warning("Could not record a learning hint for %s: %s", phase["phase_id"], exc)
+        """Record a learning hint: `phase_records.record_learning_hint`."""
+        return phase_records.record_learning_hint(self, phase, hint_type, details)
 
     # ------------------------------------------------------------------
     # Diagnostics and the Doctor
@@ -959,84 +787,15 @@ class AutonomousExecutor:
             len(auditor_result.issues),
         )
 
-        quality_report = self.quality_gate.assess_phase(
-            phase_id=phase_id,
-            ci_result=ci_result,
-            auditor_approved=auditor_result.approved,
-            auditor_issues=auditor_result.issues,
-            files_changed=list(self._last_files_changed_by_phase.get(phase_id, [])),
+        return governance_bridge.gate_phase(
+            executor=self, phase_id=phase_id, ci_result=ci_result, auditor_result=auditor_result
         )
-        logger.info(
-            "Quality gate for %s: %s (%d issue(s))",
-            phase_id,
-            quality_report.quality_level,
-            len(quality_report.issues),
-        )
-        if quality_report.is_blocked:
-            approved = self._request_approval(
-                phase_id,
-                kind="quality_gate",
-                summary=f"quality gate blocked: {'; '.join(quality_report.issues)}",
-                details={
-                    "issues": list(quality_report.issues),
-                    "level": quality_report.quality_level,
-                },
-            )
-            if not approved:
-                reason = "; ".join(quality_report.issues)
-                self._last_error_by_phase[phase_id] = reason
-                logger.warning("Phase %s blocked by the quality gate: %s", phase_id, reason)
-                return False, f"BLOCKED: {reason}"
-            logger.info("Phase %s quality gate override approved", phase_id)
-
-        return True, "COMPLETE"
 
     def _load_file_context(
         self, phase: dict[str, Any], allowed_paths: list[str] | None
     ) -> dict[str, Any]:
-        """Read the files under the phase's allowed paths (and read-only context) for the Builder."""
-        existing: dict[str, str] = {}
-        read_only: list[str] = []
-        scope = phase.get("scope") or {}
-
-        def add_file(relative: str, *, read_only_file: bool) -> None:
-            if len(existing) >= MAX_CONTEXT_FILES or relative in existing:
-                return
-            target = self.workspace / relative
-            try:
-                if target.stat().st_size > MAX_CONTEXT_FILE_BYTES:
-                    logger.debug("Context file %s too large; left out", relative)
-                    return
-                existing[relative] = target.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                return
-            if read_only_file:
-                read_only.append(relative)
-
-        def add_tree(root: str, *, read_only_file: bool) -> None:
-            base = self.workspace / root
-            if base.is_file():
-                add_file(root.rstrip("/"), read_only_file=read_only_file)
-                return
-            if not base.is_dir():
-                return
-            for dirpath, dirnames, filenames in os.walk(base):
-                dirnames[:] = sorted(
-                    d for d in dirnames if d not in (".git", RUNS_DIRNAME, "__pycache__")
-                )
-                for name in sorted(filenames):
-                    relative = Path(dirpath, name).relative_to(self.workspace).as_posix()
-                    add_file(relative, read_only_file=read_only_file)
-
-        for root in allowed_paths or []:
-            add_tree(root, read_only_file=False)
-        for root in scope.get("read_only_context") or []:
-            add_tree(str(root), read_only_file=True)
-        return {
-            "existing_files": existing,
-            "read_only_files": read_only,
-            "scope_paths": list(allowed_paths or []),
-        }
+        """The Builder's file context: `builder_context.load_file_context`."""
+        return builder_context.load_file_context(self, phase, allowed_paths)
 
     def _protected_paths(self) -> list[str]:
         """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""

@@ -32,7 +32,10 @@ __all__ = ["attempt_rig"]
 
 GOLDEN_SEAM = Seam(
     "attempt_pipeline",
-    covers=["autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery"],
+    covers=[
+        "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery",
+        "autopack.executor.governance_bridge:gate_phase",
+    ],
 )
 
 PHASE_ID = "feature-signup"

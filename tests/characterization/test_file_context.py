@@ -25,7 +25,10 @@ from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
     "file_context",
-    covers=["autopack.autonomous_executor:AutonomousExecutor._load_file_context"],
+    covers=[
+        "autopack.executor.builder_context:load_file_context",
+        "autopack.autonomous_executor:AutonomousExecutor._load_file_context",
+    ],
 )
 
 _LONG_RUN = re.compile(r"x{100,}")

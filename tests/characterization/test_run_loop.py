@@ -47,6 +47,10 @@ from golden_harness import Recorder, Seam
 GOLDEN_SEAM = Seam(
     "run_loop",
     covers=[
+        "autopack.executor.run_setup:ensure_runs_dir_excluded",
+        "autopack.executor.run_setup:ensure_run_and_phase_rows",
+        "autopack.executor.run_setup:phase_outcome",
+        "autopack.executor.run_setup:finish_run",
         "autopack.autonomous_executor:AutonomousExecutor.start",
         "autopack.autonomous_executor:AutonomousExecutor.close",
         "autopack.autonomous_executor:AutonomousExecutor.run",
@@ -55,8 +59,8 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._finish_run",
         "autopack.autonomous_executor:AutonomousExecutor._ensure_runs_dir_excluded",
         "autopack.autonomous_executor:AutonomousExecutor._ensure_run_and_phase_rows",
-        "autopack.autonomous_executor:RunSummary.add",
-        "autopack.autonomous_executor:RunSummary.all_complete",
+        "autopack.executor.run_summary:RunSummary.add",
+        "autopack.executor.run_summary:RunSummary.all_complete",
     ],
 )
 

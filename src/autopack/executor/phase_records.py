@@ -1,0 +1,63 @@
+"""The records a failed attempt leaves in the run database: the phase error, and the learning hint
+later attempts of the run are given.
+
+Both are best effort (a database failure is logged). Read from the executor: `run_id`,
+`_session_factory`, and the `_learning_hints` list (appended to).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from autopack.db.models import LearningHint, PhaseError
+
+logger = logging.getLogger(__name__)
+
+
+def record_phase_error(
+    executor,
+    phase: dict[str, Any],
+    attempt_index: int,
+    status: str,
+    message: str,
+    *,
+    error_type: str | None = None,
+) -> None:
+    """Store a failed attempt in the phase_errors table (best effort)."""
+    try:
+        with executor._session_factory() as session:
+            session.add(
+                PhaseError(
+                    run_id=executor.run_id,
+                    phase_id=phase["phase_id"],
+                    attempt_index=attempt_index,
+                    status=status,
+                    error_type=error_type,
+                    message=message[:4000],
+                    created_at=datetime.now(UTC),
+                )
+            )
+            session.commit()
+    except Exception as exc:
+        logger.warning("Could not record the error of phase %s: %s", phase["phase_id"], exc)
+
+
+def record_learning_hint(executor, phase: dict[str, Any], hint_type: str, details: str) -> None:
+    """Keep a hint for later builder calls of this run and store it (best effort)."""
+    executor._learning_hints.append(f"[{hint_type}] {details}")
+    try:
+        with executor._session_factory() as session:
+            session.add(
+                LearningHint(
+                    run_id=executor.run_id,
+                    phase_id=phase["phase_id"],
+                    hint_type=hint_type,
+                    details=details,
+                    created_at=datetime.now(UTC),
+                )
+            )
+            session.commit()
+    except Exception as exc:
+        logger.warning("Could not record a learning hint for %s: %s", phase["phase_id"], exc)
