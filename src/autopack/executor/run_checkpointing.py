@@ -24,14 +24,7 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-from autopack.db.models import RunRecord
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
-from autopack.workspace_state import (
-    WorkspaceStateError,
-    capture_workspace_state,
-    restore_workspace_files,
-    run_keep_paths,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +50,13 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
     `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
     `git_timeout`.
     """
+    from autopack.db.models import RunRecord
     from autopack.db.session import RUNS_DIRNAME, sqlite_path
+    from autopack.workspace_state import (
+        WorkspaceStateError,
+        capture_workspace_state,
+        run_keep_paths,
+    )
 
     try:
         branch_proc = subprocess.run(
@@ -151,6 +150,7 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
     is restored: uncommitted edits, the index, untracked files and empty directories (fatal).
     """
     from autopack.db.session import RUNS_DIRNAME
+    from autopack.workspace_state import WorkspaceStateError, restore_workspace_files
 
     if not executor._run_checkpoint_commit:
         logger.error("Rollback of run %s impossible: no checkpoint commit", executor.run_id)

@@ -23,12 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autopack.deliverables import validate_deliverables
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, Failure, Wording
 from autopack.executor.phase_handlers.research_batch_record import write_research_batch_record
-from autopack.governed_apply import GovernedApplyPath
-from autopack.validators import new_file_contents
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +120,10 @@ def run_batches(
     or Python that does not compile), PATCH_FAILED (a refused apply), BLOCKED (a blocked quality
     gate whose approval is denied), else COMPLETE.
     """
+    from autopack.deliverables import validate_deliverables
+    from autopack.governed_apply import GovernedApplyPath
+    from autopack.validators import new_file_contents
+
     phase_id = phase["phase_id"]
     words = loop.wording
     total = len(batches)
