@@ -25,6 +25,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
+from autopack.workspace_state import (
+    WorkspaceStateError,
+    capture_workspace_state,
+    restore_workspace_files,
+    run_keep_paths,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +58,6 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
     """
     from autopack.db.models import RunRecord
     from autopack.db.session import RUNS_DIRNAME, sqlite_path
-    from autopack.workspace_state import (
-        WorkspaceStateError,
-        capture_workspace_state,
-        run_keep_paths,
-    )
 
     try:
         branch_proc = subprocess.run(
@@ -150,7 +151,6 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
     is restored: uncommitted edits, the index, untracked files and empty directories (fatal).
     """
     from autopack.db.session import RUNS_DIRNAME
-    from autopack.workspace_state import WorkspaceStateError, restore_workspace_files
 
     if not executor._run_checkpoint_commit:
         logger.error("Rollback of run %s impossible: no checkpoint commit", executor.run_id)
