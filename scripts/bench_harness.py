@@ -1,24 +1,29 @@
 """Benchmark golden_harness against plain ``unittest.mock`` assertions on the same scenarios.
 
 Runs the four order-shipping scenarios of ``tests/harness/demo`` (on the synthetic
-``OrderProcessor``) many times in two ways:
+``OrderProcessor``) in two ways, with about 1,500 modules loaded (like a real suite):
 
 * harness: a :class:`golden_harness.Recorder` per scenario (fakes, identity faking, subprocess
   recording, frozen time moved by the shared freeze keeper, workspace watching), the trace
   rendered and compared with the committed golden, as the pytest plugin does;
 * mock: ``unittest.mock`` patches and ``assert_called_once_with`` assertions of the same facts.
 
-It prints the median time per scenario for each, their ratio, the cost of starting and stopping a
-freezegun freeze per scenario against moving one running freeze, and the cost of one identity scan
-of ``sys.modules``, with the number of modules loaded (about a thousand, like a real suite).
+pyperf does the runs, warm-ups, loop calibration and statistics, in this process
+(``--in-process``), so that the harness's process-wide state (the kept freeze, the holder index)
+is the one a suite sees. The two ways are measured in ``--pairs`` alternating pairs (harness
+benchmark, then mock benchmark, each with its own warm-up and values); a benchmark value is the
+time of one round of the four scenarios. The last line is the median over the pairs of
+harness median / mock median: ``ratio harness/mock: X.XXx``. Before it come each way's median per
+scenario, and the cost of starting and stopping a freezegun freeze against moving the kept one.
 
-Usage: ``python scripts/bench_harness.py [--rounds N]``
+Usage: ``python scripts/bench_harness.py [--pairs N] [--modules N] [pyperf options, e.g. -q]``
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
+import itertools
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,11 +38,11 @@ from unittest import mock
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+import pyperf  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 
 from golden_harness import Recorder, load_trace  # noqa: E402
 from golden_harness.clock import FreezeKeeper  # noqa: E402
-from golden_harness.identity import _INDEX, _holders  # noqa: E402
 from golden_harness.subprocesses import popen_keeper  # noqa: E402
 from harness.shop import notify, pricing  # noqa: E402
 from harness.shop.processor import OrderProcessor  # noqa: E402
@@ -106,9 +111,11 @@ def order() -> dict[str, Any]:
     return {"id": "A-1", "customer": "ada@example.com", "items": [{"sku": "pen", "qty": 2}]}
 
 
-def harness_scenario(keeper: FreezeKeeper, name: str, **options: Any) -> str:
-    """One scenario through the harness; returns the rendered trace."""
-    with Recorder(keeper=keeper, keep_patches=True) as golden:
+def harness_scenario(keeper: FreezeKeeper, workspace: Path, name: str, **options: Any) -> str:
+    """One scenario through the harness in ``workspace`` (created, like the plugin's
+    ``tmp_path / "workspace"``); returns the rendered trace. Compared as the plugin compares:
+    the golden is parsed (for its format errors) only when the texts differ."""
+    with Recorder(workspace=workspace, keeper=keeper, keep_patches=True) as golden:
         golden.fake_function(pricing.compute_total, returns=options.get("total", 12.5))
         golden.fake("db.save_shipment", returns=41)
         golden.fake("mailer.queue", returns=None)
@@ -133,17 +140,17 @@ def harness_scenario(keeper: FreezeKeeper, name: str, **options: Any) -> str:
         golden.call(processor.ship, order(), priority=options.get("priority", False))
         text = golden.render(comments=["seam: order_shipping"])
     golden_text = (GOLDENS / f"{name}.golden.yaml").read_text(encoding="utf-8")
-    load_trace(golden_text, name)
     if text != golden_text:
+        load_trace(golden_text, name)
         raise AssertionError(f"{name}: the harness trace differs from its golden")
     return text
 
 
-HARNESS_SCENARIOS: dict[str, Callable[[FreezeKeeper], str]] = {
-    "ships_paid_order": lambda k: harness_scenario(k, "test_ships_paid_order", returncode=0, stdout="request id is lp-7\n"),
-    "priority_by_sms": lambda k: harness_scenario(k, "test_priority_order_is_announced_by_sms", returncode=0, stdout="request id is lp-8\n", priority=True),
-    "printer_failure": lambda k: harness_scenario(k, "test_printer_failure_stops_before_the_record", returncode=1, stderr="lp: printer on fire\n"),
-    "empty_order": lambda k: harness_scenario(k, "test_empty_order_is_not_shipped", total=0.0),
+HARNESS_SCENARIOS: dict[str, Callable[[FreezeKeeper, Path], str]] = {
+    "ships_paid_order": lambda k, w: harness_scenario(k, w, "test_ships_paid_order", returncode=0, stdout="request id is lp-7\n"),
+    "priority_by_sms": lambda k, w: harness_scenario(k, w, "test_priority_order_is_announced_by_sms", returncode=0, stdout="request id is lp-8\n", priority=True),
+    "printer_failure": lambda k, w: harness_scenario(k, w, "test_printer_failure_stops_before_the_record", returncode=1, stderr="lp: printer on fire\n"),
+    "empty_order": lambda k, w: harness_scenario(k, w, "test_empty_order_is_not_shipped", total=0.0),
 }  # fmt: skip
 
 
@@ -192,110 +199,112 @@ def mock_scenario(
     log.info.assert_called_once_with("order %s shipped, total %.2f", "A-1", total)
 
 
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
+MOCK_CASES: tuple[dict[str, Any], ...] = (
+    {"total": 12.5, "returncode": 0},
+    {"total": 12.5, "returncode": 0, "priority": True},
+    {"total": 12.5, "returncode": 1},
+    {"total": 0.0, "returncode": None},
+)
 
 
-def bench(rounds: int, modules: int) -> dict[str, float]:
-    """Run everything; return the figures (milliseconds unless named otherwise)."""
-    load_modules(modules)
-    keeper = FreezeKeeper()
-    harness_times: list[float] = []
-    mock_times: list[float] = []
-    tmp = Path(tempfile.mkdtemp(prefix="bench-mock-"))
-    mock_cases = [
-        {"total": 12.5, "returncode": 0},
-        {"total": 12.5, "returncode": 0, "priority": True},
-        {"total": 12.5, "returncode": 1},
-        {"total": 0.0, "returncode": None},
-    ]
-    for _ in range(rounds):
-        for scenario in HARNESS_SCENARIOS.values():
-            start = REAL["clock"]()
-            scenario(keeper)
-            harness_times.append(REAL["clock"]() - start)
-        for case in mock_cases:
-            start = REAL["clock"]()
-            mock_scenario(tmp, **case)
-            mock_times.append(REAL["clock"]() - start)
-    keeper.release()
-    popen_keeper.release()
-    freeze_times = []
-    for _ in range(max(10, rounds // 5)):
+def harness_rounds(loops: int, keeper: FreezeKeeper) -> float:
+    """Seconds for ``loops`` rounds of the four harness scenarios.
+
+    Each scenario gets a new workspace folder, ``<base>/<n>/workspace``, as pytest makes a
+    ``tmp_path`` per test; like pytest's, the folders are removed later, here after the timing.
+    One untimed scenario first starts the kept freeze, as the previous test of a suite would have;
+    the freeze is released afterwards, so pyperf's own clock is never frozen between calls.
+    """
+    base = Path(tempfile.mkdtemp(prefix="bench-harness-"))
+    folders = (base / str(n) / "workspace" for n in itertools.count())
+    HARNESS_SCENARIOS["empty_order"](keeper, next(folders))
+    try:
         start = REAL["clock"]()
+        for _ in range(loops):
+            for scenario in HARNESS_SCENARIOS.values():
+                scenario(keeper, next(folders))
+        return REAL["clock"]() - start
+    finally:
+        keeper.release()
+        popen_keeper.release()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def mock_rounds(loops: int, tmp: Path) -> float:
+    """Seconds for ``loops`` rounds of the four ``unittest.mock`` scenarios."""
+    start = REAL["clock"]()
+    for _ in range(loops):
+        for case in MOCK_CASES:
+            mock_scenario(tmp, **case)
+    return REAL["clock"]() - start
+
+
+def freeze_start_stop(loops: int) -> float:
+    """Seconds for ``loops`` freezegun freezes started and stopped (one per scenario, unkept)."""
+    start = REAL["clock"]()
+    for _ in range(loops):
         freezer = freeze_time("2024-01-02T03:04:05")
         freezer.start()
         freezer.stop()
-        freeze_times.append(REAL["clock"]() - start)
-    move_keeper = FreezeKeeper()
-    move_times = []
-    for i in range(max(10, rounds // 5)):
+    return REAL["clock"]() - start
+
+
+def freeze_move(loops: int) -> float:
+    """Seconds for ``loops`` moves of a kept freeze (after one untimed start)."""
+    keeper = FreezeKeeper()
+    keeper.freeze("2024-01-02T03:04:00")
+    try:
         start = REAL["clock"]()
-        move_keeper.freeze(f"2024-01-02T03:04:{i % 60:02d}")
-        move_times.append(REAL["clock"]() - start)
-    move_keeper.release()
-    scan_times, cached_times = [], []
-    for _ in range(max(10, rounds // 5)):
-        start = REAL["clock"]()
-        _holders({id(pricing.compute_total): None}.keys())
-        scan_times.append(REAL["clock"]() - start)
-        start = REAL["clock"]()
-        _INDEX.holders({id(pricing.compute_total): pricing.compute_total})
-        cached_times.append(REAL["clock"]() - start)
-    harness_ms, mock_ms = median_ms(harness_times), median_ms(mock_times)
-    return {
-        "modules": float(len(sys.modules)),
-        "runs": float(len(harness_times)),
-        "harness_ms": harness_ms,
-        "mock_ms": mock_ms,
-        "ratio": harness_ms / mock_ms,
-        "harness_total_s": sum(harness_times),
-        "mock_total_s": sum(mock_times),
-        "freeze_start_stop_ms": median_ms(freeze_times),
-        "freeze_move_ms": median_ms(move_times[1:]),
-        "freeze_starts_in_harness_runs": float(keeper.starts),
-        "identity_scan_ms": median_ms(scan_times),
-        "identity_cached_ms": median_ms(cached_times[1:]),
-    }
+        for i in range(loops):
+            keeper.freeze(f"2024-01-02T03:04:{i % 60:02d}")
+        return REAL["clock"]() - start
+    finally:
+        keeper.release()
+
+
+def ratio_of_pairs(pairs: list[tuple[pyperf.Benchmark, pyperf.Benchmark]]) -> float:
+    """Median over the pairs of harness median / mock median."""
+    return statistics.median(h.median() / m.median() for h, m in pairs)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--rounds", type=int, default=100, help="Rounds over the 4 scenarios (default 100)."
+    runner = pyperf.Runner(processes=1, values=5, warmups=1)
+    runner.argparser.add_argument(
+        "--pairs", type=int, default=7, help="alternating harness/mock pairs (default 7)"
     )
-    parser.add_argument(
+    runner.argparser.add_argument(
         "--modules",
         type=int,
         default=1500,
-        help="Modules loaded, as in a large suite (default 1500).",
+        help="modules loaded, as in a large suite (default 1500)",
     )
-    args = parser.parse_args()
-    figures = bench(args.rounds, args.modules)
+    args = runner.parse_args(["--in-process", *sys.argv[1:]])
+    if args.pairs < 1 or args.modules < 1:
+        runner.argparser.error(
+            f"--pairs and --modules must be >= 1, got {args.pairs}, {args.modules}"
+        )
+    loaded = load_modules(args.modules)
+    keeper = FreezeKeeper()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-mock-"))
+    pairs = []
+    for i in range(1, args.pairs + 1):
+        harness = runner.bench_time_func(f"harness {i}", harness_rounds, keeper)
+        mock_bench = runner.bench_time_func(f"mock {i}", mock_rounds, tmp)
+        pairs.append((harness, mock_bench))
+    freeze = runner.bench_time_func("freezegun start+stop", freeze_start_stop)
+    move = runner.bench_time_func("kept freeze move", freeze_move)
+    per_scenario = len(HARNESS_SCENARIOS)
+    harness_ms = (
+        statistics.median(v for h, _ in pairs for v in h.get_values()) * 1000 / per_scenario
+    )
+    mock_ms = statistics.median(v for _, m in pairs for v in m.get_values()) * 1000 / per_scenario
+    print(f"scenarios: 4, pairs: {len(pairs)}, modules loaded: {loaded}")
+    print(f"harness (record + render + compare with golden): median {harness_ms:.2f} ms/scenario")
+    print(f"unittest.mock assertions:                        median {mock_ms:.2f} ms/scenario")
     print(
-        f"scenarios: 4 x {int(figures['runs']) // 4} rounds, modules loaded: {int(figures['modules'])}"
+        f"freezegun start+stop: median {freeze.median() * 1000:.2f} ms; kept freeze move: median {move.median() * 1000:.3f} ms"
     )
-    print(
-        f"harness (record + render + compare with golden): median {figures['harness_ms']:.2f} ms/scenario, total {figures['harness_total_s']:.2f} s"
-    )
-    print(
-        f"unittest.mock assertions:                        median {figures['mock_ms']:.2f} ms/scenario, total {figures['mock_total_s']:.2f} s"
-    )
-    print(f"ratio harness / mock (median per scenario):      {figures['ratio']:.1f}x")
-    print(
-        f"freezegun start+stop per scenario:               median {figures['freeze_start_stop_ms']:.2f} ms"
-    )
-    print(
-        f"moving the kept freeze (FreezeKeeper):           median {figures['freeze_move_ms']:.3f} ms ({int(figures['freeze_starts_in_harness_runs'])} start for all harness runs)"
-    )
-    print(
-        f"identity scan of all modules (first fake_function of an object, and every restore): "
-        f"median {figures['identity_scan_ms']:.2f} ms"
-    )
-    print(
-        f"identity lookup of an object already seen (later fake_function): "
-        f"median {figures['identity_cached_ms']:.2f} ms"
-    )
+    print(f"ratio harness/mock: {ratio_of_pairs(pairs):.2f}x")
 
 
 if __name__ == "__main__":

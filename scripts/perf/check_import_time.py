@@ -1,8 +1,9 @@
 """Import-time guard: how long importing each executor module takes in a fresh interpreter.
 
 For each target module, one warm-up interpreter (which also leaves the bytecode cache in place) and then
-`--runs` fresh interpreters each time `importlib.import_module(name)`; the median is reported in a table
-next to the committed baseline (`import_time_baseline.json` beside this script).
+`--runs` fresh interpreters each time `importlib.import_module(name)`, round-robin over the targets; the
+median is reported in a table next to the committed baseline (`import_time_baseline.json` beside this
+script).
 
 Targets: `--module NAME` (repeatable) and `--package NAME` (repeatable: the package and every module
 under it, found with pkgutil in a separate interpreter). With neither, the targets are
@@ -97,10 +98,17 @@ def discover(src: Path | None, modules: Sequence[str], packages: Sequence[str]) 
     return list(dict.fromkeys(names))
 
 
-def measure(src: Path | None, module: str, runs: int) -> float:
-    """Median milliseconds to import MODULE over RUNS fresh interpreters, after one warm-up."""
-    _python(src, _TIME_IMPORT, module)
-    return statistics.median(float(_python(src, _TIME_IMPORT, module)) for _ in range(runs))
+def measure(src: Path | None, modules: Sequence[str], runs: int) -> dict[str, float]:
+    """Median milliseconds to import each of MODULES over RUNS fresh interpreters, after one
+    warm-up each. The runs go round-robin over the modules, so that a change of machine load
+    during the measurement weighs on every module alike and their ratios stay comparable."""
+    for module in modules:
+        _python(src, _TIME_IMPORT, module)
+    samples: dict[str, list[float]] = {module: [] for module in modules}
+    for _ in range(runs):
+        for module in modules:
+            samples[module].append(float(_python(src, _TIME_IMPORT, module)))
+    return {module: statistics.median(values) for module, values in samples.items()}
 
 
 def load_baseline(path: Path) -> dict[str, float] | None:
@@ -189,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.module, args.package = list(DEFAULT_MODULES), list(DEFAULT_PACKAGES)
     try:
         names = discover(src, args.module, args.package)
-        medians = {name: measure(src, name, args.runs) for name in names}
+        medians = measure(src, names, args.runs)
         baseline = None if args.write_baseline else load_baseline(args.baseline)
     except ImportTimeError as exc:
         print(f"import time: error: {exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autopack.db.session import RUNS_DIRNAME
+from autopack.run_folder import RUNS_DIRNAME
 
 GIT_STATE_TIMEOUT_SECONDS = 120
 

@@ -1,15 +1,20 @@
 """Replace objects by identity in every loaded module namespace, and put them back.
 
 ``from x import f`` copies a reference to ``f`` into the importing module, so patching ``x.f``
-alone misses the copies. :class:`IdentityPatcher` scans ``sys.modules`` and swaps every global
-that *is* the original object (checked with ``is``), whatever its name there. On restore it scans
-again, so modules imported while the fake was active (which copied the fake) are restored too.
-A local ``from x import f`` inside a function reads ``x`` at call time and sees the fake.
+alone misses the copies. :class:`IdentityPatcher` swaps every module global that *is* the
+original object (checked with ``is``), whatever its name there, and :meth:`IdentityPatcher.restore`
+puts the original back wherever the replacement is found, including in modules imported while the
+fake was active (which copied the fake). A local ``from x import f`` inside a function reads ``x``
+at call time and sees the fake.
 
-Where an object was found is remembered for the process (:class:`HolderIndex`): patching the same
-object in a later scenario re-checks the remembered places and rescans only the modules that are
-new or whose namespace changed size since, instead of every module. Restoring always scans every
-module, so no fake can outlive its scenario.
+Where objects are is kept in one process-wide :class:`HolderIndex`, maintained incrementally: it
+watches ``sys.modules`` and the size of every module namespace (compared in C, a few microseconds
+for a thousand modules), and rescans only the namespaces that are new or whose size changed since
+it last looked, for every object it tracks (the originals ever patched and the replacements now
+active). The first patch of an object scans every module once; later patches of it, and every
+restore, touch only the places already known plus the namespaces that changed. A module that
+rebinds an existing global to a tracked object without changing its namespace's size is not
+noticed (see the limitations in the harness docs).
 """
 
 from __future__ import annotations
@@ -52,9 +57,9 @@ def resolve_target(target: str) -> Any:
     return obj
 
 
-def _namespaces() -> list[dict[str, Any]]:
+def _namespaces(modules: list[Any]) -> list[dict[str, Any]]:
     found = []
-    for module in list(sys.modules.values()):
+    for module in modules:
         namespace = getattr(module, "__dict__", None) if isinstance(module, ModuleType) else None
         if isinstance(namespace, dict):
             found.append(namespace)
@@ -62,59 +67,102 @@ def _namespaces() -> list[dict[str, Any]]:
 
 
 def _holders(
-    ids: KeysView[int], namespaces: list[dict[str, Any]] | None = None
+    ids: KeysView[int], namespaces: list[dict[str, Any]]
 ) -> list[tuple[dict[str, Any], str, Any]]:
-    """Every ``(namespace, name, value)`` of a loaded module whose value's id is in ``ids``.
+    """Every ``(namespace, name, value)`` of ``namespaces`` whose value's id is in ``ids``.
 
     The membership test runs in C (``isdisjoint`` over ``map(id, ...)``); only the few namespaces
     that hold a target are walked in Python.
     """
     found = []
-    for namespace in _namespaces() if namespaces is None else namespaces:
+    for namespace in namespaces:
         if not ids.isdisjoint(map(id, namespace.values())):
             found += [(namespace, k, v) for k, v in list(namespace.items()) if id(v) in ids]
     return found
 
 
+Place = tuple[dict[str, Any], str]
+
+
 class HolderIndex:
-    """Remembers, per patched object, which module namespaces held it (see the module docs)."""
+    """Which module namespaces hold each tracked object, kept current incrementally.
+
+    An entry maps ``id(obj)`` to ``(obj, places)``; places map ``(id(namespace), name)`` to the
+    namespace (keyed by identity: namespaces are never compared by value). Places are candidates:
+    a lookup keeps those where ``namespace[name] is obj``.
+    """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[Any, list[tuple[dict[str, Any], str]], dict[int, int]]] = {}
+        self._entries: dict[int, tuple[Any, dict[tuple[int, str], dict[str, Any]]]] = {}
+        self._modules: list[Any] = []
+        self._namespaces: list[dict[str, Any]] = []
+        self._sizes: list[int] = []
 
-    def holders(self, targets: dict[int, Any]) -> list[tuple[dict[str, Any], str, Any]]:
-        """``(namespace, name, object)`` for every global that is one of ``targets`` (by id)."""
-        namespaces = _namespaces()
-        unknown = {i: obj for i, obj in targets.items() if self._entry(i, obj) is None}
-        found: list[tuple[dict[str, Any], str, Any]] = []
-        if unknown:
-            hits = _holders(unknown.keys(), namespaces)
-            sizes = {id(ns): len(ns) for ns in namespaces}
-            for i, obj in unknown.items():
-                places = [(ns, key) for ns, key, value in hits if value is obj]
-                self._entries[i] = (obj, places, dict(sizes))
-            found += hits
-        for i, obj in targets.items():
-            if i not in unknown:
-                found += self._refresh(i, obj, namespaces)
-        return found
+    def sync(self) -> None:
+        """Rescan, for every tracked object, the namespaces that are new or changed size."""
+        modules = list(sys.modules.values())
+        if modules != self._modules:
+            old = {id(ns): size for ns, size in zip(self._namespaces, self._sizes, strict=True)}
+            self._modules, self._namespaces = modules, _namespaces(modules)
+            self._sizes = list(map(len, self._namespaces))
+            changed = [
+                ns
+                for ns, size in zip(self._namespaces, self._sizes, strict=True)
+                if old.get(id(ns)) != size
+            ]
+            live = {id(ns) for ns in self._namespaces}
+            if not live.issuperset(old):
+                self._forget(live)
+        else:
+            sizes = list(map(len, self._namespaces))
+            if sizes == self._sizes:
+                return
+            changed = [
+                ns
+                for ns, old, new in zip(self._namespaces, self._sizes, sizes, strict=True)
+                if old != new
+            ]
+            self._sizes = sizes
+        if changed and self._entries:
+            for ns, name, value in _holders(self._entries.keys(), changed):
+                obj, places = self._entries[id(value)]
+                if obj is value:
+                    places[id(ns), name] = ns
 
-    def _entry(self, key: int, obj: Any) -> Any:
-        entry = self._entries.get(key)
-        return entry if entry is not None and entry[0] is obj else None
+    def _forget(self, live: set[int]) -> None:
+        """Drop the places in namespaces no longer in ``sys.modules`` (ids in ``live`` stay)."""
+        for _obj, places in self._entries.values():
+            for key in [key for key in places if key[0] not in live]:
+                del places[key]
 
-    def _refresh(
-        self, key: int, obj: Any, namespaces: list[dict[str, Any]]
-    ) -> list[tuple[dict[str, Any], str, Any]]:
-        _, places, sizes = self._entries[key]
-        live = {id(ns) for ns in namespaces}
-        kept = [(ns, name) for ns, name in places if id(ns) in live and ns.get(name) is obj]
-        changed = [ns for ns in namespaces if sizes.get(id(ns)) != len(ns)]
-        for ns, name, _value in _holders({key: obj}.keys(), changed):
-            if (ns, name) not in kept:
-                kept.append((ns, name))
-        self._entries[key] = (obj, kept, {id(ns): len(ns) for ns in namespaces})
-        return [(ns, name, obj) for ns, name in kept]
+    def holders(self, obj: Any, *, sync: bool = True) -> list[Place]:
+        """Every ``(namespace, name)`` of a loaded module whose value is ``obj``; tracks ``obj``.
+
+        ``sync=False`` skips looking for changed namespaces (the caller has just done it).
+        """
+        if sync:
+            self.sync()
+        entry = self._entries.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            hits = _holders({id(obj): None}.keys(), self._namespaces)
+            entry = self._entries[id(obj)] = (obj, {(id(ns), name): ns for ns, name, _ in hits})
+        return [(ns, name) for (_, name), ns in entry[1].items() if ns.get(name) is obj]
+
+    def track(self, obj: Any, places: list[Place]) -> None:
+        """Track ``obj`` (a replacement just put in ``places``) without scanning for it."""
+        self._entries[id(obj)] = (obj, {(id(ns), name): ns for ns, name in places})
+
+    def untrack(self, obj: Any) -> None:
+        """Stop tracking ``obj``."""
+        entry = self._entries.get(id(obj))
+        if entry is not None and entry[0] is obj:
+            del self._entries[id(obj)]
+
+    def add_places(self, obj: Any, places: list[Place]) -> None:
+        """Note that ``obj`` (tracked) now also lives in ``places``."""
+        entry = self._entries.get(id(obj))
+        if entry is not None and entry[0] is obj:
+            entry[1].update(((id(ns), name), ns) for ns, name in places)
 
 
 _INDEX = HolderIndex()
@@ -138,8 +186,10 @@ class IdentityPatcher:
         self._originals[id(original)] = original
         self._replacements[id(replacement)] = original
         self._alive.append(replacement)
-        for namespace, key, _value in _INDEX.holders({id(original): original}):
+        places = _INDEX.holders(original)
+        for namespace, key in places:
             namespace[key] = replacement
+        _INDEX.track(replacement, places)
 
     def restore(self) -> None:
         """Put every original back, including in modules imported since the swap."""
@@ -147,6 +197,12 @@ class IdentityPatcher:
             return
         replacements, self._replacements = self._replacements, {}
         self._originals.clear()
-        for namespace, key, value in _holders(replacements.keys()):
-            namespace[key] = replacements[id(value)]
-        self._alive.clear()
+        alive, self._alive = self._alive, []
+        _INDEX.sync()
+        for replacement in alive:
+            original = replacements[id(replacement)]
+            places = _INDEX.holders(replacement, sync=False)
+            for namespace, key in places:
+                namespace[key] = original
+            _INDEX.untrack(replacement)
+            _INDEX.add_places(original, places)

@@ -109,3 +109,34 @@ def test_a_later_fake_of_the_same_object_finds_holders_added_since() -> None:
     finally:
         del sys.modules["harness_late_holder"]
         del processor.extra_alias  # type: ignore[attr-defined]
+
+
+def test_a_fake_copied_into_a_loaded_module_during_the_scenario_is_restored() -> None:
+    with Recorder() as recorder:
+        fake = recorder.fake_function(pricing.compute_total, returns=3.0)
+        processor.copied_during_scenario = pricing.compute_total  # type: ignore[attr-defined]
+        assert processor.copied_during_scenario is fake  # type: ignore[attr-defined]
+    try:
+        assert processor.copied_during_scenario is ORIGINAL  # type: ignore[attr-defined]
+    finally:
+        del processor.copied_during_scenario  # type: ignore[attr-defined]
+
+
+def test_repeated_scenarios_scan_only_namespaces_that_changed(monkeypatch) -> None:
+    from golden_harness import identity
+
+    with Recorder() as recorder:  # the first fake of the object may scan every module
+        recorder.fake_function(pricing.compute_total, returns=1.0)
+    scanned: list[int] = []
+    real_holders = identity._holders
+
+    def counting(ids, namespaces=None):
+        scanned.append(len(sys.modules if namespaces is None else namespaces))
+        return real_holders(ids, namespaces)
+
+    monkeypatch.setattr(identity, "_holders", counting)
+    with Recorder() as recorder:
+        fake = recorder.fake_function(pricing.compute_total, returns=2.0)
+        assert processor.price_total is fake
+    assert processor.price_total is ORIGINAL
+    assert sum(scanned) < len(sys.modules) // 10, scanned

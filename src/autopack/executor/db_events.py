@@ -9,11 +9,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
-
-from autopack.db.models import TokenBudgetEscalationEvent
-
 logger = logging.getLogger(__name__)
 
 
@@ -35,6 +30,10 @@ def try_record_token_budget_escalation_event(
     tokens_used: int | None,
 ) -> bool:
     """Insert one escalation event; returns False (and logs) when there is no database or it fails."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from autopack.db.models import TokenBudgetEscalationEvent
+
     if session_factory is None:
         logger.debug("No database: token budget escalation for %s not recorded", phase_id)
         return False
@@ -72,6 +71,11 @@ def maybe_apply_retry_max_tokens_from_db(
 
     Returns the budget applied, or None when no event exists for (run, phase, attempt).
     """
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from autopack.db.models import TokenBudgetEscalationEvent
+
     if session_factory is None:
         return None
     try:

@@ -14,14 +14,6 @@ from typing import Any
 
 from autopack.executor.models import PhaseSpec
 from autopack.goal_drift import should_block_on_drift
-from autopack.governed_apply import GovernedApplyPath
-from autopack.validators import (
-    is_compose_path,
-    is_yaml_path,
-    new_file_contents,
-    validate_docker_compose,
-    validate_yaml_syntax,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +35,15 @@ def apply_builder_result_patch(
     then the governed apply (PATCH_FAILED). A refusal for protected paths only asks the approval
     channel and, when approved, applies again with those paths allowed.
     """
+    from autopack.governed_apply import GovernedApplyPath
+    from autopack.validators import (
+        is_compose_path,
+        is_yaml_path,
+        new_file_contents,
+        validate_docker_compose,
+        validate_yaml_syntax,
+    )
+
     phase_id = phase.phase_id
 
     contents = new_file_contents(patch_content)

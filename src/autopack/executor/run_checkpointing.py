@@ -24,7 +24,6 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-from autopack.db.models import RunRecord
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.workspace_state import (
     WorkspaceStateError,
@@ -57,6 +56,7 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
     `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
     `git_timeout`.
     """
+    from autopack.db.models import RunRecord
     from autopack.db.session import RUNS_DIRNAME, sqlite_path
 
     try:

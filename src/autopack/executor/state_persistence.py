@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from autopack.db.models import PhaseRecord, PhaseState
+if TYPE_CHECKING:
+    from autopack.db.models import PhaseRecord
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +67,10 @@ def persist_attempt_update(
 
 def get_phase_from_db(executor, phase_id: str) -> PhaseRecord | None:
     """Return this run's row for `phase_id`, or None when absent or the database fails."""
+    from sqlalchemy import select
+
+    from autopack.db.models import PhaseRecord
+
     try:
         with executor._session_factory() as session:
             return session.scalars(
@@ -93,6 +96,10 @@ def update_phase_attempts_in_db(
 
     Returns False when the row is missing or the database fails (logged, best effort).
     """
+    from sqlalchemy import select
+
+    from autopack.db.models import PhaseRecord
+
     try:
         with executor._session_factory() as session:
             row = session.scalars(
@@ -130,6 +137,10 @@ def update_phase_attempts_in_db(
 
 def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
     """Set a phase COMPLETE with its completion time; False when missing or on failure."""
+    from sqlalchemy import select
+
+    from autopack.db.models import PhaseRecord, PhaseState
+
     try:
         with executor._session_factory() as session:
             row = session.scalars(
@@ -152,6 +163,10 @@ def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
 
 def mark_phase_failed_in_db(executor, phase_id: str, reason: str) -> bool:
     """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
+    from sqlalchemy import select
+
+    from autopack.db.models import PhaseRecord, PhaseState
+
     try:
         with executor._session_factory() as session:
             row = session.scalars(

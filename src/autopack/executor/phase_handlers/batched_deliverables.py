@@ -17,18 +17,14 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autopack.deliverables import validate_deliverables
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, Failure, Wording
 from autopack.executor.phase_handlers.research_batch_record import write_research_batch_record
-from autopack.governed_apply import GovernedApplyPath
-from autopack.validators import new_file_contents
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +119,12 @@ def run_batches(
     or Python that does not compile), PATCH_FAILED (a refused apply), BLOCKED (a blocked quality
     gate whose approval is denied), else COMPLETE.
     """
+    import subprocess
+
+    from autopack.deliverables import validate_deliverables
+    from autopack.governed_apply import GovernedApplyPath
+    from autopack.validators import new_file_contents
+
     phase_id = phase["phase_id"]
     words = loop.wording
     total = len(batches)
@@ -353,6 +355,8 @@ def uncited_documents(contents: dict[str, str]) -> list[str]:
 
 def workspace_diff(executor, phase_id: str) -> str:
     """The whole workspace's `git diff --no-color` output; empty (with a warning) if git cannot run."""
+    import subprocess
+
     try:
         diff_proc = subprocess.run(
             ["git", "diff", "--no-color"],
