@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +107,8 @@ def _empty_dirs(workspace: Path, keep: Sequence[str]) -> tuple[str, ...]:
 
 def _temporary_index(workspace: Path, directory: str) -> Path:
     """A copy of the repository's index (its stat data makes `git add -A` fast) in `directory`."""
+    import shutil
+
     real = Path(_git(workspace, "rev-parse", "--git-path", "index").strip())
     if not real.is_absolute():
         real = workspace / real
@@ -123,6 +123,8 @@ def capture_workspace_state(workspace: Path, *, keep: Sequence[str] = ()) -> Wor
 
     Raises WorkspaceStateError, e.g. when the index holds unresolved merge conflicts.
     """
+    import tempfile
+
     workspace = Path(workspace)
     head = _git(workspace, "rev-parse", "--verify", "HEAD").strip()
     try:
@@ -162,6 +164,8 @@ def restore_workspace_files(workspace: Path, state: WorkspaceState) -> None:
     Expects HEAD at `state.head` with the working tree reset to it (`git reset --hard`) and
     cleaned. Raises WorkspaceStateError.
     """
+    import tempfile
+
     workspace = Path(workspace)
     deleted = _git(
         workspace,

@@ -11,8 +11,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from autopack.db.models import LearningHint, PhaseError
-
 logger = logging.getLogger(__name__)
 
 
@@ -26,6 +24,8 @@ def record_phase_error(
     error_type: str | None = None,
 ) -> None:
     """Store a failed attempt in the phase_errors table (best effort)."""
+    from autopack.db.models import PhaseError
+
     try:
         with executor._session_factory() as session:
             session.add(
@@ -46,6 +46,8 @@ def record_phase_error(
 
 def record_learning_hint(executor, phase: dict[str, Any], hint_type: str, details: str) -> None:
     """Keep a hint for later builder calls of this run and store it (best effort)."""
+    from autopack.db.models import LearningHint
+
     executor._learning_hints.append(f"[{hint_type}] {details}")
     try:
         with executor._session_factory() as session:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shlex
 import subprocess
 from datetime import UTC, datetime
 from typing import Any
@@ -292,6 +291,8 @@ def execute_fix(executor, phase: dict[str, Any], fix_commands: list[str]) -> int
 
     Returns how many commands ran; commands outside FIX_COMMAND_WHITELIST are refused.
     """
+    import shlex
+
     phase_id = phase["phase_id"]
     if not fix_commands:
         logger.info("execute_fix for %s: no fix commands", phase_id)

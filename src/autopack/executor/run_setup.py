@@ -12,10 +12,6 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
-from autopack.db.models import PhaseRecord, PhaseState, RunRecord
-from autopack.db.run_plans import register_run_plan
 from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.run_summary import PhaseOutcome, RunSummary
 from autopack.run_folder import RUNS_DIRNAME
@@ -58,6 +54,11 @@ def ensure_run_and_phase_rows(executor) -> None:
     The run's plan is recorded by digest; a run id already recorded with another plan raises
     PlanError before anything is written.
     """
+    from sqlalchemy import select
+
+    from autopack.db.models import PhaseRecord, PhaseState, RunRecord
+    from autopack.db.run_plans import register_run_plan
+
     now = datetime.now(UTC)
     with executor._session_factory() as session:
         run = session.get(RunRecord, executor.run_id)
@@ -101,6 +102,8 @@ def ensure_run_and_phase_rows(executor) -> None:
 
 
 def phase_outcome(executor, phase_id: str, *, skipped: bool = False) -> PhaseOutcome:
+    from autopack.db.models import PhaseState
+
     row = executor._get_phase_from_db(phase_id)
     if row is None:
         return PhaseOutcome(phase_id, "UNKNOWN", 0, skipped=skipped)
@@ -121,6 +124,8 @@ def phase_outcome(executor, phase_id: str, *, skipped: bool = False) -> PhaseOut
 
 
 def finish_run(executor, summary: RunSummary) -> None:
+    from autopack.db.models import PhaseState, RunRecord
+
     state = "COMPLETE" if summary.all_complete else "FAILED"
     try:
         with executor._session_factory() as session:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autopack.db.models import PhaseState
-
 
 @dataclass
 class PhaseOutcome:
@@ -40,4 +38,6 @@ class RunSummary:
     @property
     def all_complete(self) -> bool:
         """True when every phase of the plan is COMPLETE."""
+        from autopack.db.models import PhaseState
+
         return bool(self.phases) and all(p.state == PhaseState.COMPLETE for p in self.phases)
