@@ -65,19 +65,23 @@ def persist_attempt_update(
     )
 
 
-def get_phase_from_db(executor, phase_id: str) -> PhaseRecord | None:
-    """Return this run's row for `phase_id`, or None when absent or the database fails."""
+def _phase_row(session: Any, run_id: str, phase_id: str) -> Any:
+    """The row of `phase_id` in run `run_id`, or None: the one query the row functions share."""
     from sqlalchemy import select
 
     from autopack.db.models import PhaseRecord
 
+    return session.scalars(
+        select(PhaseRecord).where(PhaseRecord.run_id == run_id, PhaseRecord.phase_id == phase_id)
+    ).first()
+
+
+def get_phase_from_db(executor, phase_id: str) -> PhaseRecord | None:
+    """Return this run's row for `phase_id`, or None when absent or the database fails."""
+
     try:
         with executor._session_factory() as session:
-            return session.scalars(
-                select(PhaseRecord).where(
-                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
-                )
-            ).first()
+            return _phase_row(session, executor.run_id, phase_id)
     except Exception as exc:
         logger.error("Failed to load phase %s from the database: %s", phase_id, exc)
         return None
@@ -96,17 +100,10 @@ def update_phase_attempts_in_db(
 
     Returns False when the row is missing or the database fails (logged, best effort).
     """
-    from sqlalchemy import select
-
-    from autopack.db.models import PhaseRecord
 
     try:
         with executor._session_factory() as session:
-            row = session.scalars(
-                select(PhaseRecord).where(
-                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
-                )
-            ).first()
+            row = _phase_row(session, executor.run_id, phase_id)
             if row is None:
                 logger.warning("Phase %s not found in the database; attempts not updated", phase_id)
                 return False
@@ -137,17 +134,12 @@ def update_phase_attempts_in_db(
 
 def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
     """Set a phase COMPLETE with its completion time; False when missing or on failure."""
-    from sqlalchemy import select
 
-    from autopack.db.models import PhaseRecord, PhaseState
+    from autopack.db.models import PhaseState
 
     try:
         with executor._session_factory() as session:
-            row = session.scalars(
-                select(PhaseRecord).where(
-                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
-                )
-            ).first()
+            row = _phase_row(session, executor.run_id, phase_id)
             if row is None:
                 logger.warning("Phase %s not found in the database; not marked complete", phase_id)
                 return False
@@ -163,17 +155,12 @@ def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
 
 def mark_phase_failed_in_db(executor, phase_id: str, reason: str) -> bool:
     """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
-    from sqlalchemy import select
 
-    from autopack.db.models import PhaseRecord, PhaseState
+    from autopack.db.models import PhaseState
 
     try:
         with executor._session_factory() as session:
-            row = session.scalars(
-                select(PhaseRecord).where(
-                    PhaseRecord.run_id == executor.run_id, PhaseRecord.phase_id == phase_id
-                )
-            ).first()
+            row = _phase_row(session, executor.run_id, phase_id)
             if row is None:
                 logger.warning("Phase %s not found in the database; not marked failed", phase_id)
                 return False
