@@ -193,7 +193,7 @@ def restore_workspace_files(workspace: Path, state: WorkspaceState) -> None:
         (workspace / rel).mkdir(parents=True, exist_ok=True)
 
 
-def _gitignore_literal(path: str) -> str:
+def gitignore_literal(path: str) -> str:
     escaped = re.sub(r"([\\*?\[\]!#])", r"\\\1", path)
     if escaped.endswith(" "):
         escaped = escaped[:-1] + "\\ "
@@ -210,6 +210,6 @@ def restore_workspace_state(workspace: Path, state: WorkspaceState) -> None:
     _git(workspace, "reset", "-q", "--hard", state.head)
     clean = ["clean", "-fdq"]
     for path in state.keep:
-        clean.extend(["-e", "/" + _gitignore_literal(path)])
+        clean.extend(["-e", "/" + gitignore_literal(path)])
     _git(workspace, *clean)
     restore_workspace_files(workspace, state)

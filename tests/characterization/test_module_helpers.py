@@ -1,6 +1,6 @@
 """Characterization of the module-level helpers that moved out of `autonomous_executor` with their seams.
 
-`_gitignore_literal` escapes a path for a gitignore-style pattern (the run-checkpoint rollback uses
+`gitignore_literal` (in `autopack.workspace_state`) escapes a path for a gitignore-style pattern (the run-checkpoint rollback uses
 it to keep the untracked files that existed at the start): `\\`, `*`, `?`, `[`, `]`, `!` and `#` get
 a backslash, and a trailing space is escaped (only the last one). `_decode_output` gives the text of
 a stream captured before a subprocess timeout (the CI runner uses it): None is empty, bytes are
@@ -12,13 +12,13 @@ from __future__ import annotations
 import pytest
 
 from autopack.executor.ci_runner import _decode_output
-from autopack.executor.run_checkpointing import _gitignore_literal
+from autopack.workspace_state import gitignore_literal
 from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
     "module_helpers",
     covers=[
-        "autopack.executor.run_checkpointing:_gitignore_literal",
+        "autopack.workspace_state:gitignore_literal",
         "autopack.executor.ci_runner:_decode_output",
     ],
 )
@@ -38,7 +38,7 @@ GOLDEN_SEAM = Seam(
     ],
 )
 def test_gitignore_literal(golden: Recorder, path: str) -> None:
-    golden.call(_gitignore_literal, path)
+    golden.call(gitignore_literal, path)
 
 
 @pytest.mark.parametrize(

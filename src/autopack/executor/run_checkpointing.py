@@ -18,7 +18,6 @@ inside the functions that need it, as executor modules may not import it at modu
 from __future__ import annotations
 
 import logging
-import re
 import subprocess
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +26,7 @@ from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.workspace_state import (
     WorkspaceStateError,
     capture_workspace_state,
+    gitignore_literal,
     restore_workspace_files,
     run_keep_paths,
 )
@@ -171,7 +171,7 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
 
         clean_argv = ["git", "clean", "-fd", "-e", f"/{RUNS_DIRNAME}/"]
         for path in executor._run_checkpoint_untracked:
-            clean_argv.extend(["-e", "/" + _gitignore_literal(path)])
+            clean_argv.extend(["-e", "/" + gitignore_literal(path)])
         clean = subprocess.run(
             clean_argv,
             cwd=executor.workspace,
@@ -336,11 +336,3 @@ def execute_fix(executor, phase: dict[str, Any], fix_commands: list[str]) -> int
             (proc.stderr or proc.stdout).strip()[:200],
         )
     return ran
-
-
-def _gitignore_literal(path: str) -> str:
-    """Escape a path so that a gitignore-style pattern matches exactly that path."""
-    escaped = re.sub(r"([\\*?\[\]!#])", r"\\\1", path)
-    if escaped.endswith(" "):
-        escaped = escaped[:-1] + "\\ "
-    return escaped
