@@ -132,14 +132,15 @@ MakeAttemptRig = Callable[..., AttemptRig]
 def attempt_rig(
     golden: Recorder, make_executor: Callable[..., AutonomousExecutor]
 ) -> MakeAttemptRig:
-    """A builder of `AttemptRig`s: `attempt_rig(telemetry_enabled=False)` overrides executor state.
+    """A builder of `AttemptRig`s: `attempt_rig(telemetry_enabled=False)` overrides executor state,
+    `attempt_rig(real=[...])` runs more executor methods for real than the attempt itself.
 
     The token-budget event writer is faked by identity (it returns True, as after a recorded
     event) and the router selects `BUILDER_MODEL` unless a scenario scripts another model.
     """
 
-    def build(**attrs: Any) -> AttemptRig:
-        executor = make_executor(real=["_execute_phase_with_recovery"], **attrs)
+    def build(*, real: Sequence[str] = (), **attrs: Any) -> AttemptRig:
+        executor = make_executor(real=["_execute_phase_with_recovery", *real], **attrs)
         golden.fake_function(try_record_token_budget_escalation_event, returns=True)
         rig = AttemptRig(golden, executor)
         rig.model(BUILDER_MODEL)

@@ -16,12 +16,23 @@ the real collaborators give them (`ci_result(...)` builds what `_run_ci_checks` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from _attempt_support import AttemptRig, MakeAttemptRig, attempt_rig, builder_result
 
+from autopack.autonomous_executor import AutonomousExecutor
 from autopack.deliverables import DeliverablesReport, validate_deliverables
+from autopack.executor.phase_handlers import (
+    batched_diagnostics_cursor_prompt,
+    batched_diagnostics_deep_retrieval,
+    batched_diagnostics_handoff_bundle,
+    batched_diagnostics_iteration_loop,
+    batched_diagnostics_second_opinion,
+    batched_research_gatherers_web_compilation,
+    batched_research_tracer_bullet,
+)
 from autopack.llm_types import AuditorResult, BuilderResult
 from autopack.quality_gate import QualityReport
 from autopack.structured_edits import render_edit_plan
@@ -138,43 +149,43 @@ def passes_checks(golden: Recorder) -> None:
     [
         pytest.param(
             "research-tracer-bullet",
-            "_execute_research_tracer_bullet_batched",
+            batched_research_tracer_bullet.execute,
             (True, "COMPLETE"),
             id="research_tracer_bullet",
         ),
         pytest.param(
             "research-gatherers-web-compilation",
-            "_execute_research_gatherers_web_compilation_batched",
+            batched_research_gatherers_web_compilation.execute,
             (False, "DELIVERABLES_VALIDATION_FAILED"),
             id="research_gatherers_web_compilation",
         ),
         pytest.param(
             "diagnostics-handoff-bundle",
-            "_execute_diagnostics_handoff_bundle_batched",
+            batched_diagnostics_handoff_bundle.execute,
             (False, "PATCH_FAILED"),
             id="diagnostics_handoff_bundle",
         ),
         pytest.param(
             "diagnostics-cursor-prompt",
-            "_execute_diagnostics_cursor_prompt_batched",
+            batched_diagnostics_cursor_prompt.execute,
             (True, "COMPLETE"),
             id="diagnostics_cursor_prompt",
         ),
         pytest.param(
             "diagnostics-second-opinion-triage",
-            "_execute_diagnostics_second_opinion_batched",
+            batched_diagnostics_second_opinion.execute,
             (False, "CI_FAILED"),
             id="diagnostics_second_opinion_triage",
         ),
         pytest.param(
             "diagnostics-deep-retrieval",
-            "_execute_diagnostics_deep_retrieval_batched",
+            batched_diagnostics_deep_retrieval.execute,
             (False, "BLOCKED"),
             id="diagnostics_deep_retrieval",
         ),
         pytest.param(
             "diagnostics-iteration-loop",
-            "_execute_diagnostics_iteration_loop_batched",
+            batched_diagnostics_iteration_loop.execute,
             (True, "COMPLETE"),
             id="diagnostics_iteration_loop",
         ),
@@ -184,13 +195,16 @@ def test_special_phase_is_dispatched_to_its_handler_with_every_argument(
     golden: Recorder,
     attempt_rig: MakeAttemptRig,
     phase_id: str,
-    handler: str,
+    handler: Callable[..., tuple[bool, str]],
     outcome: tuple[bool, str],
 ) -> None:
-    """The handler's answer is the attempt's; no file context, model or Builder is asked for."""
-    rig = attempt_rig()
-    # A bound method has a `__name__`, which the dispatch log shows.
-    golden.fake(f"self.{handler}", returns=outcome, attrs={"__name__": handler})
+    """The handler's answer is the attempt's; no file context, model or Builder is asked for.
+
+    The handler function of the phase's module is faked, recorded under its module's name, so
+    the executor reaches it through whatever path dispatch takes.
+    """
+    rig = attempt_rig(real=BATCHED_WRAPPERS)
+    golden.fake_function(handler, returns=outcome, name=handler_name(handler))
     special = {"phase_id": phase_id, "name": "batched", "deliverables": ["docs/a.md"]}
     rig.run(special, attempt_index=3, allowed_paths=["docs/", "src/"])
 
@@ -198,12 +212,25 @@ def test_special_phase_is_dispatched_to_its_handler_with_every_argument(
 def test_special_phase_without_allowed_paths_gets_none(
     golden: Recorder, attempt_rig: MakeAttemptRig
 ) -> None:
-    """A handler without a `__name__` (this fake) is named by its repr in the dispatch log."""
-    rig = attempt_rig()
-    golden.fake("self._execute_diagnostics_iteration_loop_batched", returns=(True, "COMPLETE"))
+    rig = attempt_rig(real=BATCHED_WRAPPERS)
+    handler = batched_diagnostics_iteration_loop.execute
+    golden.fake_function(handler, returns=(True, "COMPLETE"), name=handler_name(handler))
     golden.call(
         rig.executor._execute_phase_with_recovery, {"phase_id": "diagnostics-iteration-loop"}
     )
+
+
+# The executor's thin wrappers around the handler functions run for real where dispatch uses them.
+BATCHED_WRAPPERS = sorted(
+    name
+    for name in vars(AutonomousExecutor)
+    if name.startswith("_execute_") and name.endswith("_batched")
+)
+
+
+def handler_name(handler: Callable[..., Any]) -> str:
+    """`batched_<name>.execute`: the name a handler function's calls are recorded under."""
+    return f"{handler.__module__.rsplit('.', 1)[-1]}.{handler.__name__}"
 
 
 def test_phase_id_that_only_resembles_a_special_phase_is_an_ordinary_attempt(
