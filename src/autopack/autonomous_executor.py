@@ -53,7 +53,7 @@ from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
 )
 from autopack.executor.models import PhaseSpec
-from autopack.executor.phase_dispatch import resolve_special_phase_method
+from autopack.executor.phase_dispatch import special_phase
 from autopack.executor.phase_handlers import (
     batched_deliverables,
     batched_diagnostics_cursor_prompt,
@@ -672,15 +672,11 @@ class AutonomousExecutor:
         """
         phase_id = phase["phase_id"]
 
-        special_handler = resolve_special_phase_method(self, phase_id)
-        if special_handler is not None:
-            logger.info(
-                "Phase %s is a special phase; dispatching to %s",
-                phase_id,
-                getattr(special_handler, "__name__", special_handler),
-            )
-            return special_handler(
-                phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
+        special = special_phase(phase_id)
+        if special is not None:
+            logger.info("Phase %s is a special phase; dispatching to %s", phase_id, special.label)
+            return special.handler(
+                self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
             )
 
         file_context = self._load_file_context(phase, allowed_paths)

@@ -9,8 +9,8 @@ Auditor and the quality gate with its approval override.
 
 Everything the method calls is faked: the file context, model selection, the Builder and Auditor,
 deliverables validation and `render_edit_plan` (by identity, strict unless a scenario scripts
-them), the patch apply, CI, the quality gate, the approval request and the batched handlers. The
-special-phase lookup (`resolve_special_phase_method`) is real. The scripted answers are shaped as
+them), the patch apply, CI, the quality gate, the approval request and the batched handlers (each
+`phase_handlers` module's `execute`, by identity). The special-phase table (`phase_dispatch`) is real. The scripted answers are shaped as
 the real collaborators give them (`ci_result(...)` builds what `_run_ci_checks` returns).
 """
 
@@ -46,6 +46,8 @@ GOLDEN_SEAM = Seam(
     covers=[
         "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery",
         "autopack.executor.governance_bridge:gate_phase",
+        "autopack.executor.phase_dispatch:special_phase",
+        "autopack.executor.phase_dispatch:SpecialPhase.handler",
     ],
 )
 

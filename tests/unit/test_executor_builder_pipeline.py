@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from autopack.db import TokenBudgetEscalationEvent
+from autopack.executor.phase_handlers import batched_diagnostics_deep_retrieval
 
 SKIP_CI = {"skip": True}
 
@@ -305,14 +306,18 @@ def test_ci_failure_and_blocked_gate(make_executor, new_file_patch) -> None:
     assert executor.notifier.sent[-1].text.startswith("✅ quality_gate for gate denied")
 
 
-def test_special_phases_dispatch_to_their_handler(make_executor, fakes) -> None:
+def test_special_phases_dispatch_to_their_handler(make_executor, fakes, monkeypatch) -> None:
     p = {"phase_id": "diagnostics-deep-retrieval", "deliverables": []}
     executor = make_executor([p])
-    executor._execute_diagnostics_deep_retrieval_batched = lambda **kw: (
-        False,
-        f"handled {sorted(kw)}",
-    )
+    calls = []
+
+    def handler(owner, **kw):
+        calls.append(owner)
+        return False, f"handled {sorted(kw)}"
+
+    monkeypatch.setattr(batched_diagnostics_deep_retrieval, "execute", handler)
     assert attempt(executor, p) == (False, "handled ['allowed_paths', 'attempt_index', 'phase']")
+    assert calls == [executor]
 
 
 def test_after_a_provider_is_disabled_the_router_picks_the_next_model(make_executor, fakes) -> None:

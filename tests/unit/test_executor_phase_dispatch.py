@@ -1,13 +1,19 @@
-"""Special-phase dispatch table."""
+"""Special-phase dispatch table: phase ids to handler modules, looked up when the phase runs."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
+
 from autopack.autonomous_executor import AutonomousExecutor
-from autopack.executor.phase_dispatch import SPECIAL_PHASE_METHODS, resolve_special_phase_method
+from autopack.executor import phase_dispatch
+from autopack.executor.phase_dispatch import SPECIAL_PHASES, SpecialPhase, special_phase
+from autopack.executor.phase_handlers import batched_diagnostics_deep_retrieval
 
 
-def test_every_special_phase_maps_to_an_executor_method() -> None:
-    assert sorted(SPECIAL_PHASE_METHODS) == [
+def test_every_special_phase_has_a_handler_module_with_execute() -> None:
+    assert sorted(SPECIAL_PHASES) == [
         "diagnostics-cursor-prompt",
         "diagnostics-deep-retrieval",
         "diagnostics-handoff-bundle",
@@ -16,16 +22,52 @@ def test_every_special_phase_maps_to_an_executor_method() -> None:
         "research-gatherers-web-compilation",
         "research-tracer-bullet",
     ]
-    for method in SPECIAL_PHASE_METHODS.values():
-        assert callable(getattr(AutonomousExecutor, method))
+    modules = [special.module for special in SPECIAL_PHASES.values()]
+    assert len(set(modules)) == len(modules)
+    for special in SPECIAL_PHASES.values():
+        assert special.handler is special.module.execute
 
 
-def test_resolve_returns_the_bound_method_or_none() -> None:
-    class Owner:
-        def _execute_diagnostics_deep_retrieval_batched(self) -> str:
-            return "handled"
+def test_the_executor_wrappers_call_the_handler_the_table_names() -> None:
+    """Each label is the executor's wrapper around the same handler (kept for its callers)."""
+    for special in SPECIAL_PHASES.values():
+        wrapper = getattr(AutonomousExecutor, special.label)
+        assert special.module.__name__.rsplit(".", 1)[-1] in wrapper.__code__.co_names
 
-    owner = Owner()
-    assert resolve_special_phase_method(owner, "diagnostics-deep-retrieval")() == "handled"
-    assert resolve_special_phase_method(owner, "research-tracer-bullet") is None
-    assert resolve_special_phase_method(owner, "ordinary-phase") is None
+
+@pytest.mark.parametrize(
+    "phase_id", ["ordinary-phase", "Diagnostics-Deep-Retrieval", " diagnostics-deep-retrieval", ""]
+)
+def test_only_exact_ids_are_special(phase_id: str) -> None:
+    assert special_phase(phase_id) is None
+
+
+def test_the_handler_is_looked_up_when_the_phase_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    special = special_phase("diagnostics-deep-retrieval")
+    assert special is not None
+    assert special.module is batched_diagnostics_deep_retrieval
+
+    def replacement(executor: object, **kwargs: object) -> tuple[bool, str]:
+        return True, "REPLACED"
+
+    monkeypatch.setattr(batched_diagnostics_deep_retrieval, "execute", replacement)
+    assert special.handler is replacement
+
+
+def test_a_table_entry_calls_its_module_execute() -> None:
+    calls: list[tuple[object, dict[str, object]]] = []
+
+    def execute(executor: object, **kwargs: object) -> tuple[bool, str]:
+        calls.append((executor, kwargs))
+        return False, "BLOCKED"
+
+    entry = SpecialPhase(SimpleNamespace(execute=execute), "label")  # type: ignore[arg-type]
+    owner = object()
+    assert entry.handler(owner, phase={"phase_id": "p"}, attempt_index=2, allowed_paths=None) == (
+        False,
+        "BLOCKED",
+    )
+    assert calls == [
+        (owner, {"phase": {"phase_id": "p"}, "attempt_index": 2, "allowed_paths": None})
+    ]
+    assert phase_dispatch.special_phase("p") is None
