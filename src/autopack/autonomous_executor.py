@@ -674,7 +674,7 @@ class AutonomousExecutor:
 
         special = special_phase(phase_id)
         if special is not None:
-            logger.info("Phase %s is a special phase; dispatching to %s", phase_id, special.label)
+            logger.info("Phase %s is a special phase; dispatching to %s", phase_id, special.name)
             return special.handler(
                 self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
             )

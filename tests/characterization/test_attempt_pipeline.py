@@ -48,6 +48,7 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.governance_bridge:gate_phase",
         "autopack.executor.phase_dispatch:special_phase",
         "autopack.executor.phase_dispatch:SpecialPhase.handler",
+        "autopack.executor.phase_dispatch:SpecialPhase.name",
     ],
 )
 

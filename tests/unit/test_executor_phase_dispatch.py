@@ -28,11 +28,15 @@ def test_every_special_phase_has_a_handler_module_with_execute() -> None:
         assert special.handler is special.module.execute
 
 
-def test_the_executor_wrappers_call_the_handler_the_table_names() -> None:
-    """Each label is the executor's wrapper around the same handler (kept for its callers)."""
+def test_the_name_is_the_handler_module_and_a_wrapper_calls_it() -> None:
+    """Each handler keeps an executor wrapper `_execute_<name>_batched` for its callers."""
     for special in SPECIAL_PHASES.values():
-        wrapper = getattr(AutonomousExecutor, special.label)
-        assert special.module.__name__.rsplit(".", 1)[-1] in wrapper.__code__.co_names
+        assert special.name == special.module.__name__.removeprefix(
+            "autopack.executor.phase_handlers."
+        )
+        wrapper_name = "_execute_" + special.name.removeprefix("batched_") + "_batched"
+        wrapper = getattr(AutonomousExecutor, wrapper_name)
+        assert special.name in wrapper.__code__.co_names
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,7 @@ def test_a_table_entry_calls_its_module_execute() -> None:
         calls.append((executor, kwargs))
         return False, "BLOCKED"
 
-    entry = SpecialPhase(SimpleNamespace(execute=execute), "label")  # type: ignore[arg-type]
+    entry = SpecialPhase(SimpleNamespace(__name__="pkg.handler", execute=execute))  # type: ignore[arg-type]
     owner = object()
     assert entry.handler(owner, phase={"phase_id": "p"}, attempt_index=2, allowed_paths=None) == (
         False,
@@ -70,4 +74,5 @@ def test_a_table_entry_calls_its_module_execute() -> None:
     assert calls == [
         (owner, {"phase": {"phase_id": "p"}, "attempt_index": 2, "allowed_paths": None})
     ]
+    assert entry.name == "handler"
     assert phase_dispatch.special_phase("p") is None

@@ -22,10 +22,14 @@ Handler = Callable[..., tuple[bool, str]]
 
 @dataclass(frozen=True)
 class SpecialPhase:
-    """A special phase's handler module, and the name the dispatch log gives its handler."""
+    """A special phase's handler module."""
 
     module: ModuleType
-    label: str
+
+    @property
+    def name(self) -> str:
+        """The handler module's own name (`batched_research_tracer_bullet`), as the log shows it."""
+        return self.module.__name__.rsplit(".", 1)[-1]
 
     @property
     def handler(self) -> Handler:
@@ -36,28 +40,13 @@ class SpecialPhase:
 
 
 SPECIAL_PHASES: dict[str, SpecialPhase] = {
-    "research-tracer-bullet": SpecialPhase(
-        batched_research_tracer_bullet, "_execute_research_tracer_bullet_batched"
-    ),
-    "research-gatherers-web-compilation": SpecialPhase(
-        batched_research_gatherers_web_compilation,
-        "_execute_research_gatherers_web_compilation_batched",
-    ),
-    "diagnostics-handoff-bundle": SpecialPhase(
-        batched_diagnostics_handoff_bundle, "_execute_diagnostics_handoff_bundle_batched"
-    ),
-    "diagnostics-cursor-prompt": SpecialPhase(
-        batched_diagnostics_cursor_prompt, "_execute_diagnostics_cursor_prompt_batched"
-    ),
-    "diagnostics-second-opinion-triage": SpecialPhase(
-        batched_diagnostics_second_opinion, "_execute_diagnostics_second_opinion_batched"
-    ),
-    "diagnostics-deep-retrieval": SpecialPhase(
-        batched_diagnostics_deep_retrieval, "_execute_diagnostics_deep_retrieval_batched"
-    ),
-    "diagnostics-iteration-loop": SpecialPhase(
-        batched_diagnostics_iteration_loop, "_execute_diagnostics_iteration_loop_batched"
-    ),
+    "research-tracer-bullet": SpecialPhase(batched_research_tracer_bullet),
+    "research-gatherers-web-compilation": SpecialPhase(batched_research_gatherers_web_compilation),
+    "diagnostics-handoff-bundle": SpecialPhase(batched_diagnostics_handoff_bundle),
+    "diagnostics-cursor-prompt": SpecialPhase(batched_diagnostics_cursor_prompt),
+    "diagnostics-second-opinion-triage": SpecialPhase(batched_diagnostics_second_opinion),
+    "diagnostics-deep-retrieval": SpecialPhase(batched_diagnostics_deep_retrieval),
+    "diagnostics-iteration-loop": SpecialPhase(batched_diagnostics_iteration_loop),
 }
 
 
