@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autopack.git_commands import run_git
 from autopack.patch_inspection import PatchInspectionError, inspect_patch, symlink_target_path
 
 logger = logging.getLogger(__name__)
@@ -142,19 +143,17 @@ class GovernedApplyPath:
                 protected_violations=protected,
                 scope_violations=scope,
             )
-        argv = ["git", "apply", *options, "-"]
         text = patch if patch.endswith("\n") else patch + "\n"
         try:
-            proc = subprocess.run(
-                argv,
-                cwd=self.workspace,
+            proc = run_git(
+                self.workspace,
+                "apply",
+                *options,
+                "-",
                 input=text,
-                capture_output=True,
-                text=True,
                 encoding="utf-8",
                 errors="surrogateescape",
                 timeout=GIT_APPLY_TIMEOUT_SECONDS,
-                check=False,
             )
         except subprocess.TimeoutExpired:
             return ApplyResult(success=False, error="git apply timed out")

@@ -12,9 +12,10 @@ added line is the link target.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autopack.git_commands import run_git
 
 GIT_NUMSTAT_TIMEOUT_SECONDS = 30
 SYMLINK_MODE_RE = re.compile(
@@ -44,16 +45,17 @@ class PatchPaths:
 
 
 def _numstat(workspace: Path, patch: str, options: list[str]) -> list[str]:
-    proc = subprocess.run(
-        ["git", "apply", "--numstat", "-z", *options, "-"],
-        cwd=workspace,
+    proc = run_git(
+        workspace,
+        "apply",
+        "--numstat",
+        "-z",
+        *options,
+        "-",
         input=patch,
-        capture_output=True,
-        text=True,
         encoding="utf-8",
         errors="surrogateescape",
         timeout=GIT_NUMSTAT_TIMEOUT_SECONDS,
-        check=False,
     )
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip()

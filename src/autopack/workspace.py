@@ -9,8 +9,8 @@ from pathlib import Path
 
 from autopack.db.session import RUNS_DIRNAME
 from autopack.exceptions import WorkspaceError
+from autopack.git_commands import run_git
 
-GIT_TIMEOUT_SECONDS = 10
 GIT_IDENTITY = ("-c", "user.name=autopack", "-c", "user.email=autopack@localhost")
 
 
@@ -24,24 +24,13 @@ class WorkspaceCheck:
     initial_commit: bool
 
 
-def _git(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args],
-        cwd=path,
-        capture_output=True,
-        text=True,
-        timeout=GIT_TIMEOUT_SECONDS,
-        check=False,
-    )
-
-
 def _is_repo_top_level(path: Path) -> bool:
-    proc = _git(path, "rev-parse", "--show-toplevel")
+    proc = run_git(path, "rev-parse", "--show-toplevel")
     return proc.returncode == 0 and Path(proc.stdout.strip()).resolve() == path.resolve()
 
 
 def _has_commit(path: Path) -> bool:
-    return _git(path, "rev-parse", "--verify", "-q", "HEAD").returncode == 0
+    return run_git(path, "rev-parse", "--verify", "-q", "HEAD").returncode == 0
 
 
 def check_workspace(path: Path, *, init: bool) -> WorkspaceCheck:
@@ -101,7 +90,7 @@ def prepare_workspace(check: WorkspaceCheck) -> list[str]:
         path.mkdir(parents=True)
         done.append("created the directory")
     if check.git_init:
-        proc = _git(path, "init", "-q", "-b", "main")
+        proc = run_git(path, "init", "-q", "-b", "main")
         if proc.returncode != 0:
             raise WorkspaceError(f"git init failed in {str(path)!r}: {proc.stderr.strip()}")
         exclude = path / ".git" / "info" / "exclude"
@@ -110,7 +99,7 @@ def prepare_workspace(check: WorkspaceCheck) -> list[str]:
             handle.write(f"/{RUNS_DIRNAME}/\n")
         done.append("initialised a git repository")
     if check.initial_commit:
-        proc = _git(
+        proc = run_git(
             path, *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "autopack: empty workspace"
         )
         if proc.returncode != 0:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autopack.git_commands import run_git
 from autopack.run_folder import RUNS_DIRNAME
 
 GIT_STATE_TIMEOUT_SECONDS = 120
@@ -59,16 +60,13 @@ def _git(
     if index_file is not None:
         env = {**os.environ, "GIT_INDEX_FILE": str(index_file)}
     try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=workspace,
-            capture_output=True,
-            text=True,
+        proc = run_git(
+            workspace,
+            *args,
             encoding="utf-8",
             errors="surrogateescape",
             timeout=GIT_STATE_TIMEOUT_SECONDS,
             env=env,
-            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise WorkspaceStateError(f"git {args[0]} timed out") from exc

@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from autopack.git_commands import run_git
 
-GIT_TIMEOUT_SECONDS = 10
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,14 +33,7 @@ class DiagnosticsAgent:
         self.run_id = run_id
 
     def _git_status(self) -> tuple[list[str], list[str]]:
-        proc = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all"],
-            cwd=self.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        proc = run_git(self.workspace, "status", "--porcelain", "--untracked-files=all")
         untracked: list[str] = []
         modified: list[str] = []
         for line in proc.stdout.splitlines():

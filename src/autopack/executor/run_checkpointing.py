@@ -22,7 +22,7 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
+from autopack.git_commands import run_git
 from autopack.workspace_state import (
     WorkspaceStateError,
     capture_workspace_state,
@@ -59,37 +59,18 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
     from autopack.db.session import RUNS_DIRNAME, sqlite_path
 
     try:
-        branch_proc = subprocess.run(
-            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        branch_proc = run_git(executor.workspace, "rev-parse", "--abbrev-ref", "HEAD")
         if branch_proc.returncode != 0:
             error = f"git_branch_failed: {branch_proc.stderr.strip()}"
             logger.error("Run checkpoint failed: %s", error)
             return False, error
-        commit_proc = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        commit_proc = run_git(executor.workspace, "rev-parse", "HEAD")
         if commit_proc.returncode != 0:
             error = f"git_commit_failed: {commit_proc.stderr.strip()}"
             logger.error("Run checkpoint failed: %s", error)
             return False, error
-        untracked_proc = subprocess.run(
-            ["git", "ls-files", "--others", "--exclude-standard", "-z"],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
+        untracked_proc = run_git(
+            executor.workspace, "ls-files", "--others", "--exclude-standard", "-z"
         )
         if untracked_proc.returncode != 0:
             # Without the list, a rollback's `git clean` could delete files the run did not create.
@@ -156,30 +137,18 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
         return False, "no_checkpoint_commit"
     commit = executor._run_checkpoint_commit
     try:
-        reset = subprocess.run(
-            ["git", "reset", "--hard", commit],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_RESET_TIMEOUT_SECONDS,
-            check=False,
+        reset = run_git(
+            executor.workspace, "reset", "--hard", commit, timeout=GIT_RESET_TIMEOUT_SECONDS
         )
         if reset.returncode != 0:
             error = f"git_reset_failed: {reset.stderr.strip()}"
             logger.error("Rollback of run %s failed: %s", executor.run_id, error)
             return False, error
 
-        clean_argv = ["git", "clean", "-fd", "-e", f"/{RUNS_DIRNAME}/"]
+        clean_args = ["clean", "-fd", "-e", f"/{RUNS_DIRNAME}/"]
         for path in executor._run_checkpoint_untracked:
-            clean_argv.extend(["-e", "/" + gitignore_literal(path)])
-        clean = subprocess.run(
-            clean_argv,
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_RESET_TIMEOUT_SECONDS,
-            check=False,
-        )
+            clean_args.extend(["-e", "/" + gitignore_literal(path)])
+        clean = run_git(executor.workspace, *clean_args, timeout=GIT_RESET_TIMEOUT_SECONDS)
         if clean.returncode != 0:
             logger.warning(
                 "Rollback of run %s: git clean failed: %s", executor.run_id, clean.stderr.strip()
@@ -190,14 +159,7 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
 
         branch = executor._run_checkpoint_branch
         if branch and branch != "HEAD":
-            checkout = subprocess.run(
-                ["git", "checkout", branch],
-                cwd=executor.workspace,
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
+            checkout = run_git(executor.workspace, "checkout", branch)
             if checkout.returncode != 0:
                 logger.warning(
                     "Rollback of run %s: git checkout %s failed: %s",
@@ -252,26 +214,12 @@ def create_git_checkpoint_commit(executor, message: str) -> str | None:
     Returns the commit id, or None when there is nothing to save or git fails.
     """
     try:
-        create = subprocess.run(
-            ["git", *GIT_COMMITTER, "stash", "create", message],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        create = run_git(executor.workspace, *GIT_COMMITTER, "stash", "create", message)
         sha = create.stdout.strip()
         if create.returncode != 0 or not sha:
             logger.info("No local changes to checkpoint before the fix (%s)", message)
             return None
-        store = subprocess.run(
-            ["git", *GIT_COMMITTER, "stash", "store", "-m", message, sha],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        store = run_git(executor.workspace, *GIT_COMMITTER, "stash", "store", "-m", message, sha)
         if store.returncode != 0:
             logger.warning(
                 "Git checkpoint commit failed: git stash store exited %d: %s",

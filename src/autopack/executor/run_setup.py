@@ -12,8 +12,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.run_summary import PhaseOutcome, RunSummary
+from autopack.git_commands import run_git
 from autopack.run_folder import RUNS_DIRNAME
 
 logger = logging.getLogger(__name__)
@@ -22,14 +22,7 @@ logger = logging.getLogger(__name__)
 def ensure_runs_dir_excluded(executor) -> None:
     """Keep `.autonomous_runs/` out of git status, commits and cleans (via info/exclude)."""
     try:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--git-path", "info/exclude"],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        proc = run_git(executor.workspace, "rev-parse", "--git-path", "info/exclude")
         if proc.returncode != 0:
             logger.warning("Not a git workspace; cannot exclude %s/", RUNS_DIRNAME)
             return

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autopack.executor.git_settings import GIT_TIMEOUT_SECONDS
 from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, Failure, Wording
 from autopack.executor.phase_handlers.research_batch_record import write_research_batch_record
+from autopack.git_commands import run_git
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,6 @@ def run_batches(
     or Python that does not compile), PATCH_FAILED (a refused apply), BLOCKED (a blocked quality
     gate whose approval is denied), else COMPLETE.
     """
-    import subprocess
 
     from autopack.deliverables import validate_deliverables
     from autopack.governed_apply import GovernedApplyPath
@@ -188,14 +187,7 @@ def run_batches(
                 for path in batch
             )
             if present:
-                diff = subprocess.run(
-                    ["git", "diff", "--no-color", "--", *batch],
-                    cwd=executor.workspace,
-                    capture_output=True,
-                    text=True,
-                    timeout=GIT_TIMEOUT_SECONDS,
-                    check=False,
-                )
+                diff = run_git(executor.workspace, "diff", "--no-color", "--", *batch)
                 combined_parts.append(diff.stdout)
                 say(logging.INFO, words.skipped, **here)
                 continue
@@ -358,14 +350,7 @@ def workspace_diff(executor, phase_id: str) -> str:
     import subprocess
 
     try:
-        diff_proc = subprocess.run(
-            ["git", "diff", "--no-color"],
-            cwd=executor.workspace,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
+        diff_proc = run_git(executor.workspace, "diff", "--no-color")
         return diff_proc.stdout
     except (OSError, subprocess.SubprocessError) as exc:
         logger.warning("Could not read the workspace diff for %s: %s", phase_id, exc)
