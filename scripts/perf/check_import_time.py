@@ -9,9 +9,14 @@ Targets: `--module NAME` (repeatable) and `--package NAME` (repeatable: the pack
 under it, found with pkgutil in a separate interpreter). With neither, the targets are
 `autopack.autonomous_executor` and the package `autopack.executor`.
 
+Each row also gives the module's share of the reference module's median (`--reference`, default the
+first `--module`, so `autopack.autonomous_executor` by default): a leaf that imports what the god file
+imports shows a large share whatever the machine's speed.
+
 Without `--enforce` the check is informational and exits 0. With `--enforce` it exits 1 when a module's
 median exceeds max(baseline * factor, baseline + slack) (defaults: factor 3, slack 50 ms), a generous
-ceiling meant to catch a heavy import creeping in, not noise. Modules missing from the baseline are
+ceiling meant to catch a heavy import creeping in, not noise, or when `--max-share PERCENT` is given and
+a module other than the reference takes more than PERCENT of the reference's time. Modules missing from the baseline are
 reported as new and not enforced. `--write-baseline` records the medians measured now.
 Exit status: 0 within limits or informational, 1 above a limit under --enforce, 2 bad input.
 """
@@ -66,10 +71,23 @@ class Row:
     median_ms: float
     baseline_ms: float | None
     limit_ms: float | None
+    share: float | None = None
+    """Percent of the reference module's median; None for the reference itself or without one."""
+    max_share: float | None = None
 
     @property
     def over_limit(self) -> bool:
         return self.limit_ms is not None and self.median_ms > self.limit_ms
+
+    @property
+    def over_share(self) -> bool:
+        return self.max_share is not None and self.share is not None and self.share > self.max_share
+
+    @property
+    def status(self) -> str:
+        if self.over_limit or self.over_share:
+            return "OVER"
+        return "new" if self.limit_ms is None else "ok"
 
 
 def _python(src: Path | None, code: str, *args: str) -> str:
@@ -137,27 +155,38 @@ def write_baseline(path: Path, medians: dict[str, float], runs: int) -> None:
 
 
 def build_rows(
-    medians: dict[str, float], baseline: dict[str, float] | None, factor: float, slack_ms: float
+    medians: dict[str, float],
+    baseline: dict[str, float] | None,
+    factor: float,
+    slack_ms: float,
+    *,
+    reference: str | None = None,
+    max_share: float | None = None,
 ) -> list[Row]:
-    """Table rows, with the limit max(baseline * factor, baseline + slack) where a baseline exists."""
+    """Table rows, with the limit max(baseline * factor, baseline + slack) where a baseline exists,
+    and each module's share of the REFERENCE module's median (in percent) when it was measured."""
+    reference_ms = medians.get(reference) if reference is not None else None
     rows = []
     for module, median in medians.items():
         base = (baseline or {}).get(module)
         limit = None if base is None else max(base * factor, base + slack_ms)
-        rows.append(Row(module, median, base, limit))
+        share = None
+        if reference_ms and module != reference:
+            share = 100.0 * median / reference_ms
+        rows.append(Row(module, median, base, limit, share, max_share))
     return rows
 
 
 def format_table(rows: Sequence[Row]) -> str:
-    """A plain-text table: module, median ms, baseline ms, ratio, limit ms, status."""
-    header = ("module", "median ms", "baseline ms", "ratio", "limit ms", "status")
+    """A plain-text table: module, median ms, baseline ms, ratio, limit ms, share %, status."""
+    header = ("module", "median ms", "baseline ms", "ratio", "limit ms", "share %", "status")
     lines = [header]
     for row in rows:
         base = "-" if row.baseline_ms is None else f"{row.baseline_ms:.1f}"
         ratio = "-" if not row.baseline_ms else f"{row.median_ms / row.baseline_ms:.2f}"
         limit = "-" if row.limit_ms is None else f"{row.limit_ms:.1f}"
-        status = "new" if row.limit_ms is None else ("OVER" if row.over_limit else "ok")
-        lines.append((row.module, f"{row.median_ms:.1f}", base, ratio, limit, status))
+        share = "-" if row.share is None else f"{row.share:.1f}"
+        lines.append((row.module, f"{row.median_ms:.1f}", base, ratio, limit, share, row.status))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join(
         "  ".join(
@@ -179,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--enforce", action="store_true", help="fail above the limit")
     parser.add_argument("--factor", type=float, default=3.0, help="limit factor (default 3)")
     parser.add_argument("--slack-ms", type=float, default=50.0, help="limit slack (default 50)")
+    parser.add_argument(
+        "--reference", help="module the share column is relative to (default: the first --module)"
+    )
+    parser.add_argument(
+        "--max-share",
+        type=float,
+        metavar="PERCENT",
+        help="with --enforce, also fail a module above PERCENT of the reference's time",
+    )
     return parser
 
 
@@ -192,9 +230,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.max_share is not None and not 0 < args.max_share <= 100:
+        print(
+            f"import time: error: --max-share is a percent in (0, 100], got {args.max_share!r}",
+            file=sys.stderr,
+        )
+        return 2
     src = Path(args.src) if Path(args.src).is_dir() else None
     if not args.module and not args.package:
         args.module, args.package = list(DEFAULT_MODULES), list(DEFAULT_PACKAGES)
+    reference = args.reference or (args.module[0] if args.module else None)
+    if reference is not None and reference not in args.module:
+        args.module.append(reference)
     try:
         names = discover(src, args.module, args.package)
         medians = measure(src, names, args.runs)
@@ -205,8 +252,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write_baseline:
         write_baseline(args.baseline, medians, args.runs)
         baseline = load_baseline(args.baseline)
-    rows = build_rows(medians, baseline, args.factor, args.slack_ms)
+    rows = build_rows(
+        medians,
+        baseline,
+        args.factor,
+        args.slack_ms,
+        reference=reference,
+        max_share=args.max_share,
+    )
     print(format_table(rows))
+    if args.max_share is not None:
+        over_share = [row for row in rows if row.over_share]
+        print(
+            f"import time: {len(over_share)} module(s) above {args.max_share:g}% of {reference}"
+            + "".join(f"\n  {row.module}: {row.share:.1f}%" for row in over_share)
+        )
     if args.write_baseline:
         print(f"import time: baseline written to {str(args.baseline)!r}")
         return 0
@@ -216,13 +276,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "with `python scripts/perf/check_import_time.py --write-baseline` and commit it"
         )
         return 2 if args.enforce else 0
-    over = [row for row in rows if row.over_limit]
+    over = [row for row in rows if row.over_limit or row.over_share]
     if not args.enforce:
         print(f"import time: informational ({len(over)} over the limit); --enforce fails on those")
         return 0
     if over:
         names = ", ".join(
-            f"{row.module} ({row.median_ms:.1f} ms > {row.limit_ms:.1f} ms)" for row in over
+            f"{row.module} ({row.median_ms:.1f} ms > {row.limit_ms:.1f} ms)"
+            if row.over_limit
+            else f"{row.module} ({row.share:.1f}% of {reference} > {row.max_share:g}%)"
+            for row in over
         )
         print(
             f"import time: FAILED, over the limit: {names}. Fix: find the new heavy import with "

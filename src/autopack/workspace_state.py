@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +55,8 @@ def run_keep_paths(workspace: Path, db_file: Path | None) -> tuple[str, ...]:
 def _git(
     workspace: Path, *args: str, index_file: Path | None = None, ok_codes: tuple[int, ...] = (0,)
 ) -> str:
+    import subprocess
+
     env = None
     if index_file is not None:
         env = {**os.environ, "GIT_INDEX_FILE": str(index_file)}

@@ -134,7 +134,47 @@ def test_table_lists_module_median_baseline_ratio():
         "ratio",
         "limit",
         "ms",
+        "share",
+        "%",
         "status",
     ]
-    assert first.split() == ["pkg.mod", "12.0", "8.0", "1.50", "58.0", "ok"]
-    assert second.split() == ["pkg.new", "3.0", "-", "-", "-", "new"]
+    assert first.split() == ["pkg.mod", "12.0", "8.0", "1.50", "58.0", "-", "ok"]
+    assert second.split() == ["pkg.new", "3.0", "-", "-", "-", "-", "new"]
+
+
+def test_share_is_the_percent_of_the_reference_and_can_be_enforced():
+    medians = {"god": 200.0, "leaf": 20.0, "heavy": 180.0}
+    rows = build_rows(medians, medians, 3.0, 50.0, reference="god", max_share=10.0)
+    assert [(r.module, r.share, r.over_share, r.status) for r in rows] == [
+        ("god", None, False, "ok"),
+        ("leaf", 10.0, False, "ok"),
+        ("heavy", 90.0, True, "OVER"),
+    ]
+    assert format_table(rows).splitlines()[3].split()[-2:] == ["90.0", "OVER"]
+    assert [r.share for r in build_rows(medians, None, 3.0, 50.0)] == [None, None, None]
+
+
+def test_a_leaf_importing_what_the_god_module_imports_fails_max_share(
+    measured, capsys, monkeypatch
+):
+    # Judged on fixed medians: the share of real measurements varies with machine load.
+    src, baseline = measured
+    recorded = json.loads(baseline.read_text())["modules_ms"]
+    fixed = {**recorded, "synthperf.god": 100.0, "synthperf.executor.light": 40.0}
+    monkeypatch.setattr(
+        check_import_time, "measure", lambda _s, names, _r: {n: fixed[n] for n in names}
+    )
+    monkeypatch.setattr(check_import_time, "load_baseline", lambda _p: fixed)
+    assert main(_args(src, baseline, "--max-share", "50")) == 0
+    assert "0 module(s) above 50% of synthperf.god" in capsys.readouterr().out
+    assert main(_args(src, baseline, "--enforce", "--max-share", "30")) == 1
+    out = capsys.readouterr().out
+    assert "1 module(s) above 30% of synthperf.god\n  synthperf.executor.light: 40.0%" in out
+    assert "synthperf.executor.light (40.0% of synthperf.god > 30%)" in out
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "101"])
+def test_max_share_outside_a_percent_is_a_clear_error(measured, capsys, value):
+    src, baseline = measured
+    assert main(_args(src, baseline, "--max-share", value)) == 2
+    assert f"--max-share is a percent in (0, 100], got {float(value)!r}" in capsys.readouterr().err

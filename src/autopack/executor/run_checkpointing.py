@@ -18,7 +18,6 @@ inside the functions that need it, as executor modules may not import it at modu
 from __future__ import annotations
 
 import logging
-import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +54,8 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
     `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
     `git_timeout`.
     """
+    import subprocess
+
     from autopack.db.models import RunRecord
     from autopack.db.session import RUNS_DIRNAME, sqlite_path
 
@@ -130,6 +131,8 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
     the checkpoint was a detached HEAD (both non-fatal), then the checkpoint's workspace state
     is restored: uncommitted edits, the index, untracked files and empty directories (fatal).
     """
+    import subprocess
+
     from autopack.db.session import RUNS_DIRNAME
 
     if not executor._run_checkpoint_commit:
@@ -213,6 +216,8 @@ def create_git_checkpoint_commit(executor, message: str) -> str | None:
 
     Returns the commit id, or None when there is nothing to save or git fails.
     """
+    import subprocess
+
     try:
         create = run_git(executor.workspace, *GIT_COMMITTER, "stash", "create", message)
         sha = create.stdout.strip()
@@ -240,6 +245,7 @@ def execute_fix(executor, phase: dict[str, Any], fix_commands: list[str]) -> int
     Returns how many commands ran; commands outside FIX_COMMAND_WHITELIST are refused.
     """
     import shlex
+    import subprocess
 
     phase_id = phase["phase_id"]
     if not fix_commands:

@@ -8,7 +8,6 @@ and `_last_status_by_phase`; calls its `_get_phase_from_db` and `_send_notificat
 from __future__ import annotations
 
 import logging
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 def ensure_runs_dir_excluded(executor) -> None:
     """Keep `.autonomous_runs/` out of git status, commits and cleans (via info/exclude)."""
+    import subprocess
+
     try:
         proc = run_git(executor.workspace, "rev-parse", "--git-path", "info/exclude")
         if proc.returncode != 0:
