@@ -68,7 +68,6 @@ from autopack.executor.phase_handlers import (
 from autopack.executor.retry_policy import (
     MAX_RETRY_ATTEMPTS,
     MAX_TOTAL_FAILURES_PER_RUN,
-    next_attempt_state,
 )
 from autopack.executor.run_summary import PhaseOutcome, RunSummary
 from autopack.llm_service import LlmService
@@ -413,32 +412,23 @@ class AutonomousExecutor:
             self._record_phase_error(
                 phase, attempt_index, "EXCEPTION_OCCURRED", error_text, error_type=error_type
             )
-            diagnostics = self._run_diagnostics(
-                phase, attempt_index, "infra_error", "EXCEPTION_OCCURRED", error_text
+            handled = diagnostics_orchestrator.consult_on_failure(
+                self,
+                phase,
+                attempt_index=attempt_index,
+                category="infra_error",
+                status="EXCEPTION_OCCURRED",
+                error_text=error_text,
+                is_infra=True,
+                retry_attempt=retry_attempt,
+                revision_epoch=revision_epoch,
             )
-            if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=True):
-                response = self._invoke_doctor(
-                    phase,
-                    attempt_index=attempt_index,
-                    error_category="infra_error",
-                    error_text=error_text,
-                    diagnostics=diagnostics,
-                )
-                if response is not None:
-                    handled = self._handle_doctor_action(
-                        phase,
-                        response,
-                        status="EXCEPTION_OCCURRED",
-                        retry_attempt=retry_attempt,
-                        revision_epoch=revision_epoch,
-                    )
-                    if handled is not None:
-                        return handled
-            attempt_state = next_attempt_state(retry_attempt)
-            state_persistence.persist_attempt_update(
+            if handled is not None:
+                return handled
+            attempt_state = state_persistence.advance_retry(
                 executor=self,
                 phase_id=phase_id,
-                next_retry_attempt=attempt_state.next_retry_attempt,
+                retry_attempt=retry_attempt,
                 reason=f"EXCEPTION: {error_type}",
             )
             if attempt_state.exhausted:
@@ -494,35 +484,22 @@ class AutonomousExecutor:
         ):
             return False, "FAILED"
 
-        diagnostics = self._run_diagnostics(
-            phase, attempt_index, decision.category, status, error_text
+        handled = diagnostics_orchestrator.consult_on_failure(
+            self,
+            phase,
+            attempt_index=attempt_index,
+            category=decision.category,
+            status=status,
+            error_text=error_text,
+            is_infra=decision.is_infra,
+            retry_attempt=retry_attempt,
+            revision_epoch=revision_epoch,
         )
+        if handled is not None:
+            return handled
 
-        if self._should_invoke_doctor(phase_id, attempt_index + 1, is_infra=decision.is_infra):
-            response = self._invoke_doctor(
-                phase,
-                attempt_index=attempt_index,
-                error_category=decision.category,
-                error_text=error_text,
-                diagnostics=diagnostics,
-            )
-            if response is not None:
-                handled = self._handle_doctor_action(
-                    phase,
-                    response,
-                    status=status,
-                    retry_attempt=retry_attempt,
-                    revision_epoch=revision_epoch,
-                )
-                if handled is not None:
-                    return handled
-
-        attempt_state = next_attempt_state(retry_attempt)
-        state_persistence.persist_attempt_update(
-            executor=self,
-            phase_id=phase_id,
-            next_retry_attempt=attempt_state.next_retry_attempt,
-            reason=status,
+        attempt_state = state_persistence.advance_retry(
+            executor=self, phase_id=phase_id, retry_attempt=retry_attempt, reason=status
         )
         if attempt_state.exhausted:
             logger.error(

@@ -47,6 +47,8 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.failure_mitigation:mitigate_known_failure",
         "autopack.executor.diagnostics_orchestrator:decide_failure_handling",
         "autopack.executor.diagnostics_orchestrator:FailureDecision.category",
+        "autopack.executor.diagnostics_orchestrator:consult_on_failure",
+        "autopack.executor.state_persistence:advance_retry",
     ],
 )
 

@@ -1,8 +1,9 @@
-"""Diagnostics orchestration after a failed attempt: what the failure calls for, and the evidence the
-diagnostics agent collects about it.
+"""Diagnostics orchestration after a failed attempt: what the failure calls for, the evidence the
+diagnostics agent collects about it, and the Doctor's say on it.
 
 Reads from the executor: `diagnostics_agent`, the `_last_ci_result_by_phase` and
-`_last_files_changed_by_phase` dicts.
+`_last_files_changed_by_phase` dicts; calls its `_run_diagnostics`, `_should_invoke_doctor`,
+`_invoke_doctor` and `_handle_doctor_action`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,44 @@ def decide_failure_handling(status: str) -> FailureDecision:
         failure_outcome=failure_outcome,
         skip_diagnostics=status == "TOKEN_ESCALATION",
         is_infra=status == "INFRA_RETRY",
+    )
+
+
+def consult_on_failure(
+    executor,
+    phase: dict[str, Any],
+    *,
+    attempt_index: int,
+    category: str,
+    status: str,
+    error_text: str,
+    is_infra: bool,
+    retry_attempt: int,
+    revision_epoch: int,
+) -> tuple[bool, str] | None:
+    """Collect diagnostics about a failed attempt, then consult the Doctor when it is due.
+
+    Returns the attempt's outcome when the Doctor's action settles it; None when the Doctor is not
+    due, gives no answer, or leaves the outcome to the retry counter.
+    """
+    diagnostics = executor._run_diagnostics(phase, attempt_index, category, status, error_text)
+    if not executor._should_invoke_doctor(phase["phase_id"], attempt_index + 1, is_infra=is_infra):
+        return None
+    response = executor._invoke_doctor(
+        phase,
+        attempt_index=attempt_index,
+        error_category=category,
+        error_text=error_text,
+        diagnostics=diagnostics,
+    )
+    if response is None:
+        return None
+    return executor._handle_doctor_action(
+        phase,
+        response,
+        status=status,
+        retry_attempt=retry_attempt,
+        revision_epoch=revision_epoch,
     )
 
 

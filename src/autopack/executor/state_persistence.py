@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from autopack.executor.retry_policy import AttemptState, next_attempt_state
+
 if TYPE_CHECKING:
     from autopack.db.models import PhaseRecord
 
@@ -63,6 +65,19 @@ def persist_attempt_update(
     executor._update_phase_attempts_in_db(
         phase_id, retry_attempt=next_retry_attempt, last_failure_reason=reason
     )
+
+
+def advance_retry(*, executor: Any, phase_id: str, retry_attempt: int, reason: str) -> AttemptState:
+    """Count a failed attempt: store the next retry attempt and `reason`; the returned state says
+    whether the phase has used all its attempts."""
+    attempt_state = next_attempt_state(retry_attempt)
+    persist_attempt_update(
+        executor=executor,
+        phase_id=phase_id,
+        next_retry_attempt=attempt_state.next_retry_attempt,
+        reason=reason,
+    )
+    return attempt_state
 
 
 def _phase_row(session: Any, run_id: str, phase_id: str) -> Any:
