@@ -11,10 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
-from golden_harness.gitrepo import repository_root
-from golden_harness.golden_diff import changed_goldens, git, render_changes
-from golden_harness.hash_seed import hashing_is_fixed, rerun_with_fixed_hashing, with_fixed_hashing
-from golden_harness.report import OK_STATUSES, build_report, render_report
+from golden_harness.moves import (
+    hashing_is_fixed,
+    repository_root,
+    rerun_with_fixed_hashing,
+    with_fixed_hashing,
+)
+from golden_harness.review import (
+    OK_STATUSES,
+    build_report,
+    changed_goldens,
+    git,
+    render_changes,
+    render_report,
+)
 
 __all__ = ["main"]
 
@@ -168,7 +178,7 @@ def _root(given: Path | None) -> Path:
 
 
 def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
-    from golden_harness.verify_move import render_verify_move, verify_move
+    from golden_harness.moves import render_verify_move, verify_move
 
     result = verify_move(
         repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
@@ -178,7 +188,7 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _check_move(args: argparse.Namespace) -> int:
-    from golden_harness.check_move import check_move, render_check_move
+    from golden_harness.moves import check_move, render_check_move
 
     result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
     print("\n".join(render_check_move(result)))
@@ -186,7 +196,7 @@ def _check_move(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from golden_harness.seam_coverage import coverage_json, measure_coverage, render_coverage
+    from golden_harness.measure import coverage_json, measure_coverage, render_coverage
 
     results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
     print("\n".join(render_coverage(results, seconds)))
@@ -205,7 +215,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _strength(args: argparse.Namespace) -> int:
-    from golden_harness.strength import measure_strength, render_strength
+    from golden_harness.measure import measure_strength, render_strength
 
     if args.jobs < 1:
         raise ReviewError(f"--jobs {args.jobs!r} must be at least 1 (the machine's cores at most).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golden_harness.naming import golden_path, scenario_name, scenario_stem
+from golden_harness.format import golden_path, scenario_name, scenario_stem
 
 
 def test_scenario_name_drops_the_module_part() -> None:

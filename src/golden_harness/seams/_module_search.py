@@ -1,0 +1,76 @@
+"""Find the source file of a module: first under given folders, then on ``sys.path``.
+
+Used to resolve seam code references (:func:`golden_harness.seams._seams.resolve_code`) without
+importing the module. :func:`search_roots` checks and normalizes the folders a caller gives
+(``str`` or ``os.PathLike``); :func:`module_file` looks for ``root/pkg/mod.py``,
+``root/pkg/mod/__init__.py`` and the same under ``root/src/``, then asks ``importlib``.
+Callers pass the ``sys.path`` entries after their own roots.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from golden_harness.exceptions import SeamResolutionError, SeamRootsError
+
+__all__ = ["Roots", "module_file", "search_roots"]
+
+Roots = Iterable[str | os.PathLike[str]]
+
+
+def search_roots(roots: Roots | None, where: str) -> list[Path]:
+    """``roots`` as a list of paths; anything but an iterable of ``str``/``PathLike`` is refused.
+
+    ``where`` names the function the roots were given to, for the error message.
+    """
+    if roots is None:
+        return []
+    if isinstance(roots, (str, bytes, os.PathLike)):
+        raise SeamRootsError(
+            f"{where}(..., roots={roots!r}) takes a list of folders, not a single path; "
+            f"pass roots=[{roots!r}]."
+        )
+    try:
+        items = list(roots)
+    except TypeError:
+        raise SeamRootsError(
+            f"{where}(..., roots={roots!r}) takes a list of folders (str or pathlib.Path), not "
+            f"a value of type {type(roots).__name__}; for example roots=['.', 'src'] or "
+            f"roots=[Path.cwd()]."
+        ) from None
+    paths = []
+    for item in items:
+        if isinstance(item, str) or (
+            isinstance(item, os.PathLike) and isinstance(os.fspath(item), str)
+        ):
+            paths.append(Path(item))
+            continue
+        raise SeamRootsError(
+            f"{where}(..., roots={items!r}) got {item!r} ({type(item).__name__}) among its "
+            f"folders; each root must be a str or a pathlib.Path, for example "
+            f"roots=['.', Path('src')]."
+        )
+    return paths
+
+
+def module_file(module: str, roots: list[Path]) -> Path:
+    """The source file of ``module``, searched under each root (and its ``src/``), then through
+    ``importlib``; :class:`SeamResolutionError` names the folders searched when not found."""
+    for root in roots:
+        for base in (root, root / "src"):
+            candidate = base.joinpath(*module.split("."))
+            for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                if file.is_file():
+                    return file
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin or not Path(spec.origin).is_file():
+        raise SeamResolutionError(
+            f"Cannot find module {module!r} (searched {[str(r) for r in roots]} and sys.path)."
+        )
+    return Path(spec.origin)
