@@ -77,3 +77,8 @@ def test_the_golden_fixture_lives_in_fixtures_and_the_plugin_registers_it() -> N
 
     assert plugin.golden is fixtures.golden
     assert fixtures.__all__ == ["golden"]
+
+
+def test_fakes_do_not_import_the_recorder() -> None:
+    imported = _imported_modules(PACKAGE / "recording" / "_fakes.py")
+    assert [name for name in imported if name.startswith("golden_harness.recording")] == []

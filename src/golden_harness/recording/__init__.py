@@ -5,7 +5,7 @@ subprocesses and argument mutations. Depends on :mod:`golden_harness.format` onl
 """
 
 from golden_harness.recording._clock import DEFAULT_INSTANT, FreezeKeeper, freeze_keeper
-from golden_harness.recording._fakes import Fake, fake_path
+from golden_harness.recording._fakes import CallSink, Fake, fake_path
 from golden_harness.recording._isolate import isolate_instance
 from golden_harness.recording._mutation import argument_names, plain_changes
 from golden_harness.recording._recorder import Recorder
@@ -13,6 +13,7 @@ from golden_harness.recording._subprocesses import popen_keeper
 
 __all__ = [
     "DEFAULT_INSTANT",
+    "CallSink",
     "Fake",
     "FreezeKeeper",
     "Recorder",

@@ -6,19 +6,31 @@ and returns the result scripted for its path. A :class:`Script` holds that resul
 (``returns=``), a sequence of results (``sequence=``, one per call), or a ``side_effect=`` that is
 an exception (raised) or a callable (called with the arguments; its result is returned).
 Exceptions inside a sequence are raised in turn.
+
+A fake knows nothing of the recorder: it talks to a :class:`CallSink`, which the recorder
+provides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from golden_harness.exceptions import ScriptError, ScriptExhaustedError
 
-if TYPE_CHECKING:
-    from golden_harness.recording._recorder import Recorder
+__all__ = ["UNSET", "CallSink", "Fake", "Script", "fake_path"]
 
-__all__ = ["UNSET", "Fake", "Script", "fake_path"]
+
+class CallSink(Protocol):
+    """What a :class:`Fake` calls back into: its children, and the recording of its calls."""
+
+    def fake_at(self, path: str) -> Fake:
+        """The one fake at ``path`` (a fake's attribute ``name`` is the fake at ``path.name``)."""
+        ...
+
+    def record_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Record a call of the fake at ``path``; return (or raise) its scripted result."""
+        ...
 
 
 class _Unset:
@@ -93,21 +105,19 @@ class Fake:
     A fake is a context manager returning itself.
     """
 
-    def __init__(self, recorder: Recorder, path: str) -> None:
-        object.__setattr__(self, "_golden_recorder", recorder)
+    def __init__(self, sink: CallSink, path: str) -> None:
+        object.__setattr__(self, "_golden_sink", sink)
         object.__setattr__(self, "_golden_path", path)
 
     def __getattr__(self, name: str) -> Fake:
         if name.startswith("__") or name.startswith("_golden_"):
             raise AttributeError(name)
-        recorder: Recorder = object.__getattribute__(self, "_golden_recorder")
-        return recorder._fake_object(f"{object.__getattribute__(self, '_golden_path')}.{name}")
+        sink: CallSink = object.__getattribute__(self, "_golden_sink")
+        return sink.fake_at(f"{object.__getattribute__(self, '_golden_path')}.{name}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        recorder = object.__getattribute__(self, "_golden_recorder")
-        return recorder._record_fake_call(
-            object.__getattribute__(self, "_golden_path"), args, kwargs
-        )
+        sink: CallSink = object.__getattribute__(self, "_golden_sink")
+        return sink.record_call(object.__getattribute__(self, "_golden_path"), args, kwargs)
 
     def __repr__(self) -> str:
         return f"<fake {object.__getattribute__(self, '_golden_path')}>"

@@ -60,6 +60,21 @@ __all__ = ["Recorder"]
 _SCALAR_TYPES = (type(None), bool, int, float, str, bytes)
 
 
+class _FakeCalls:
+    """The recorder's side of its fakes: the :class:`CallSink` every :class:`Fake` it makes holds."""
+
+    __slots__ = ("_recorder",)
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+
+    def fake_at(self, path: str) -> Fake:
+        return self._recorder._fake_object(path)
+
+    def record_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return self._recorder._record_fake_call(path, args, kwargs)
+
+
 class Recorder:
     """Records one scenario's trace. See ``docs/harness.md`` for a worked example."""
 
@@ -95,6 +110,7 @@ class Recorder:
         self._paths = list(paths)
         self._extra_normalizers = list(normalizers)
         self._fakes: dict[str, Fake] = {}
+        self._fake_calls = _FakeCalls(self)
         self._scripts: dict[str, Script] = {}
         self._lenient: set[str] = set()
         self._ids = DeterministicIds(seed)
@@ -371,7 +387,7 @@ class Recorder:
     def _fake_object(self, path: str) -> Fake:
         fake = self._fakes.get(path)
         if fake is None:
-            fake = self._fakes[path] = Fake(self, path)
+            fake = self._fakes[path] = Fake(self._fake_calls, path)
         return fake
 
     def _append(self, event: dict[str, Any]) -> dict[str, Any]:
