@@ -12,6 +12,7 @@ from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
 from golden_harness.moves import (
+    git,
     hashing_is_fixed,
     repository_root,
     rerun_with_fixed_hashing,
@@ -21,7 +22,6 @@ from golden_harness.review import (
     OK_STATUSES,
     build_report,
     changed_goldens,
-    git,
     render_changes,
     render_report,
 )

@@ -82,3 +82,22 @@ def test_the_golden_fixture_lives_in_fixtures_and_the_plugin_registers_it() -> N
 def test_fakes_do_not_import_the_recorder() -> None:
     imported = _imported_modules(PACKAGE / "recording" / "_fakes.py")
     assert [name for name in imported if name.startswith("golden_harness.recording")] == []
+
+
+def _starts_a_git_command(node: ast.AST) -> bool:
+    """A list or tuple literal whose first item is the string ``"git"`` (an argv for git)."""
+    return (
+        isinstance(node, (ast.List, ast.Tuple))
+        and bool(node.elts)
+        and isinstance(node.elts[0], ast.Constant)
+        and node.elts[0].value == "git"
+    )
+
+
+def test_one_module_runs_git() -> None:
+    runners = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if any(map(_starts_a_git_command, ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
+    )
+    assert runners == ["moves/_git.py"]

@@ -4,7 +4,14 @@ Also the fixed string-hashing seed of every pytest run the ``golden`` command st
 """
 
 from golden_harness.moves._check_move import CheckMoveResult, check_move, render_check_move
-from golden_harness.moves._git import repository_root, resolve_revision, temporary_worktree
+from golden_harness.moves._git import (
+    blob_at,
+    git,
+    repository_root,
+    resolve_revision,
+    run_git,
+    temporary_worktree,
+)
 from golden_harness.moves._hash_seed import (
     hashing_is_fixed,
     rerun_with_fixed_hashing,
@@ -23,10 +30,12 @@ __all__ = [
     "DEFAULT_TESTS",
     "CheckMoveResult",
     "VerifyMoveResult",
+    "blob_at",
     "check_move",
     "compare_trace_dirs",
     "delegate_of",
     "functions_of",
+    "git",
     "hashing_is_fixed",
     "imports_of",
     "render_check_move",
@@ -34,6 +43,7 @@ __all__ = [
     "repository_root",
     "rerun_with_fixed_hashing",
     "resolve_revision",
+    "run_git",
     "temporary_worktree",
     "verify_move",
     "with_fixed_hashing",

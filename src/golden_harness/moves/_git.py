@@ -1,7 +1,9 @@
-"""The git operations the review commands need: the repository root, revisions, changed files,
-file contents at a revision, and a temporary worktree that is always removed.
+"""Every git command golden_harness runs goes through :func:`run_git` (or :func:`git`, which
+raises on a failure): the repository root, revisions, changed files, file contents at a revision,
+and a temporary worktree that is always removed.
 
-Every failure raises :class:`ReviewError` naming the command, the offending value and the fix.
+Every failure raises :class:`ReviewError` (:func:`git`: :class:`GoldenHarnessError`) naming the
+command, the offending value and the fix.
 """
 
 from __future__ import annotations
@@ -14,29 +16,41 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from golden_harness.exceptions import ReviewError
+from golden_harness.exceptions import GoldenHarnessError, ReviewError
 
 __all__ = [
     "ChangedFile",
+    "blob_at",
     "changed_files",
     "file_at",
+    "git",
     "repository_root",
     "resolve_revision",
+    "run_git",
     "temporary_worktree",
 ]
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``git -C root args`` with its output captured as text; the caller reads the result."""
     return subprocess.run(
         ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
     )
+
+
+def git(root: Path, *args: str) -> str:
+    """Run ``git -C root args`` and return its output; a failure names the command."""
+    done = run_git(root, *args)
+    if done.returncode != 0:
+        raise GoldenHarnessError(f"`git {' '.join(args)}` failed in {root}: {done.stderr.strip()}")
+    return done.stdout
 
 
 def repository_root(start: Path) -> Path:
     """The top level of the git work tree containing ``start``."""
     if not start.is_dir():
         raise ReviewError(f"{str(start)!r} is not a folder; pass --root with a git work tree.")
-    done = _git(start, "rev-parse", "--show-toplevel")
+    done = run_git(start, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
         raise ReviewError(
             f"{str(start)!r} is not inside a git repository ({done.stderr.strip()}); run the "
@@ -47,7 +61,7 @@ def repository_root(start: Path) -> Path:
 
 def resolve_revision(root: Path, rev: str) -> str:
     """The full commit id of ``rev``; an unknown revision is a :class:`ReviewError`."""
-    done = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    done = run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     if done.returncode != 0 or not done.stdout.strip():
         raise ReviewError(
             f"Unknown revision {rev!r} in {root}: give a commit, branch or tag that "
@@ -70,21 +84,29 @@ class ChangedFile:
 
 def changed_files(root: Path, commit: str) -> list[ChangedFile]:
     """Files changed between ``commit`` and the working tree, untracked files included."""
-    done = _git(root, "diff", "--name-status", "--no-renames", commit, "--")
+    done = run_git(root, "diff", "--name-status", "--no-renames", commit, "--")
     if done.returncode != 0:
         raise ReviewError(f"`git diff --name-status {commit}` failed in {root}: {done.stderr}")
     found = []
     for line in done.stdout.splitlines():
         status, _, path = line.partition("\t")
         found.append(ChangedFile(status[:1], path))
-    others = _git(root, "ls-files", "--others", "--exclude-standard")
+    others = run_git(root, "ls-files", "--others", "--exclude-standard")
     found += [ChangedFile("?", path) for path in others.stdout.splitlines() if path]
     return sorted(found, key=lambda f: (f.path, f.status))
 
 
 def file_at(root: Path, commit: str, path: str) -> str | None:
     """The text of ``path`` at ``commit``, or None when it does not exist there."""
-    done = _git(root, "show", f"{commit}:{path}")
+    done = run_git(root, "show", f"{commit}:{path}")
+    return done.stdout if done.returncode == 0 else None
+
+
+def blob_at(root: Path, rev: str, name: str) -> str | None:
+    """The text of the file ``name`` at ``rev``, read as exactly that path; None when absent."""
+    # `cat-file blob` reads exactly that path; `git show REV:path` treats a path with `[...]`
+    # (a parametrized scenario) that REV lacks as a pattern and exits 0 with no output.
+    done = run_git(root, "cat-file", "blob", f"{rev}:{name}")
     return done.stdout if done.returncode == 0 else None
 
 
@@ -98,13 +120,13 @@ def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
     parent = Path(tempfile.mkdtemp(prefix="golden-base-"))
     path = parent / "base"
     try:
-        done = _git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
+        done = run_git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
         if done.returncode != 0:
             raise ReviewError(
                 f"Cannot create a worktree of {commit!r} at {path}: {done.stderr.strip()}"
             )
         yield path
     finally:
-        _git(root, "worktree", "remove", "--force", str(path))
+        run_git(root, "worktree", "remove", "--force", str(path))
         shutil.rmtree(parent, ignore_errors=True)
-        _git(root, "worktree", "prune")
+        run_git(root, "worktree", "prune")

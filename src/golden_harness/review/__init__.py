@@ -11,7 +11,6 @@ from golden_harness.review._golden_diff import (
     GoldenChange,
     changed_goldens,
     describe_change,
-    git,
     render_changes,
 )
 from golden_harness.review._report import OK_STATUSES, build_report, render_report
@@ -26,7 +25,6 @@ __all__ = [
     "commit_kind",
     "describe_change",
     "divergence",
-    "git",
     "render_changes",
     "render_report",
     "render_review",

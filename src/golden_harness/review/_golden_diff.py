@@ -7,24 +7,14 @@ change with :func:`golden_harness.format._diffing.diff_events` rather than as a 
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from golden_harness.exceptions import GoldenFormatError, GoldenHarnessError
+from golden_harness.exceptions import GoldenFormatError
 from golden_harness.format import GOLDEN_SUFFIX, Sides, diff_events, load_trace
+from golden_harness.moves import blob_at, git
 
-__all__ = ["GoldenChange", "changed_goldens", "describe_change", "git", "render_changes"]
-
-
-def git(root: Path, *args: str) -> str:
-    """Run ``git -C root args`` and return its output; a failure names the command."""
-    done = subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise GoldenHarnessError(f"`git {' '.join(args)}` failed in {root}: {done.stderr.strip()}")
-    return done.stdout
+__all__ = ["GoldenChange", "changed_goldens", "describe_change", "render_changes"]
 
 
 @dataclass(frozen=True)
@@ -52,27 +42,15 @@ def changed_goldens(
     for name in sorted(set(names.splitlines())):
         if not name.endswith(GOLDEN_SUFFIX):
             continue
-        old = _show(root, base, name)
+        old = blob_at(root, base, name)
         if head is None:
             file = root / name
             new = file.read_text(encoding="utf-8") if file.is_file() else None
         else:
-            new = _show(root, head, name)
+            new = blob_at(root, head, name)
         if old != new:
             changes.append(GoldenChange(name, old, new))
     return changes
-
-
-def _show(root: Path, rev: str, name: str) -> str | None:
-    done = subprocess.run(
-        # `cat-file blob` reads exactly that path; `git show REV:path` treats a path with `[...]`
-        # (a parametrized scenario) that REV lacks as a pattern and exits 0 with no output.
-        ["git", "-C", str(root), "cat-file", "blob", f"{rev}:{name}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.stdout if done.returncode == 0 else None
 
 
 def describe_change(

@@ -26,12 +26,13 @@ from golden_harness.moves import (
     CheckMoveResult,
     VerifyMoveResult,
     check_move,
+    git,
     resolve_revision,
     temporary_worktree,
     verify_move,
 )
 from golden_harness.review._commits import GUARDED_KINDS, commit_kind
-from golden_harness.review._golden_diff import GoldenChange, changed_goldens, describe_change, git
+from golden_harness.review._golden_diff import GoldenChange, changed_goldens, describe_change
 
 __all__ = [
     "FORMATS",
