@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
 from golden_harness.moves import (
+    CommandExit,
     git,
     hashing_is_fixed,
     repository_root,
     rerun_with_fixed_hashing,
+    run_pytest,
     with_fixed_hashing,
 )
 from golden_harness.review import (
@@ -165,7 +166,7 @@ def _review(args: argparse.Namespace) -> int:
         tests=args.tests,
     )
     print("\n".join(render_review(result, args.format)))
-    return 0 if result.ok else 1
+    return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
 def _root(given: Path | None) -> Path:
@@ -184,7 +185,7 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
         repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
     )
     print("\n".join(render_verify_move(result)))
-    return 0 if result.ok else 1
+    return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
 def _check_move(args: argparse.Namespace) -> int:
@@ -192,7 +193,7 @@ def _check_move(args: argparse.Namespace) -> int:
 
     result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
     print("\n".join(render_check_move(result)))
-    return 0 if result.ok else 1
+    return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -203,7 +204,7 @@ def _coverage(args: argparse.Namespace) -> int:
     if args.json is not None:
         args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
     if args.fail_under is None:
-        return 0
+        return CommandExit.OK
     below = [
         r.seam
         for r in results
@@ -211,7 +212,7 @@ def _coverage(args: argparse.Namespace) -> int:
     ]
     if below:
         print(f"Below {args.fail_under:g}% (or unresolved): {', '.join(below)}")
-    return 1 if below else 0
+    return CommandExit.FOUND if below else CommandExit.OK
 
 
 def _strength(args: argparse.Namespace) -> int:
@@ -226,10 +227,10 @@ def _strength(args: argparse.Namespace) -> int:
     print("\n".join(render_strength(results, seconds, root)))
     killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
-        return 1
+        return CommandExit.FOUND
     if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
-        return 1
-    return 0
+        return CommandExit.FOUND
+    return CommandExit.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,22 +257,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _strength(args)
         if args.command == "report":
             if args.run:
-                subprocess.run(
-                    [sys.executable, "-m", "pytest", args.tests, "-q"],
-                    cwd=root,
-                    env=with_fixed_hashing(os.environ),
-                    check=False,
+                run_pytest(
+                    [args.tests, "-q"], cwd=root, env=with_fixed_hashing(os.environ), capture=False
                 )
             reports = build_report(root, root / args.tests, root / args.golden_dir)
             print("\n".join(render_report(reports)))
             failing = any(s not in OK_STATUSES for r in reports for s in r.scenarios.values())
-            return 1 if failing else 0
+            return CommandExit.FOUND if failing else CommandExit.OK
         changes = changed_goldens(root, args.golden_dir, args.base)
         print("\n".join(render_changes(changes, args.base)))
-        return 1 if changes else 0
+        return CommandExit.FOUND if changes else CommandExit.OK
     except GoldenHarnessError as error:
         print(f"golden {args.command}: {error}", file=sys.stderr)
-        return 2
+        return CommandExit.ERROR
 
 
 if __name__ == "__main__":

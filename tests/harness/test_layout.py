@@ -101,3 +101,31 @@ def test_one_module_runs_git() -> None:
         if any(map(_starts_a_git_command, ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
     )
     assert runners == ["moves/_git.py"]
+
+
+def test_one_helper_shows_paths_relative_to_the_root() -> None:
+    helpers = sorted(
+        f"{path.relative_to(PACKAGE).as_posix()}: {node.name}"
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef)
+        and node.name.lstrip("_") in {"rel", "relative", "relative_path"}
+    )
+    assert helpers == ["format/_naming.py: relative_path"]
+
+
+def _starts_pytest(node: ast.AST) -> bool:
+    """A list literal with ``"-m", "pytest"`` in it (the argv of a pytest subprocess)."""
+    if not isinstance(node, ast.List):
+        return False
+    items = [item.value if isinstance(item, ast.Constant) else None for item in node.elts]
+    return any(items[i : i + 2] == ["-m", "pytest"] for i in range(len(items)))
+
+
+def test_one_module_starts_pytest_subprocesses() -> None:
+    starters = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if any(map(_starts_pytest, ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
+    )
+    assert starters == []  # moves/_pytest_run.py builds the argv from its parts

@@ -13,7 +13,13 @@ from golden_harness.format._golden_format import (
     dump_value,
     load_trace,
 )
-from golden_harness.format._naming import GOLDEN_SUFFIX, golden_path, scenario_name, scenario_stem
+from golden_harness.format._naming import (
+    GOLDEN_SUFFIX,
+    golden_path,
+    relative_path,
+    scenario_name,
+    scenario_stem,
+)
 from golden_harness.format._normalize import (
     REDACTED,
     Normalizer,
@@ -59,6 +65,7 @@ __all__ = [
     "normalize_timestamps",
     "register_normalizer",
     "register_serializer",
+    "relative_path",
     "scenario_name",
     "scenario_stem",
     "type_tag",

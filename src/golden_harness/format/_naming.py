@@ -5,6 +5,8 @@ Characters outside ``A-Z a-z 0-9 . _ - [ ] = , + @`` are percent-encoded (``/`` 
 ``%`` itself ``%25``), so distinct ids give distinct, stable file names on every platform
 (``test[b/c]`` -> ``test[b%2Fc]``, ``test[bc]`` stays). Names longer than 200 characters keep
 their first 180 characters followed by ``~`` and 16 hex digits of their SHA-256.
+
+:func:`relative_path` is how every report and message shows a file under the repository.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import re
 from pathlib import Path
 
-__all__ = ["GOLDEN_SUFFIX", "golden_path", "scenario_name", "scenario_stem"]
+__all__ = ["GOLDEN_SUFFIX", "golden_path", "relative_path", "scenario_name", "scenario_stem"]
 
 GOLDEN_SUFFIX = ".golden.yaml"
 _SAFE = re.compile(r"[A-Za-z0-9._\-\[\]=,+@]")
@@ -44,3 +46,11 @@ def scenario_stem(name: str) -> str:
 def golden_path(golden_dir: Path, seam: str, name: str) -> Path:
     """The golden file of scenario ``name`` in seam ``seam``."""
     return golden_dir / seam / f"{scenario_stem(name)}{GOLDEN_SUFFIX}"
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/``, or ``path`` as given when it is not under ``root``.
+
+    Neither path is resolved: a caller that compares real locations resolves them first.
+    """
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -14,8 +14,6 @@ import ast
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -27,7 +25,7 @@ from coverage.results import analysis_from_file_reporter
 
 from golden_harness.exceptions import ReviewError
 from golden_harness.measure._coverage_plugin import ITEMS_VARIABLE
-from golden_harness.moves import with_fixed_hashing
+from golden_harness.moves import run_pytest, stop_reason, with_fixed_hashing
 from golden_harness.seams import ResolvedSeam, followed_note, resolve_seams
 
 __all__ = [
@@ -40,7 +38,6 @@ __all__ = [
 ]
 
 _NO_CONTEXT = r"^\Z(?<=\A.)"
-_STOPPED = {2: "interrupted", 3: "internal error", 4: "usage error", 5: "no tests collected"}
 
 
 @dataclass
@@ -104,17 +101,18 @@ def run_suite_with_contexts(
     env[ITEMS_VARIABLE] = str(work / "items.json")
     paths = [str(root / "src"), str(root), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    command = [
-        sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", str(tests),
+    args = [
+        str(tests),
         "-p", "golden_harness.measure._coverage_plugin", f"--golden-trace-dir={work / 'traces'}",
         "-o", f"cache_dir={work / 'cache'}", "-q", "-p", "no:xdist",
     ]  # fmt: skip
-    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
-    if done.returncode in _STOPPED:
+    done = run_pytest(args, cwd=root, env=env, runner=["coverage", "run", f"--rcfile={rc}", "-m"])
+    reason = stop_reason(done.returncode)
+    if reason is not None:
         tail = (done.stdout + done.stderr).splitlines()[-25:]
         raise ReviewError(
             f"The characterization suite {str(tests)!r} did not run under coverage (exit code "
-            f"{done.returncode}, {_STOPPED[done.returncode]}); its output ends with:\n"
+            f"{done.returncode}, {reason}); its output ends with:\n"
             + "\n".join(f"    {line}" for line in tail)
         )
     items = work / "items.json"

@@ -33,6 +33,7 @@ import pytest
 from coverage import Coverage
 
 from golden_harness.exceptions import ReviewError
+from golden_harness.format import relative_path
 from golden_harness.measure._mutants import Mutant, apply_mutant, mutants_in
 from golden_harness.measure._seam_coverage import find_seams, run_suite_with_contexts
 from golden_harness.seams import ResolvedSeam, followed_note
@@ -268,12 +269,14 @@ def measure_strength(
             everything = sorted(own.union(*each))
             for module in everything:
                 if module not in own:
-                    result.others[_relative(Path(module), root)] = sum(module in e for e in each)
+                    result.others[relative_path(Path(module), root.resolve())] = sum(
+                        module in e for e in each
+                    )
             ((code, _, base_cpu),) = _run_all(
                 root, _pytest_args(everything), [None], 1, 600.0, work, 600.0
             )
-            if code != 0:
-                shown = " ".join(_relative(Path(m), root) for m in everything)
+            if code != pytest.ExitCode.OK:
+                shown = " ".join(relative_path(Path(m), root.resolve()) for m in everything)
                 result.errors.append(
                     f"its scenarios do not pass unmutated (pytest exit code {code}): run "
                     f"`pytest {shown}` and fix them first."
@@ -293,7 +296,7 @@ def measure_strength(
             for mutant, (code, _, _) in zip(mutants, outcomes, strict=True):
                 outcome = (
                     "timeout" if code is None
-                    else "survived" if code == 0
+                    else "survived" if code == pytest.ExitCode.OK
                     else "not applicable" if code == _NOT_APPLICABLE
                     else "killed"
                 )  # fmt: skip
@@ -301,11 +304,6 @@ def measure_strength(
             result.seconds = time.monotonic() - seam_started
             results.append(result)
     return results, time.monotonic() - started
-
-
-def _relative(path: Path, root: Path) -> str:
-    root = root.resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _percent(killed: int, total: int) -> str:

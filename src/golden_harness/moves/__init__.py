@@ -18,6 +18,14 @@ from golden_harness.moves._hash_seed import (
     with_fixed_hashing,
 )
 from golden_harness.moves._move_ast import delegate_of, functions_of, imports_of, wrapper_call
+from golden_harness.moves._pytest_run import (
+    CommandExit,
+    pytest_argv,
+    ran_the_tests,
+    run_pytest,
+    start_pytest,
+    stop_reason,
+)
 from golden_harness.moves._verify_move import (
     DEFAULT_TESTS,
     VerifyMoveResult,
@@ -29,6 +37,7 @@ from golden_harness.moves._verify_move import (
 __all__ = [
     "DEFAULT_TESTS",
     "CheckMoveResult",
+    "CommandExit",
     "VerifyMoveResult",
     "blob_at",
     "check_move",
@@ -38,12 +47,17 @@ __all__ = [
     "git",
     "hashing_is_fixed",
     "imports_of",
+    "pytest_argv",
+    "ran_the_tests",
     "render_check_move",
     "render_verify_move",
     "repository_root",
     "rerun_with_fixed_hashing",
     "resolve_revision",
     "run_git",
+    "run_pytest",
+    "start_pytest",
+    "stop_reason",
     "temporary_worktree",
     "verify_move",
     "with_fixed_hashing",

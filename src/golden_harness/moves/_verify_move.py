@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -26,6 +25,7 @@ from golden_harness.exceptions import GoldenFormatError, ReviewError
 from golden_harness.format import GOLDEN_SUFFIX, REVISION_SIDES, diff_events, load_trace
 from golden_harness.moves._git import resolve_revision, temporary_worktree
 from golden_harness.moves._hash_seed import with_fixed_hashing
+from golden_harness.moves._pytest_run import start_pytest, stop_reason
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 """The installed golden_harness package folder (this module is in its ``moves`` sub-package)."""
@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 DEFAULT_TESTS = "tests/characterization"
-_USAGE_EXITS = {2: "interrupted", 3: "internal error", 4: "usage error"}
 _LOG_TAIL = 25
 
 
@@ -123,10 +122,7 @@ def _shim(folder: Path) -> Path:
 
 
 def _start(side: SideRun, selection: list[str], shim: Path, work: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
+    args = [
         *selection,
         f"--golden-trace-dir={side.trace_dir}",
         "-o",
@@ -135,10 +131,7 @@ def _start(side: SideRun, selection: list[str], shim: Path, work: Path) -> subpr
         "-q",
     ]
     env = with_fixed_hashing(side_environment(side.root, shim, dict(os.environ)))
-    with side.log.open("wb") as log:
-        return subprocess.Popen(
-            command, cwd=side.root, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+    return start_pytest(args, cwd=side.root, env=env, log=side.log)
 
 
 def _failed_tests(junit: Path) -> list[str]:
@@ -152,11 +145,12 @@ def _failed_tests(junit: Path) -> list[str]:
 
 
 def _check_side(side: SideRun) -> None:
-    if side.returncode in _USAGE_EXITS:
+    reason = stop_reason(side.returncode, collecting_nothing_stops=False)
+    if reason is not None:
         tail = side.log.read_text(encoding="utf-8", errors="replace").splitlines()[-_LOG_TAIL:]
         raise ReviewError(
             f"pytest on the {side.label} ({side.root}) stopped with exit code {side.returncode} "
-            f"({_USAGE_EXITS[side.returncode]}); its output ends with:\n"
+            f"({reason}); its output ends with:\n"
             + "\n".join(f"    {line}" for line in tail)
             + "\nFix the selection or the suite so that it runs there."
         )
@@ -233,7 +227,7 @@ def verify_move(
     if not comparisons:
         outcomes = "; ".join(
             f"{side.label}: pytest exit code {side.returncode}"
-            + (" (no tests collected)" if side.returncode == 5 else "")
+            + (f" ({reason})" if (reason := stop_reason(side.returncode)) else "")
             for side in sides
         )
         raise ReviewError(

@@ -16,6 +16,7 @@ import ci_info
 import pytest
 
 from golden_harness.exceptions import GoldenHarnessError
+from golden_harness.format import relative_path
 from golden_harness.plugin._extension import GOLDEN_DIR_KEY, golden_location
 from golden_harness.plugin._hash_check import HashCheck, add_options
 from golden_harness.plugin._markers import RECORDER_KEY, SNAPSHOT_KEY, marker_kwargs
@@ -183,7 +184,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     state = item.config.stash[STATE_KEY]
     golden_file = golden_location(item)
     seam = golden_file.parent.name
-    entry = {"seam": seam, "golden": _rel(golden_file, item.config.rootpath), "status": "error"}
+    entry = {
+        "seam": seam,
+        "golden": relative_path(golden_file, item.config.rootpath),
+        "status": "error",
+    }
     state.results[item.nodeid] = entry
     __tracebackhide__ = True
     try:
@@ -311,17 +316,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     root = config.rootpath
     terminalreporter.write_sep("-", "golden_harness: orphaned goldens")
     for path in state.deleted:
-        terminalreporter.write_line(f"deleted orphaned golden {_rel(path, root)}")
+        terminalreporter.write_line(f"deleted orphaned golden {relative_path(path, root)}")
     for path in state.orphans:
         terminalreporter.write_line(
-            f"orphaned golden {_rel(path, root)}: no collected scenario writes it"
+            f"orphaned golden {relative_path(path, root)}: no collected scenario writes it"
         )
     if state.orphans:
         terminalreporter.write_line(
             "Delete these files, or run `pytest --snapshot-update` locally over the whole suite "
             "to remove them (use --golden-orphans=warn to only report them)."
         )
-
-
-def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

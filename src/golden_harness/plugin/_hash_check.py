@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import pytest
 
 from golden_harness.exceptions import GoldenFormatError
 from golden_harness.format import Sides, diff_events, load_trace
+from golden_harness.moves import ran_the_tests, start_pytest
 
 __all__ = ["HashCheck", "HashDependence", "add_options", "compare_with_seeds", "other_seeds"]
 
@@ -65,15 +65,13 @@ def other_seeds(count: int, current: str | None) -> list[int]:
 
 
 def _run(root: Path, nodeids: list[str], seed: int, out: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "pytest", *nodeids, f"--golden-trace-dir={out}",
+    args = [
+        *nodeids, f"--golden-trace-dir={out}",
         "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--golden-orphans=ignore",
         f"--rootdir={root}", "-o", f"{INI_KEY}=0",
     ]  # fmt: skip
     env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-    log = (out.parent / f"{out.name}.log").open("wb")
-    with log:
-        return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return start_pytest(args, cwd=root, env=env, log=out.parent / f"{out.name}.log")
 
 
 def _trace_of(golden: str, trace_dir: Path) -> Path:
@@ -94,7 +92,7 @@ def compare_with_seeds(
         processes = [_run(root, nodeids, seed, out) for seed, out in runs]
         codes = [process.wait() for process in processes]
         for (seed, out), code in zip(runs, codes, strict=True):
-            if code not in (0, 1):
+            if not ran_the_tests(code):
                 tail = (out.parent / f"{out.name}.log").read_text(errors="replace").splitlines()
                 problems.append(
                     f"the check run with PYTHONHASHSEED={seed} stopped with exit code {code}; "

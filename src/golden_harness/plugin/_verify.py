@@ -21,7 +21,7 @@ from golden_harness.exceptions import (
     UnscriptedCallError,
     UnscriptedSubprocessError,
 )
-from golden_harness.format import diff_events, load_trace
+from golden_harness.format import diff_events, load_trace, relative_path
 from golden_harness.plugin._extension import GoldenExtension
 from golden_harness.recording import Recorder
 from golden_harness.review import divergence
@@ -29,13 +29,6 @@ from golden_harness.review import divergence
 __all__ = ["check_scenario", "mismatch_message"]
 
 _RAW_DIFF_LINES = 40
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def mismatch_message(golden_text: str, actual_text: str, where: str, nodeid: str) -> str:
@@ -89,7 +82,7 @@ def check_scenario(
         verifying = not update and trace_dir is None and golden_file.is_file()
         if verifying and isinstance(error, (UnscriptedCallError, UnscriptedSubprocessError)):
             golden = golden_file.read_text(encoding="utf-8")
-            where = _relative(golden_file, root)
+            where = relative_path(golden_file, root)
             mismatch = divergence(error, recorder.events, golden, where, nodeid)
             if mismatch is not None:
                 raise mismatch from None
@@ -100,7 +93,7 @@ def check_scenario(
             f"calls, outcome and effects are recorded."
         )
     text = recorder.render(comments=[f"seam: {seam}"])
-    where = _relative(golden_file, root)
+    where = relative_path(golden_file, root)
     if trace_dir is not None:
         target = trace_dir / golden_file.parent.name / golden_file.name
         target.parent.mkdir(parents=True, exist_ok=True)

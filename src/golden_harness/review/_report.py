@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golden_harness.format import GOLDEN_SUFFIX
+from golden_harness.format import GOLDEN_SUFFIX, relative_path
 from golden_harness.seams import followed_note, resolve_seams
 
 __all__ = ["OK_STATUSES", "SeamReport", "build_report", "load_results", "render_report"]
@@ -51,7 +51,7 @@ def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamRepo
     for resolved in resolve_seams(tests_dir, [root], follow_wrappers=True):
         declaration = resolved.declaration
         report = seams.setdefault(declaration.seam.name, SeamReport(declaration.seam.name))
-        report.declared_in.append(_rel(declaration.module_path, root))
+        report.declared_in.append(relative_path(declaration.module_path.resolve(), root.resolve()))
         report.code += [f"{loc.describe(root)}  ({loc.ref})" for loc in resolved.locations]
         report.code += [f"unresolved: {error}" for error in resolved.errors]
         report.notes += [followed_note(a, b) for a, b in resolved.followed]
@@ -62,7 +62,7 @@ def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamRepo
     for seam_name, paths in on_disk.items():
         report = seams.setdefault(seam_name, SeamReport(seam_name))
         for path in paths:
-            rel = _rel(path, root)
+            rel = relative_path(path.resolve(), root.resolve())
             report.scenarios[rel] = results.get(rel, "not run")
     for rel, status in results.items():
         seam_name = Path(rel).parent.name
@@ -89,12 +89,3 @@ def render_report(reports: list[SeamReport]) -> list[str]:
     total = sum(len(r.scenarios) for r in reports)
     lines.append(f"{len(reports)} seam(s), {total} scenario(s), {failing} failing.")
     return lines
-
-
-def _rel(path: Path, root: Path) -> str:
-    path = path.resolve()
-    return (
-        path.relative_to(root.resolve()).as_posix()
-        if path.is_relative_to(root.resolve())
-        else str(path)
-    )
