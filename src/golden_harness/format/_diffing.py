@@ -1,7 +1,7 @@
 """Describe the differences between two traces event by event, in words a reviewer can act on.
 
 :func:`diff_events` aligns the golden's events with the new ones
-(:func:`golden_harness.format._alignment.align_events`) and returns one line per difference, in trace
+(:func:`align_events`) and returns one line per difference, in trace
 order, for example::
 
     call `llm_service.execute_builder_phase` (event 3): kwarg `max_tokens`: 8192 -> 10240

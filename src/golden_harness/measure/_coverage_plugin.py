@@ -1,7 +1,7 @@
 """A pytest plugin for ``golden coverage``: each test runs in its own coverage.py context.
 
-Loaded with ``-p golden_harness.measure._coverage_plugin`` inside ``coverage run``. Before each test it
-switches the measurement context to the test's node id, so that the lines and branches a
+Loaded with ``-p golden_harness.measure._coverage_plugin`` inside ``coverage run``. Before each
+test it switches the measurement context to the test's node id, so that the lines and branches a
 scenario executes can be told apart from the others; at the end it writes every collected test's
 module file to the JSON file named by ``GOLDEN_COVERAGE_ITEMS``.
 """

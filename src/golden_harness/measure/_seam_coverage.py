@@ -2,7 +2,7 @@
 scenarios execute, and the branches none of them reaches.
 
 The characterization suite runs once under ``coverage run`` with branch measurement, restricted
-to the seams' files, each test in its own context (:mod:`golden_harness.measure._coverage_plugin`) and
+to the seams' files, each test in its own context (the ``_coverage_plugin`` module) and
 with ``--golden-trace-dir`` (goldens are neither needed nor compared). For each seam, only the
 contexts of the test modules that declare it count, and only the lines inside the seam's code
 (whole definitions, or ``#region`` blocks).

@@ -1,6 +1,6 @@
 """``golden strength [--seam NAME]``: the mutation score of each seam's goldens.
 
-For every mutant of a seam's code (see :mod:`golden_harness.measure._mutants`; only the seam's lines, so a
+For every mutant of a seam's code (see the ``_mutants`` module; only the seam's lines, so a
 ``#region`` seam gets only its block's mutants) the seam's characterization modules, and every
 other characterization module whose scenarios execute a mutated line (coverage contexts of one
 run of the suite), run against their committed goldens; the mutant is killed when a scenario fails (its trace changed, or the

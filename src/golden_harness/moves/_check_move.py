@@ -5,7 +5,7 @@ move of a function or method that was removed or reduced to a thin wrapper?
 file at REV. Its counterpart is looked for among the functions and methods, at REV, of every
 changed Python file that are now gone or now a wrapper: first the one whose wrapper delegates to
 it, else the most similar body. Bodies are compared after the normalization of
-:mod:`golden_harness.moves._move_ast`; the imported names a body uses must refer to the same objects.
+the ``_move_ast`` module; the imported names a body uses must refer to the same objects.
 
 Beyond the added functions, every function of a changed Python file whose definition changed
 (wrappers included) is checked for undefined names (ruff's F821) and for ``self.<attr>`` reads

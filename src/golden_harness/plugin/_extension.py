@@ -2,7 +2,7 @@
 
 It keeps syrupy's storage, comparison, ``--snapshot-update`` writing and report, and changes:
 
-* location: ``<golden dir>/<seam>/<scenario>.golden.yaml`` (see :mod:`golden_harness.format._naming`),
+* location: ``<golden dir>/<seam>/<scenario>.golden.yaml`` (see ``format.golden_path``),
   the seam coming from the test module's ``GOLDEN_SEAM`` declaration;
 * discovery: it reports no files to syrupy, so syrupy never marks a golden unused nor deletes
   one; the plugin accounts for orphaned goldens itself, and only on runs that select whole

@@ -2,7 +2,7 @@
 
 :func:`check_scenario` runs after the test body (the plugin calls it, so a scenario cannot forget
 to compare). It raises the first harness error the seam swallowed (a call or command the golden
-never made is a mismatch instead, see :mod:`golden_harness.review._divergence`), refuses an empty trace,
+never made is a mismatch instead, see ``review.divergence``), refuses an empty trace,
 and then either writes the trace to ``--golden-trace-dir`` (no comparison, no golden written) or
 compares it through syrupy: a missing golden, a corrupt golden and a mismatch each raise an error
 that names the file; a mismatch lists the differences event by event.

@@ -2,7 +2,7 @@
 
 Compares every ``*.golden.yaml`` under the golden folder at ``base`` (default ``HEAD``) with the
 working tree, untracked goldens included, or with a second revision ``head``, and renders each
-change with :func:`golden_harness.format._diffing.diff_events` rather than as a raw text diff.
+change with :func:`golden_harness.format.diff_events` rather than as a raw text diff.
 """
 
 from __future__ import annotations

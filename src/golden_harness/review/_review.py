@@ -1,12 +1,12 @@
 """``golden review --base REV``: what each commit of ``REV..HEAD`` proves, for a pull request's
 reviewer.
 
-For every commit, oldest first: its kind by subject prefix (:mod:`golden_harness.review._commits`), the
+For every commit, oldest first: its kind by subject prefix (the ``_commits`` module), the
 goldens it adds, changes or removes against its first parent with their per-event differences
 (:func:`golden_harness.review._golden_diff.describe_change`), for a ``move:`` the check-move verdict
-(:func:`golden_harness.moves._check_move.check_move`, run in a temporary worktree of the commit against
+(:func:`golden_harness.moves.check_move`, run in a temporary worktree of the commit against
 its parent) and, when asked, for a ``move:`` or ``refactor:`` the verify-move verdict
-(:func:`golden_harness.moves._verify_move.verify_move`, the same way). The working tree is not read.
+(:func:`golden_harness.moves.verify_move`, the same way). The working tree is not read.
 
 A commit fails when it is a move that is not pure, a move or refactor that touches anything under
 the golden folder, or a verified move or refactor whose traces differ (or whose suite fails). The

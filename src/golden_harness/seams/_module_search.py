@@ -1,6 +1,6 @@
 """Find the source file of a module: first under given folders, then on ``sys.path``.
 
-Used to resolve seam code references (:func:`golden_harness.seams._seams.resolve_code`) without
+Used to resolve seam code references (:func:`golden_harness.seams.resolve_code`) without
 importing the module. :func:`search_roots` checks and normalizes the folders a caller gives
 (``str`` or ``os.PathLike``); :func:`module_file` looks for ``root/pkg/mod.py``,
 ``root/pkg/mod/__init__.py`` and the same under ``root/src/``, then asks ``importlib``.
