@@ -42,8 +42,7 @@ import pyperf  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 
 from golden_harness import Recorder, load_trace  # noqa: E402
-from golden_harness.clock import FreezeKeeper  # noqa: E402
-from golden_harness.subprocesses import popen_keeper  # noqa: E402
+from golden_harness.recording import FreezeKeeper, popen_keeper  # noqa: E402
 from harness.shop import notify, pricing  # noqa: E402
 from harness.shop.processor import OrderProcessor  # noqa: E402
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 try:
-    from golden_harness.commits import GUARDED_KINDS, subject_pattern
+    from golden_harness.review import GUARDED_KINDS, subject_pattern
 except ImportError as exc:  # pragma: no cover - the project is not installed
     print(
         f"golden guard: error: golden_harness is not importable ({exc}); install the project "
@@ -41,7 +41,7 @@ except ImportError as exc:  # pragma: no cover - the project is not installed
 
 GUARDED_SUBJECT = subject_pattern(GUARDED_KINDS)
 """Subjects of the commits that may not touch goldens: moves and refactors (the commit kinds of
-golden_harness.commits, which `golden review` reads too)."""
+golden_harness.review, which `golden review` reads too)."""
 
 
 class GuardError(Exception):

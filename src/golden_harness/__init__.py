@@ -21,10 +21,18 @@ from golden_harness.exceptions import (
     UnserializableValueError,
     UnsetAttributeError,
 )
-from golden_harness.fakes import Fake
-from golden_harness.golden_format import FORMAT_VERSION, dump_trace, load_trace
-from golden_harness.normalize import is_secret_name, normalize_timestamps, register_normalizer
-from golden_harness.recorder import Recorder
+from golden_harness.format import (
+    FORMAT_VERSION,
+    Tagged,
+    Trace,
+    dump_trace,
+    is_secret_name,
+    load_trace,
+    normalize_timestamps,
+    register_normalizer,
+    register_serializer,
+)
+from golden_harness.recording import Fake, Recorder
 from golden_harness.seams import (
     CodeLocation,
     ResolvedSeam,
@@ -34,8 +42,6 @@ from golden_harness.seams import (
     resolve_code,
     resolve_seams,
 )
-from golden_harness.serialize import Tagged, register_serializer
-from golden_harness.trace import Trace
 
 __all__ = [
     "FORMAT_VERSION",

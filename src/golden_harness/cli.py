@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
-from golden_harness.gitrepo import repository_root
-from golden_harness.golden_diff import changed_goldens, git, render_changes
-from golden_harness.hash_seed import hashing_is_fixed, rerun_with_fixed_hashing, with_fixed_hashing
-from golden_harness.report import OK_STATUSES, build_report, render_report
+from golden_harness.moves import (
+    CommandExit,
+    git,
+    hashing_is_fixed,
+    repository_root,
+    rerun_with_fixed_hashing,
+    run_pytest,
+    with_fixed_hashing,
+)
+from golden_harness.review import (
+    OK_STATUSES,
+    build_report,
+    changed_goldens,
+    render_changes,
+    render_report,
+)
 
 __all__ = ["main"]
 
@@ -155,7 +166,7 @@ def _review(args: argparse.Namespace) -> int:
         tests=args.tests,
     )
     print("\n".join(render_review(result, args.format)))
-    return 0 if result.ok else 1
+    return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
 def _root(given: Path | None) -> Path:
@@ -168,32 +179,32 @@ def _root(given: Path | None) -> Path:
 
 
 def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
-    from golden_harness.verify_move import render_verify_move, verify_move
+    from golden_harness.moves import render_verify_move, verify_move
 
     result = verify_move(
         repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
     )
     print("\n".join(render_verify_move(result)))
-    return 0 if result.ok else 1
+    return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
 def _check_move(args: argparse.Namespace) -> int:
-    from golden_harness.check_move import check_move, render_check_move
+    from golden_harness.moves import check_move, render_check_move
 
     result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
     print("\n".join(render_check_move(result)))
-    return 0 if result.ok else 1
+    return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from golden_harness.seam_coverage import coverage_json, measure_coverage, render_coverage
+    from golden_harness.measure import coverage_json, measure_coverage, render_coverage
 
     results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
     print("\n".join(render_coverage(results, seconds)))
     if args.json is not None:
         args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
     if args.fail_under is None:
-        return 0
+        return CommandExit.OK
     below = [
         r.seam
         for r in results
@@ -201,11 +212,11 @@ def _coverage(args: argparse.Namespace) -> int:
     ]
     if below:
         print(f"Below {args.fail_under:g}% (or unresolved): {', '.join(below)}")
-    return 1 if below else 0
+    return CommandExit.FOUND if below else CommandExit.OK
 
 
 def _strength(args: argparse.Namespace) -> int:
-    from golden_harness.strength import measure_strength, render_strength
+    from golden_harness.measure import measure_strength, render_strength
 
     if args.jobs < 1:
         raise ReviewError(f"--jobs {args.jobs!r} must be at least 1 (the machine's cores at most).")
@@ -216,10 +227,10 @@ def _strength(args: argparse.Namespace) -> int:
     print("\n".join(render_strength(results, seconds, root)))
     killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
-        return 1
+        return CommandExit.FOUND
     if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
-        return 1
-    return 0
+        return CommandExit.FOUND
+    return CommandExit.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -246,22 +257,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _strength(args)
         if args.command == "report":
             if args.run:
-                subprocess.run(
-                    [sys.executable, "-m", "pytest", args.tests, "-q"],
-                    cwd=root,
-                    env=with_fixed_hashing(os.environ),
-                    check=False,
+                run_pytest(
+                    [args.tests, "-q"], cwd=root, env=with_fixed_hashing(os.environ), capture=False
                 )
             reports = build_report(root, root / args.tests, root / args.golden_dir)
             print("\n".join(render_report(reports)))
             failing = any(s not in OK_STATUSES for r in reports for s in r.scenarios.values())
-            return 1 if failing else 0
+            return CommandExit.FOUND if failing else CommandExit.OK
         changes = changed_goldens(root, args.golden_dir, args.base)
         print("\n".join(render_changes(changes, args.base)))
-        return 1 if changes else 0
+        return CommandExit.FOUND if changes else CommandExit.OK
     except GoldenHarnessError as error:
         print(f"golden {args.command}: {error}", file=sys.stderr)
-        return 2
+        return CommandExit.ERROR
 
 
 if __name__ == "__main__":

@@ -27,6 +27,16 @@ CLEAN = {
         "    from autopack.autonomous_executor import AutonomousExecutor\n"
     ),
     "golden_harness/__init__.py": "import json\n",
+    # The harness-layers contract: each layer exists, and each imports the one below it.
+    "golden_harness/exceptions.py": "",
+    "golden_harness/cli.py": "import golden_harness.plugin\n",
+    "golden_harness/plugin/__init__.py": "import golden_harness.review\n",
+    "golden_harness/review/__init__.py": "import golden_harness.seams\n",
+    "golden_harness/measure/__init__.py": "import golden_harness.seams\n",
+    "golden_harness/seams/__init__.py": "import golden_harness.moves\n",
+    "golden_harness/moves/__init__.py": "import golden_harness.format\n",
+    "golden_harness/recording/__init__.py": "import golden_harness.format\n",
+    "golden_harness/format/__init__.py": "import golden_harness.exceptions\n",
 }
 
 
@@ -69,7 +79,7 @@ def _lint(tmp_path: Path, files: dict[str, str]) -> subprocess.CompletedProcess[
 def test_contracts_kept_by_clean_tree(tmp_path):
     proc = _lint(tmp_path, CLEAN)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "2 kept, 0 broken" in proc.stdout
+    assert "3 kept, 0 broken" in proc.stdout
 
 
 def test_executor_module_importing_god_file_breaks_contract(tmp_path):
@@ -80,7 +90,7 @@ def test_executor_module_importing_god_file_breaks_contract(tmp_path):
     proc = _lint(tmp_path, files)
     assert proc.returncode == 1
     assert "autopack.executor.seam -> autopack.autonomous_executor" in proc.stdout
-    assert "1 kept, 1 broken" in proc.stdout
+    assert "2 kept, 1 broken" in proc.stdout
 
 
 def test_harness_importing_autopack_breaks_contract(tmp_path):
@@ -88,3 +98,40 @@ def test_harness_importing_autopack_breaks_contract(tmp_path):
     proc = _lint(tmp_path, files)
     assert proc.returncode == 1
     assert "golden_harness -> autopack.executor" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "imports", "shown"),
+    [
+        (
+            "format/__init__.py",
+            "golden_harness.recording",
+            "golden_harness.format -> golden_harness.recording",
+        ),
+        (
+            "recording/_x.py",
+            "golden_harness.review",
+            "golden_harness.recording._x -> golden_harness.review",
+        ),
+        (
+            "review/__init__.py",
+            "golden_harness.measure",
+            "golden_harness.review -> golden_harness.measure",
+        ),
+        (
+            "moves/__init__.py",
+            "golden_harness.recording",
+            "golden_harness.moves -> golden_harness.recording",
+        ),
+    ],
+)
+def test_harness_sub_package_importing_upwards_or_sideways_breaks_layers(
+    tmp_path, module, imports, shown
+):
+    path = f"golden_harness/{module}"
+    files = {**CLEAN, path: CLEAN.get(path, "") + f"def f():\n    import {imports}\n"}
+    proc = _lint(tmp_path, files)
+    assert proc.returncode == 1
+    assert "golden_harness sub-packages import only downwards" in proc.stdout
+    assert shown in proc.stdout
+    assert "2 kept, 1 broken" in proc.stdout

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from golden_harness import GoldenHarnessError, Recorder
-from golden_harness.clock import FreezeKeeper
+from golden_harness.recording import FreezeKeeper
 
 
 def test_time_is_frozen_at_the_default_instant_and_can_move() -> None:

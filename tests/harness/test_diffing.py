@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from golden_harness import Tagged, dump_trace
-from golden_harness.diffing import compact, diff_events, event_title
-from golden_harness.verify import mismatch_message
+from golden_harness.format import compact, diff_events, event_title
+from golden_harness.plugin._verify import mismatch_message
 
 SAVE = {
     "call": "db.save",

@@ -7,8 +7,8 @@ import logging
 from typing import Any
 
 from golden_harness import Recorder, load_trace
-from golden_harness.diffing import diff_events
-from golden_harness.mutation import argument_names, plain_changes
+from golden_harness.format import diff_events
+from golden_harness.recording import argument_names, plain_changes
 
 log = logging.getLogger("autopack.executor.scope_generation")
 other = logging.getLogger("urllib3.connectionpool")

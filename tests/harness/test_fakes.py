@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from golden_harness import (
+    Fake,
     Recorder,
     ScriptError,
     ScriptExhaustedError,
@@ -118,3 +121,27 @@ def test_contradictory_script_is_refused(recorder: Recorder) -> None:
         recorder.fake("x", returns=1, sequence=[1])
     with pytest.raises(ScriptError, match="sequence= takes a list of results"):
         recorder.fake("y", sequence="abc")
+
+
+class _ListSink:
+    """A ``CallSink`` that is not a recorder: it keeps its fakes and the calls in lists."""
+
+    def __init__(self) -> None:
+        self.fakes: dict[str, Fake] = {}
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def fake_at(self, path: str) -> Fake:
+        return self.fakes.setdefault(path, Fake(self, path))
+
+    def record_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self.calls.append((path, args, kwargs))
+        return f"result of {path}"
+
+
+def test_a_fake_needs_only_a_call_sink() -> None:
+    sink = _ListSink()
+    service = Fake(sink, "service")
+
+    assert service.client.send(1, retry=True) == "result of service.client.send"
+    assert service.client is sink.fakes["service.client"]
+    assert sink.calls == [("service.client.send", (1,), {"retry": True})]

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from golden_harness import GoldenFormatError, Tagged, dump_trace, load_trace
-from golden_harness.golden_format import HEADER, dump_value
+from golden_harness.format import HEADER, dump_value
 
 ROUND_TRIP_VALUES = [
     None,

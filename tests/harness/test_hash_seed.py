@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from golden_harness.hash_check import other_seeds
+from golden_harness.plugin._hash_check import other_seeds
 from harness.synthetic import NOTICES, commit, make_project, write
 
 NOTICE_GOLDEN = "golden/notices/test_notify.golden.yaml"

@@ -123,7 +123,7 @@ def test_a_fake_copied_into_a_loaded_module_during_the_scenario_is_restored() ->
 
 
 def test_repeated_scenarios_scan_only_namespaces_that_changed(monkeypatch) -> None:
-    from golden_harness import identity
+    from golden_harness.recording import _identity as identity
 
     with Recorder() as recorder:  # the first fake of the object may scan every module
         recorder.fake_function(pricing.compute_total, returns=1.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from golden_harness import Recorder, ScriptError
-from golden_harness.serialize import Tagged
+from golden_harness.format import Tagged
 from harness.shop.processor import OrderProcessor
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golden_harness.naming import golden_path, scenario_name, scenario_stem
+from golden_harness.format import golden_path, relative_path, scenario_name, scenario_stem
 
 
 def test_scenario_name_drops_the_module_part() -> None:
@@ -33,4 +33,14 @@ def test_long_names_are_cut_with_a_stable_digest() -> None:
 def test_golden_path_layout() -> None:
     assert golden_path(Path("golden"), "seam", "T.test[x/y]") == Path(
         "golden/seam/T.test[x%2Fy].golden.yaml"
+    )
+
+
+def test_relative_path_is_posix_under_the_root_and_unchanged_outside() -> None:
+    root = Path("/repo")
+    assert relative_path(Path("/repo/golden/seam/test_a.golden.yaml"), root) == (
+        "golden/seam/test_a.golden.yaml"
+    )
+    assert relative_path(Path("/elsewhere/test_a.golden.yaml"), root) == str(
+        Path("/elsewhere/test_a.golden.yaml")
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from golden_harness import is_secret_name, normalize_timestamps, register_normalizer
-from golden_harness.normalize import _GLOBAL_NORMALIZERS, Normalizer
+from golden_harness.format._normalize import _GLOBAL_NORMALIZERS, Normalizer
 
 
 @pytest.mark.parametrize(

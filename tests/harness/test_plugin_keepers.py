@@ -10,8 +10,7 @@ ORDERED = """
 import datetime as dt
 import subprocess
 from golden_harness import Seam
-from golden_harness.clock import freeze_keeper
-from golden_harness.subprocesses import popen_keeper
+from golden_harness.recording import freeze_keeper, popen_keeper
 
 GOLDEN_SEAM = Seam("keepers")
 REAL_POPEN = subprocess.Popen

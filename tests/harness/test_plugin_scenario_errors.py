@@ -214,7 +214,7 @@ def test_while_capturing_an_unscripted_call_says_to_script_it(inner: pytest.Pyte
 
 def test_a_new_call_after_the_golden_ends_says_so() -> None:
     from golden_harness import Recorder, UnscriptedCallError
-    from golden_harness.divergence import divergence
+    from golden_harness.review import divergence
 
     with Recorder() as recorder:
         db = recorder.fake("db")

@@ -16,9 +16,9 @@ from sqlalchemy import Integer, String, create_engine, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from golden_harness import Tagged, UnserializableValueError, register_serializer
-from golden_harness.fakes import fake_path
-from golden_harness.normalize import Normalizer
-from golden_harness.serialize import _SERIALIZERS, ValueSerializer
+from golden_harness.format import Normalizer
+from golden_harness.format._serialize import _SERIALIZERS, ValueSerializer
+from golden_harness.recording import fake_path
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ def test_another_seams_module_that_executes_the_mutated_lines_runs_too(tmp_path:
 
 
 def test_the_operators_refactors_need(tmp_path: Path) -> None:
-    from golden_harness.mutants import mutants_in
+    from golden_harness.measure import mutants_in
 
     module_file = tmp_path / "operators_probe.py"
     module_file.write_text(
@@ -158,7 +158,7 @@ def test_failing_goldens_unknown_seams_and_no_seams_are_reported(tmp_path: Path)
 def test_a_mutant_applies_to_the_source_it_was_found_in(tmp_path: Path) -> None:
     import importlib
 
-    from golden_harness.mutants import apply_mutant, mutants_in
+    from golden_harness.measure import apply_mutant, mutants_in
 
     module_file = tmp_path / "pricing_mutants_probe.py"
     module_file.write_text("def total(price):\n    return price + 1\n")
@@ -185,7 +185,7 @@ def _probe(tmp_path: Path, body: str) -> tuple[Path, list[str]]:
 
 
 def test_a_run_slowed_down_without_computing_is_not_a_timeout(tmp_path: Path) -> None:
-    from golden_harness.strength import _run_all
+    from golden_harness.measure._strength import _run_all
 
     root, args = _probe(tmp_path, "import time; time.sleep(2.5)")
 
@@ -198,7 +198,7 @@ def test_a_run_slowed_down_without_computing_is_not_a_timeout(tmp_path: Path) ->
 
 
 def test_a_run_that_computes_past_its_processor_time_is_a_timeout(tmp_path: Path) -> None:
-    from golden_harness.strength import _run_all
+    from golden_harness.measure._strength import _run_all
 
     root, args = _probe(tmp_path, "while True: pass")
 

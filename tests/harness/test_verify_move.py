@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from golden_harness import verify_move as verify_move_module
 from golden_harness.cli import main
+from golden_harness.moves import _verify_move as verify_move_module
 from harness.synthetic import commit, git, make_project, move_ship, write
 
 
@@ -207,7 +207,7 @@ def test_worktree_is_removed_on_keyboard_interrupt(
 
 def test_differences_name_the_base_and_the_working_tree(tmp_path: Path) -> None:
     from golden_harness import dump_trace
-    from golden_harness.verify_move import compare_trace_dirs
+    from golden_harness.moves import compare_trace_dirs
 
     save = {"call": "db.save", "kwargs": {"retries": 2}, "returns": None}
     flag = {"call": "db.flag", "args": ["A-1"], "returns": None}

@@ -1,0 +1,72 @@
+"""The golden format: values to plain data, normalizers, the v1 YAML document, file names, traces.
+
+Also the event diff every tool lists differences with (alignment of two traces, then one line
+per difference). This sub-package imports nothing else of golden_harness but its exceptions.
+"""
+
+from golden_harness.format._alignment import align_events
+from golden_harness.format._diffing import REVISION_SIDES, Sides, compact, diff_events, event_title
+from golden_harness.format._golden_format import (
+    FORMAT_VERSION,
+    HEADER,
+    dump_trace,
+    dump_value,
+    load_trace,
+)
+from golden_harness.format._naming import (
+    GOLDEN_SUFFIX,
+    golden_path,
+    relative_path,
+    scenario_name,
+    scenario_stem,
+)
+from golden_harness.format._normalize import (
+    REDACTED,
+    Normalizer,
+    TextNormalizer,
+    is_secret_name,
+    normalize_timestamps,
+    register_normalizer,
+)
+from golden_harness.format._serialize import (
+    ISOLATED_MARKER,
+    Tagged,
+    ValueSerializer,
+    isolated_name,
+    register_serializer,
+    type_tag,
+)
+from golden_harness.format._trace import Trace, event_kind
+
+__all__ = [
+    "FORMAT_VERSION",
+    "GOLDEN_SUFFIX",
+    "HEADER",
+    "ISOLATED_MARKER",
+    "REDACTED",
+    "REVISION_SIDES",
+    "Normalizer",
+    "Sides",
+    "Tagged",
+    "TextNormalizer",
+    "Trace",
+    "ValueSerializer",
+    "align_events",
+    "compact",
+    "diff_events",
+    "dump_trace",
+    "dump_value",
+    "event_kind",
+    "event_title",
+    "golden_path",
+    "is_secret_name",
+    "isolated_name",
+    "load_trace",
+    "normalize_timestamps",
+    "register_normalizer",
+    "register_serializer",
+    "relative_path",
+    "scenario_name",
+    "scenario_stem",
+    "type_tag",
+]

@@ -1,0 +1,56 @@
+"""Where a scenario's golden lives: ``<golden dir>/<seam>/<scenario>.golden.yaml``.
+
+The scenario name is the test's name inside its module (``TestClass.test_name[param-id]``).
+Characters outside ``A-Z a-z 0-9 . _ - [ ] = , + @`` are percent-encoded (``/`` becomes ``%2F``,
+``%`` itself ``%25``), so distinct ids give distinct, stable file names on every platform
+(``test[b/c]`` -> ``test[b%2Fc]``, ``test[bc]`` stays). Names longer than 200 characters keep
+their first 180 characters followed by ``~`` and 16 hex digits of their SHA-256.
+
+:func:`relative_path` is how every report and message shows a file under the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+__all__ = ["GOLDEN_SUFFIX", "golden_path", "relative_path", "scenario_name", "scenario_stem"]
+
+GOLDEN_SUFFIX = ".golden.yaml"
+_SAFE = re.compile(r"[A-Za-z0-9._\-\[\]=,+@]")
+_MAX_STEM = 200
+_KEEP = 180
+
+
+def scenario_name(nodeid: str) -> str:
+    """The scenario name of a pytest node id: everything after the module (``::``-joined by ``.``)."""
+    parts = nodeid.split("::")
+    return ".".join(parts[1:]) if len(parts) > 1 else parts[0]
+
+
+def scenario_stem(name: str) -> str:
+    """The file-name stem for scenario ``name`` (see the module docstring)."""
+    encoded = "".join(
+        ch if _SAFE.fullmatch(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+        for ch in name
+    )
+    if encoded.startswith("."):
+        encoded = "%2E" + encoded[1:]
+    if len(encoded) > _MAX_STEM:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+        encoded = f"{encoded[:_KEEP]}~{digest}"
+    return encoded
+
+
+def golden_path(golden_dir: Path, seam: str, name: str) -> Path:
+    """The golden file of scenario ``name`` in seam ``seam``."""
+    return golden_dir / seam / f"{scenario_stem(name)}{GOLDEN_SUFFIX}"
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/``, or ``path`` as given when it is not under ``root``.
+
+    Neither path is resolved: a caller that compares real locations resolves them first.
+    """
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

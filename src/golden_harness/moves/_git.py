@@ -1,0 +1,132 @@
+"""Every git command golden_harness runs goes through :func:`run_git` (or :func:`git`, which
+raises on a failure): the repository root, revisions, changed files, file contents at a revision,
+and a temporary worktree that is always removed.
+
+Every failure raises :class:`ReviewError` (:func:`git`: :class:`GoldenHarnessError`) naming the
+command, the offending value and the fix.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from golden_harness.exceptions import GoldenHarnessError, ReviewError
+
+__all__ = [
+    "ChangedFile",
+    "blob_at",
+    "changed_files",
+    "file_at",
+    "git",
+    "repository_root",
+    "resolve_revision",
+    "run_git",
+    "temporary_worktree",
+]
+
+
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``git -C root args`` with its output captured as text; the caller reads the result."""
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    """Run ``git -C root args`` and return its output; a failure names the command."""
+    done = run_git(root, *args)
+    if done.returncode != 0:
+        raise GoldenHarnessError(f"`git {' '.join(args)}` failed in {root}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def repository_root(start: Path) -> Path:
+    """The top level of the git work tree containing ``start``."""
+    if not start.is_dir():
+        raise ReviewError(f"{str(start)!r} is not a folder; pass --root with a git work tree.")
+    done = run_git(start, "rev-parse", "--show-toplevel")
+    if done.returncode != 0:
+        raise ReviewError(
+            f"{str(start)!r} is not inside a git repository ({done.stderr.strip()}); run the "
+            f"command from the repository, or pass --root PATH."
+        )
+    return Path(done.stdout.strip()).resolve()
+
+
+def resolve_revision(root: Path, rev: str) -> str:
+    """The full commit id of ``rev``; an unknown revision is a :class:`ReviewError`."""
+    done = run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if done.returncode != 0 or not done.stdout.strip():
+        raise ReviewError(
+            f"Unknown revision {rev!r} in {root}: give a commit, branch or tag that "
+            f"`git rev-parse {rev}` resolves (for example --base main or --base HEAD~3)."
+        )
+    return done.stdout.strip()
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """A file that differs between a revision and the working tree.
+
+    ``status`` is git's letter (``A``, ``M``, ``D``; a rename is split into ``D`` and ``A``),
+    or ``?`` for an untracked file. Paths are relative to the repository root, with ``/``.
+    """
+
+    status: str
+    path: str
+
+
+def changed_files(root: Path, commit: str) -> list[ChangedFile]:
+    """Files changed between ``commit`` and the working tree, untracked files included."""
+    done = run_git(root, "diff", "--name-status", "--no-renames", commit, "--")
+    if done.returncode != 0:
+        raise ReviewError(f"`git diff --name-status {commit}` failed in {root}: {done.stderr}")
+    found = []
+    for line in done.stdout.splitlines():
+        status, _, path = line.partition("\t")
+        found.append(ChangedFile(status[:1], path))
+    others = run_git(root, "ls-files", "--others", "--exclude-standard")
+    found += [ChangedFile("?", path) for path in others.stdout.splitlines() if path]
+    return sorted(found, key=lambda f: (f.path, f.status))
+
+
+def file_at(root: Path, commit: str, path: str) -> str | None:
+    """The text of ``path`` at ``commit``, or None when it does not exist there."""
+    done = run_git(root, "show", f"{commit}:{path}")
+    return done.stdout if done.returncode == 0 else None
+
+
+def blob_at(root: Path, rev: str, name: str) -> str | None:
+    """The text of the file ``name`` at ``rev``, read as exactly that path; None when absent."""
+    # `cat-file blob` reads exactly that path; `git show REV:path` treats a path with `[...]`
+    # (a parametrized scenario) that REV lacks as a pattern and exits 0 with no output.
+    done = run_git(root, "cat-file", "blob", f"{rev}:{name}")
+    return done.stdout if done.returncode == 0 else None
+
+
+@contextmanager
+def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
+    """A detached git worktree of ``commit`` in a temporary folder, removed on every exit.
+
+    The worktree is removed (and pruned from git's list) when the block ends, also on an error
+    or ``KeyboardInterrupt``.
+    """
+    parent = Path(tempfile.mkdtemp(prefix="golden-base-"))
+    path = parent / "base"
+    try:
+        done = run_git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
+        if done.returncode != 0:
+            raise ReviewError(
+                f"Cannot create a worktree of {commit!r} at {path}: {done.stderr.strip()}"
+            )
+        yield path
+    finally:
+        run_git(root, "worktree", "remove", "--force", str(path))
+        shutil.rmtree(parent, ignore_errors=True)
+        run_git(root, "worktree", "prune")

@@ -1,0 +1,101 @@
+"""Exit codes in one place: the ``golden`` command's, and what a pytest run's code means.
+
+Every pytest the harness starts in a subprocess (``verify-move`` on both sides, the coverage run,
+the capture-time hash check, ``report --run``) is built and started here, and its return code is
+read through :class:`pytest.ExitCode`. pytest itself is imported only when a code is read, so
+commands that start no pytest (``golden diff``) do not load it.
+"""
+
+from __future__ import annotations
+
+import enum
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+__all__ = [
+    "CommandExit",
+    "pytest_argv",
+    "ran_the_tests",
+    "run_pytest",
+    "start_pytest",
+    "stop_reason",
+]
+
+
+class CommandExit(enum.IntEnum):
+    """The exit codes of the ``golden`` command."""
+
+    OK = 0
+    """Nothing to report: no changed golden, every check passed, every measure above its bar."""
+    FOUND = 1
+    """Something to look at: changed goldens, a failing scenario or check, a measure below it."""
+    ERROR = 2
+    """The command could not do its work (bad arguments, unknown revision, a broken suite)."""
+
+
+def _stop_reasons() -> dict[int, str]:
+    import pytest
+
+    return {
+        pytest.ExitCode.INTERRUPTED: "interrupted",
+        pytest.ExitCode.INTERNAL_ERROR: "internal error",
+        pytest.ExitCode.USAGE_ERROR: "usage error",
+        pytest.ExitCode.NO_TESTS_COLLECTED: "no tests collected",
+    }
+
+
+def stop_reason(returncode: int, *, collecting_nothing_stops: bool = True) -> str | None:
+    """Why a pytest run with ``returncode`` did not run its tests, or None when it ran them.
+
+    Passed and failed runs ran their tests. ``collecting_nothing_stops=False`` counts a run that
+    collected no tests as one that ran (a side of ``verify-move`` without scenarios yet).
+    """
+    import pytest
+
+    if not collecting_nothing_stops and returncode == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return None
+    return _stop_reasons().get(returncode)
+
+
+def ran_the_tests(returncode: int) -> bool:
+    """Whether a pytest run ended by running its tests: they all passed, or some failed."""
+    import pytest
+
+    return returncode in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+
+
+def pytest_argv(args: Sequence[str], *, runner: Sequence[str] = ()) -> list[str]:
+    """``python -m pytest args`` with this interpreter; ``runner`` goes before ``pytest`` to run
+    it under another module (``["coverage", "run", "--rcfile=X", "-m"]``)."""
+    return [sys.executable, "-m", *runner, "pytest", *args]
+
+
+def run_pytest(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    runner: Sequence[str] = (),
+    capture: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run pytest to its end; its output is captured as text unless ``capture`` is false."""
+    return subprocess.run(
+        pytest_argv(args, runner=runner),
+        cwd=cwd,
+        env=dict(env),
+        capture_output=capture,
+        text=True,
+        check=False,
+    )
+
+
+def start_pytest(
+    args: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    """Start pytest with its output (stdout and stderr) written to ``log``; the caller waits."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            pytest_argv(args), cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+        )
