@@ -252,10 +252,10 @@ def test_scope_none_reads_only_the_allowed_paths(
     golden.call(executor._load_file_context, {"phase_id": "ctx", "scope": None}, ["src/"])
 
 
-def test_a_symlink_to_a_file_outside_the_workspace_is_read(
+def test_a_symlink_to_a_file_outside_the_workspace_is_left_out(
     golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
 ) -> None:
-    """The link is followed: the outside file's text reaches the Builder under the link's name."""
+    """The outside file's text never reaches the Builder; a warning names the link."""
     outside = tmp_path / "outside" / "credentials.txt"
     outside.parent.mkdir()
     outside.write_text("user=admin\n", encoding="utf-8")
@@ -264,12 +264,44 @@ def test_a_symlink_to_a_file_outside_the_workspace_is_read(
     load(golden, executor, ["src/"])
 
 
-def test_an_allowed_path_above_the_workspace_is_read(
+def test_an_allowed_path_above_the_workspace_is_left_out(
     golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
 ) -> None:
-    """Paths are joined to the workspace as given: `../` leaves it, and the names keep the `../`."""
+    """A path that `../` leads out of the workspace is not read; a warning names it."""
     sibling = tmp_path / "sibling"
     sibling.mkdir()
     (sibling / "notes.md").write_text("# sibling\n", encoding="utf-8")
     write(golden.workspace, {"src/app.py": "A = 1\n"})
     load(golden, executor, ["src/", "../sibling/"])
+
+
+def test_an_absolute_allowed_path_is_left_out(
+    golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
+) -> None:
+    """An absolute path outside the workspace is not read, as a file or as a folder."""
+    sibling = tmp_path / "sibling"
+    sibling.mkdir()
+    (sibling / "notes.md").write_text("# sibling\n", encoding="utf-8")
+    write(golden.workspace, {"src/app.py": "A = 1\n"})
+    load(golden, executor, ["src/", str(sibling), str(sibling / "notes.md")])
+
+
+def test_a_symlink_inside_the_workspace_is_read_under_its_name(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    """A link to another workspace file stays inside it, so it is read."""
+    write(golden.workspace, {"src/app.py": "A = 1\n", "docs/shared.md": "# shared\n"})
+    (golden.workspace / "src" / "shared.md").symlink_to(golden.workspace / "docs" / "shared.md")
+    load(golden, executor, ["src/"])
+
+
+def test_a_linked_folder_outside_the_workspace_is_left_out(
+    golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
+) -> None:
+    """A folder link leading out of the workspace, given as an allowed path, is not walked."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.py").write_text("TOKEN = 'x'\n", encoding="utf-8")
+    write(golden.workspace, {"src/app.py": "A = 1\n"})
+    (golden.workspace / "vendor").symlink_to(elsewhere, target_is_directory=True)
+    load(golden, executor, ["src/", "vendor/"])

@@ -1,7 +1,9 @@
 """The Builder's file context: the files under a phase's allowed paths and its read-only context.
 
 Reads `workspace` from the executor. Walks in sorted order, leaving out `.git`, the runs folder
-and `__pycache__`; a file over the size limit, not UTF-8, or past the count limit is left out.
+and `__pycache__`; a file over the size limit, not UTF-8, or past the count limit is left out, and
+so is a path that leads out of the workspace (`../`, an absolute path, a symbolic link to a file
+elsewhere): what the Builder sees, and sends to a model, is the workspace's own files only.
 """
 
 from __future__ import annotations
@@ -27,11 +29,20 @@ def load_file_context(
     existing: dict[str, str] = {}
     read_only: list[str] = []
     scope = phase.get("scope") or {}
+    workspace = executor.workspace.resolve()
+
+    def outside(path: Path, shown: str) -> bool:
+        if path.resolve().is_relative_to(workspace):
+            return False
+        logger.warning("Context path %s leads outside the workspace; left out", shown)
+        return True
 
     def add_file(relative: str, *, read_only_file: bool) -> None:
         if len(existing) >= MAX_CONTEXT_FILES or relative in existing:
             return
         target = executor.workspace / relative
+        if outside(target, relative):
+            return
         try:
             if target.stat().st_size > MAX_CONTEXT_FILE_BYTES:
                 logger.debug("Context file %s too large; left out", relative)
@@ -44,6 +55,8 @@ def load_file_context(
 
     def add_tree(root: str, *, read_only_file: bool) -> None:
         base = executor.workspace / root
+        if outside(base, root):
+            return
         if base.is_file():
             add_file(root.rstrip("/"), read_only_file=read_only_file)
             return
