@@ -33,6 +33,7 @@ import inspect
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -647,6 +648,7 @@ class Harvester:
                 return original(*popenargs, **kwargs)
             argv = popenargs[0] if popenargs else kwargs.get("args")
             event = {"subprocess": harvester._argv(argv)}
+            started = time.perf_counter()
             try:
                 result = original(*popenargs, **kwargs)
             except subprocess.TimeoutExpired as error:
@@ -665,6 +667,9 @@ class Harvester:
                 event.update(harvester._outputs(result.stdout, result.stderr))
                 return result
             finally:
+                # How long the command ran: a replay moves its frozen clock by as much while the
+                # seam waits, so durations the seam measures come out as they did.
+                event["duration"] = round(time.perf_counter() - started, 6)
                 for scenario in recording:
                     scenario.events.append(dict(event))
 

@@ -120,12 +120,16 @@ def _script_subprocess(
     golden: Recorder, event: dict[str, Any], codec: ScenarioCodec, where: str
 ) -> None:
     argv = codec.decode(event["subprocess"], where)
-    outputs = {k: codec.decode(event[k], where) for k in ("stdout", "stderr") if k in event}
+    outputs: dict[str, Any] = {
+        k: codec.decode(event[k], where) for k in ("stdout", "stderr") if k in event
+    }
+    if "duration" in event:
+        outputs["duration"] = float(event["duration"])
     if "raises" in event:
         error = _exception(event["raises"], codec, where)
         if not isinstance(error, OSError):
             raise ScenarioFormatError(where, 1, f"a command raised {event['raises']!r}")
-        golden.subprocess(argv, raises=error)
+        golden.subprocess(argv, raises=error, duration=outputs.get("duration", 0.0))
     elif event.get("times_out"):
         golden.subprocess(argv, times_out=True, **outputs)
     else:
