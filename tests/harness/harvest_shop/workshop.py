@@ -114,3 +114,19 @@ class Workshop:
 def summarize(workshop: Workshop, items: list[str]) -> str:
     """A function entry whose subject is ``workshop``."""
     return f"{workshop.name}: " + " | ".join(sorted(items)) + f" ({grading.score(items[0])})"
+
+
+def grade_all(texts: list[str]) -> list[str]:
+    """A pure helper (no subject) calling a cut function that may raise."""
+    results = []
+    for text in texts:
+        try:
+            results.append(str(grading.strict_score(text)))
+        except grading.GradeError as error:
+            results.append(str(error))
+    return results
+
+
+def read_config(workspace: Path) -> str:
+    """Reads one file of the workspace."""
+    return (workspace / "config.ini").read_text(encoding="utf-8").strip()
