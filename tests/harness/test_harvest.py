@@ -521,3 +521,20 @@ def test_registered_types_round_trip_and_normalizers_do_not_apply(tmp_path: Path
         assert codec.decode(load_scenario(text)["value"]) == value
     finally:
         _HARVEST_TYPES.pop(Money)
+
+
+def test_nothing_is_recorded_inside_a_cut_call(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam("remote", entry=f"{SHOP}.workshop:Workshop.review_remote", real=["_label"])
+
+    with Harvester([seam], out):
+        answer = Workshop("ws", repo).review_remote("C-9")
+
+    (path,) = (out / "remote").glob("*.scenario.yaml")
+    scenario = load_scenario(path.read_text())
+    assert scenario["events"] == [
+        {"call": "self._fetch_remote", "args": ["C-9"], "returns": answer.split(": ", 1)[1]}
+    ]
+    assert scenario["subject"]["collaborators"] == []  # self.llm is read inside the cut only
+    assert sorted(scenario["subject"]["attrs"]) == ["name"]
+    assert _replayed(path)[-1] == {"returned": answer}

@@ -92,6 +92,18 @@ class Workshop:
     def _fetch_notes(self, change_id: str) -> str:
         return f"notes for {change_id} from the network"
 
+    def review_remote(self, change_id: str) -> str:
+        return self._label(change_id) + ": " + self._fetch_remote(change_id)
+
+    def _fetch_remote(self, change_id: str) -> str:
+        head = subprocess.run(
+            ["git", "-C", str(self.workspace), "rev-parse", "--abbrev-ref", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        return self.llm.ask(f"{change_id} on {head}", api_key="k")["answer"]
+
     def _label(self, change_id: str) -> str:
         return f"{self.name}/{change_id}"
 
