@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import textwrap
@@ -21,10 +22,15 @@ from golden_harness import (
     Seam,
     harvested_test,
     load_trace,
+    register_harvest_type,
+    register_normalizer,
     replay,
 )
-from golden_harness.format import load_scenario
+from golden_harness.format import ScenarioCodec, Tagged, dump_scenario, load_scenario
+from golden_harness.format._normalize import _GLOBAL_NORMALIZERS
+from golden_harness.format._scenario_format import _HARVEST_TYPES
 from harness.harvest_shop import grading, workshop
+from harness.harvest_shop.values import Money, Point
 from harness.harvest_shop.workshop import Workshop
 
 SHOP = "harness.harvest_shop"
@@ -288,8 +294,6 @@ def test_declarations_are_checked(tmp_path: Path) -> None:
 
 
 def test_an_unserializable_value_error_is_a_harvest_value_error(tmp_path: Path) -> None:
-    from golden_harness.format import ScenarioCodec
-
     with pytest.raises(HarvestValueError, match=r"at answer\[0\] in a harvested scenario"):
         ScenarioCodec().encode([object()], "answer")
 
@@ -418,3 +422,119 @@ def test_harvested_test_is_parametrized_by_file_stem(tmp_path: Path) -> None:
         "b-000000000002.scenario.yaml",
     ]
     assert mark.kwargs["ids"] == ["a-000000000001", "b-000000000002"]
+
+
+# -- more shapes of seams --------------------------------------------------------------------------
+def test_a_function_without_subject_records_only_its_arguments(tmp_path: Path) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam(
+        "grades", entry=f"{SHOP}.workshop:grade_all", cut=[f"{SHOP}.grading:strict_score"]
+    )
+
+    with Harvester([seam], out):
+        assert workshop.grade_all(["two words", ""]) == ["2", "grading '' failed with code 3"]
+
+    (path,) = (out / "grades").glob("*.scenario.yaml")
+    scenario = load_scenario(path.read_text())
+    assert "subject" not in scenario
+    assert scenario["args"] == [["two words", ""]]
+    assert [e.get("returns", e.get("raises")) for e in scenario["events"]] == [
+        2,
+        {
+            "type": f"{SHOP}.grading:GradeError",
+            "message": "grading '' failed with code 3",
+            "args": ["grading '' failed with code 3"],
+        },
+    ]
+    events = _replayed(path)
+    assert events[1]["raises"] == {"type": "GradeError", "message": "grading '' failed with code 3"}
+    assert events[-1] == {"returned": ["2", "grading '' failed with code 3"]}
+
+
+def test_a_subject_passed_by_keyword_is_replayed_by_keyword(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "harvested"
+
+    with Harvester([SUMMARIES], out):
+        workshop.summarize(items=["b", "a"], workshop=Workshop("ws", repo))
+
+    (path,) = (out / "summaries").glob("*.scenario.yaml")
+    scenario = load_scenario(path.read_text())
+    assert scenario["subject"]["position"] == "workshop"
+    assert (scenario["args"], scenario["kwargs"]) == ([], {"items": ["b", "a"]})
+    assert _replayed(path)[-1] == {"returned": "ws: a | b (1)"}
+
+
+def test_read_mode_lays_out_only_the_files_the_call_reads(repo: Path, tmp_path: Path) -> None:
+    (repo / "config.ini").write_text("mode = fast\n", encoding="utf-8")
+    (repo / "unrelated.txt").write_text("not read\n", encoding="utf-8")
+    seam = HarvestSeam("config", entry=f"{SHOP}.workshop:read_config")
+    everything = repo / "harvested-all"
+
+    with Harvester([seam], repo / "harvested-read", workspace=repo, workspace_files="read"):
+        workshop.read_config(repo)
+    with Harvester([seam], everything, workspace=repo):
+        workshop.read_config(repo)
+        workshop.read_config(repo)  # the first scenario file is in the workspace, not laid out
+
+    (read,) = _scenarios(repo, "harvested-read/config")
+    assert read["files"] == {"config.ini": "mode = fast\n"}
+    assert read["args"] == [Tagged("path", "<workspace>")]
+    all_files = _scenarios(everything, "config")
+    assert len(all_files) == 1
+    assert sorted(all_files[0]["files"]) == [
+        "README.txt",
+        "config.ini",
+        "harvested-read/config/" + next((repo / "harvested-read/config").iterdir()).name,
+        "unrelated.txt",
+    ]
+    replayed = _replayed(next((repo / "harvested-read/config").iterdir()))
+    assert replayed[-1] == {"returned": "mode = fast"}
+
+
+def test_workspace_files_mode_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ScriptError, match="takes 'all'"):
+        Harvester([SUMMARIES], tmp_path, workspace=tmp_path, workspace_files="some")
+
+
+def test_registered_types_round_trip_and_normalizers_do_not_apply(tmp_path: Path) -> None:
+    codec = ScenarioCodec(workspace=tmp_path)
+    register_harvest_type(Money, lambda m: {"cents": m.cents}, lambda d: Money(d["cents"]))
+    normalizer = register_normalizer(lambda text: text.replace("prod", "<env>"))
+    try:
+        value = {
+            "money": Money(250),
+            "level": workshop.Level.LOW,
+            "limits": workshop.Limits(3, workshop.Level.HIGH),
+            "pair": (1, "prod"),
+            "keys": {1: b"\xff", 2: frozenset({"b", "a"})},
+            "when": dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+            "file": tmp_path / "x" / "y.txt",
+            "point": Point(1, 2),
+        }
+        text = dump_scenario({"value": codec.encode(value, "value")})
+    finally:
+        _GLOBAL_NORMALIZERS.remove(normalizer)
+        _HARVEST_TYPES.pop(Money)
+    assert "<workspace>/x/y.txt" in text
+    register_harvest_type(Money, lambda m: {"cents": m.cents}, lambda d: Money(d["cents"]))
+    try:
+        assert codec.decode(load_scenario(text)["value"]) == value
+    finally:
+        _HARVEST_TYPES.pop(Money)
+
+
+def test_nothing_is_recorded_inside_a_cut_call(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam("remote", entry=f"{SHOP}.workshop:Workshop.review_remote", real=["_label"])
+
+    with Harvester([seam], out):
+        answer = Workshop("ws", repo).review_remote("C-9")
+
+    (path,) = (out / "remote").glob("*.scenario.yaml")
+    scenario = load_scenario(path.read_text())
+    assert scenario["events"] == [
+        {"call": "self._fetch_remote", "args": ["C-9"], "returns": answer.split(": ", 1)[1]}
+    ]
+    assert scenario["subject"]["collaborators"] == []  # self.llm is read inside the cut only
+    assert sorted(scenario["subject"]["attrs"]) == ["name"]
+    assert _replayed(path)[-1] == {"returned": answer}

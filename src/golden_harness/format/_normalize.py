@@ -136,7 +136,8 @@ def _secret_env_values(environ: Mapping[str, str]) -> list[str]:
 class Normalizer:
     """Rewrites recorded text; one instance per scenario (it numbers the UUIDs it has seen).
 
-    ``number_uuids=False`` keeps UUIDs as they are (harvested scenarios hold them as data)."""
+    ``number_uuids=False`` keeps UUIDs as they are and ``registered=False`` leaves out the
+    normalizers of :func:`register_normalizer` (harvested scenarios hold strings as data)."""
 
     def __init__(
         self,
@@ -145,9 +146,11 @@ class Normalizer:
         extra: Iterable[TextNormalizer] = (),
         environ: Mapping[str, str] | None = None,
         number_uuids: bool = True,
+        registered: bool = True,
     ) -> None:
         self._number_uuids = number_uuids
-        self._custom: list[TextNormalizer] = [*registered_normalizers(), *extra]
+        shared = registered_normalizers() if registered else ()
+        self._custom: list[TextNormalizer] = [*shared, *extra]
         self._secrets = _secret_env_values(os.environ if environ is None else environ)
         self._paths: list[tuple[str, str, re.Pattern[str]]] = []
         for path, placeholder in paths:

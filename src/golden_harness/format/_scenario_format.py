@@ -11,7 +11,9 @@ Type paths are written ``package.module:Qualified.Name``.
 Strings are rewritten as in goldens where that is needed for a stable, safe file: secret values
 and token shapes become ``<redacted>`` (so do values under secret-looking keys), the workspace
 and the temporary folder become ``<workspace>`` and ``<tmp>`` (decoding puts the replay's
-folders in their place), memory addresses become ``0x<addr>``. UUIDs are kept: they are data.
+folders in their place), memory addresses become ``0x<addr>``. UUIDs are kept, and the
+normalizers of ``register_normalizer`` are not applied: strings are data (a golden of the replay
+normalizes them as usual).
 
 The document is a YAML mapping in the golden format's style (same dumper, same tags), after the
 header line ``# golden_harness scenario v1 (harvested)``.
@@ -129,7 +131,7 @@ class ScenarioCodec:
             paths.append((workspace, "<workspace>"))
         if tmp is not None:
             paths.append((tmp, "<tmp>"))
-        self._normalizer = Normalizer(paths=paths, number_uuids=False)
+        self._normalizer = Normalizer(paths=paths, number_uuids=False, registered=False)
         self._workspace = workspace
         self._tmp = tmp
 

@@ -173,6 +173,8 @@ class _Scenario:
         self.fake_attrs: dict[str, dict[str, Any]] = {}
         self.functions: dict[str, str] = {}
         self.subject_class: str | None = None
+        self.files: dict[str, str] = {}
+        self.files_written: set[str] = set()
         self.failure: str | None = None
 
     @property
@@ -198,7 +200,14 @@ class Harvester:
         *,
         workspace: Path | None = None,
         max_scenario_bytes: int = 256_000,
+        workspace_files: str = "all",
     ) -> None:
+        if workspace_files not in ("all", "read"):
+            raise ScriptError(
+                f"Harvester(workspace_files={workspace_files!r}) takes 'all' (every text file of "
+                f"the workspace at the start of the call) or 'read' (the files the call opens "
+                f"for reading)."
+            )
         if isinstance(seams, HarvestSeam) or not all(isinstance(s, HarvestSeam) for s in seams):
             raise ScriptError(
                 f"Harvester(seams, ...) takes a list of HarvestSeam, got {seams!r}; for example "
@@ -214,6 +223,8 @@ class Harvester:
         self._out_dir = Path(out_dir)
         self._workspace = Path(workspace).resolve() if workspace is not None else None
         self._max_bytes = max_scenario_bytes
+        self._files_mode = workspace_files
+        self._reading = False
         self._codec = ScenarioCodec(
             workspace=self._workspace, tmp=Path(tempfile.gettempdir()).resolve()
         )
@@ -257,6 +268,8 @@ class Harvester:
         for original, entries, cuts in functions.values():
             self._patcher.patch(original, self._function_wrapper(original, entries, cuts))
         self._patcher.patch(subprocess.run, self._run_wrapper(subprocess.run))
+        if self._workspace is not None and self._files_mode == "read":
+            self._patcher.patch(open, self._open_wrapper(open))
 
     def _prepare(self, declared: HarvestSeam) -> tuple[_Prepared, Any, Any]:
         if not isinstance(declared.entry, str) or ":" not in declared.entry:
@@ -458,23 +471,67 @@ class Harvester:
         return document
 
     def _workspace_files(self) -> dict[str, str]:
+        """Every text file of the workspace now (``workspace_files="all"``), by relative path."""
         files: dict[str, str] = {}
-        if self._workspace is None or not self._workspace.is_dir():
+        if self._workspace is None or self._files_mode != "all" or not self._workspace.is_dir():
             return files
+        out_dir = self._out_dir.resolve()
         for folder, dirs, names in os.walk(self._workspace):
-            dirs[:] = sorted(d for d in dirs if d not in IGNORED_FOLDERS)
+            dirs[:] = sorted(
+                d for d in dirs if d not in IGNORED_FOLDERS and Path(folder, d) != out_dir
+            )
             for name in sorted(names):
-                path = Path(folder, name)
-                if path.is_symlink() or not path.is_file():
-                    continue
-                if path.stat().st_size > _MAX_FILE_BYTES:
-                    continue
-                try:
-                    content = path.read_text(encoding="utf-8")
-                except (UnicodeDecodeError, OSError):
-                    continue
-                files[path.relative_to(self._workspace).as_posix()] = self._codec.text(content)
-        return dict(sorted(files.items()))
+                content = self._text_file(Path(folder, name))
+                if content is not None:
+                    files[Path(folder, name).relative_to(self._workspace).as_posix()] = content
+        return files
+
+    def _text_file(self, path: Path) -> str | None:
+        """The content of the small text file at ``path`` as scenario data, else None."""
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_FILE_BYTES:
+                return None
+            return self._codec.text(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, OSError):
+            return None
+
+    def _workspace_path(self, file: Any) -> str | None:
+        """``file`` relative to the workspace when it is a file a replay lays out, else None."""
+        if self._workspace is None or not isinstance(file, (str, bytes, os.PathLike)):
+            return None
+        path = Path(os.path.realpath(os.fsdecode(file)))
+        if not path.is_relative_to(self._workspace) or path.is_relative_to(self._out_dir.resolve()):
+            return None
+        rel = path.relative_to(self._workspace)
+        if any(part in IGNORED_FOLDERS for part in rel.parts[:-1]):
+            return None
+        return rel.as_posix()
+
+    def _open_wrapper(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        harvester = self
+
+        @functools.wraps(original)
+        def open_file(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            if harvester._reading:
+                return original(file, mode, *args, **kwargs)
+            recording = [s for s in harvester._active if s.recording]
+            rel = harvester._workspace_path(file) if recording else None
+            if rel is not None:
+                writes = any(flag in mode for flag in "wax+")
+                for scenario in recording:
+                    if writes:
+                        scenario.files_written.add(rel)
+                    elif rel not in scenario.files and rel not in scenario.files_written:
+                        harvester._reading = True
+                        try:
+                            content = harvester._text_file(Path(os.fsdecode(file)))
+                        finally:
+                            harvester._reading = False
+                        if content is not None:
+                            scenario.files[rel] = content
+            return original(file, mode, *args, **kwargs)
+
+        return open_file
 
     def _finish(self, scenario: _Scenario, document: dict[str, Any]) -> None:
         seam = scenario.seam
@@ -495,6 +552,8 @@ class Harvester:
                 path: dict(sorted(values.items()))
                 for path, values in sorted(scenario.fake_attrs.items())
             }
+        if self._files_mode == "read":
+            document["files"] = dict(sorted(scenario.files.items()))
         document["functions"] = dict(sorted(scenario.functions.items()))
         outcome: dict[str, Any] = {
             k: document.pop(k) for k in ("returned", "raised") if k in document

@@ -113,6 +113,12 @@ def _exception(data: dict[str, Any], codec: ScenarioCodec, where: str) -> BaseEx
     except Exception:
         error = cls.__new__(cls)
         error.args = tuple(args)
+    if codec.text(str(error)) != data["message"]:
+        # An exception whose constructor does not take its own args back (a custom signature).
+        rebuilt = cls.__new__(cls)
+        rebuilt.args = (codec.decode(data["message"], where),)
+        if codec.text(str(rebuilt)) == data["message"]:
+            return rebuilt
     return error
 
 

@@ -92,6 +92,18 @@ class Workshop:
     def _fetch_notes(self, change_id: str) -> str:
         return f"notes for {change_id} from the network"
 
+    def review_remote(self, change_id: str) -> str:
+        return self._label(change_id) + ": " + self._fetch_remote(change_id)
+
+    def _fetch_remote(self, change_id: str) -> str:
+        head = subprocess.run(
+            ["git", "-C", str(self.workspace), "rev-parse", "--abbrev-ref", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        return self.llm.ask(f"{change_id} on {head}", api_key="k")["answer"]
+
     def _label(self, change_id: str) -> str:
         return f"{self.name}/{change_id}"
 
@@ -114,3 +126,19 @@ class Workshop:
 def summarize(workshop: Workshop, items: list[str]) -> str:
     """A function entry whose subject is ``workshop``."""
     return f"{workshop.name}: " + " | ".join(sorted(items)) + f" ({grading.score(items[0])})"
+
+
+def grade_all(texts: list[str]) -> list[str]:
+    """A pure helper (no subject) calling a cut function that may raise."""
+    results = []
+    for text in texts:
+        try:
+            results.append(str(grading.strict_score(text)))
+        except grading.GradeError as error:
+            results.append(str(error))
+    return results
+
+
+def read_config(workspace: Path) -> str:
+    """Reads one file of the workspace."""
+    return (workspace / "config.ini").read_text(encoding="utf-8").strip()
