@@ -11,11 +11,13 @@ The scenarios after the shared loop's call `run_batches` directly with the resea
 `BatchLoop`s (`batched_research_tracer_bullet.LOOP`: compile check, outside-scope note;
 `batched_research_gatherers_web_compilation.LOOP`: sources check; both: bucket names, a batch
 record through the real `write_research_batch_record`, the whole-workspace `git diff`), so that
-this seam executes every branch of the loop and its helpers.
+this seam executes every branch of the loop and its helpers; two variants of those loops that no
+phase uses (both checks; the retry skip with a batch record) pin the order of the loop's steps.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from types import MethodType
 from typing import Any
 
@@ -36,10 +38,10 @@ from _batched_support import (
 
 from autopack.executor.phase_handlers import batched_research_gatherers_web_compilation as gatherers
 from autopack.executor.phase_handlers import batched_research_tracer_bullet as tracer_bullet
-from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING
+from autopack.executor.phase_handlers import research_batching
+from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, research_wording
 from autopack.executor.phase_handlers.batched_deliverables import BatchLoop, run_batches
-from autopack.executor.phase_handlers.research_batching import RESEARCH_ROOTS
-from autopack.llm_types import AuditorResult
+from autopack.llm_types import AuditorResult, BuilderResult
 from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
@@ -476,8 +478,82 @@ def test_compile_check_without_the_wording_of_a_compile_failure_is_refused(golde
     golden.call(
         BatchLoop,
         label="diagnostics_probe",
-        manifest_roots=RESEARCH_ROOTS,
-        apply_roots=RESEARCH_ROOTS,
+        manifest_roots=research_batching.RESEARCH_ROOTS,
+        apply_roots=research_batching.RESEARCH_ROOTS,
         wording=SHARED_WORDING,
         compile_check=True,
+    )
+
+
+def test_missing_deliverables_stop_the_batch_before_the_compile_check_reads_the_patch(
+    golden, make_executor
+):
+    # A real new-file patch of Python that does not compile: the real `new_file_contents` would
+    # give it to the compile check, but the missing deliverable stops the batch first.
+    patch = f"--- /dev/null\n+++ b/{CORE}\n@@ -0,0 +1 @@\n+def broken(:\n"
+    script_batch_collaborators(
+        golden,
+        builder=[BuilderResult(success=True, patch_content=patch, tokens_used=90)],
+        reports=[deliverables_missing([RESEARCH_TEST], provided=[CORE])],
+    )
+    run_research_loop(
+        golden, make_executor, tracer_bullet.LOOP, [("all_deliverables", [CORE, RESEARCH_TEST])]
+    )
+
+
+# Variants of the research loops that no phase uses yet, for how the loop orders its steps.
+
+BOTH_CHECKS = research_batching.research_loop(
+    "research_probe",
+    research_wording(
+        "Research probe", uncited="Research probe {phase_id}: {path} has no Sources section"
+    ),
+    compile_check=True,
+    sources_check=True,
+)
+
+
+def test_with_both_checks_python_that_does_not_compile_stops_the_batch_before_the_sources_check(
+    golden, make_executor
+):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(SUPPORT, NOTES, tokens=50)],
+        reports=[deliverables_ok(SUPPORT, NOTES)],
+        contents=[{SUPPORT: "def broken(:\n", NOTES: "# Notes without sources\n"}],
+    )
+    run_research_loop(golden, make_executor, BOTH_CHECKS, [("research_support", [SUPPORT, NOTES])])
+
+
+def test_with_both_checks_documents_of_python_that_compiles_are_checked_for_sources(
+    golden, make_executor
+):
+    script_batch_collaborators(
+        golden,
+        builder=[builder_ok(SUPPORT, NOTES, tokens=50)],
+        reports=[deliverables_ok(SUPPORT, NOTES)],
+        contents=[{SUPPORT: "VALUE = 1\n", NOTES: "# Notes without sources\n"}],
+        applies=[applied(SUPPORT, NOTES)],
+    )
+    golden.subprocess(["git", "diff", "--no-color"], stdout=WORKSPACE_DIFF)
+    script_after_batches(golden)
+    run_research_loop(golden, make_executor, BOTH_CHECKS, [("research_support", [SUPPORT, NOTES])])
+
+
+def test_retry_skip_with_a_batch_record_logs_the_batch_then_skips_it_unrecorded(
+    golden, make_executor
+):
+    write_files(golden, {CORE: "VALUE = 1\n"})
+    golden.subprocess(
+        ["git", "diff", "--no-color", "--", CORE], stdout="diff --git a/core.py b/core.py\n"
+    )
+    echo_batches(golden, contents=True)
+    golden.subprocess(["git", "diff", "--no-color"], stdout=WORKSPACE_DIFF)
+    script_after_batches(golden)
+    run_research_loop(
+        golden,
+        make_executor,
+        dataclasses.replace(tracer_bullet.LOOP, skip_present_on_retry=True),
+        [("tracer_bullet_core", [CORE]), ("research_docs", [NOTES])],
+        attempt_index=1,
     )
