@@ -35,9 +35,6 @@ GOLDEN_SEAM = Seam(
     "batched_research_tracer_bullet",
     covers=[
         "autopack.executor.phase_handlers.batched_research_tracer_bullet:execute",
-        "autopack.executor.phase_handlers.batched_deliverables:run_batches",
-        "autopack.executor.phase_handlers.batched_deliverables:workspace_diff",
-        "autopack.executor.phase_handlers.batched_deliverables:compile_errors",
         "autopack.executor.phase_handlers.research_batching:run_research_phase",
         "autopack.executor.phase_handlers.buckets:sort_into_buckets",
         "autopack.executor.phase_handlers.buckets:phase_deliverables",
