@@ -87,5 +87,7 @@ def recording_scenarios(out_dir: Path, workspace: Path) -> Iterator[Harvester]:
             f"--record-scenarios needs golden_harness and its dependencies ({exc}); install the "
             "development extra: pip install -e '.[dev]'"
         ) from exc
-    with Harvester(harvest_seams(), out_dir, workspace=workspace) as harvester:
+    with Harvester(
+        harvest_seams(), out_dir, workspace=workspace, workspace_files="read"
+    ) as harvester:
         yield harvester
