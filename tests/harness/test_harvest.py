@@ -538,3 +538,29 @@ def test_nothing_is_recorded_inside_a_cut_call(repo: Path, tmp_path: Path) -> No
     assert scenario["subject"]["collaborators"] == []  # self.llm is read inside the cut only
     assert sorted(scenario["subject"]["attrs"]) == ["name"]
     assert _replayed(path)[-1] == {"returned": answer}
+
+
+def test_an_argument_the_replay_golden_cannot_write_is_reported_at_harvest(
+    repo: Path, tmp_path: Path
+) -> None:
+    seam = HarvestSeam("hand_over", entry=f"{SHOP}.workshop:Workshop.hand_over")
+    shop = Workshop("ws", repo)
+
+    with Harvester([seam], tmp_path / "harvested") as harvester:
+        shop.hand_over()
+        shop.hand_over()
+
+    summary = harvester.report.seams["hand_over"]
+    assert summary.written == []
+    assert len(summary.failures) == 2
+    assert summary.failures[0].startswith(
+        f"{SHOP}.workshop:Workshop.hand_over: Cannot serialize a "
+        f"{SHOP}.workshop.Unrecordable value at self.llm.remember positional arguments[0]"
+    )
+    assert "golden_harness.register_serializer(Unrecordable," in summary.failures[0]
+    rendered = harvester.report.render().splitlines()
+    assert (
+        rendered[0]
+        == "seam hand_over: 0 scenario(s) written, 0 duplicate(s) skipped, 0 too large, 2 failed"
+    )
+    assert rendered[1].startswith("  failed (2 calls): ")

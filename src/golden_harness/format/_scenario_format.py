@@ -4,7 +4,8 @@ A golden is written once and only compared, so its values may lose their type
 (``!Order {...}``). A harvested scenario is read back to script fakes, so its values must
 round-trip: :class:`ScenarioCodec` writes plain data with tags that name the type to rebuild
 (``!tuple``, ``!set``, ``!frozenset``, ``!namedtuple {type, fields}``, ``!bytes``, ``!path``, ``!datetime``, ``!enum {type,
-name}``, ``!dataclass {type, fields}``, ``!registered {type, data}`` for the types of
+name}``, ``!dataclass {type, fields}``, ``!orm {type, fields}`` (a SQLAlchemy mapped instance, by its
+columns; rebuilt detached, without ``__init__``), ``!registered {type, data}`` for the types of
 :func:`register_harvest_type`), and :meth:`ScenarioCodec.decode` builds the same values again.
 Type paths are written ``package.module:Qualified.Name``.
 
@@ -145,6 +146,8 @@ class ScenarioCodec:
         something that is not); anything else is an object whose calls are recorded."""
         if isinstance(value, _DATA_TYPES) or _registered(type(value)) is not None:
             return True
+        if hasattr(value, "_sa_instance_state") and not isinstance(value, type):
+            return True
         return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
     def encode(self, value: Any, where: str) -> Any:
@@ -240,6 +243,14 @@ class ScenarioCodec:
             return Tagged("uuid", str(value))
         if isinstance(value, Path):
             return Tagged("path", self.text(str(value)))
+        if hasattr(value, "_sa_instance_state") and not isinstance(value, type):
+            return Tagged(
+                "orm",
+                {
+                    "type": _importable(type(value), value, where),
+                    "fields": self._columns(value, where, active),
+                },
+            )
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = {
                 f.name: self._encode(getattr(value, f.name), f"{where}.{f.name}", active)
@@ -249,6 +260,15 @@ class ScenarioCodec:
                 "dataclass", {"type": _importable(type(value), value, where), "fields": fields}
             )
         raise HarvestValueError(value, where)
+
+    def _columns(self, value: Any, where: str, active: set[int]) -> dict[str, Any]:
+        """The column attributes of a SQLAlchemy mapped instance (relationships left out)."""
+        from sqlalchemy import inspect as sa_inspect
+
+        return {
+            attr.key: self._encode(getattr(value, attr.key), f"{where}.{attr.key}", active)
+            for attr in sa_inspect(type(value)).column_attrs
+        }
 
     def _mapping(self, value: dict[Any, Any], where: str, active: set[int]) -> Any:
         if all(isinstance(key, str) for key in value):
@@ -314,6 +334,14 @@ class ScenarioCodec:
             obj = object.__new__(cls)
             for name, item in raw["fields"].items():
                 object.__setattr__(obj, name, self.decode(item, where))
+            return obj
+        if tag == "orm":
+            from sqlalchemy import inspect as sa_inspect
+
+            cls = resolve_type(raw["type"], where)
+            obj = sa_inspect(cls).class_manager.new_instance()
+            for name, item in raw["fields"].items():
+                setattr(obj, name, self.decode(item, where))
             return obj
         if tag == "namedtuple":
             cls = resolve_type(raw["type"], where)

@@ -41,7 +41,9 @@ from typing import Any, Protocol
 from golden_harness.exceptions import ScriptError, UnserializableValueError
 from golden_harness.format import (
     SCENARIO_SUFFIX,
+    Normalizer,
     ScenarioCodec,
+    ValueSerializer,
     dump_scenario,
     type_path,
 )
@@ -133,7 +135,13 @@ class HarvestReport:
                 f"{len(seam.failures)} failed"
             )
             lines += [f"  too large: {message}" for message in seam.too_large]
-            lines += [f"  failed: {message}" for message in seam.failures]
+            counts: dict[str, int] = {}
+            for message in seam.failures:
+                counts[message] = counts.get(message, 0) + 1
+            lines += [
+                f"  failed{f' ({count} calls)' if count > 1 else ''}: {message}"
+                for message, count in counts.items()
+            ]
         return "\n".join(lines)
 
 
@@ -227,6 +235,7 @@ class Harvester:
         self._codec = ScenarioCodec(
             workspace=self._workspace, tmp=Path(tempfile.gettempdir()).resolve()
         )
+        self._golden = ValueSerializer(Normalizer(), _stand_in_path)
         self._report = HarvestReport({s.name: SeamHarvest(s.name) for s in self._declared})
         self._active: list[_Scenario] = []
         self._stack = contextlib.ExitStack()
@@ -441,7 +450,8 @@ class Harvester:
                 scenario.fail(ScriptError("the entry call was interrupted"))
             raise
         else:
-            for _, document in scenarios:
+            for scenario, document in scenarios:
+                self._check_golden(scenario, result, "the seam's return value")
                 document["returned"] = self._codec.lenient(result, "the entry's return value")
             return result
         finally:
@@ -597,6 +607,8 @@ class Harvester:
                 event["args"] = self._codec.lenient(list(args), f"{path} arguments")
             if kwargs:
                 event["kwargs"] = self._codec.lenient(kwargs, f"{path} keyword arguments")
+            self._check_golden(scenario, list(args), f"{path} positional arguments")
+            self._check_golden(scenario, kwargs, f"{path} keyword arguments")
             scenario.events.append(event)
             events.append(event)
             scenario.cut_depth += 1
@@ -618,7 +630,15 @@ class Harvester:
                 event["returns"] = self._codec.encode(result, f"the returns of {path}")
             except UnserializableValueError as error:
                 scenario.fail(error)
+            self._check_golden(scenario, result, f"the result of {path}")
         return result
+
+    def _check_golden(self, scenario: _Scenario, value: Any, where: str) -> None:
+        """Fail ``scenario`` now when its replay's golden could not write ``value``."""
+        try:
+            self._golden(value, where)
+        except UnserializableValueError as error:
+            scenario.fail(error)
 
     def _subject_proxy(self, scenario: _Scenario, subject: Any) -> Any:
         """``subject`` seen through a proxy recording the reads of ``scenario``'s seam."""
@@ -802,6 +822,16 @@ class _Collaborator:
 
     def __repr__(self) -> str:
         return f"<harvested {self._harvest_path}>"
+
+
+def _stand_in_path(value: object) -> str | None:
+    """What stands for ``value`` in a replay's golden: a fake for a recorded collaborator, the
+    isolated instance for a subject proxy (checked as a fake: both are written by name)."""
+    if type(value) is _Collaborator:
+        return str(object.__getattribute__(value, "_harvest_path"))
+    if any(_PROXY_MARKER in vars(klass) for klass in type(value).__mro__):
+        return "self"
+    return None
 
 
 def cut_label(obj: Any) -> str:

@@ -45,6 +45,9 @@ class Assistant:
     def session(self) -> Unrecordable:
         return Unrecordable()
 
+    def remember(self, item: object) -> None:
+        self.calls += 1
+
 
 class Unrecordable:
     """An object that is neither plain data nor used as a collaborator (it is returned)."""
@@ -115,6 +118,9 @@ class Workshop:
 
     def describe_session(self) -> str:
         return type(self.llm.session()).__name__
+
+    def hand_over(self) -> None:
+        self.llm.remember(Unrecordable())
 
     def echo(self, text: str) -> str:
         return f"{self.name}: {text} (sk-{'x' * 20})"
