@@ -30,7 +30,7 @@ from golden_harness.format import ScenarioCodec, Tagged, dump_scenario, load_sce
 from golden_harness.format._normalize import _GLOBAL_NORMALIZERS
 from golden_harness.format._scenario_format import _HARVEST_TYPES
 from harness.harvest_shop import grading, workshop
-from harness.harvest_shop.values import Money, Point
+from harness.harvest_shop.values import Money, Point, Row
 from harness.harvest_shop.workshop import Workshop
 
 SHOP = "harness.harvest_shop"
@@ -564,3 +564,18 @@ def test_an_argument_the_replay_golden_cannot_write_is_reported_at_harvest(
         == "seam hand_over: 0 scenario(s) written, 0 duplicate(s) skipped, 0 too large, 2 failed"
     )
     assert rendered[1].startswith("  failed (2 calls): ")
+
+
+def test_a_mapped_instance_is_recorded_by_its_columns_and_rebuilt_detached() -> None:
+    codec = ScenarioCodec()
+    row = Row("first")
+    row.id = 7
+
+    text = dump_scenario({"row": codec.encode(row, "row")})
+    rebuilt = codec.decode(load_scenario(text)["row"])
+
+    assert load_scenario(text)["row"] == Tagged(
+        "orm", {"type": f"{SHOP}.values:Row", "fields": {"id": 7, "label": "FIRST"}}
+    )
+    assert type(rebuilt) is Row
+    assert (rebuilt.id, rebuilt.label) == (7, "FIRST")
