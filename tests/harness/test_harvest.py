@@ -532,9 +532,14 @@ def test_nothing_is_recorded_inside_a_cut_call(repo: Path, tmp_path: Path) -> No
 
     (path,) = (out / "remote").glob("*.scenario.yaml")
     scenario = load_scenario(path.read_text())
-    assert scenario["events"] == [
-        {"call": "self._fetch_remote", "args": ["C-9"], "returns": answer.split(": ", 1)[1]}
-    ]
+    (event,) = scenario["events"]
+    assert event["duration"] > 0  # it ran git: the replay's clock moves by as much
+    del event["duration"]
+    assert event == {
+        "call": "self._fetch_remote",
+        "args": ["C-9"],
+        "returns": answer.split(": ", 1)[1],
+    }
     assert scenario["subject"]["collaborators"] == []  # self.llm is read inside the cut only
     assert sorted(scenario["subject"]["attrs"]) == ["name"]
     assert _replayed(path)[-1] == {"returned": answer}
@@ -579,3 +584,20 @@ def test_a_mapped_instance_is_recorded_by_its_columns_and_rebuilt_detached() -> 
     )
     assert type(rebuilt) is Row
     assert (rebuilt.id, rebuilt.label) == (7, "FIRST")
+
+
+def test_durations_of_commands_and_cut_calls_are_replayed_on_the_frozen_clock(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam("timed", entry=f"{SHOP}.workshop:timed_run", cut=[f"{SHOP}.grading:pause"])
+
+    with Harvester([seam], out):
+        measured = workshop.timed_run(["sleep", "0.3"], 0.2)
+
+    (path,) = (out / "timed").glob("*.scenario.yaml")
+    command, pause = load_scenario(path.read_text())["events"]
+    assert 0.3 <= command["duration"] < 0.3 + 0.2
+    assert 0.2 <= pause["duration"] < 0.2 + 0.2
+    events = _replayed(path)
+    assert events[-1] == {"returned": measured}  # the fidelity check passed too

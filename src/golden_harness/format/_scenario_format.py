@@ -11,8 +11,9 @@ Type paths are written ``package.module:Qualified.Name``.
 
 Strings are rewritten as in goldens where that is needed for a stable, safe file: secret values
 and token shapes become ``<redacted>`` (so do values under secret-looking keys), the workspace
-and the temporary folder become ``<workspace>`` and ``<tmp>`` (decoding puts the replay's
-folders in their place), memory addresses become ``0x<addr>``. UUIDs are kept, and the
+and the temporary folder become ``<workspace>`` and ``<tmp>``, the running interpreter
+(``sys.executable``) ``<python>`` (decoding puts the replay's folders and interpreter in their
+place), memory addresses become ``0x<addr>``. UUIDs are kept, and the
 normalizers of ``register_normalizer`` are not applied: strings are data (a golden of the replay
 normalizes them as usual).
 
@@ -29,6 +30,7 @@ import enum
 import importlib
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -132,6 +134,8 @@ class ScenarioCodec:
             paths.append((workspace, "<workspace>"))
         if tmp is not None:
             paths.append((tmp, "<tmp>"))
+        if sys.executable:
+            paths.append((sys.executable, "<python>"))
         self._normalizer = Normalizer(paths=paths, number_uuids=False, registered=False)
         self._workspace = workspace
         self._tmp = tmp
@@ -304,6 +308,8 @@ class ScenarioCodec:
             text = text.replace("<workspace>", str(self._workspace))
         if self._tmp is not None:
             text = text.replace("<tmp>", str(self._tmp))
+        if sys.executable:
+            text = text.replace("<python>", sys.executable)
         return text
 
     def _decode_tagged(self, data: Tagged, where: str) -> Any:

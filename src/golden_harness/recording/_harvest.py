@@ -33,6 +33,7 @@ import inspect
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,8 @@ IGNORED_FOLDERS = frozenset(
     }
 )
 _MAX_FILE_BYTES = 64_000
+# The real clock, as it was when the module was imported (frozen time in a test does not stop it).
+_monotonic = time.monotonic
 
 
 class _Named(Protocol):
@@ -612,6 +615,7 @@ class Harvester:
             scenario.events.append(event)
             events.append(event)
             scenario.cut_depth += 1
+        started = _monotonic()
         try:
             result = function(*args, **kwargs)
         except Exception as error:
@@ -619,6 +623,7 @@ class Harvester:
                 event["raises"] = exception_data(error, self._codec)
             raise
         finally:
+            _note_duration(events, started)
             for scenario in scenarios:
                 scenario.cut_depth -= 1
         if instance is not None:
@@ -726,6 +731,7 @@ class Harvester:
                 return original(*popenargs, **kwargs)
             argv = popenargs[0] if popenargs else kwargs.get("args")
             event = {"subprocess": harvester._argv(argv)}
+            started = _monotonic()
             try:
                 result = original(*popenargs, **kwargs)
             except subprocess.TimeoutExpired as error:
@@ -744,6 +750,8 @@ class Harvester:
                 event.update(harvester._outputs(result.stdout, result.stderr))
                 return result
             finally:
+                if not event.get("times_out"):
+                    _note_duration([event], started)
                 for scenario in recording:
                     scenario.events.append(dict(event))
 
@@ -822,6 +830,16 @@ class _Collaborator:
 
     def __repr__(self) -> str:
         return f"<harvested {self._harvest_path}>"
+
+
+def _note_duration(events: list[dict[str, Any]], started: float) -> None:
+    """Add the wall-clock time since ``started`` to ``events``, in milliseconds' precision, when
+    it is at least one: a replay moves its frozen clock by it, so the durations a seam measures
+    around a cut call or a command come out as in the recorded run."""
+    elapsed = round(_monotonic() - started, 3)
+    if elapsed >= 0.001:
+        for event in events:
+            event["duration"] = elapsed
 
 
 def _stand_in_path(value: object) -> str | None:
