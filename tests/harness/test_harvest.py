@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -601,3 +602,12 @@ def test_durations_of_commands_and_cut_calls_are_replayed_on_the_frozen_clock(
     assert 0.2 <= pause["duration"] < 0.2 + 0.2
     events = _replayed(path)
     assert events[-1] == {"returned": measured}  # the fidelity check passed too
+
+
+def test_the_interpreter_is_written_as_a_placeholder_and_replayed_as_the_running_one() -> None:
+    codec = ScenarioCodec()
+
+    encoded = codec.encode([sys.executable, "-m", "pytest"], "argv")
+
+    assert encoded == ["<python>", "-m", "pytest"]
+    assert codec.decode(encoded) == [sys.executable, "-m", "pytest"]
