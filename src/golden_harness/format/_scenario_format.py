@@ -343,8 +343,10 @@ class ScenarioCodec:
             return obj
         if tag == "orm":
             from sqlalchemy import inspect as sa_inspect
+            from sqlalchemy.orm import configure_mappers
 
             cls = resolve_type(raw["type"], where)
+            configure_mappers()  # a replay may build the first instance of the run
             obj = sa_inspect(cls).class_manager.new_instance()
             for name, item in raw["fields"].items():
                 setattr(obj, name, self.decode(item, where))
