@@ -74,8 +74,8 @@ IGNORED_FOLDERS = frozenset(
 _MAX_FILE_BYTES = 64_000
 # The real clock, as it was when the module was imported (frozen time in a test does not stop it).
 _monotonic = time.monotonic
-# Cut calls quicker than this record no duration (commands always do, to the millisecond).
-_LEAST_CALL_DURATION = 0.01
+# Cut calls and commands quicker than this (seconds) record no duration.
+_LEAST_DURATION = 0.01
 
 
 class _Named(Protocol):
@@ -625,7 +625,7 @@ class Harvester:
                 event["raises"] = exception_data(error, self._codec)
             raise
         finally:
-            _note_duration(events, started, least=_LEAST_CALL_DURATION)
+            _note_duration(events, started)
             for scenario in scenarios:
                 scenario.cut_depth -= 1
         if instance is not None:
@@ -753,7 +753,7 @@ class Harvester:
                 return result
             finally:
                 if not event.get("times_out"):
-                    _note_duration([event], started, least=0.0)
+                    _note_duration([event], started)
                 for scenario in recording:
                     scenario.events.append(dict(event))
 
@@ -834,13 +834,14 @@ class _Collaborator:
         return f"<harvested {self._harvest_path}>"
 
 
-def _note_duration(events: list[dict[str, Any]], started: float, *, least: float) -> None:
+def _note_duration(events: list[dict[str, Any]], started: float) -> None:
     """Add the wall-clock time since ``started`` to ``events``, in milliseconds' precision, when
-    it is at least ``least`` seconds: a replay moves its frozen clock by it, so the durations a
-    seam measures around a cut call or a command come out as in the recorded run. (Quick calls
-    are left out: their jitter would make every harvest of the same call a new scenario.)"""
+    it is at least :data:`_LEAST_DURATION`: a replay moves its frozen clock by it, so the
+    durations a seam measures around a cut call or a command come out as in the recorded run.
+    (Quick calls are left out: their jitter would make every harvest of the same call a new
+    scenario.)"""
     elapsed = round(_monotonic() - started, 3)
-    if elapsed >= max(least, 0.001):
+    if elapsed >= _LEAST_DURATION:
         for event in events:
             event["duration"] = elapsed
 
