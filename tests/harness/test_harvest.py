@@ -627,3 +627,28 @@ def test_a_mapped_instance_is_rebuilt_in_a_process_that_has_not_used_the_mapping
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "X\n", "")
+
+
+def test_a_method_entry_cut_by_another_entry_of_the_same_subject_records_both(
+    repo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "harvested"
+    seams = [
+        HarvestSeam("outer", entry=f"{SHOP}.workshop:Workshop.outer"),
+        HarvestSeam("inner", entry=f"{SHOP}.workshop:Workshop.inner"),
+    ]
+    shop = Workshop("ws", repo)
+
+    with Harvester(seams, out):
+        assert shop.outer("hi") == "ws: HI [5]"
+
+    (outer,) = _scenarios(out, "outer")
+    (inner,) = _scenarios(out, "inner")
+    assert [e["call"] for e in outer["events"]] == ["self.inner"]
+    assert sorted(outer["subject"]["attrs"]) == ["limits"]
+    assert [e["call"] for e in inner["events"]] == ["self.llm.ask"]
+    assert sorted(inner["subject"]["attrs"]) == ["name"]
+    for seam, returned in (("outer", "ws: HI [5]"), ("inner", "ws: HI")):
+        path = next((out / seam).glob("*.scenario.yaml"))
+        assert _replayed(path)[-1] == {"returned": returned}
+    assert type(shop) is Workshop

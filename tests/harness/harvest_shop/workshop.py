@@ -119,6 +119,12 @@ class Workshop:
     def describe_session(self) -> str:
         return type(self.llm.session()).__name__
 
+    def outer(self, text: str) -> str:
+        return self.inner(text) + f" [{self.limits.max_words}]"
+
+    def inner(self, text: str) -> str:
+        return f"{self.name}: {self.llm.ask(text, api_key='k')['answer']}"
+
     def hand_over(self) -> None:
         self.llm.remember(Unrecordable())
 
