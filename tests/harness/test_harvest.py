@@ -652,3 +652,14 @@ def test_a_method_entry_cut_by_another_entry_of_the_same_subject_records_both(
         path = next((out / seam).glob("*.scenario.yaml"))
         assert _replayed(path)[-1] == {"returned": returned}
     assert type(shop) is Workshop
+
+
+def test_two_cuts_recorded_under_one_name_are_refused(tmp_path: Path) -> None:
+    seam = HarvestSeam(
+        "x",
+        entry=f"{SHOP}.workshop:grade_all",
+        cut=[f"{SHOP}.grading:score", f"{SHOP}.workshop:grade"],
+    )
+
+    with pytest.raises(ScriptError, match=r"are both recorded as 'score'"):
+        Harvester([seam], tmp_path)

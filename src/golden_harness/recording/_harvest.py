@@ -341,7 +341,16 @@ class Harvester:
         cut_ids: set[int] = set()
         for target in declared.cut:
             cut = resolve_target(target)
-            cut_labels[cut_label(cut)] = target
+            if id(cut) in cut_ids:
+                continue  # the same object under another name (an alias)
+            label = cut_label(cut)
+            if label in cut_labels:
+                raise ScriptError(
+                    f"HarvestSeam({declared.name!r}, cut=[...]): {cut_labels[label]!r} and "
+                    f"{target!r} are both recorded as {label!r}, so a replay could not tell "
+                    f"their calls apart; cut one of them only, or the code that calls it."
+                )
+            cut_labels[label] = target
             cut_ids.add(id(cut))
         prepared = _Prepared(declared, declared.name, method, real, cut_labels, cut_ids)
         return prepared, owner, function

@@ -38,3 +38,8 @@ class Row(Base):
 
     def __init__(self, text: str) -> None:
         self.label = text.upper()
+
+
+def score(text: str) -> int:
+    """A function with the same name as ``grading.score``."""
+    return len(text)
