@@ -655,11 +655,10 @@ def test_a_method_entry_cut_by_another_entry_of_the_same_subject_records_both(
 
 
 def test_two_cuts_recorded_under_one_name_are_refused(tmp_path: Path) -> None:
-    seam = HarvestSeam(
-        "x",
-        entry=f"{SHOP}.workshop:grade_all",
-        cut=[f"{SHOP}.grading:score", f"{SHOP}.workshop:grade"],
-    )
+    entry = f"{SHOP}.workshop:grade_all"
+    clash = HarvestSeam("x", entry=entry, cut=[f"{SHOP}.grading:score", f"{SHOP}.values:score"])
+    alias = HarvestSeam("y", entry=entry, cut=[f"{SHOP}.grading:score", f"{SHOP}.workshop:grade"])
 
     with pytest.raises(ScriptError, match=r"are both recorded as 'score'"):
-        Harvester([seam], tmp_path)
+        Harvester([clash], tmp_path)
+    Harvester([alias], tmp_path)  # one function under two names is one cut
