@@ -332,11 +332,13 @@ def test_a_replay_that_ends_differently_names_the_file_and_both_values(
     with pytest.raises(ReplayMismatchError) as caught, Recorder() as golden:
         replay(golden, scenario)
 
-    message = str(caught.value)
-    assert message.startswith(f"{scenario.as_posix()}: the replay returned ")
-    assert "words: 7" in message
-    assert "words: 8" in message
-    assert "the recorded run returned" in message
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{scenario.as_posix()}: the replay returned:"
+    assert "    words: 7" in lines
+    assert "the recorded run returned:" in lines
+    assert "    words: 8" in lines
+    assert lines.index("    words: 7") < lines.index("the recorded run returned:")
+    assert lines[-1].startswith("The scenario misses an input the seam depends on.")
 
 
 SEAM_MODULE = """
@@ -662,3 +664,32 @@ def test_two_cuts_recorded_under_one_name_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ScriptError, match=r"are both recorded as 'score'"):
         Harvester([clash], tmp_path)
     Harvester([alias], tmp_path)  # one function under two names is one cut
+
+
+def test_commands_that_fail_time_out_or_cannot_start_are_replayed(tmp_path: Path) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam("probe", entry=f"{SHOP}.workshop:probe")
+    commands = [
+        ["echo", "hi"],
+        ["sh", "-c", "echo oops >&2; exit 3"],
+        ["sleep", "5"],
+        ["no-such-program-xyz"],
+    ]
+
+    with Harvester([seam], out):
+        outcomes = workshop.probe(commands)
+
+    assert outcomes == [
+        "ok hi",
+        "exit 3: oops",
+        "timed out after 0.5",
+        "missing no-such-program-xyz",
+    ]
+    (path,) = (out / "probe").glob("*.scenario.yaml")
+    events = load_scenario(path.read_text())["events"]
+    assert [e.get("returncode") for e in events] == [0, 3, None, None]
+    assert events[2]["times_out"] is True
+    assert events[3]["raises"]["type"] == "builtins:FileNotFoundError"
+    replayed = _replayed(path)
+    assert [e.get("timed_out") for e in replayed[:4]] == [None, None, True, None]
+    assert replayed[-1] == {"returned": outcomes}

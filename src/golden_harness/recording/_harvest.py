@@ -156,6 +156,9 @@ def exception_data(error: BaseException, codec: ScenarioCodec) -> dict[str, Any]
     data: dict[str, Any] = {"type": type_path(type(error)), "message": codec.text(str(error))}
     with contextlib.suppress(UnserializableValueError):
         data["args"] = codec.encode(list(error.args), "the exception's arguments")
+    if isinstance(error, OSError) and error.filename is not None:
+        with contextlib.suppress(UnserializableValueError):
+            data["filename"] = codec.encode(error.filename, "the exception's file name")
     return data
 
 

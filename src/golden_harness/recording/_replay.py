@@ -133,6 +133,8 @@ def _exception(data: dict[str, Any], codec: ScenarioCodec, where: str) -> BaseEx
     if not (isinstance(cls, type) and issubclass(cls, BaseException)):
         raise ScenarioFormatError(where, 1, f"{data['type']!r} is not an exception class")
     args = codec.decode(data["args"], where) if "args" in data else [data["message"]]
+    if "filename" in data and len(args) == 2:  # OSError(errno, strerror, filename)
+        args = [*args, codec.decode(data["filename"], where)]
     try:
         error: BaseException = cls(*args)
     except Exception:
@@ -202,8 +204,8 @@ def _check_fidelity(
         recorded = {"returned": document.get("returned")}
     if replayed != recorded:
         raise ReplayMismatchError(
-            f"{where}: the replay {_outcome(replayed)}, the recorded run {_outcome(recorded)}: "
-            f"the scenario misses an input the seam depends on. Cut what it reads (HarvestSeam "
+            f"{where}: the replay {_outcome(replayed)}\nthe recorded run {_outcome(recorded)}\n"
+            f"The scenario misses an input the seam depends on. Cut what it reads (HarvestSeam "
             f"cut=[...], or leave the method out of real=[...]) or make it recordable "
             f"(register_harvest_type), then harvest again."
         )
@@ -217,4 +219,7 @@ def _outcome(outcome: dict[str, Any]) -> str:
     if "raised" in outcome:
         raised = outcome["raised"]
         return f"raised {raised['type']}: {raised['message']}"
-    return f"returned {dump_value(outcome['returned'])}"
+    shown = dump_value(outcome["returned"])
+    if "\n" in shown:
+        return "returned:\n" + "\n".join(f"    {line}" for line in shown.split("\n"))
+    return f"returned {shown}"

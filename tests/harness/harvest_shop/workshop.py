@@ -166,3 +166,19 @@ def timed_run(argv: list[str], helper_seconds: float) -> dict[str, float]:
     started = time.monotonic()
     grading.pause(helper_seconds)
     return {"command": command, "helper": round(time.monotonic() - started, 1)}
+
+
+def probe(commands: list[list[str]]) -> list[str]:
+    """Runs each command with a short timeout; says how each one ended."""
+    outcomes = []
+    for argv in commands:
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=0.5, check=True)
+            outcomes.append(f"ok {done.stdout.strip()}")
+        except subprocess.TimeoutExpired as error:
+            outcomes.append(f"timed out after {error.timeout}")
+        except subprocess.CalledProcessError as error:
+            outcomes.append(f"exit {error.returncode}: {error.stderr.strip()}")
+        except FileNotFoundError as error:
+            outcomes.append(f"missing {error.filename}")
+    return outcomes
