@@ -693,3 +693,16 @@ def test_commands_that_fail_time_out_or_cannot_start_are_replayed(tmp_path: Path
     replayed = _replayed(path)
     assert [e.get("timed_out") for e in replayed[:4]] == [None, None, True, None]
     assert replayed[-1] == {"returned": outcomes}
+
+
+def test_seams_are_a_sequence_of_harvest_seams(tmp_path: Path) -> None:
+    with pytest.raises(ScriptError, match="takes a list of HarvestSeam"):
+        Harvester(SUMMARIES, tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(ScriptError, match="takes a list of HarvestSeam"):
+        Harvester(["summaries"], tmp_path)  # type: ignore[list-item]
+    with Harvester(iter([SUMMARIES]), tmp_path / "out") as harvester:
+        workshop.summarize(Workshop("ws", tmp_path), ["a"])
+    assert len(harvester.report.seams["summaries"].written) == 1
+    with Harvester([], tmp_path / "none") as nothing:
+        pass
+    assert nothing.report.seams == {}

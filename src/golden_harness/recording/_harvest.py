@@ -51,7 +51,15 @@ from golden_harness.format import (
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
 from golden_harness.recording._isolate import method_names
 
-__all__ = ["HarvestReport", "HarvestSeam", "Harvester", "SeamHarvest", "exception_data"]
+__all__ = [
+    "HarvestReport",
+    "HarvestSeam",
+    "Harvester",
+    "SeamHarvest",
+    "cut_label",
+    "exception_data",
+    "iter_scenarios",
+]
 
 # Set on every subject proxy class: the harvested class it stands for is its first base
 # without this marker.
@@ -223,7 +231,8 @@ class Harvester:
                 f"the workspace at the start of the call) or 'read' (the files the call opens "
                 f"for reading)."
             )
-        if isinstance(seams, HarvestSeam) or not all(isinstance(s, HarvestSeam) for s in seams):
+        declared = [] if isinstance(seams, HarvestSeam) else list(seams)
+        if isinstance(seams, HarvestSeam) or not all(isinstance(s, HarvestSeam) for s in declared):
             raise ScriptError(
                 f"Harvester(seams, ...) takes a list of HarvestSeam, got {seams!r}; for example "
                 f"Harvester([HarvestSeam('shipping', entry='shop.orders:Processor.ship')], out)."
@@ -233,8 +242,8 @@ class Harvester:
                 f"Harvester(max_scenario_bytes={max_scenario_bytes!r}) takes a positive number "
                 f"of bytes, such as 256_000."
             )
-        self._declared = list(seams)
-        self._prepared = [self._prepare(declared) for declared in self._declared]
+        self._declared = declared
+        self._prepared = [self._prepare(one) for one in declared]
         self._out_dir = Path(out_dir)
         self._workspace = Path(workspace).resolve() if workspace is not None else None
         self._max_bytes = max_scenario_bytes
