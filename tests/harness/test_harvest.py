@@ -706,3 +706,15 @@ def test_seams_are_a_sequence_of_harvest_seams(tmp_path: Path) -> None:
     with Harvester([], tmp_path / "none") as nothing:
         pass
     assert nothing.report.seams == {}
+
+
+def test_a_recorded_collaborator_passes_the_isinstance_checks_of_the_run(
+    repo: Path, tmp_path: Path
+) -> None:
+    seam = HarvestSeam("kind", entry=f"{SHOP}.workshop:Workshop.llm_kind")
+
+    with Harvester([seam], tmp_path / "harvested"):
+        assert Workshop("ws", repo).llm_kind() == "assistant"
+
+    (scenario,) = _scenarios(tmp_path / "harvested", "kind")
+    assert scenario["subject"]["collaborators"] == ["llm"]

@@ -181,7 +181,8 @@ class ScenarioCodec:
                 else self.lenient(item, f"{where}[{key!r}]")
                 for key, item in value.items()
             }
-        return f"<{type(value).__qualname__.rsplit('<locals>.', 1)[-1]}>"
+        shown = getattr(value, "__class__", type(value))  # what a stand-in stands for
+        return f"<{shown.__qualname__.rsplit('<locals>.', 1)[-1]}>"
 
     def _encode(self, value: Any, where: str, active: set[int]) -> Any:
         if isinstance(value, str):

@@ -807,6 +807,12 @@ class _Collaborator:
         object.__setattr__(self, "_harvest_path", path)
         object.__setattr__(self, "_harvest_target", target)
 
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        """The collaborator's class, so that ``isinstance`` checks of the run behave as without
+        the harvest."""
+        return type(self._harvest_target)
+
     def _live(self) -> list[_Scenario]:
         return [s for s in self._harvest_scenarios if s.recording]
 

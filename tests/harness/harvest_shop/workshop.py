@@ -125,6 +125,9 @@ class Workshop:
     def inner(self, text: str) -> str:
         return f"{self.name}: {self.llm.ask(text, api_key='k')['answer']}"
 
+    def llm_kind(self) -> str:
+        return "assistant" if isinstance(self.llm, Assistant) else "other"
+
     def hand_over(self) -> None:
         self.llm.remember(Unrecordable())
 
