@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from golden_harness.format import ScenarioCodec, Tagged, dump_scenario, load_sce
 from golden_harness.format._normalize import _GLOBAL_NORMALIZERS
 from golden_harness.format._scenario_format import _HARVEST_TYPES
 from harness.harvest_shop import grading, workshop
-from harness.harvest_shop.values import Money, Point
+from harness.harvest_shop.values import Money, Point, Row
 from harness.harvest_shop.workshop import Workshop
 
 SHOP = "harness.harvest_shop"
@@ -331,11 +332,13 @@ def test_a_replay_that_ends_differently_names_the_file_and_both_values(
     with pytest.raises(ReplayMismatchError) as caught, Recorder() as golden:
         replay(golden, scenario)
 
-    message = str(caught.value)
-    assert message.startswith(f"{scenario.as_posix()}: the replay returned ")
-    assert "words: 7" in message
-    assert "words: 8" in message
-    assert "the recorded run returned" in message
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{scenario.as_posix()}: the replay returned:"
+    assert "    words: 7" in lines
+    assert "the recorded run returned:" in lines
+    assert "    words: 8" in lines
+    assert lines.index("    words: 7") < lines.index("the recorded run returned:")
+    assert lines[-1].startswith("The scenario misses an input the seam depends on.")
 
 
 SEAM_MODULE = """
@@ -532,9 +535,186 @@ def test_nothing_is_recorded_inside_a_cut_call(repo: Path, tmp_path: Path) -> No
 
     (path,) = (out / "remote").glob("*.scenario.yaml")
     scenario = load_scenario(path.read_text())
-    assert scenario["events"] == [
-        {"call": "self._fetch_remote", "args": ["C-9"], "returns": answer.split(": ", 1)[1]}
-    ]
+    (event,) = scenario["events"]
+    event.pop("duration", None)  # present when git took 10 ms or more
+    assert event == {
+        "call": "self._fetch_remote",
+        "args": ["C-9"],
+        "returns": answer.split(": ", 1)[1],
+    }
     assert scenario["subject"]["collaborators"] == []  # self.llm is read inside the cut only
     assert sorted(scenario["subject"]["attrs"]) == ["name"]
     assert _replayed(path)[-1] == {"returned": answer}
+
+
+def test_an_argument_the_replay_golden_cannot_write_is_reported_at_harvest(
+    repo: Path, tmp_path: Path
+) -> None:
+    seam = HarvestSeam("hand_over", entry=f"{SHOP}.workshop:Workshop.hand_over")
+    shop = Workshop("ws", repo)
+
+    with Harvester([seam], tmp_path / "harvested") as harvester:
+        shop.hand_over()
+        shop.hand_over()
+
+    summary = harvester.report.seams["hand_over"]
+    assert summary.written == []
+    assert len(summary.failures) == 2
+    assert summary.failures[0].startswith(
+        f"{SHOP}.workshop:Workshop.hand_over: Cannot serialize a "
+        f"{SHOP}.workshop.Unrecordable value at self.llm.remember positional arguments[0]"
+    )
+    assert "golden_harness.register_serializer(Unrecordable," in summary.failures[0]
+    rendered = harvester.report.render().splitlines()
+    assert (
+        rendered[0]
+        == "seam hand_over: 0 scenario(s) written, 0 duplicate(s) skipped, 0 too large, 2 failed"
+    )
+    assert rendered[1].startswith("  failed (2 calls): ")
+
+
+def test_a_mapped_instance_is_recorded_by_its_columns_and_rebuilt_detached() -> None:
+    codec = ScenarioCodec()
+    row = Row("first")
+    row.id = 7
+
+    text = dump_scenario({"row": codec.encode(row, "row")})
+    rebuilt = codec.decode(load_scenario(text)["row"])
+
+    assert load_scenario(text)["row"] == Tagged(
+        "orm", {"type": f"{SHOP}.values:Row", "fields": {"id": 7, "label": "FIRST"}}
+    )
+    assert type(rebuilt) is Row
+    assert (rebuilt.id, rebuilt.label) == (7, "FIRST")
+
+
+def test_durations_of_commands_and_cut_calls_are_replayed_on_the_frozen_clock(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam("timed", entry=f"{SHOP}.workshop:timed_run", cut=[f"{SHOP}.grading:pause"])
+
+    with Harvester([seam], out):
+        measured = workshop.timed_run(["sleep", "0.3"], 0.2)
+
+    (path,) = (out / "timed").glob("*.scenario.yaml")
+    command, pause = load_scenario(path.read_text())["events"]
+    assert 0.3 <= command["duration"] < 0.3 + 0.2
+    assert 0.2 <= pause["duration"] < 0.2 + 0.2
+    events = _replayed(path)
+    assert events[-1] == {"returned": measured}  # the fidelity check passed too
+
+
+def test_the_interpreter_is_written_as_a_placeholder_and_replayed_as_the_running_one() -> None:
+    codec = ScenarioCodec()
+
+    encoded = codec.encode([sys.executable, "-m", "pytest"], "argv")
+
+    assert encoded == ["<python>", "-m", "pytest"]
+    assert codec.decode(encoded) == [sys.executable, "-m", "pytest"]
+
+
+def test_a_mapped_instance_is_rebuilt_in_a_process_that_has_not_used_the_mapping_yet() -> None:
+    code = (
+        "from golden_harness.format import ScenarioCodec, Tagged\n"
+        "data = {'type': 'harness.harvest_shop.values:Row', 'fields': {'id': 1, 'label': 'X'}}\n"
+        "print(ScenarioCodec().decode(Tagged('orm', data)).label)\n"
+    )
+    tests = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "X\n", "")
+
+
+def test_a_method_entry_cut_by_another_entry_of_the_same_subject_records_both(
+    repo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "harvested"
+    seams = [
+        HarvestSeam("outer", entry=f"{SHOP}.workshop:Workshop.outer"),
+        HarvestSeam("inner", entry=f"{SHOP}.workshop:Workshop.inner"),
+    ]
+    shop = Workshop("ws", repo)
+
+    with Harvester(seams, out):
+        assert shop.outer("hi") == "ws: HI [5]"
+
+    (outer,) = _scenarios(out, "outer")
+    (inner,) = _scenarios(out, "inner")
+    assert [e["call"] for e in outer["events"]] == ["self.inner"]
+    assert sorted(outer["subject"]["attrs"]) == ["limits"]
+    assert [e["call"] for e in inner["events"]] == ["self.llm.ask"]
+    assert sorted(inner["subject"]["attrs"]) == ["name"]
+    for seam, returned in (("outer", "ws: HI [5]"), ("inner", "ws: HI")):
+        path = next((out / seam).glob("*.scenario.yaml"))
+        assert _replayed(path)[-1] == {"returned": returned}
+    assert type(shop) is Workshop
+
+
+def test_two_cuts_recorded_under_one_name_are_refused(tmp_path: Path) -> None:
+    entry = f"{SHOP}.workshop:grade_all"
+    clash = HarvestSeam("x", entry=entry, cut=[f"{SHOP}.grading:score", f"{SHOP}.values:score"])
+    alias = HarvestSeam("y", entry=entry, cut=[f"{SHOP}.grading:score", f"{SHOP}.workshop:grade"])
+
+    with pytest.raises(ScriptError, match=r"are both recorded as 'score'"):
+        Harvester([clash], tmp_path)
+    Harvester([alias], tmp_path)  # one function under two names is one cut
+
+
+def test_commands_that_fail_time_out_or_cannot_start_are_replayed(tmp_path: Path) -> None:
+    out = tmp_path / "harvested"
+    seam = HarvestSeam("probe", entry=f"{SHOP}.workshop:probe")
+    commands = [
+        ["echo", "hi"],
+        ["sh", "-c", "echo oops >&2; exit 3"],
+        ["sleep", "5"],
+        ["no-such-program-xyz"],
+    ]
+
+    with Harvester([seam], out):
+        outcomes = workshop.probe(commands)
+
+    assert outcomes == [
+        "ok hi",
+        "exit 3: oops",
+        "timed out after 0.5",
+        "missing no-such-program-xyz",
+    ]
+    (path,) = (out / "probe").glob("*.scenario.yaml")
+    events = load_scenario(path.read_text())["events"]
+    assert [e.get("returncode") for e in events] == [0, 3, None, None]
+    assert events[2]["times_out"] is True
+    assert events[3]["raises"]["type"] == "builtins:FileNotFoundError"
+    replayed = _replayed(path)
+    assert [e.get("timed_out") for e in replayed[:4]] == [None, None, True, None]
+    assert replayed[-1] == {"returned": outcomes}
+
+
+def test_seams_are_a_sequence_of_harvest_seams(tmp_path: Path) -> None:
+    with pytest.raises(ScriptError, match="takes a list of HarvestSeam"):
+        Harvester(SUMMARIES, tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(ScriptError, match="takes a list of HarvestSeam"):
+        Harvester(["summaries"], tmp_path)  # type: ignore[list-item]
+    with Harvester(iter([SUMMARIES]), tmp_path / "out") as harvester:
+        workshop.summarize(Workshop("ws", tmp_path), ["a"])
+    assert len(harvester.report.seams["summaries"].written) == 1
+    with Harvester([], tmp_path / "none") as nothing:
+        pass
+    assert nothing.report.seams == {}
+
+
+def test_a_recorded_collaborator_passes_the_isinstance_checks_of_the_run(
+    repo: Path, tmp_path: Path
+) -> None:
+    seam = HarvestSeam("kind", entry=f"{SHOP}.workshop:Workshop.llm_kind")
+
+    with Harvester([seam], tmp_path / "harvested"):
+        assert Workshop("ws", repo).llm_kind() == "assistant"
+
+    (scenario,) = _scenarios(tmp_path / "harvested", "kind")
+    assert scenario["subject"]["collaborators"] == ["llm"]

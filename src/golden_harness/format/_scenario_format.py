@@ -4,14 +4,16 @@ A golden is written once and only compared, so its values may lose their type
 (``!Order {...}``). A harvested scenario is read back to script fakes, so its values must
 round-trip: :class:`ScenarioCodec` writes plain data with tags that name the type to rebuild
 (``!tuple``, ``!set``, ``!frozenset``, ``!namedtuple {type, fields}``, ``!bytes``, ``!path``, ``!datetime``, ``!enum {type,
-name}``, ``!dataclass {type, fields}``, ``!registered {type, data}`` for the types of
+name}``, ``!dataclass {type, fields}``, ``!orm {type, fields}`` (a SQLAlchemy mapped instance, by its
+columns; rebuilt detached, without ``__init__``), ``!registered {type, data}`` for the types of
 :func:`register_harvest_type`), and :meth:`ScenarioCodec.decode` builds the same values again.
 Type paths are written ``package.module:Qualified.Name``.
 
 Strings are rewritten as in goldens where that is needed for a stable, safe file: secret values
 and token shapes become ``<redacted>`` (so do values under secret-looking keys), the workspace
-and the temporary folder become ``<workspace>`` and ``<tmp>`` (decoding puts the replay's
-folders in their place), memory addresses become ``0x<addr>``. UUIDs are kept, and the
+and the temporary folder become ``<workspace>`` and ``<tmp>``, the running interpreter
+(``sys.executable``) ``<python>`` (decoding puts the replay's folders and interpreter in their
+place), memory addresses become ``0x<addr>``. UUIDs are kept, and the
 normalizers of ``register_normalizer`` are not applied: strings are data (a golden of the replay
 normalizes them as usual).
 
@@ -28,6 +30,7 @@ import enum
 import importlib
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -131,6 +134,8 @@ class ScenarioCodec:
             paths.append((workspace, "<workspace>"))
         if tmp is not None:
             paths.append((tmp, "<tmp>"))
+        if sys.executable:
+            paths.append((sys.executable, "<python>"))
         self._normalizer = Normalizer(paths=paths, number_uuids=False, registered=False)
         self._workspace = workspace
         self._tmp = tmp
@@ -144,6 +149,8 @@ class ScenarioCodec:
         """Whether ``value`` is of a kind a scenario records as data (it may still contain
         something that is not); anything else is an object whose calls are recorded."""
         if isinstance(value, _DATA_TYPES) or _registered(type(value)) is not None:
+            return True
+        if hasattr(value, "_sa_instance_state") and not isinstance(value, type):
             return True
         return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
@@ -174,7 +181,8 @@ class ScenarioCodec:
                 else self.lenient(item, f"{where}[{key!r}]")
                 for key, item in value.items()
             }
-        return f"<{type(value).__qualname__.rsplit('<locals>.', 1)[-1]}>"
+        shown = getattr(value, "__class__", type(value))  # what a stand-in stands for
+        return f"<{shown.__qualname__.rsplit('<locals>.', 1)[-1]}>"
 
     def _encode(self, value: Any, where: str, active: set[int]) -> Any:
         if isinstance(value, str):
@@ -240,6 +248,14 @@ class ScenarioCodec:
             return Tagged("uuid", str(value))
         if isinstance(value, Path):
             return Tagged("path", self.text(str(value)))
+        if hasattr(value, "_sa_instance_state") and not isinstance(value, type):
+            return Tagged(
+                "orm",
+                {
+                    "type": _importable(type(value), value, where),
+                    "fields": self._columns(value, where, active),
+                },
+            )
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = {
                 f.name: self._encode(getattr(value, f.name), f"{where}.{f.name}", active)
@@ -249,6 +265,15 @@ class ScenarioCodec:
                 "dataclass", {"type": _importable(type(value), value, where), "fields": fields}
             )
         raise HarvestValueError(value, where)
+
+    def _columns(self, value: Any, where: str, active: set[int]) -> dict[str, Any]:
+        """The column attributes of a SQLAlchemy mapped instance (relationships left out)."""
+        from sqlalchemy import inspect as sa_inspect
+
+        return {
+            attr.key: self._encode(getattr(value, attr.key), f"{where}.{attr.key}", active)
+            for attr in sa_inspect(type(value)).column_attrs
+        }
 
     def _mapping(self, value: dict[Any, Any], where: str, active: set[int]) -> Any:
         if all(isinstance(key, str) for key in value):
@@ -284,6 +309,8 @@ class ScenarioCodec:
             text = text.replace("<workspace>", str(self._workspace))
         if self._tmp is not None:
             text = text.replace("<tmp>", str(self._tmp))
+        if sys.executable:
+            text = text.replace("<python>", sys.executable)
         return text
 
     def _decode_tagged(self, data: Tagged, where: str) -> Any:
@@ -314,6 +341,16 @@ class ScenarioCodec:
             obj = object.__new__(cls)
             for name, item in raw["fields"].items():
                 object.__setattr__(obj, name, self.decode(item, where))
+            return obj
+        if tag == "orm":
+            from sqlalchemy import inspect as sa_inspect
+            from sqlalchemy.orm import configure_mappers
+
+            cls = resolve_type(raw["type"], where)
+            configure_mappers()  # a replay may build the first instance of the run
+            obj = sa_inspect(cls).class_manager.new_instance()
+            for name, item in raw["fields"].items():
+                setattr(obj, name, self.decode(item, where))
             return obj
         if tag == "namedtuple":
             cls = resolve_type(raw["type"], where)

@@ -42,14 +42,24 @@ from typing import Any, Protocol
 from golden_harness.exceptions import ScriptError, UnserializableValueError
 from golden_harness.format import (
     SCENARIO_SUFFIX,
+    Normalizer,
     ScenarioCodec,
+    ValueSerializer,
     dump_scenario,
     type_path,
 )
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
 from golden_harness.recording._isolate import method_names
 
-__all__ = ["HarvestReport", "HarvestSeam", "Harvester", "SeamHarvest", "exception_data"]
+__all__ = [
+    "HarvestReport",
+    "HarvestSeam",
+    "Harvester",
+    "SeamHarvest",
+    "cut_label",
+    "exception_data",
+    "iter_scenarios",
+]
 
 # Set on every subject proxy class: the harvested class it stands for is its first base
 # without this marker.
@@ -70,6 +80,10 @@ IGNORED_FOLDERS = frozenset(
     }
 )
 _MAX_FILE_BYTES = 64_000
+# The real clock, as it was when the module was imported (frozen time in a test does not stop it).
+_monotonic = time.monotonic
+# Cut calls and commands quicker than this (seconds) record no duration.
+_LEAST_DURATION = 0.01
 
 
 class _Named(Protocol):
@@ -134,7 +148,13 @@ class HarvestReport:
                 f"{len(seam.failures)} failed"
             )
             lines += [f"  too large: {message}" for message in seam.too_large]
-            lines += [f"  failed: {message}" for message in seam.failures]
+            counts: dict[str, int] = {}
+            for message in seam.failures:
+                counts[message] = counts.get(message, 0) + 1
+            lines += [
+                f"  failed{f' ({count} calls)' if count > 1 else ''}: {message}"
+                for message, count in counts.items()
+            ]
         return "\n".join(lines)
 
 
@@ -144,6 +164,9 @@ def exception_data(error: BaseException, codec: ScenarioCodec) -> dict[str, Any]
     data: dict[str, Any] = {"type": type_path(type(error)), "message": codec.text(str(error))}
     with contextlib.suppress(UnserializableValueError):
         data["args"] = codec.encode(list(error.args), "the exception's arguments")
+    if isinstance(error, OSError) and error.filename is not None:
+        with contextlib.suppress(UnserializableValueError):
+            data["filename"] = codec.encode(error.filename, "the exception's file name")
     return data
 
 
@@ -208,7 +231,8 @@ class Harvester:
                 f"the workspace at the start of the call) or 'read' (the files the call opens "
                 f"for reading)."
             )
-        if isinstance(seams, HarvestSeam) or not all(isinstance(s, HarvestSeam) for s in seams):
+        declared = [] if isinstance(seams, HarvestSeam) else list(seams)
+        if isinstance(seams, HarvestSeam) or not all(isinstance(s, HarvestSeam) for s in declared):
             raise ScriptError(
                 f"Harvester(seams, ...) takes a list of HarvestSeam, got {seams!r}; for example "
                 f"Harvester([HarvestSeam('shipping', entry='shop.orders:Processor.ship')], out)."
@@ -218,8 +242,8 @@ class Harvester:
                 f"Harvester(max_scenario_bytes={max_scenario_bytes!r}) takes a positive number "
                 f"of bytes, such as 256_000."
             )
-        self._declared = list(seams)
-        self._prepared = [self._prepare(declared) for declared in self._declared]
+        self._declared = declared
+        self._prepared = [self._prepare(one) for one in declared]
         self._out_dir = Path(out_dir)
         self._workspace = Path(workspace).resolve() if workspace is not None else None
         self._max_bytes = max_scenario_bytes
@@ -228,6 +252,7 @@ class Harvester:
         self._codec = ScenarioCodec(
             workspace=self._workspace, tmp=Path(tempfile.gettempdir()).resolve()
         )
+        self._golden = ValueSerializer(Normalizer(), _stand_in_path)
         self._report = HarvestReport({s.name: SeamHarvest(s.name) for s in self._declared})
         self._active: list[_Scenario] = []
         self._stack = contextlib.ExitStack()
@@ -328,7 +353,16 @@ class Harvester:
         cut_ids: set[int] = set()
         for target in declared.cut:
             cut = resolve_target(target)
-            cut_labels[cut_label(cut)] = target
+            if id(cut) in cut_ids:
+                continue  # the same object under another name (an alias)
+            label = cut_label(cut)
+            if label in cut_labels:
+                raise ScriptError(
+                    f"HarvestSeam({declared.name!r}, cut=[...]): {cut_labels[label]!r} and "
+                    f"{target!r} are both recorded as {label!r}, so a replay could not tell "
+                    f"their calls apart; cut one of them only, or the code that calls it."
+                )
+            cut_labels[label] = target
             cut_ids.add(id(cut))
         prepared = _Prepared(declared, declared.name, method, real, cut_labels, cut_ids)
         return prepared, owner, function
@@ -442,7 +476,8 @@ class Harvester:
                 scenario.fail(ScriptError("the entry call was interrupted"))
             raise
         else:
-            for _, document in scenarios:
+            for scenario, document in scenarios:
+                self._check_golden(scenario, result, "the seam's return value")
                 document["returned"] = self._codec.lenient(result, "the entry's return value")
             return result
         finally:
@@ -598,9 +633,12 @@ class Harvester:
                 event["args"] = self._codec.lenient(list(args), f"{path} arguments")
             if kwargs:
                 event["kwargs"] = self._codec.lenient(kwargs, f"{path} keyword arguments")
+            self._check_golden(scenario, list(args), f"{path} positional arguments")
+            self._check_golden(scenario, kwargs, f"{path} keyword arguments")
             scenario.events.append(event)
             events.append(event)
             scenario.cut_depth += 1
+        started = _monotonic()
         try:
             result = function(*args, **kwargs)
         except Exception as error:
@@ -608,6 +646,7 @@ class Harvester:
                 event["raises"] = exception_data(error, self._codec)
             raise
         finally:
+            _note_duration(events, started)
             for scenario in scenarios:
                 scenario.cut_depth -= 1
         if instance is not None:
@@ -619,7 +658,15 @@ class Harvester:
                 event["returns"] = self._codec.encode(result, f"the returns of {path}")
             except UnserializableValueError as error:
                 scenario.fail(error)
+            self._check_golden(scenario, result, f"the result of {path}")
         return result
+
+    def _check_golden(self, scenario: _Scenario, value: Any, where: str) -> None:
+        """Fail ``scenario`` now when its replay's golden could not write ``value``."""
+        try:
+            self._golden(value, where)
+        except UnserializableValueError as error:
+            scenario.fail(error)
 
     def _subject_proxy(self, scenario: _Scenario, subject: Any) -> Any:
         """``subject`` seen through a proxy recording the reads of ``scenario``'s seam."""
@@ -707,7 +754,7 @@ class Harvester:
                 return original(*popenargs, **kwargs)
             argv = popenargs[0] if popenargs else kwargs.get("args")
             event = {"subprocess": harvester._argv(argv)}
-            started = time.perf_counter()
+            started = _monotonic()
             try:
                 result = original(*popenargs, **kwargs)
             except subprocess.TimeoutExpired as error:
@@ -726,9 +773,8 @@ class Harvester:
                 event.update(harvester._outputs(result.stdout, result.stderr))
                 return result
             finally:
-                # How long the command ran: a replay moves its frozen clock by as much while the
-                # seam waits, so durations the seam measures come out as they did.
-                event["duration"] = round(time.perf_counter() - started, 6)
+                if not event.get("times_out"):
+                    _note_duration([event], started)
                 for scenario in recording:
                     scenario.events.append(dict(event))
 
@@ -760,6 +806,12 @@ class _Collaborator:
         object.__setattr__(self, "_harvest_scenarios", scenarios)
         object.__setattr__(self, "_harvest_path", path)
         object.__setattr__(self, "_harvest_target", target)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        """The collaborator's class, so that ``isinstance`` checks of the run behave as without
+        the harvest."""
+        return type(self._harvest_target)
 
     def _live(self) -> list[_Scenario]:
         return [s for s in self._harvest_scenarios if s.recording]
@@ -807,6 +859,28 @@ class _Collaborator:
 
     def __repr__(self) -> str:
         return f"<harvested {self._harvest_path}>"
+
+
+def _note_duration(events: list[dict[str, Any]], started: float) -> None:
+    """Add the wall-clock time since ``started`` to ``events``, in milliseconds' precision, when
+    it is at least :data:`_LEAST_DURATION`: a replay moves its frozen clock by it, so the
+    durations a seam measures around a cut call or a command come out as in the recorded run.
+    (Quick calls are left out: their jitter would make every harvest of the same call a new
+    scenario.)"""
+    elapsed = round(_monotonic() - started, 3)
+    if elapsed >= _LEAST_DURATION:
+        for event in events:
+            event["duration"] = elapsed
+
+
+def _stand_in_path(value: object) -> str | None:
+    """What stands for ``value`` in a replay's golden: a fake for a recorded collaborator, the
+    isolated instance for a subject proxy (checked as a fake: both are written by name)."""
+    if type(value) is _Collaborator:
+        return str(object.__getattribute__(value, "_harvest_path"))
+    if any(_PROXY_MARKER in vars(klass) for klass in type(value).__mro__):
+        return "self"
+    return None
 
 
 def cut_label(obj: Any) -> str:

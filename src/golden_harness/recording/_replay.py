@@ -4,7 +4,7 @@ A replay scripts a recorder from the scenario file alone: the workspace files ar
 ``golden.workspace``; the subject is ``golden.isolate(cls, real=[...], attrs={...})`` with the
 recorded attributes (collaborators become ``golden.fake("self.<attr>")``, with the plain
 attributes they had); each cut path answers in order (``sequence=[...]``, exceptions raised in
-turn); cut functions and classes are ``golden.fake_function(target, sequence=[...])``; commands
+turn; a call that took time moves the frozen clock by its recorded duration); cut functions and classes are ``golden.fake_function(target, sequence=[...])``; commands
 are ``golden.subprocess(argv, ...)`` in order. Then ``golden.call(entry, *args, **kwargs)`` runs
 the seam, strict as usual, and the result is compared with the recorded run's
 (:class:`ReplayMismatchError` when they differ).
@@ -19,7 +19,11 @@ from typing import Any
 
 import pytest
 
-from golden_harness.exceptions import ReplayMismatchError, ScenarioFormatError
+from golden_harness.exceptions import (
+    ReplayMismatchError,
+    ScenarioFormatError,
+    ScriptExhaustedError,
+)
 from golden_harness.format import (
     SCENARIO_SUFFIX,
     ScenarioCodec,
@@ -77,22 +81,43 @@ def _lay_out_files(workspace: Path, files: dict[str, Any], codec: ScenarioCodec)
 
 def _script(golden: Recorder, document: dict[str, Any], codec: ScenarioCodec, where: str) -> None:
     functions: dict[str, str] = document.get("functions") or {}
-    answers: dict[str, list[Any]] = {}
+    answers: dict[str, list[tuple[Any, float]]] = {}
     for event in document.get("events") or []:
         if "call" in event:
-            answers.setdefault(event["call"], []).append(_answer(golden, event, codec, where))
+            answer = _answer(golden, event, codec, where)
+            answers.setdefault(event["call"], []).append((answer, float(event.get("duration", 0))))
         elif "subprocess" in event:
             _script_subprocess(golden, event, codec, where)
         else:
             raise ScenarioFormatError(where, 1, f"unknown event {event!r}")
     for label, target in functions.items():
-        golden.fake_function(target, sequence=answers.pop(label, []), name=label)
-    for call_path, sequence in answers.items():
-        golden.fake(call_path, sequence=sequence)
+        golden.fake_function(target, name=label, **_answers(golden, label, answers.pop(label, [])))
+    for call_path, recorded in answers.items():
+        golden.fake(call_path, **_answers(golden, call_path, recorded))
     subject = document.get("subject")
     if subject is not None:
         for fake_path, attrs in (subject.get("fake_attrs") or {}).items():
             golden.fake(fake_path, attrs={k: codec.decode(v, where) for k, v in attrs.items()})
+
+
+def _answers(golden: Recorder, path: str, recorded: list[tuple[Any, float]]) -> dict[str, Any]:
+    """The script of a cut path: its answers in order; when the recorded calls took time, a
+    ``side_effect`` that also moves the frozen clock by each call's duration."""
+    if golden.clock is None or not any(duration for _, duration in recorded):
+        return {"sequence": [answer for answer, _ in recorded]}
+    pending = list(recorded)
+
+    def answer_in_turn(*args: Any, **kwargs: Any) -> Any:
+        if not pending:
+            raise ScriptExhaustedError(path, len(recorded))
+        answer, duration = pending.pop(0)
+        if duration:
+            golden.tick(duration)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    return {"side_effect": answer_in_turn}
 
 
 def _answer(golden: Recorder, event: dict[str, Any], codec: ScenarioCodec, where: str) -> Any:
@@ -108,6 +133,8 @@ def _exception(data: dict[str, Any], codec: ScenarioCodec, where: str) -> BaseEx
     if not (isinstance(cls, type) and issubclass(cls, BaseException)):
         raise ScenarioFormatError(where, 1, f"{data['type']!r} is not an exception class")
     args = codec.decode(data["args"], where) if "args" in data else [data["message"]]
+    if "filename" in data and len(args) == 2:  # OSError(errno, strerror, filename)
+        args = [*args, codec.decode(data["filename"], where)]
     try:
         error: BaseException = cls(*args)
     except Exception:
@@ -126,20 +153,17 @@ def _script_subprocess(
     golden: Recorder, event: dict[str, Any], codec: ScenarioCodec, where: str
 ) -> None:
     argv = codec.decode(event["subprocess"], where)
-    outputs: dict[str, Any] = {
-        k: codec.decode(event[k], where) for k in ("stdout", "stderr") if k in event
-    }
-    if "duration" in event:
-        outputs["duration"] = float(event["duration"])
+    outputs = {k: codec.decode(event[k], where) for k in ("stdout", "stderr") if k in event}
     if "raises" in event:
         error = _exception(event["raises"], codec, where)
         if not isinstance(error, OSError):
             raise ScenarioFormatError(where, 1, f"a command raised {event['raises']!r}")
-        golden.subprocess(argv, raises=error, duration=outputs.get("duration", 0.0))
+        golden.subprocess(argv, raises=error)
     elif event.get("times_out"):
         golden.subprocess(argv, times_out=True, **outputs)
     else:
-        golden.subprocess(argv, returncode=event.get("returncode", 0), **outputs)
+        duration = float(event.get("duration", 0)) if golden.clock is not None else 0.0
+        golden.subprocess(argv, returncode=event.get("returncode", 0), duration=duration, **outputs)
 
 
 def _entry_call(
@@ -180,8 +204,8 @@ def _check_fidelity(
         recorded = {"returned": document.get("returned")}
     if replayed != recorded:
         raise ReplayMismatchError(
-            f"{where}: the replay {_outcome(replayed)}, the recorded run {_outcome(recorded)}: "
-            f"the scenario misses an input the seam depends on. Cut what it reads (HarvestSeam "
+            f"{where}: the replay {_outcome(replayed)}\nthe recorded run {_outcome(recorded)}\n"
+            f"The scenario misses an input the seam depends on. Cut what it reads (HarvestSeam "
             f"cut=[...], or leave the method out of real=[...]) or make it recordable "
             f"(register_harvest_type), then harvest again."
         )
@@ -195,4 +219,7 @@ def _outcome(outcome: dict[str, Any]) -> str:
     if "raised" in outcome:
         raised = outcome["raised"]
         return f"raised {raised['type']}: {raised['message']}"
-    return f"returned {dump_value(outcome['returned'])}"
+    shown = dump_value(outcome["returned"])
+    if "\n" in shown:
+        return "returned:\n" + "\n".join(f"    {line}" for line in shown.split("\n"))
+    return f"returned {shown}"

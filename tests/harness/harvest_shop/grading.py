@@ -30,3 +30,10 @@ def strict_score(text: str) -> int:
     if not text:
         raise GradeError(text, 3)
     return score(text)
+
+
+def pause(seconds: float) -> None:
+    """A slow collaborator."""
+    import time
+
+    time.sleep(seconds)

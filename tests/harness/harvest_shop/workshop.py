@@ -45,6 +45,9 @@ class Assistant:
     def session(self) -> Unrecordable:
         return Unrecordable()
 
+    def remember(self, item: object) -> None:
+        self.calls += 1
+
 
 class Unrecordable:
     """An object that is neither plain data nor used as a collaborator (it is returned)."""
@@ -116,6 +119,18 @@ class Workshop:
     def describe_session(self) -> str:
         return type(self.llm.session()).__name__
 
+    def outer(self, text: str) -> str:
+        return self.inner(text) + f" [{self.limits.max_words}]"
+
+    def inner(self, text: str) -> str:
+        return f"{self.name}: {self.llm.ask(text, api_key='k')['answer']}"
+
+    def llm_kind(self) -> str:
+        return "assistant" if isinstance(self.llm, Assistant) else "other"
+
+    def hand_over(self) -> None:
+        self.llm.remember(Unrecordable())
+
     def echo(self, text: str) -> str:
         return f"{self.name}: {text} (sk-{'x' * 20})"
 
@@ -142,3 +157,31 @@ def grade_all(texts: list[str]) -> list[str]:
 def read_config(workspace: Path) -> str:
     """Reads one file of the workspace."""
     return (workspace / "config.ini").read_text(encoding="utf-8").strip()
+
+
+def timed_run(argv: list[str], helper_seconds: float) -> dict[str, float]:
+    """Measures, as a CI runner does, how long a command and a cut helper took."""
+    import time
+
+    started = time.monotonic()
+    subprocess.run(argv, check=True)
+    command = round(time.monotonic() - started, 1)
+    started = time.monotonic()
+    grading.pause(helper_seconds)
+    return {"command": command, "helper": round(time.monotonic() - started, 1)}
+
+
+def probe(commands: list[list[str]]) -> list[str]:
+    """Runs each command with a short timeout; says how each one ended."""
+    outcomes = []
+    for argv in commands:
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=0.5, check=True)
+            outcomes.append(f"ok {done.stdout.strip()}")
+        except subprocess.TimeoutExpired as error:
+            outcomes.append(f"timed out after {error.timeout}")
+        except subprocess.CalledProcessError as error:
+            outcomes.append(f"exit {error.returncode}: {error.stderr.strip()}")
+        except FileNotFoundError as error:
+            outcomes.append(f"missing {error.filename}")
+    return outcomes
