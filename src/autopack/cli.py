@@ -9,6 +9,7 @@ was rolled back to its checkpoint.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import re
 import sys
@@ -51,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--failure-hardening", action="store_true", default=None, help="enable failure hardening"
     )
     run.add_argument("--no-telemetry", action="store_true", help="do not record escalation events")
+    run.add_argument(
+        "--record-scenarios",
+        type=Path,
+        metavar="OUT",
+        help="record characterization scenarios of the executor's seams during the run into OUT "
+        "(needs the dev extra; see docs/harvest.md)",
+    )
     run.add_argument("-v", "--verbose", action="count", default=0, help="log more (-v, -vv)")
     return parser
 
@@ -123,10 +131,21 @@ def _run(args: argparse.Namespace) -> int:
         telemetry_enabled=False if args.no_telemetry else None,
     )
     print(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}", flush=True)
-    try:
-        summary = executor.run(on_phase_end=_print_phase_line)
-    finally:
-        executor.close()
+    with contextlib.ExitStack() as recording:
+        harvester = None
+        if args.record_scenarios is not None:
+            from autopack.scenario_recording import recording_scenarios
+
+            harvester = recording.enter_context(
+                recording_scenarios(args.record_scenarios, workspace)
+            )
+        try:
+            summary = executor.run(on_phase_end=_print_phase_line)
+        finally:
+            executor.close()
+    if harvester is not None:
+        print(harvester.report.render())
+        print(f"scenarios: {len(harvester.report.written)} written under {args.record_scenarios}")
 
     if summary.checkpoint_error:
         print(f"warning: no run checkpoint ({summary.checkpoint_error}); rollback unavailable")

@@ -17,7 +17,10 @@ __all__ = [
     "GoldenHarnessError",
     "GoldenMismatchError",
     "GoldenMissingError",
+    "HarvestValueError",
+    "ReplayMismatchError",
     "ReviewError",
+    "ScenarioFormatError",
     "ScriptError",
     "ScriptExhaustedError",
     "SeamDeclarationError",
@@ -112,6 +115,27 @@ class UnserializableValueError(GoldenHarnessError):
         )
 
 
+class HarvestValueError(UnserializableValueError):
+    """A value a harvested scenario must hold exactly (an answer, an argument, an attribute read)
+    has no exact representation."""
+
+    def __init__(self, value: object, where: str) -> None:
+        super().__init__(value, where)
+        cls = type(value)
+        name = cls.__qualname__.rsplit("<locals>.", 1)[-1]
+        self.args = (
+            f"Cannot record a {self.type_name} value at {where} in a harvested scenario: replay "
+            f"must rebuild it exactly. Cut the code that produces or reads it (HarvestSeam("
+            f"cut=[...]) or real=[...]), or register how to write and rebuild it:\n"
+            f"    golden_harness.register_harvest_type({name}, "
+            f"lambda obj: {{'field': obj.field}}, lambda data: {name}(**data))",
+        )
+
+
+class ReplayMismatchError(GoldenHarnessError, AssertionError):
+    """Replaying a harvested scenario did not end as the recorded run did."""
+
+
 class GoldenFormatError(GoldenHarnessError):
     """A golden file is corrupt or written in a format this version does not read."""
 
@@ -121,6 +145,19 @@ class GoldenFormatError(GoldenHarnessError):
         super().__init__(
             f"{path}:{line}: {problem}. Fix the file by hand, or delete it and re-capture it "
             f"locally with `pytest --snapshot-update <test>`."
+        )
+
+
+class ScenarioFormatError(GoldenFormatError):
+    """A harvested scenario file is corrupt, or names a type this run cannot import."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        GoldenHarnessError.__init__(
+            self,
+            f"{path}:{line}: {problem}. Harvest the scenario again from a real run (or delete "
+            f"the file).",
         )
 
 

@@ -17,6 +17,7 @@ the real collaborators give them (`ci_result(...)` builds what `_run_ci_checks` 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ from autopack.executor.phase_handlers import (
 from autopack.llm_types import AuditorResult, BuilderResult
 from autopack.quality_gate import QualityReport
 from autopack.structured_edits import render_edit_plan
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 # The fixture is imported for pytest to find it in this module; `__all__` marks the import as used.
 __all__ = ["attempt_rig"]
@@ -566,3 +567,7 @@ def test_quality_gate_blocking_without_issues_and_the_approval_denying(
     gate(golden, "blocked", True)
     golden.fake("self._request_approval", returns=False)
     rig.run(phase())
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

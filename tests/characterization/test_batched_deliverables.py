@@ -18,6 +18,7 @@ phase uses (both checks; the retry skip with a batch record) pin the order of th
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from types import MethodType
 from typing import Any
 
@@ -42,7 +43,7 @@ from autopack.executor.phase_handlers import research_batching
 from autopack.executor.phase_handlers.batch_wording import SHARED_WORDING, research_wording
 from autopack.executor.phase_handlers.batched_deliverables import BatchLoop, run_batches
 from autopack.llm_types import AuditorResult, BuilderResult
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "batched_deliverables",
@@ -557,3 +558,7 @@ def test_retry_skip_with_a_batch_record_logs_the_batch_then_skips_it_unrecorded(
         [("tracer_bullet_core", [CORE]), ("research_docs", [NOTES])],
         attempt_index=1,
     )
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

@@ -11,12 +11,13 @@ returned unchanged.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from _batched_support import run_diagnostics_handler
 
-from golden_harness import Seam
+from golden_harness import Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "batched_diagnostics_handoff_bundle",
@@ -103,3 +104,7 @@ def test_an_error_in_the_shared_loop_propagates(golden, make_executor):
         phase_of(CODE_2),
         outcome=RuntimeError("workspace vanished"),
     )
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

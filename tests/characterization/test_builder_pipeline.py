@@ -11,6 +11,7 @@ bookkeeping (`mutated: self`) shows the counters.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from _attempt_support import (
 
 from autopack.llm_types import AuditorResult
 from autopack.quality_gate import QualityReport
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 # The fixture is imported for pytest to find it in this module; `__all__` marks the import as used.
 __all__ = ["attempt_rig"]
@@ -355,3 +356,7 @@ def test_two_infra_errors_in_consecutive_attempts_disable_the_provider(
     golden.fake("model_router.disable_provider", returns=None)
     rig.run(phase())
     rig.run(phase(), attempt_index=1)
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

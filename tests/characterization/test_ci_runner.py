@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import errno
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from autopack.autonomous_executor import AutonomousExecutor
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "ci_runner",
@@ -284,3 +285,7 @@ def test_existing_log_and_report_are_overwritten(
     (ci_dir / f"{PHASE_ID}.json").write_text('{"status": "failed"}\n', encoding="utf-8")
     golden.subprocess(pytest_argv("tests/"), stdout="2 passed in 0.02s\n")
     run_ci(golden, executor, {})
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

@@ -12,6 +12,7 @@ bookkeeping the methods change are recorded as changes of `self`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ import pytest
 from autopack.diagnostics.agent import DiagnosticsOutcome
 from autopack.doctor import DoctorResponse
 from autopack.model_router import provider_for_model
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "diagnostics",
@@ -411,3 +412,7 @@ def test_execute_fix_runs_the_fix_commands_then_retries(
 
 def test_unknown_action_retries_as_usual(golden: Recorder, make_executor: Any) -> None:
     handle(golden, make_executor(real=REAL), DoctorResponse("reboot_machine", "?"))
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -30,7 +31,7 @@ from autopack.doctor import DoctorResponse
 from autopack.executor.db_events import maybe_apply_retry_max_tokens_from_db
 from autopack.executor.retry_policy import next_attempt_state
 from autopack.failure_hardening import HardeningResult, detect_and_mitigate_failure
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "execute_phase",
@@ -463,3 +464,7 @@ def test_exception_in_the_escalated_budget_lookup_is_handled_like_one_in_the_att
     )
     failure_handling(golden, consult=True, doctor=None)
     run_phase(golden, executor, run_db)
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

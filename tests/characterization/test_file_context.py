@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from autopack.autonomous_executor import AutonomousExecutor
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "file_context",
@@ -305,3 +305,7 @@ def test_a_linked_folder_outside_the_workspace_is_left_out(
     write(golden.workspace, {"src/app.py": "A = 1\n"})
     (golden.workspace / "vendor").symlink_to(elsewhere, target_is_directory=True)
     load(golden, executor, ["src/", "vendor/"])
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

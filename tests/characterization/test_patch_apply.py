@@ -16,6 +16,7 @@ identity; its constructor arguments and `apply_patch` calls are recorded) and `s
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from autopack import validators
 from autopack.autonomous_executor import AutonomousExecutor
 from autopack.goal_drift import should_block_on_drift
 from autopack.governed_apply import ApplyResult, GovernedApplyPath
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "patch_apply",
@@ -291,3 +292,7 @@ def test_protected_paths_hold_the_database_file_only_inside_the_workspace(
 ) -> None:
     executor.db_url = db_url.replace("<workspace>", str(golden.workspace))
     golden.call(executor._protected_paths)
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

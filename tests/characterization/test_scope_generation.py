@@ -9,13 +9,14 @@ mutation of the phase dict (`phase["scope"]` rewritten, or left as it was).
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from autopack.manifest_generator import ManifestResult
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 GOLDEN_SEAM = Seam(
     "scope_generation",
@@ -157,3 +158,7 @@ def test_generation_exception_keeps_the_scope_and_warns(golden: Recorder, execut
         side_effect=PermissionError("[Errno 13] Permission denied: 'src/secret'"),
     )
     golden.call(executor.execute_phase, phase_with(scope={"read_only_context": ["docs/"]}))
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

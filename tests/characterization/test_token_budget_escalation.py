@@ -17,6 +17,7 @@ raises TypeError (a documented legacy quirk), and lets every exception out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from _attempt_support import AttemptRig, MakeAttemptRig, attempt_rig, builder_re
 
 from autopack.deliverables import DeliverablesReport
 from autopack.llm_types import BuilderResult
-from golden_harness import Recorder, Seam
+from golden_harness import Recorder, Seam, harvested_test
 
 # The fixture is imported for pytest to find it in this module; `__all__` marks the import as used.
 __all__ = ["attempt_rig"]
@@ -295,3 +296,7 @@ def test_failing_event_writer(golden: Recorder, attempt_rig: MakeAttemptRig, sit
     golden.fake(EVENT_WRITER, side_effect=RuntimeError("event table locked"))
     attempt = Attempt(budget(99.0), prediction(8192, 8192), tokens_used=8200)
     run_at_site(golden, rig, site, attempt)
+
+
+# Scenarios harvested from a real run (`autopack run ... --record-scenarios`), replayed as goldens.
+test_harvested = harvested_test(Path(__file__).parent / "harvested" / GOLDEN_SEAM.name)

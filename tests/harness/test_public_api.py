@@ -59,3 +59,21 @@ def test_import_linter_contract_is_kept() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "golden_harness imports nothing from autopack KEPT" in done.stdout
+
+
+def test_the_harvest_api_is_public() -> None:
+    from golden_harness import recording
+    from golden_harness.format import register_harvest_type
+
+    for name in (
+        "HarvestSeam",
+        "Harvester",
+        "HarvestReport",
+        "SeamHarvest",
+        "harvested_test",
+        "replay",
+    ):
+        assert name in golden_harness.__all__
+        assert getattr(golden_harness, name) is getattr(recording, name)
+    assert "register_harvest_type" in golden_harness.__all__
+    assert golden_harness.register_harvest_type is register_harvest_type

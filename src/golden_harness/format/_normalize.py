@@ -134,7 +134,10 @@ def _secret_env_values(environ: Mapping[str, str]) -> list[str]:
 
 
 class Normalizer:
-    """Rewrites recorded text; one instance per scenario (it numbers the UUIDs it has seen)."""
+    """Rewrites recorded text; one instance per scenario (it numbers the UUIDs it has seen).
+
+    ``number_uuids=False`` keeps UUIDs as they are and ``registered=False`` leaves out the
+    normalizers of :func:`register_normalizer` (harvested scenarios hold strings as data)."""
 
     def __init__(
         self,
@@ -142,8 +145,12 @@ class Normalizer:
         paths: Iterable[tuple[str | os.PathLike[str], str]] = (),
         extra: Iterable[TextNormalizer] = (),
         environ: Mapping[str, str] | None = None,
+        number_uuids: bool = True,
+        registered: bool = True,
     ) -> None:
-        self._custom: list[TextNormalizer] = [*registered_normalizers(), *extra]
+        self._number_uuids = number_uuids
+        shared = registered_normalizers() if registered else ()
+        self._custom: list[TextNormalizer] = [*shared, *extra]
         self._secrets = _secret_env_values(os.environ if environ is None else environ)
         self._paths: list[tuple[str, str, re.Pattern[str]]] = []
         for path, placeholder in paths:
@@ -178,7 +185,7 @@ class Normalizer:
             if path in value:
                 value = pattern.sub(placeholder, value)
         value = _ADDRESS.sub("0x<addr>", value)
-        return _UUID.sub(self._number_uuid, value)
+        return _UUID.sub(self._number_uuid, value) if self._number_uuids else value
 
     def _number_uuid(self, match: re.Match[str]) -> str:
         key = match.group(0).lower()
