@@ -38,7 +38,7 @@ from autopack.executor import (
     ci_runner,
     diagnostics_orchestrator,
     doctor_wiring,
-    failure_mitigation,
+    failed_attempts,
     governance_bridge,
     patch_apply_pipeline,
     phase_records,
@@ -402,39 +402,14 @@ class AutonomousExecutor:
                 self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
             )
         except Exception as exc:
-            error_type = type(exc).__name__
-            logger.error(
-                "Phase %s attempt %d raised %s: %s", phase_id, attempt_index + 1, error_type, exc
-            )
-            self._run_total_failures += 1
-            error_text = f"{error_type}: {exc}"
-            self._last_error_by_phase[phase_id] = error_text
-            self._record_phase_error(
-                phase, attempt_index, "EXCEPTION_OCCURRED", error_text, error_type=error_type
-            )
-            handled = diagnostics_orchestrator.consult_on_failure(
+            return failed_attempts.after_exception(
                 self,
                 phase,
+                exc,
                 attempt_index=attempt_index,
-                category="infra_error",
-                status="EXCEPTION_OCCURRED",
-                error_text=error_text,
-                is_infra=True,
                 retry_attempt=retry_attempt,
                 revision_epoch=revision_epoch,
             )
-            if handled is not None:
-                return handled
-            attempt_state = state_persistence.advance_retry(
-                executor=self,
-                phase_id=phase_id,
-                retry_attempt=retry_attempt,
-                reason=f"EXCEPTION: {error_type}",
-            )
-            if attempt_state.exhausted:
-                self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
-                return False, "FAILED"
-            return False, "EXCEPTION_OCCURRED"
 
         if success:
             self._mark_phase_complete_in_db(phase_id)
@@ -448,77 +423,14 @@ class AutonomousExecutor:
             logger.info("Phase %s COMPLETE on attempt %d", phase_id, attempt_index + 1)
             return True, "COMPLETE"
 
-        decision = diagnostics_orchestrator.decide_failure_handling(status)
-        failure_outcome = decision.failure_outcome
-
-        if decision.skip_diagnostics:
-            state_persistence.persist_attempt_update(
-                executor=self,
-                phase_id=phase_id,
-                next_retry_attempt=retry_attempt + 1,
-                reason=status,
-            )
-            logger.info(
-                "Phase %s escalated its token budget to %s; next attempt %d",
-                phase_id,
-                phase.get("_escalated_tokens"),
-                retry_attempt + 2,
-            )
-            return False, status
-
-        self._run_total_failures += 1
-        error_text = self._last_error_by_phase.get(phase_id) or status
-        self._record_phase_error(phase, attempt_index, status, error_text)
-        self._record_learning_hint(
-            phase,
-            failure_outcome,
-            f"Attempt {attempt_index + 1} of {phase_id} failed with {status}: {error_text[:300]}",
-        )
-
-        if self.enable_failure_hardening and failure_mitigation.mitigate_known_failure(
-            executor=self,
-            phase_id=phase_id,
-            status=status,
-            error_text=error_text,
-            retry_attempt=retry_attempt,
-        ):
-            return False, "FAILED"
-
-        handled = diagnostics_orchestrator.consult_on_failure(
+        return failed_attempts.after_failure(
             self,
             phase,
+            status,
             attempt_index=attempt_index,
-            category=decision.category,
-            status=status,
-            error_text=error_text,
-            is_infra=decision.is_infra,
             retry_attempt=retry_attempt,
             revision_epoch=revision_epoch,
         )
-        if handled is not None:
-            return handled
-
-        attempt_state = state_persistence.advance_retry(
-            executor=self, phase_id=phase_id, retry_attempt=retry_attempt, reason=status
-        )
-        if attempt_state.exhausted:
-            logger.error(
-                "Phase %s failed %d times (last status %s); giving up",
-                phase_id,
-                attempt_state.next_retry_attempt,
-                status,
-            )
-            self._mark_phase_failed_in_db(phase_id, "MAX_ATTEMPTS_EXHAUSTED")
-            return False, "FAILED"
-        logger.warning(
-            "Phase %s attempt %d failed with %s (%s); %d attempt(s) left",
-            phase_id,
-            attempt_index + 1,
-            status,
-            failure_outcome,
-            MAX_RETRY_ATTEMPTS - attempt_state.next_retry_attempt,
-        )
-        return False, status
 
     def _derive_allowed_paths(self, scope_config: dict[str, Any]) -> list[str]:
         """Return the scope's paths as apply roots: directories end with `/`, files stay as given."""

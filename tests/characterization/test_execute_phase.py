@@ -50,6 +50,8 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.diagnostics_orchestrator:FailureDecision.category",
         "autopack.executor.diagnostics_orchestrator:consult_on_failure",
         "autopack.executor.state_persistence:advance_retry",
+        "autopack.executor.failed_attempts:after_exception",
+        "autopack.executor.failed_attempts:after_failure",
     ],
 )
 
