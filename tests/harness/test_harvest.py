@@ -718,3 +718,21 @@ def test_a_recorded_collaborator_passes_the_isinstance_checks_of_the_run(
 
     (scenario,) = _scenarios(tmp_path / "harvested", "kind")
     assert scenario["subject"]["collaborators"] == ["llm"]
+
+
+def test_a_duration_is_kept_to_the_microsecond_so_a_rounded_measure_replays_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A seam that rounds what it measures (round(0.764993, 2) == 0.76) must see the same in the
+    # replay: kept to the millisecond, the duration would read 0.765 and round to 0.77.
+    from golden_harness.recording import _harvest
+
+    monkeypatch.setattr(_harvest, "_monotonic", lambda: 10.764993)
+    events: list[dict[str, object]] = [{}]
+    _harvest._note_duration(events, 10.0)
+    assert events == [{"duration": 0.764993}]
+    assert round(0.764993, 2) == 0.76
+    quick: list[dict[str, object]] = [{}]
+    monkeypatch.setattr(_harvest, "_monotonic", lambda: 10.009)
+    _harvest._note_duration(quick, 10.0)
+    assert quick == [{}]

@@ -862,12 +862,13 @@ class _Collaborator:
 
 
 def _note_duration(events: list[dict[str, Any]], started: float) -> None:
-    """Add the wall-clock time since ``started`` to ``events``, in milliseconds' precision, when
-    it is at least :data:`_LEAST_DURATION`: a replay moves its frozen clock by it, so the
-    durations a seam measures around a cut call or a command come out as in the recorded run.
-    (Quick calls are left out: their jitter would make every harvest of the same call a new
-    scenario.)"""
-    elapsed = round(_monotonic() - started, 3)
+    """Add the wall-clock time since ``started`` to ``events``, to the microsecond, when it is at
+    least :data:`_LEAST_DURATION`: a replay moves its frozen clock by it, so the durations a seam
+    measures around a cut call or a command come out as in the recorded run. The precision
+    matters: a seam that rounds a measured 0.7649 s to 0.76 would see a duration kept to the
+    millisecond (0.765) as 0.77. (Quick calls are left out: their jitter would make every
+    harvest of the same call a new scenario.)"""
+    elapsed = round(_monotonic() - started, 6)
     if elapsed >= _LEAST_DURATION:
         for event in events:
             event["duration"] = elapsed
