@@ -2,8 +2,9 @@
 
 `_execute_research_gatherers_web_compilation_batched` sorts deliverables into buckets (gatherers,
 web compilation, other `src/autopack/research/` code, `src/research/`, tests, docs), drops empty
-buckets (one `all_deliverables` batch when none applies) and runs its own batching loop: a Builder
-call, the deliverables check, a look for compiled research documents (`docs/research/*.md`)
+buckets (one `all_deliverables` batch when none applies) and runs the one batching loop
+(`run_batches`, owned by the `batched_deliverables` seam) with its own settings: a Builder call,
+the deliverables check, a look for compiled research documents (`docs/research/*.md`)
 without a `Sources` heading, and a governed apply per batch, with no retry skip. It writes its
 batch records, with the uncited documents, to `.autonomous_runs/<run_id>/research/<phase_id>.json`
 (the real `_write_research_batch_record`, so the golden shows the file), takes the whole-workspace

@@ -2,7 +2,8 @@
 
 The handler sorts deliverables into buckets (tracer-bullet core, other `src/autopack/research/`
 code, `src/research/`, tests, docs), drops empty buckets (one `all_deliverables` batch when none
-applies) and runs its own batching loop: a Builder call, the deliverables check, a compile check of
+applies) and runs the one batching loop (`run_batches`, owned by the `batched_deliverables` seam) with
+its own settings: a Builder call, the deliverables check, a compile check of
 the Python files the patch creates and a governed apply per batch, with no retry skip. It writes
 its batch records to `.autonomous_runs/<run_id>/research/<phase_id>.json` (the real
 `_write_research_batch_record`, so the golden shows the file), takes the whole-workspace `git diff`
