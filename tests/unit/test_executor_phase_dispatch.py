@@ -2,35 +2,46 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 
 from autopack.autonomous_executor import AutonomousExecutor
 from autopack.executor import phase_dispatch
-from autopack.executor.phase_dispatch import SPECIAL_PHASES, SpecialPhase, special_phase
+from autopack.executor.phase_dispatch import (
+    SPECIAL_PHASE_IDS,
+    SpecialPhase,
+    special_phase,
+    special_phases,
+)
 from autopack.executor.phase_handlers import batched_diagnostics_deep_retrieval
 
 
 def test_every_special_phase_has_a_handler_module_with_execute() -> None:
-    assert sorted(SPECIAL_PHASES) == [
-        "diagnostics-cursor-prompt",
-        "diagnostics-deep-retrieval",
-        "diagnostics-handoff-bundle",
-        "diagnostics-iteration-loop",
-        "diagnostics-second-opinion-triage",
-        "research-gatherers-web-compilation",
-        "research-tracer-bullet",
-    ]
-    modules = [special.module for special in SPECIAL_PHASES.values()]
+    assert (
+        sorted(special_phases())
+        == sorted(SPECIAL_PHASE_IDS)
+        == [
+            "diagnostics-cursor-prompt",
+            "diagnostics-deep-retrieval",
+            "diagnostics-handoff-bundle",
+            "diagnostics-iteration-loop",
+            "diagnostics-second-opinion-triage",
+            "research-gatherers-web-compilation",
+            "research-tracer-bullet",
+        ]
+    )
+    modules = [special.module for special in special_phases().values()]
     assert len(set(modules)) == len(modules)
-    for special in SPECIAL_PHASES.values():
+    for special in special_phases().values():
         assert special.handler is special.module.execute
 
 
 def test_the_name_is_the_handler_module_and_a_wrapper_calls_it() -> None:
     """Each handler keeps an executor wrapper `_execute_<name>_batched` for its callers."""
-    for special in SPECIAL_PHASES.values():
+    for special in special_phases().values():
         assert special.name == special.module.__name__.removeprefix(
             "autopack.executor.phase_handlers."
         )
@@ -76,3 +87,16 @@ def test_a_table_entry_calls_its_module_execute() -> None:
     ]
     assert entry.name == "handler"
     assert phase_dispatch.special_phase("p") is None
+
+
+def test_importing_the_dispatch_table_loads_no_handler_module() -> None:
+    code = (
+        "import sys, autopack.executor.phase_dispatch as d\n"
+        "loaded = [m for m in sys.modules if m.startswith('autopack.executor.phase_handlers.')]\n"
+        "assert loaded == [], loaded\n"
+        "assert d.special_phase('ordinary') is None\n"
+        "assert not [m for m in sys.modules if m.startswith('autopack.executor.phase_handlers.')]\n"
+        "assert d.special_phase('diagnostics-deep-retrieval') is not None\n"
+        "assert 'autopack.executor.phase_handlers.batched_diagnostics_deep_retrieval' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

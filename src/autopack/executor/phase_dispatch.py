@@ -1,20 +1,15 @@
-"""Special phases: which phase ids run through a dedicated batched handler, and which one."""
+"""Special phases: which phase ids run through a dedicated batched handler, and which one.
+
+The handler modules are imported when a special phase is first looked up, not with this module:
+an ordinary phase never loads them.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-
-from autopack.executor.phase_handlers import (
-    batched_diagnostics_cursor_prompt,
-    batched_diagnostics_deep_retrieval,
-    batched_diagnostics_handoff_bundle,
-    batched_diagnostics_iteration_loop,
-    batched_diagnostics_second_opinion,
-    batched_research_gatherers_web_compilation,
-    batched_research_tracer_bullet,
-)
 
 Handler = Callable[..., tuple[bool, str]]
 """`handler(executor, *, phase, attempt_index, allowed_paths) -> (success, status)`."""
@@ -39,17 +34,47 @@ class SpecialPhase:
         return handler
 
 
-SPECIAL_PHASES: dict[str, SpecialPhase] = {
-    "research-tracer-bullet": SpecialPhase(batched_research_tracer_bullet),
-    "research-gatherers-web-compilation": SpecialPhase(batched_research_gatherers_web_compilation),
-    "diagnostics-handoff-bundle": SpecialPhase(batched_diagnostics_handoff_bundle),
-    "diagnostics-cursor-prompt": SpecialPhase(batched_diagnostics_cursor_prompt),
-    "diagnostics-second-opinion-triage": SpecialPhase(batched_diagnostics_second_opinion),
-    "diagnostics-deep-retrieval": SpecialPhase(batched_diagnostics_deep_retrieval),
-    "diagnostics-iteration-loop": SpecialPhase(batched_diagnostics_iteration_loop),
-}
+SPECIAL_PHASE_IDS = frozenset(
+    {
+        "research-tracer-bullet",
+        "research-gatherers-web-compilation",
+        "diagnostics-handoff-bundle",
+        "diagnostics-cursor-prompt",
+        "diagnostics-second-opinion-triage",
+        "diagnostics-deep-retrieval",
+        "diagnostics-iteration-loop",
+    }
+)
+
+
+@functools.cache
+def special_phases() -> dict[str, SpecialPhase]:
+    """Each special phase id and its handler module (imported on the first call)."""
+    from autopack.executor.phase_handlers import (
+        batched_diagnostics_cursor_prompt,
+        batched_diagnostics_deep_retrieval,
+        batched_diagnostics_handoff_bundle,
+        batched_diagnostics_iteration_loop,
+        batched_diagnostics_second_opinion,
+        batched_research_gatherers_web_compilation,
+        batched_research_tracer_bullet,
+    )
+
+    return {
+        "research-tracer-bullet": SpecialPhase(batched_research_tracer_bullet),
+        "research-gatherers-web-compilation": SpecialPhase(
+            batched_research_gatherers_web_compilation
+        ),
+        "diagnostics-handoff-bundle": SpecialPhase(batched_diagnostics_handoff_bundle),
+        "diagnostics-cursor-prompt": SpecialPhase(batched_diagnostics_cursor_prompt),
+        "diagnostics-second-opinion-triage": SpecialPhase(batched_diagnostics_second_opinion),
+        "diagnostics-deep-retrieval": SpecialPhase(batched_diagnostics_deep_retrieval),
+        "diagnostics-iteration-loop": SpecialPhase(batched_diagnostics_iteration_loop),
+    }
 
 
 def special_phase(phase_id: str) -> SpecialPhase | None:
     """The special phase of a phase id (matched exactly), or None for an ordinary phase."""
-    return SPECIAL_PHASES.get(phase_id)
+    if phase_id not in SPECIAL_PHASE_IDS:
+        return None
+    return special_phases()[phase_id]
