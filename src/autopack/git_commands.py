@@ -3,11 +3,11 @@ on a non-zero exit (callers read ``returncode`` and ``stderr``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import subprocess
+    from pathlib import Path
 
 GIT_TIMEOUT_SECONDS = 10
 """Seconds a short git command (`diff`, `status`, `rev-parse`, `ls-files`, `stash`) may take."""
