@@ -19,6 +19,7 @@ from golden_harness import (
     HarvestValueError,
     Recorder,
     ReplayMismatchError,
+    ScenarioFormatError,
     ScriptError,
     Seam,
     harvested_test,
@@ -736,3 +737,14 @@ def test_a_duration_is_kept_to_the_microsecond_so_a_rounded_measure_replays_the_
     monkeypatch.setattr(_harvest, "_monotonic", lambda: 10.009)
     _harvest._note_duration(quick, 10.0)
     assert quick == [{}]
+
+
+def test_a_broken_scenario_file_names_its_line_and_how_to_get_a_good_one() -> None:
+    broken = "# golden_harness scenario v1 (harvested)\nseam: x\nentry: [unclosed\nargs: []\n"
+    with pytest.raises(ScenarioFormatError, match=r"^s\.yaml:4: not valid YAML") as error:
+        load_scenario(broken, "s.yaml")
+    assert "Harvest the scenario again" in str(error.value)
+    with pytest.raises(ScenarioFormatError, match=r"^s\.yaml:1: written in scenario format v9"):
+        load_scenario("# golden_harness scenario v9 (harvested)\n{}\n", "s.yaml")
+    with pytest.raises(ScenarioFormatError, match=r"^s\.yaml:1: expected the header line"):
+        load_scenario("seam: x\n", "s.yaml")

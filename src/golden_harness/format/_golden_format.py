@@ -218,30 +218,53 @@ def _construct_tagged(loader: Any, suffix: str, node: yaml.Node) -> Tagged:
 _Loader.add_multi_constructor("!", _construct_tagged)
 
 
-def load_trace(text: str, path: str = "<golden>") -> list[dict[str, Any]]:
-    """Parse golden text into its list of events; errors name ``path`` and the line."""
+def read_versioned_yaml(
+    text: str,
+    path: str,
+    *,
+    header: re.Pattern[str],
+    expected: str,
+    version: int,
+    kind: str,
+    upgrade: str,
+    error: type[GoldenFormatError] = GoldenFormatError,
+) -> Any:
+    """Check the header line of ``text`` (a ``kind`` file, format ``version``) and parse the YAML;
+    every problem raises ``error`` naming ``path`` and the line. ``upgrade`` says how to get a
+    file of the version this golden_harness reads."""
     first = text.split("\n", 1)[0]
-    match = _HEADER_RE.match(first)
+    match = header.match(first)
     if not match:
-        raise GoldenFormatError(
-            path, 1, f"expected the header line {HEADER!r}, found {first[:80]!r}"
-        )
-    if int(match.group(1)) != FORMAT_VERSION:
-        raise GoldenFormatError(
+        raise error(path, 1, f"expected the header line {expected!r}, found {first[:80]!r}")
+    if int(match.group(1)) != version:
+        raise error(
             path,
             1,
-            f"written in golden format v{match.group(1)}, this golden_harness reads "
-            f"v{FORMAT_VERSION}; install the matching golden_harness version or re-capture",
+            f"written in {kind} format v{match.group(1)}, this golden_harness reads "
+            f"v{version}; {upgrade}",
         )
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise GoldenFormatError(path, line, f"not valid YAML: {error.problem}") from None
-    except yaml.reader.ReaderError as error:
-        line = text[: error.position].count("\n") + 1
-        raise GoldenFormatError(path, line, f"not valid YAML: {error.reason}") from None
+        raise error(path, line, f"not valid YAML: {problem.problem}") from None
+    except yaml.reader.ReaderError as problem:
+        line = text[: problem.position].count("\n") + 1
+        raise error(path, line, f"not valid YAML: {problem.reason}") from None
+
+
+def load_trace(text: str, path: str = "<golden>") -> list[dict[str, Any]]:
+    """Parse golden text into its list of events; errors name ``path`` and the line."""
+    data = read_versioned_yaml(
+        text,
+        path,
+        header=_HEADER_RE,
+        expected=HEADER,
+        version=FORMAT_VERSION,
+        kind="golden",
+        upgrade="install the matching golden_harness version or re-capture",
+    )
     if not isinstance(data, list):
         raise GoldenFormatError(path, 2, f"expected a list of events, found {type(data).__name__}")
     for index, event in enumerate(data):

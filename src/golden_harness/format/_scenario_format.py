@@ -36,14 +36,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from golden_harness.exceptions import (
     HarvestValueError,
     ScenarioFormatError,
     UnserializableValueError,
 )
-from golden_harness.format._golden_format import _block, _Loader
+from golden_harness.format._golden_format import _block, read_versioned_yaml
 from golden_harness.format._normalize import REDACTED, Normalizer, is_secret_name
 from golden_harness.format._serialize import Tagged
 
@@ -397,23 +395,16 @@ def dump_scenario(document: Mapping[str, Any], *, comments: list[str] | None = N
 
 def load_scenario(text: str, path: str = "<scenario>") -> dict[str, Any]:
     """Parse ``*.scenario.yaml`` text back into its mapping; errors name ``path``."""
-    first = text.split("\n", 1)[0]
-    match = _HEADER_RE.match(first)
-    if not match:
-        raise ScenarioFormatError(
-            path, 1, f"expected the header line {SCENARIO_HEADER!r}, found {first[:80]!r}"
-        )
-    if int(match.group(1)) != SCENARIO_VERSION:
-        raise ScenarioFormatError(
-            path,
-            1,
-            f"written in scenario format v{match.group(1)}, this golden_harness reads "
-            f"v{SCENARIO_VERSION}; harvest the scenarios again",
-        )
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        raise ScenarioFormatError(path, 1, f"not valid YAML: {error}") from None
+    data = read_versioned_yaml(
+        text,
+        path,
+        header=_HEADER_RE,
+        expected=SCENARIO_HEADER,
+        version=SCENARIO_VERSION,
+        kind="scenario",
+        upgrade="harvest the scenarios again",
+        error=ScenarioFormatError,
+    )
     if not isinstance(data, dict):
         raise ScenarioFormatError(path, 2, f"expected a mapping, found {type(data).__name__}")
     return data
