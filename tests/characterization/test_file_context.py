@@ -256,11 +256,9 @@ def test_a_symlink_to_a_file_outside_the_workspace_is_left_out(
     golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
 ) -> None:
     """The outside file's text never reaches the Builder; a warning names the link."""
-    outside = tmp_path / "outside" / "credentials.txt"
-    outside.parent.mkdir()
-    outside.write_text("user=admin\n", encoding="utf-8")
+    write(tmp_path, {"outside/credentials.txt": "user=admin\n"})
     write(golden.workspace, {"src/app.py": "A = 1\n"})
-    (golden.workspace / "src" / "settings.txt").symlink_to(outside)
+    (golden.workspace / "src" / "settings.txt").symlink_to(tmp_path / "outside/credentials.txt")
     load(golden, executor, ["src/"])
 
 
@@ -268,9 +266,7 @@ def test_an_allowed_path_above_the_workspace_is_left_out(
     golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
 ) -> None:
     """A path that `../` leads out of the workspace is not read; a warning names it."""
-    sibling = tmp_path / "sibling"
-    sibling.mkdir()
-    (sibling / "notes.md").write_text("# sibling\n", encoding="utf-8")
+    write(tmp_path, {"sibling/notes.md": "# sibling\n"})
     write(golden.workspace, {"src/app.py": "A = 1\n"})
     load(golden, executor, ["src/", "../sibling/"])
 
@@ -279,10 +275,9 @@ def test_an_absolute_allowed_path_is_left_out(
     golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
 ) -> None:
     """An absolute path outside the workspace is not read, as a file or as a folder."""
-    sibling = tmp_path / "sibling"
-    sibling.mkdir()
-    (sibling / "notes.md").write_text("# sibling\n", encoding="utf-8")
+    write(tmp_path, {"sibling/notes.md": "# sibling\n"})
     write(golden.workspace, {"src/app.py": "A = 1\n"})
+    sibling = tmp_path / "sibling"
     load(golden, executor, ["src/", str(sibling), str(sibling / "notes.md")])
 
 
@@ -299,11 +294,9 @@ def test_a_linked_folder_outside_the_workspace_is_left_out(
     golden: Recorder, executor: AutonomousExecutor, tmp_path: Path
 ) -> None:
     """A folder link leading out of the workspace, given as an allowed path, is not walked."""
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "secret.py").write_text("TOKEN = 'x'\n", encoding="utf-8")
+    write(tmp_path, {"elsewhere/secret.py": "TOKEN = 'x'\n"})
     write(golden.workspace, {"src/app.py": "A = 1\n"})
-    (golden.workspace / "vendor").symlink_to(elsewhere, target_is_directory=True)
+    (golden.workspace / "vendor").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     load(golden, executor, ["src/", "vendor/"])
 
 
