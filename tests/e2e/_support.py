@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 GIT_IDENTITY = ["-c", "user.name=tester", "-c", "user.email=tester@localhost"]
+EXAMPLE_PLAN = Path(__file__).resolve().parents[2] / "examples" / "greeting" / "plan.yaml"
 
 
 def autopack_command() -> list[str]:

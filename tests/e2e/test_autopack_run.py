@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import subprocess
-import sysconfig
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_PLAN = REPO / "examples" / "greeting" / "plan.yaml"
+from ._support import EXAMPLE_PLAN, autopack_command
+
 AUDIT_LINE = re.compile(
     r"^(?P<when>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00) \| Run: example-run \| "
     r"Checkpoint: (?P<sha>[0-9a-f]{8}) \| Reason: (?P<reason>.*)$"
@@ -29,12 +28,6 @@ EXPECTED_FILES = [
     "tests/test_greet.py",
     "tests/test_report.py",
 ]
-
-
-def autopack_command() -> list[str]:
-    script = Path(sysconfig.get_path("scripts")) / "autopack"
-    assert script.exists(), f"the autopack console script is not installed at {script}"
-    return [str(script)]
 
 
 def run_autopack(workspace: Path) -> subprocess.CompletedProcess[str]:

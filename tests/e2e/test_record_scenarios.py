@@ -12,7 +12,7 @@ from autopack.exceptions import AutopackError
 from autopack.scenario_recording import harvest_seams, recording_scenarios
 from golden_harness import Recorder, replay
 
-from .test_autopack_run import EXAMPLE_PLAN, autopack_command
+from ._support import EXAMPLE_PLAN, autopack
 
 SCENARIO_GLOB = "*.scenario.yaml"
 
@@ -23,21 +23,15 @@ def harvested(
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     root = tmp_path_factory.mktemp("harvest")
     out = root / "scenarios"
-    done = subprocess.run(
-        [
-            *autopack_command(),
-            "run",
-            str(EXAMPLE_PLAN),
-            "--workspace",
-            str(root / "workspace"),
-            "--init",
-            "--record-scenarios",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    done = autopack(
+        "run",
+        EXAMPLE_PLAN,
+        "--workspace",
+        root / "workspace",
+        "--init",
+        "--record-scenarios",
+        out,
         timeout=300,
-        check=False,
     )
     return done, out
 
