@@ -96,3 +96,29 @@ def test_strength_mutates_the_delegate(moved: Path) -> None:
     assert int(lines[1].split()[4]) > 10, lines  # total; the wrapper alone has one mutant
     assert f"  {NOTE}" in lines
     assert "  survived src/shopx/mod.py:9 (comparison changed)" in lines
+
+
+def test_a_class_attribute_bound_to_the_moved_function_is_resolved_and_followed(
+    moved: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = moved / "src/shopx/orders.py"
+    text = orders.read_text()
+    wrapper_start = text.index("    def ship(")
+    orders.write_text(text[:wrapper_start] + "    ship = execute\n")
+
+    (plain,) = resolve_seams(moved / "tests/characterization", [moved])
+    (followed,) = resolve_seams(moved / "tests/characterization", [moved], follow_wrappers=True)
+    assert main(["--root", str(moved), "coverage"]) == 0
+    coverage = capsys.readouterr().out.splitlines()
+
+    assert plain.errors == ()
+    assert [loc.describe(moved) for loc in plain.locations] == ["src/shopx/orders.py:10"]
+    assert followed.followed == (("shopx.orders:Orders.ship", "shopx.mod:execute"),)
+    assert [loc.describe(moved) for loc in followed.locations] == [
+        "src/shopx/orders.py:10",
+        "src/shopx/mod.py:6-11",
+    ]
+    # The alias line runs when the class is defined, not in a scenario: only execute's five lines
+    # and both branches of `if total > 100` are measured.
+    assert coverage[1].split() == ["shipping", "2", "5/5", "100.0%", "2/2", "100.0%", "0"]
+    assert f"  {NOTE}" in coverage

@@ -102,6 +102,38 @@ def test_resolve_regions_inside_a_function() -> None:
     assert len(fees.lines) == 1
 
 
+def test_resolve_a_name_bound_in_a_class_or_module_body(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "aliased"
+    package.mkdir(parents=True)
+    (package / "mod.py").write_text(
+        "def execute(orders, order):\n"
+        "    return order\n"
+        "\n"
+        "\n"
+        "class Orders:\n"
+        "    ship = execute\n"
+        "    label: str = (\n"
+        "        'x'\n"
+        "    )\n"
+        "\n"
+        "    def execute(self):\n"
+        "        return 1\n"
+        "\n"
+        "\n"
+        "LIMIT = 3\n"
+    )
+
+    assert resolve_code("aliased.mod:Orders.ship", [tmp_path]).lines == ((6, 6),)
+    assert resolve_code("aliased.mod:Orders.label", [tmp_path]).lines == ((7, 9),)
+    assert resolve_code("aliased.mod:LIMIT", [tmp_path]).lines == ((15, 15),)
+    # A def of the same name wins over an assignment; only the last part may be an assignment.
+    assert resolve_code("aliased.mod:Orders.execute", [tmp_path]).lines == ((11, 12),)
+    with pytest.raises(
+        SeamResolutionError, match=r"'ship' in .* is bound by an assignment, so it has no 'real'"
+    ):
+        resolve_code("aliased.mod:Orders.ship.real", [tmp_path])
+
+
 def test_resolution_errors_name_the_problem() -> None:
     with pytest.raises(
         SeamResolutionError, match=r"defines no 'shipp' there\. Did you mean 'ship'"

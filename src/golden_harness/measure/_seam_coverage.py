@@ -120,13 +120,24 @@ def run_suite_with_contexts(
 
 
 def _headers(file: Path) -> set[int]:
-    """Lines of ``def`` and ``class`` headers and their decorators: they run at import time,
-    not in a scenario."""
+    """Lines that run at import time, not in a scenario: ``def`` and ``class`` headers with their
+    decorators, and assignments in a module or class body (an alias such as ``ship = execute``
+    is measured through the function it is bound to)."""
     headers: set[int] = set()
-    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+
+    tree = ast.parse(file.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             headers.update(range(first, node.body[0].lineno))
+    bodies = [tree.body]
+    while bodies:
+        for statement in bodies.pop():
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                end = statement.end_lineno or statement.lineno
+                headers.update(range(statement.lineno, end + 1))
+            elif isinstance(statement, ast.ClassDef):
+                bodies.append(statement.body)
     return headers
 
 

@@ -12,6 +12,8 @@ A characterization module declares its seam with a module-level assignment::
 ``name`` is the golden folder (``golden/<name>/``). Each ``covers`` entry is
 ``"package.module:Qualified.name"``, optionally followed by ``#region`` to restrict it to the
 lines between ``# golden-seam: region`` and ``# golden-seam-end: region`` inside that function.
+The last part of the name may also be a name bound by an assignment in a module or class body
+(an alias such as ``ship = execute``), which :func:`resolve_seams` can follow to its target.
 A module without ``GOLDEN_SEAM`` uses its file name without the ``test_`` prefix as seam name.
 
 :func:`discover_seams` finds declarations statically (the test modules are parsed, not imported);
@@ -185,9 +187,15 @@ def _delegate(location: CodeLocation, roots: list[Path]) -> str | None:
     source = location.file.read_text(encoding="utf-8")
     function = functions_of(module.replace(".", "/") + ".py", source).get(qualname)
     wrapper = wrapper_call(function) if function is not None else None
-    if function is None or wrapper is None:
+    if function is None:
+        target = _alias_target(source, module, qualname)
+    elif wrapper is not None:
+        target = delegate_of(wrapper, function, imports_of(source, module))
+    else:
+        target = None
+    if target is None:
         return None
-    dotted = delegate_of(wrapper, function, imports_of(source, module)).split(".")
+    dotted = target.split(".")
     cuts = [(".".join(dotted[:n]), ".".join(dotted[n:])) for n in range(len(dotted) - 1, 0, -1)]
     # Files under the roots first: looking a dotted name up through importlib imports its parents.
     on_disk = [
@@ -333,7 +341,8 @@ def resolve_code(ref: str, roots: Roots | None = None) -> CodeLocation:
     file = module_file(match["module"], [*folders, *(Path(p) for p in sys.path if p)])
     source = file.read_text(encoding="utf-8")
     node = _find_definition(ast.parse(source), match["qualname"], ref, file)
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    decorators = getattr(node, "decorator_list", [])
+    start = min([node.lineno, *(d.lineno for d in decorators)])
     end = node.end_lineno or node.lineno
     if match["region"] is None:
         return CodeLocation(ref, file.resolve(), ((start, end),))
@@ -341,26 +350,66 @@ def resolve_code(ref: str, roots: Roots | None = None) -> CodeLocation:
     return CodeLocation(ref, file.resolve(), _regions(lines, start, match["region"], ref, file))
 
 
-_Definition = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+_DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_Definition = ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef | ast.Assign | ast.AnnAssign
 
 
 def _find_definition(tree: ast.Module, qualname: str, ref: str, file: Path) -> _Definition:
+    """The ``def`` or ``class`` a qualified name names; its last part may also be a name bound by
+    an assignment in the module or class body (``_ship = mod.execute``, an alias)."""
     scope: list[ast.stmt] = tree.body
     node: _Definition | None = None
-    for part in qualname.split("."):
-        defs = {
-            n.name: n
-            for n in scope
-            if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+    parts = qualname.split(".")
+    for index, part in enumerate(parts):
+        defs: dict[str, _Definition] = {n.name: n for n in scope if isinstance(n, _DEFS)}
+        if index == len(parts) - 1:
+            for assignment, name in _assigned_names(scope):
+                defs.setdefault(name, assignment)
         node = defs.get(part)
+        if node is None and any(name == part for _, name in _assigned_names(scope)):
+            raise SeamResolutionError(
+                f"{ref!r}: {part!r} in {file} is bound by an assignment, so it has no "
+                f"{parts[index + 1]!r}; an assigned name can only end a reference."
+            )
         if node is None:
             close = difflib.get_close_matches(part, list(defs), n=3)
             hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
             raise SeamResolutionError(f"{ref!r}: {file} defines no {part!r} there.{hint}")
-        scope = node.body
+        scope = node.body if isinstance(node, _DEFS) else []
     assert node is not None
     return node
+
+
+def _assigned_names(scope: list[ast.stmt]) -> list[tuple[ast.Assign | ast.AnnAssign, str]]:
+    """Each plain name a statement of ``scope`` binds by assignment, with that statement."""
+    found: list[tuple[ast.Assign | ast.AnnAssign, str]] = []
+    for statement in scope:
+        if isinstance(statement, ast.Assign):
+            found.extend((statement, t.id) for t in statement.targets if isinstance(t, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            found.append((statement, statement.target.id))
+    return found
+
+
+def _alias_target(source: str, module: str, qualname: str) -> str | None:
+    """The dotted name an alias (``_ship = mod.execute`` in a class or module body) is bound to,
+    through the module's imports; None when ``qualname`` is not such an alias."""
+    try:
+        node = _find_definition(ast.parse(source), qualname, qualname, Path(module))
+    except SeamResolutionError:
+        return None
+    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+    dotted: list[str] = []
+    while isinstance(value, ast.Attribute):
+        dotted.insert(0, value.attr)
+        value = value.value
+    if not isinstance(value, ast.Name):
+        return None
+    head = value.id
+    bound = imports_of(source, module)
+    if head in bound:
+        return ".".join([bound[head], *dotted])
+    return ".".join([module, head, *dotted])
 
 
 def _regions(
