@@ -704,7 +704,7 @@ class AutonomousExecutor:
         """Validate and apply a Builder change: `patch_apply_pipeline.apply_builder_result_patch`."""
         return patch_apply_pipeline.apply_builder_result_patch(
             self,
-            PhaseSpec(phase),
+            phase,
             patch_content=patch_content,
             allowed_paths=allowed_paths,
             full_file_mode=full_file_mode,

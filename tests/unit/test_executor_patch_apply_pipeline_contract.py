@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from autopack.executor.models import PhaseSpec
 from autopack.executor.patch_apply_pipeline import apply_builder_result_patch
 
 
@@ -42,7 +41,7 @@ def test_invalid_yaml_is_refused_before_anything_is_applied(
 
     result = apply_builder_result_patch(
         executor,
-        PhaseSpec(PHASE),
+        PHASE,
         patch_content=patch,
         allowed_paths=["config/"],
         full_file_mode=True,
@@ -62,7 +61,7 @@ def test_goal_drift_blocks_a_change_unrelated_to_the_goal(
 
     result = apply_builder_result_patch(
         executor,
-        PhaseSpec(PHASE),
+        PHASE,
         patch_content=patch,
         allowed_paths=["src/"],
         full_file_mode=True,
@@ -82,7 +81,7 @@ def test_a_valid_change_in_scope_is_applied(
     patch = new_file_patch("src/routes.py", "ROUTES = []\n")
 
     result = apply_builder_result_patch(
-        executor, PhaseSpec(PHASE), patch_content=patch, allowed_paths=["src/"], full_file_mode=True
+        executor, PHASE, patch_content=patch, allowed_paths=["src/"], full_file_mode=True
     )
 
     assert result == (True, "APPLIED")
@@ -96,7 +95,7 @@ def test_a_change_outside_the_scope_is_a_patch_failure(git_repo: Path, new_file_
     patch = new_file_patch("elsewhere.txt", "x\n")
 
     result = apply_builder_result_patch(
-        executor, PhaseSpec(PHASE), patch_content=patch, allowed_paths=["src/"], full_file_mode=True
+        executor, PHASE, patch_content=patch, allowed_paths=["src/"], full_file_mode=True
     )
 
     assert result == (False, "PATCH_FAILED")

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def apply_builder_result_patch(
     executor: Any,
-    phase: PhaseSpec,
+    phase: dict[str, Any],
     *,
     patch_content: str,
     allowed_paths: list[str] | None,
@@ -33,7 +33,8 @@ def apply_builder_result_patch(
     YAML and docker-compose files whose whole content is known (created files, edit-plan files)
     are validated first (YAML_VALIDATION_FAILED); then the goal-drift check (GOAL_DRIFT_BLOCKED);
     then the governed apply (PATCH_FAILED). A refusal for protected paths only asks the approval
-    channel and, when approved, applies again with those paths allowed.
+    channel and, when approved, applies again with those paths allowed. The phase dict is read
+    through its `PhaseSpec`.
     """
     from autopack.governed_apply import GovernedApplyPath
     from autopack.validators import (
@@ -44,7 +45,8 @@ def apply_builder_result_patch(
         validate_yaml_syntax,
     )
 
-    phase_id = phase.phase_id
+    spec = PhaseSpec(phase)
+    phase_id = spec.phase_id
 
     contents = new_file_contents(patch_content)
     for op in edit_plan or []:
@@ -64,9 +66,9 @@ def apply_builder_result_patch(
         logger.warning("YAML validation failed for %s: %s", phase_id, "; ".join(yaml_errors))
         return False, "YAML_VALIDATION_FAILED"
 
-    goal_anchor = phase.goal_anchor or executor.goal_anchor
+    goal_anchor = spec.goal_anchor or executor.goal_anchor
     if goal_anchor:
-        drift_text = " ".join(part for part in (phase.name, phase.description, summary) if part)
+        drift_text = " ".join(part for part in (spec.name, spec.description, summary) if part)
         block, drift_reason = should_block_on_drift(goal_anchor, drift_text)
         if block:
             executor._last_error_by_phase[phase_id] = f"goal drift: {drift_reason}"
