@@ -15,12 +15,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from autopack.db.models import (
-    PhaseRecord,
     PhaseState,
 )
 from autopack.db.session import (
@@ -96,6 +94,10 @@ class AutonomousExecutor:
     Collaborators (each injectable through a keyword argument, with a real default):
     `llm_service` (Builder and Auditor), `manifest_generator` (scope generation), `quality_gate`,
     `doctor`, `diagnostics_agent`, `model_router`, `notifier`, `approval_channel`.
+
+    Most private methods are module functions of `autopack.executor` bound as class attributes
+    (`_run_ci_checks = ci_runner.run_ci_checks`): `self._run_ci_checks(phase_id, phase)` calls
+    `ci_runner.run_ci_checks(self, phase_id, phase)`, and fakes replace them on the executor.
     """
 
     def __init__(
@@ -302,57 +304,19 @@ class AutonomousExecutor:
                 return False
             logger.info("Phase %s will be attempted again after status %s", phase_id, status)
 
-    def _phase_outcome(self, phase_id: str, *, skipped: bool = False) -> PhaseOutcome:
-        """How a phase ended, from its row: `run_setup.phase_outcome`."""
-        return run_setup.phase_outcome(self, phase_id, skipped=skipped)
-
-    def _finish_run(self, summary: RunSummary) -> None:
-        """Record the run's end and notify: `run_setup.finish_run`."""
-        return run_setup.finish_run(self, summary)
-
-    def _ensure_runs_dir_excluded(self) -> None:
-        """Keep the runs folder out of git: `run_setup.ensure_runs_dir_excluded`."""
-        return run_setup.ensure_runs_dir_excluded(self)
-
-    def _ensure_run_and_phase_rows(self) -> None:
-        """Create the run row and the missing phase rows: `run_setup.ensure_run_and_phase_rows`."""
-        return run_setup.ensure_run_and_phase_rows(self)
+    _phase_outcome = run_setup.phase_outcome
+    _finish_run = run_setup.finish_run
+    _ensure_runs_dir_excluded = run_setup.ensure_runs_dir_excluded
+    _ensure_run_and_phase_rows = run_setup.ensure_run_and_phase_rows
 
     # ------------------------------------------------------------------
     # Phase state persistence
     # ------------------------------------------------------------------
 
-    def _get_phase_from_db(self, phase_id: str) -> PhaseRecord | None:
-        """This run's row for `phase_id`, or None: `state_persistence.get_phase_from_db`."""
-        return state_persistence.get_phase_from_db(self, phase_id)
-
-    def _update_phase_attempts_in_db(
-        self,
-        phase_id: str,
-        retry_attempt: int | None = None,
-        revision_epoch: int | None = None,
-        escalation_level: int | None = None,
-        last_failure_reason: str | None = None,
-        timestamp: datetime | None = None,
-    ) -> bool:
-        """Set a phase row's counters: `state_persistence.update_phase_attempts_in_db`."""
-        return state_persistence.update_phase_attempts_in_db(
-            self,
-            phase_id,
-            retry_attempt,
-            revision_epoch,
-            escalation_level,
-            last_failure_reason,
-            timestamp,
-        )
-
-    def _mark_phase_complete_in_db(self, phase_id: str) -> bool:
-        """Set a phase COMPLETE: `state_persistence.mark_phase_complete_in_db`."""
-        return state_persistence.mark_phase_complete_in_db(self, phase_id)
-
-    def _mark_phase_failed_in_db(self, phase_id: str, reason: str) -> bool:
-        """Set a phase FAILED and notify: `state_persistence.mark_phase_failed_in_db`."""
-        return state_persistence.mark_phase_failed_in_db(self, phase_id, reason)
+    _get_phase_from_db = state_persistence.get_phase_from_db
+    _update_phase_attempts_in_db = state_persistence.update_phase_attempts_in_db
+    _mark_phase_complete_in_db = state_persistence.mark_phase_complete_in_db
+    _mark_phase_failed_in_db = state_persistence.mark_phase_failed_in_db
 
     # ------------------------------------------------------------------
     # One attempt of a phase, with the failure handling around it
@@ -445,102 +409,24 @@ class AutonomousExecutor:
                 allowed.append(path)
         return allowed
 
-    def _record_phase_error(
-        self,
-        phase: dict[str, Any],
-        attempt_index: int,
-        status: str,
-        message: str,
-        *,
-        error_type: str | None = None,
-    ) -> None:
-        """Record a failed attempt's error: `phase_records.record_phase_error`."""
-        return phase_records.record_phase_error(
-            self, phase, attempt_index, status, message, error_type=error_type
-        )
-
-    def _record_learning_hint(self, phase: dict[str, Any], hint_type: str, details: str) -> None:
-        """Record a learning hint: `phase_records.record_learning_hint`."""
-        return phase_records.record_learning_hint(self, phase, hint_type, details)
+    _record_phase_error = phase_records.record_phase_error
+    _record_learning_hint = phase_records.record_learning_hint
 
     # ------------------------------------------------------------------
     # Diagnostics and the Doctor
     # ------------------------------------------------------------------
 
-    def _run_diagnostics(
-        self,
-        phase: dict[str, Any],
-        attempt_index: int,
-        failure_class: str,
-        status: str,
-        error_text: str,
-    ) -> Any:
-        """Collect evidence about a failure: `diagnostics_orchestrator.run_diagnostics`."""
-        return diagnostics_orchestrator.run_diagnostics(
-            self, phase, attempt_index, failure_class, status, error_text
-        )
-
-    def _should_invoke_doctor(
-        self, phase_id: str, builder_attempts: int, *, is_infra: bool
-    ) -> bool:
-        """May the Doctor be consulted now? `doctor_wiring.should_invoke_doctor`."""
-        return doctor_wiring.should_invoke_doctor(
-            self, phase_id, builder_attempts, is_infra=is_infra
-        )
-
-    def _invoke_doctor(
-        self,
-        phase: dict[str, Any],
-        *,
-        attempt_index: int,
-        error_category: str,
-        error_text: str,
-        diagnostics: Any,
-    ) -> Any:
-        """Ask the Doctor about a failure: `doctor_wiring.invoke_doctor`."""
-        return doctor_wiring.invoke_doctor(
-            self,
-            phase,
-            attempt_index=attempt_index,
-            error_category=error_category,
-            error_text=error_text,
-            diagnostics=diagnostics,
-        )
-
-    def _handle_doctor_action(
-        self,
-        phase: dict[str, Any],
-        response: Any,
-        *,
-        status: str,
-        retry_attempt: int,
-        revision_epoch: int,
-    ) -> tuple[bool, str] | None:
-        """Carry out the Doctor's action: `doctor_wiring.handle_doctor_action`."""
-        return doctor_wiring.handle_doctor_action(
-            self,
-            phase,
-            response,
-            status=status,
-            retry_attempt=retry_attempt,
-            revision_epoch=revision_epoch,
-        )
+    _run_diagnostics = diagnostics_orchestrator.run_diagnostics
+    _should_invoke_doctor = doctor_wiring.should_invoke_doctor
+    _invoke_doctor = doctor_wiring.invoke_doctor
+    _handle_doctor_action = doctor_wiring.handle_doctor_action
 
     # ------------------------------------------------------------------
     # Approvals and notifications
     # ------------------------------------------------------------------
 
-    def _request_approval(
-        self, phase_id: str, *, kind: str, summary: str, details: dict[str, Any]
-    ) -> bool:
-        """Ask the approval channel: `approvals.request_approval`."""
-        return approvals.request_approval(
-            self, phase_id, kind=kind, summary=summary, details=details
-        )
-
-    def _send_notification(self, event: str, message: str) -> bool:
-        """Notify, best effort: `approvals.send_notification`."""
-        return approvals.send_notification(self, event, message)
+    _request_approval = approvals.request_approval
+    _send_notification = approvals.send_notification
 
     # ------------------------------------------------------------------
     # The attempt itself: builder, apply, CI, auditor, quality gate
@@ -676,11 +562,7 @@ class AutonomousExecutor:
             executor=self, phase_id=phase_id, ci_result=ci_result, auditor_result=auditor_result
         )
 
-    def _load_file_context(
-        self, phase: dict[str, Any], allowed_paths: list[str] | None
-    ) -> dict[str, Any]:
-        """The Builder's file context: `builder_context.load_file_context`."""
-        return builder_context.load_file_context(self, phase, allowed_paths)
+    _load_file_context = builder_context.load_file_context
 
     def _protected_paths(self) -> list[str]:
         """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""
@@ -691,61 +573,19 @@ class AutonomousExecutor:
                 protected.append(db_file.resolve().relative_to(self.workspace.resolve()).as_posix())
         return protected
 
-    def _apply_builder_result_patch(
-        self,
-        phase: dict[str, Any],
-        *,
-        patch_content: str,
-        allowed_paths: list[str] | None,
-        full_file_mode: bool,
-        edit_plan: list[dict[str, Any]] | None = None,
-        summary: str = "",
-    ) -> tuple[bool, str]:
-        """Validate and apply a Builder change: `patch_apply_pipeline.apply_builder_result_patch`."""
-        return patch_apply_pipeline.apply_builder_result_patch(
-            self,
-            phase,
-            patch_content=patch_content,
-            allowed_paths=allowed_paths,
-            full_file_mode=full_file_mode,
-            edit_plan=edit_plan,
-            summary=summary,
-        )
+    _apply_builder_result_patch = patch_apply_pipeline.apply_builder_result_patch
 
     # ------------------------------------------------------------------
     # CI
     # ------------------------------------------------------------------
 
-    def _run_ci_checks(self, phase_id: str, phase: dict[str, Any]) -> dict[str, Any]:
-        """Run the phase's CI and return the result dict: `ci_runner.run_ci_checks`."""
-        return ci_runner.run_ci_checks(self, phase_id, phase)
+    _run_ci_checks = ci_runner.run_ci_checks
 
     # ------------------------------------------------------------------
     # Batched deliverables phases
     # ------------------------------------------------------------------
 
-    def _execute_batched_deliverables_phase(
-        self,
-        *,
-        phase: dict[str, Any],
-        attempt_index: int,
-        allowed_paths: list[str] | None,
-        batches: list[list[str]],
-        batching_label: str,
-        manifest_allowed_roots: tuple[str, ...],
-        apply_allowed_roots: tuple[str, ...],
-    ) -> tuple[bool, str]:
-        """Build a phase's deliverables batch by batch; the body is `batched_deliverables.execute`."""
-        return batched_deliverables.execute(
-            self,
-            phase=phase,
-            attempt_index=attempt_index,
-            allowed_paths=allowed_paths,
-            batches=batches,
-            batching_label=batching_label,
-            manifest_allowed_roots=manifest_allowed_roots,
-            apply_allowed_roots=apply_allowed_roots,
-        )
+    _execute_batched_deliverables_phase = batched_deliverables.execute
 
     def _execute_diagnostics_deep_retrieval_batched(
         self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
@@ -803,39 +643,14 @@ class AutonomousExecutor:
             self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
         )
 
-    def _write_research_batch_record(
-        self,
-        phase_id: str,
-        label: str,
-        batch_records: list[dict[str, Any]],
-        *,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        """Write a research phase's batch records: the body is in `research_batch_record`."""
-        return research_batch_record.write_research_batch_record(
-            self, phase_id, label, batch_records, extra=extra
-        )
+    _write_research_batch_record = research_batch_record.write_research_batch_record
 
     # ------------------------------------------------------------------
     # Run checkpoint, rollback and Doctor fixes
     # ------------------------------------------------------------------
 
-    def _create_run_checkpoint(self) -> tuple[bool, str | None]:
-        """Record where the run starts from: `run_checkpointing.create_run_checkpoint`."""
-        return run_checkpointing.create_run_checkpoint(self)
-
-    def _rollback_to_run_checkpoint(self, reason: str) -> tuple[bool, str | None]:
-        """Restore the run checkpoint: `run_checkpointing.rollback_to_run_checkpoint`."""
-        return run_checkpointing.rollback_to_run_checkpoint(self, reason)
-
-    def _write_rollback_audit_log(self, reason: str) -> None:
-        """Log a rollback: `run_checkpointing.write_rollback_audit_log`."""
-        return run_checkpointing.write_rollback_audit_log(self, reason)
-
-    def _create_git_checkpoint_commit(self, message: str) -> str | None:
-        """Stash the working tree: `run_checkpointing.create_git_checkpoint_commit`."""
-        return run_checkpointing.create_git_checkpoint_commit(self, message)
-
-    def _execute_fix(self, phase: dict[str, Any], fix_commands: list[str]) -> int:
-        """Run the Doctor's whitelisted fix commands: `run_checkpointing.execute_fix`."""
-        return run_checkpointing.execute_fix(self, phase, fix_commands)
+    _create_run_checkpoint = run_checkpointing.create_run_checkpoint
+    _rollback_to_run_checkpoint = run_checkpointing.rollback_to_run_checkpoint
+    _write_rollback_audit_log = run_checkpointing.write_rollback_audit_log
+    _create_git_checkpoint_commit = run_checkpointing.create_git_checkpoint_commit
+    _execute_fix = run_checkpointing.execute_fix

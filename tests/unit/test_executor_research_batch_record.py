@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from autopack.executor.phase_handlers import research_batch_record
-
-from ._wrapper_support import make_executor
 
 
 def test_record_is_written_under_the_run_folder_with_extra_fields_last(tmp_path: Path) -> None:
@@ -40,21 +37,3 @@ def test_unwritable_folder_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptur
     research_batch_record.write_research_batch_record(executor, "research-x", "label", [])
 
     assert "Could not write research batch record for research-x" in caplog.text
-
-
-def test_wrapper_passes_every_argument(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    executor = make_executor(tmp_path)
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    monkeypatch.setattr(
-        research_batch_record,
-        "write_research_batch_record",
-        lambda *args, **kwargs: calls.append((args, kwargs)),
-    )
-    batches: list[dict[str, Any]] = [{"index": 1}]
-    extra = {"uncited_documents": []}
-
-    executor._write_research_batch_record("p", "label", batches, extra=extra)
-
-    assert calls == [((executor, "p", "label", batches), {"extra": extra})]
-    assert calls[0][0][3] is batches
-    assert calls[0][1]["extra"] is extra

@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 
-from autopack.autonomous_executor import AutonomousExecutor
 from autopack.db.models import RunRecord
 from autopack.executor import run_checkpointing
 from autopack.workspace_state import WorkspaceState, WorkspaceStateError
@@ -702,35 +701,3 @@ def test_execute_fix_runs_commands_when_there_is_nothing_to_checkpoint(
     assert run_checkpointing.execute_fix(executor, dict(FIX_PHASE), ["git checkout main"]) == 1
 
     assert list(fp.calls) == [STASH_CREATE, ["git", "checkout", "main"]]
-
-
-# -- the executor's wrappers -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("method", "function", "args"),
-    [
-        ("_create_run_checkpoint", "create_run_checkpoint", ()),
-        ("_rollback_to_run_checkpoint", "rollback_to_run_checkpoint", ("reason",)),
-        ("_write_rollback_audit_log", "write_rollback_audit_log", ("reason",)),
-        ("_create_git_checkpoint_commit", "create_git_checkpoint_commit", ("message",)),
-        ("_execute_fix", "execute_fix", ({"phase_id": "p"}, ["git stash"])),
-    ],
-)
-def test_the_executor_methods_delegate_to_the_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str, function: str, args: tuple
-) -> None:
-    executor = AutonomousExecutor(run_id="run-1", workspace=tmp_path, plan={"phases": []})
-    calls: list[tuple[Any, ...]] = []
-    sentinel = object()
-
-    def recording(*received: Any) -> object:
-        calls.append(received)
-        return sentinel
-
-    monkeypatch.setattr(run_checkpointing, function, recording)
-
-    assert getattr(executor, method)(*args) is sentinel
-    assert len(calls) == 1
-    assert calls[0][0] is executor
-    assert all(got is sent for got, sent in zip(calls[0][1:], args, strict=True))
