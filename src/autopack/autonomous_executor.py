@@ -51,18 +51,8 @@ from autopack.executor.db_events import (
     maybe_apply_retry_max_tokens_from_db,
 )
 from autopack.executor.models import PhaseSpec
-from autopack.executor.phase_dispatch import special_phase
-from autopack.executor.phase_handlers import (
-    batched_deliverables,
-    batched_diagnostics_cursor_prompt,
-    batched_diagnostics_deep_retrieval,
-    batched_diagnostics_handoff_bundle,
-    batched_diagnostics_iteration_loop,
-    batched_diagnostics_second_opinion,
-    batched_research_gatherers_web_compilation,
-    batched_research_tracer_bullet,
-    research_batch_record,
-)
+from autopack.executor.phase_dispatch import handler_method, special_phase
+from autopack.executor.phase_handlers import batched_deliverables, research_batch_record
 from autopack.executor.retry_policy import (
     MAX_RETRY_ATTEMPTS,
     MAX_TOTAL_FAILURES_PER_RUN,
@@ -587,62 +577,17 @@ class AutonomousExecutor:
 
     _execute_batched_deliverables_phase = batched_deliverables.execute
 
-    def _execute_diagnostics_deep_retrieval_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Deep-retrieval diagnostics phase: the body is in its `phase_handlers` module."""
-        return batched_diagnostics_deep_retrieval.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
-    def _execute_diagnostics_iteration_loop_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Iteration-loop diagnostics phase: the body is in its `phase_handlers` module."""
-        return batched_diagnostics_iteration_loop.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
-    def _execute_diagnostics_handoff_bundle_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Handoff-bundle diagnostics phase: the body is in its `phase_handlers` module."""
-        return batched_diagnostics_handoff_bundle.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
-    def _execute_diagnostics_cursor_prompt_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Cursor-prompt diagnostics phase: the body is in its `phase_handlers` module."""
-        return batched_diagnostics_cursor_prompt.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
-    def _execute_diagnostics_second_opinion_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Second-opinion triage diagnostics phase: the body is in its `phase_handlers` module."""
-        return batched_diagnostics_second_opinion.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
-    def _execute_research_tracer_bullet_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Research tracer-bullet phase; the body is `batched_research_tracer_bullet.execute`."""
-        return batched_research_tracer_bullet.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
-    def _execute_research_gatherers_web_compilation_batched(
-        self, *, phase: dict[str, Any], attempt_index: int, allowed_paths: list[str] | None
-    ) -> tuple[bool, str]:
-        """Research gatherers / web-compilation phase: the body is in its `phase_handlers` module."""
-        return batched_research_gatherers_web_compilation.execute(
-            self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
-        )
-
+    _execute_diagnostics_deep_retrieval_batched = handler_method("diagnostics-deep-retrieval")
+    _execute_diagnostics_iteration_loop_batched = handler_method("diagnostics-iteration-loop")
+    _execute_diagnostics_handoff_bundle_batched = handler_method("diagnostics-handoff-bundle")
+    _execute_diagnostics_cursor_prompt_batched = handler_method("diagnostics-cursor-prompt")
+    _execute_diagnostics_second_opinion_batched = handler_method(
+        "diagnostics-second-opinion-triage"
+    )
+    _execute_research_tracer_bullet_batched = handler_method("research-tracer-bullet")
+    _execute_research_gatherers_web_compilation_batched = handler_method(
+        "research-gatherers-web-compilation"
+    )
     _write_research_batch_record = research_batch_record.write_research_batch_record
 
     # ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from autopack.executor import phase_dispatch
 from autopack.executor.phase_dispatch import (
     SPECIAL_PHASE_IDS,
     SpecialPhase,
+    handler_method,
     special_phase,
     special_phases,
 )
@@ -39,15 +40,41 @@ def test_every_special_phase_has_a_handler_module_with_execute() -> None:
         assert special.handler is special.module.execute
 
 
-def test_the_name_is_the_handler_module_and_a_wrapper_calls_it() -> None:
-    """Each handler keeps an executor wrapper `_execute_<name>_batched` for its callers."""
+def test_the_name_is_the_handler_module_and_the_executor_has_a_method_for_it() -> None:
+    """Each handler keeps an executor method `_execute_<name>_batched` for its callers (the
+    `test_executor_phase_handler_*_wrapper` tests call each one and see its module's `execute`)."""
     for special in special_phases().values():
         assert special.name == special.module.__name__.removeprefix(
             "autopack.executor.phase_handlers."
         )
-        wrapper_name = "_execute_" + special.name.removeprefix("batched_") + "_batched"
-        wrapper = getattr(AutonomousExecutor, wrapper_name)
-        assert special.name in wrapper.__code__.co_names
+        method_name = "_execute_" + special.name.removeprefix("batched_") + "_batched"
+        assert callable(getattr(AutonomousExecutor, method_name))
+
+
+def test_a_handler_method_is_only_made_for_a_special_phase() -> None:
+    with pytest.raises(ValueError, match=r"'ordinary' is not a special phase id; use one of: "):
+        handler_method("ordinary")
+
+
+def test_a_handler_method_runs_the_handler_looked_up_at_call_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    method = handler_method("diagnostics-deep-retrieval")
+    calls: list[tuple[object, dict[str, object]]] = []
+
+    def replacement(executor: object, **kwargs: object) -> tuple[bool, str]:
+        calls.append((executor, kwargs))
+        return True, "REPLACED"
+
+    monkeypatch.setattr(batched_diagnostics_deep_retrieval, "execute", replacement)
+    owner = object()
+    phase = {"phase_id": "diagnostics-deep-retrieval"}
+
+    assert method(owner, phase=phase, attempt_index=1, allowed_paths=["docs/"]) == (
+        True,
+        "REPLACED",
+    )
+    assert calls == [(owner, {"phase": phase, "attempt_index": 1, "allowed_paths": ["docs/"]})]
 
 
 @pytest.mark.parametrize(
@@ -87,6 +114,18 @@ def test_a_table_entry_calls_its_module_execute() -> None:
     ]
     assert entry.name == "handler"
     assert phase_dispatch.special_phase("p") is None
+
+
+def test_importing_the_executor_loads_no_special_phase_handler() -> None:
+    code = (
+        "import sys, autopack.autonomous_executor\n"
+        "from autopack.executor.phase_dispatch import SPECIAL_PHASE_IDS, special_phases\n"
+        "loaded = set(sys.modules)\n"
+        "handlers = {s.module.__name__ for s in special_phases().values()}\n"
+        "assert len(handlers) == len(SPECIAL_PHASE_IDS)\n"
+        "assert not handlers & loaded, sorted(handlers & loaded)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_importing_the_dispatch_table_loads_no_handler_module() -> None:

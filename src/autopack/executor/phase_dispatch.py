@@ -1,7 +1,8 @@
 """Special phases: which phase ids run through a dedicated batched handler, and which one.
 
 The handler modules are imported when a special phase is first looked up, not with this module:
-an ordinary phase never loads them.
+an ordinary phase never loads them. `handler_method` gives the executor a method per special phase
+that runs it the same way.
 """
 
 from __future__ import annotations
@@ -78,3 +79,33 @@ def special_phase(phase_id: str) -> SpecialPhase | None:
     if phase_id not in SPECIAL_PHASE_IDS:
         return None
     return special_phases()[phase_id]
+
+
+def handler_method(phase_id: str) -> Handler:
+    """The executor method that runs the special phase `phase_id`, for binding in the executor's
+    class body (`_execute_<name>_batched = handler_method("<phase id>")`).
+
+    `executor.<method>(phase=..., attempt_index=..., allowed_paths=...)` calls the phase's handler
+    `execute(executor, phase=..., attempt_index=..., allowed_paths=...)`, looked up at each call as
+    the dispatch does (so the handler module is imported on first use, and a patched `execute` is
+    the one called). Raises ValueError for a phase id that is not special.
+    """
+    if phase_id not in SPECIAL_PHASE_IDS:
+        raise ValueError(
+            f"{phase_id!r} is not a special phase id; use one of: "
+            + ", ".join(sorted(SPECIAL_PHASE_IDS))
+        )
+
+    def run_special_phase(
+        executor: object,
+        *,
+        phase: dict[str, object],
+        attempt_index: int,
+        allowed_paths: list[str] | None,
+    ) -> tuple[bool, str]:
+        return special_phases()[phase_id].handler(
+            executor, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
+        )
+
+    run_special_phase.__doc__ = f"Run the special phase `{phase_id}` through its handler module."
+    return run_special_phase
