@@ -85,9 +85,10 @@ class AutonomousExecutor:
     `llm_service` (Builder and Auditor), `manifest_generator` (scope generation), `quality_gate`,
     `doctor`, `diagnostics_agent`, `model_router`, `notifier`, `approval_channel`.
 
-    Most private methods are module functions of `autopack.executor` bound as class attributes
-    (`_run_ci_checks = ci_runner.run_ci_checks`): `self._run_ci_checks(phase_id, phase)` calls
-    `ci_runner.run_ci_checks(self, phase_id, phase)`, and fakes replace them on the executor.
+    Most private methods are module functions of `autopack.executor`, bound as class attributes in
+    one block at the end of the class (`_run_ci_checks = ci_runner.run_ci_checks`):
+    `self._run_ci_checks(phase_id, phase)` calls `ci_runner.run_ci_checks(self, phase_id, phase)`,
+    and fakes replace them on the executor.
     """
 
     def __init__(
@@ -294,20 +295,6 @@ class AutonomousExecutor:
                 return False
             logger.info("Phase %s will be attempted again after status %s", phase_id, status)
 
-    _phase_outcome = run_setup.phase_outcome
-    _finish_run = run_setup.finish_run
-    _ensure_runs_dir_excluded = run_setup.ensure_runs_dir_excluded
-    _ensure_run_and_phase_rows = run_setup.ensure_run_and_phase_rows
-
-    # ------------------------------------------------------------------
-    # Phase state persistence
-    # ------------------------------------------------------------------
-
-    _get_phase_from_db = state_persistence.get_phase_from_db
-    _update_phase_attempts_in_db = state_persistence.update_phase_attempts_in_db
-    _mark_phase_complete_in_db = state_persistence.mark_phase_complete_in_db
-    _mark_phase_failed_in_db = state_persistence.mark_phase_failed_in_db
-
     # ------------------------------------------------------------------
     # One attempt of a phase, with the failure handling around it
     # ------------------------------------------------------------------
@@ -398,25 +385,6 @@ class AutonomousExecutor:
             if path not in allowed:
                 allowed.append(path)
         return allowed
-
-    _record_phase_error = phase_records.record_phase_error
-    _record_learning_hint = phase_records.record_learning_hint
-
-    # ------------------------------------------------------------------
-    # Diagnostics and the Doctor
-    # ------------------------------------------------------------------
-
-    _run_diagnostics = diagnostics_orchestrator.run_diagnostics
-    _should_invoke_doctor = doctor_wiring.should_invoke_doctor
-    _invoke_doctor = doctor_wiring.invoke_doctor
-    _handle_doctor_action = doctor_wiring.handle_doctor_action
-
-    # ------------------------------------------------------------------
-    # Approvals and notifications
-    # ------------------------------------------------------------------
-
-    _request_approval = approvals.request_approval
-    _send_notification = approvals.send_notification
 
     # ------------------------------------------------------------------
     # The attempt itself: builder, apply, CI, auditor, quality gate
@@ -552,8 +520,6 @@ class AutonomousExecutor:
             executor=self, phase_id=phase_id, ci_result=ci_result, auditor_result=auditor_result
         )
 
-    _load_file_context = builder_context.load_file_context
-
     def _protected_paths(self) -> list[str]:
         """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""
         protected: list[str] = []
@@ -563,20 +529,43 @@ class AutonomousExecutor:
                 protected.append(db_file.resolve().relative_to(self.workspace.resolve()).as_posix())
         return protected
 
+    # ------------------------------------------------------------------
+    # Steps whose bodies are executor module functions, bound as methods
+    # ------------------------------------------------------------------
+
+    # Run setup and end: executor/run_setup.py
+    _phase_outcome = run_setup.phase_outcome
+    _finish_run = run_setup.finish_run
+    _ensure_runs_dir_excluded = run_setup.ensure_runs_dir_excluded
+    _ensure_run_and_phase_rows = run_setup.ensure_run_and_phase_rows
+
+    # Phase state persistence: executor/state_persistence.py
+    _get_phase_from_db = state_persistence.get_phase_from_db
+    _update_phase_attempts_in_db = state_persistence.update_phase_attempts_in_db
+    _mark_phase_complete_in_db = state_persistence.mark_phase_complete_in_db
+    _mark_phase_failed_in_db = state_persistence.mark_phase_failed_in_db
+
+    # Records of failed attempts: executor/phase_records.py
+    _record_phase_error = phase_records.record_phase_error
+    _record_learning_hint = phase_records.record_learning_hint
+
+    # Diagnostics and the Doctor: executor/diagnostics_orchestrator.py, executor/doctor_wiring.py
+    _run_diagnostics = diagnostics_orchestrator.run_diagnostics
+    _should_invoke_doctor = doctor_wiring.should_invoke_doctor
+    _invoke_doctor = doctor_wiring.invoke_doctor
+    _handle_doctor_action = doctor_wiring.handle_doctor_action
+
+    # Approvals and notifications: executor/approvals.py
+    _request_approval = approvals.request_approval
+    _send_notification = approvals.send_notification
+
+    # The attempt's steps: file context, apply, CI
+    _load_file_context = builder_context.load_file_context
     _apply_builder_result_patch = patch_apply_pipeline.apply_builder_result_patch
-
-    # ------------------------------------------------------------------
-    # CI
-    # ------------------------------------------------------------------
-
     _run_ci_checks = ci_runner.run_ci_checks
 
-    # ------------------------------------------------------------------
-    # Batched deliverables phases
-    # ------------------------------------------------------------------
-
+    # Batched phases: executor/phase_handlers/
     _execute_batched_deliverables_phase = batched_deliverables.execute
-
     _execute_diagnostics_deep_retrieval_batched = handler_method("diagnostics-deep-retrieval")
     _execute_diagnostics_iteration_loop_batched = handler_method("diagnostics-iteration-loop")
     _execute_diagnostics_handoff_bundle_batched = handler_method("diagnostics-handoff-bundle")
@@ -590,10 +579,7 @@ class AutonomousExecutor:
     )
     _write_research_batch_record = research_batch_record.write_research_batch_record
 
-    # ------------------------------------------------------------------
-    # Run checkpoint, rollback and Doctor fixes
-    # ------------------------------------------------------------------
-
+    # Run checkpoint, rollback and Doctor fixes: executor/run_checkpointing.py
     _create_run_checkpoint = run_checkpointing.create_run_checkpoint
     _rollback_to_run_checkpoint = run_checkpointing.rollback_to_run_checkpoint
     _write_rollback_audit_log = run_checkpointing.write_rollback_audit_log
