@@ -343,14 +343,7 @@ class AutonomousExecutor:
                 self, phase=phase, attempt_index=attempt_index, allowed_paths=allowed_paths
             )
         except Exception as exc:
-            return failed_attempts.after_exception(
-                self,
-                phase,
-                exc,
-                attempt_index=attempt_index,
-                retry_attempt=retry_attempt,
-                revision_epoch=revision_epoch,
-            )
+            return failed_attempts.after_exception(self, phase, exc, state=state)
 
         if success:
             self._mark_phase_complete_in_db(phase_id)
@@ -364,14 +357,7 @@ class AutonomousExecutor:
             logger.info("Phase %s COMPLETE on attempt %d", phase_id, attempt_index + 1)
             return True, "COMPLETE"
 
-        return failed_attempts.after_failure(
-            self,
-            phase,
-            status,
-            attempt_index=attempt_index,
-            retry_attempt=retry_attempt,
-            revision_epoch=revision_epoch,
-        )
+        return failed_attempts.after_failure(self, phase, status, state=state)
 
     def _derive_allowed_paths(self, scope_config: dict[str, Any]) -> list[str]:
         """Return the scope's paths as apply roots: directories end with `/`, files stay as given."""

@@ -60,3 +60,22 @@ def test_database_errors_are_logged_and_return_none_or_false(make_executor, capl
     assert executor._mark_phase_complete_in_db("a") is False
     assert executor._mark_phase_failed_in_db("a", "X") is False
     assert "Failed to load phase a from the database" in caplog.text
+
+
+def test_a_failing_notification_is_logged_as_a_failure_to_mark_after_the_row_is_written(
+    make_executor, caplog
+) -> None:
+    executor = make_executor([{"phase_id": "a"}])
+
+    def send_notification(event: str, message: str) -> bool:
+        raise RuntimeError("notifier down")
+
+    executor._send_notification = send_notification
+    assert executor._mark_phase_failed_in_db("a", "MAX_ATTEMPTS_EXHAUSTED") is False
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages[-2:] == [
+        "Phase a marked FAILED: MAX_ATTEMPTS_EXHAUSTED",
+        "Failed to mark phase a failed: notifier down",
+    ]
+    row = executor._get_phase_from_db("a")
+    assert (row.state, row.last_failure_reason) == ("FAILED", "MAX_ATTEMPTS_EXHAUSTED")

@@ -1,6 +1,7 @@
 """What `execute_phase` does after an attempt that raised or failed: record it, consult failure
 hardening, diagnostics and the Doctor, and count the attempt (the phase is marked FAILED when it
-has none left).
+has none left). `after_exception` and `after_failure` take the phase's counters as read before
+the attempt (a `PhaseRuntimeState`); the attempt's index is its `retry_attempt`.
 
 Reads from the executor: `enable_failure_hardening`, `_last_error_by_phase` (the error of an
 exception is written there) and `_run_total_failures` (incremented); calls its
@@ -14,22 +15,19 @@ from typing import Any
 
 from autopack.executor import diagnostics_orchestrator, failure_mitigation, state_persistence
 from autopack.executor.retry_policy import MAX_RETRY_ATTEMPTS
+from autopack.executor.state_persistence import PhaseRuntimeState
 
 logger = logging.getLogger(__name__)
 
 
 def after_exception(
-    executor,
-    phase: dict[str, Any],
-    exc: Exception,
-    *,
-    attempt_index: int,
-    retry_attempt: int,
-    revision_epoch: int,
+    executor, phase: dict[str, Any], exc: Exception, *, state: PhaseRuntimeState
 ) -> tuple[bool, str]:
-    """An attempt raised `exc`: an infra error for diagnostics and the Doctor; returns the
-    attempt's outcome (`EXCEPTION_OCCURRED`, `FAILED` when no attempt is left, or the Doctor's)."""
+    """The attempt run from the phase's counters `state` raised `exc`: an infra error for
+    diagnostics and the Doctor; returns the attempt's outcome (`EXCEPTION_OCCURRED`, `FAILED` when
+    no attempt is left, or the Doctor's)."""
     phase_id = phase["phase_id"]
+    attempt_index = state.retry_attempt
     error_type = type(exc).__name__
     logger.error("Phase %s attempt %d raised %s: %s", phase_id, attempt_index + 1, error_type, exc)
     executor._run_total_failures += 1
@@ -46,15 +44,15 @@ def after_exception(
         status="EXCEPTION_OCCURRED",
         error_text=error_text,
         is_infra=True,
-        retry_attempt=retry_attempt,
-        revision_epoch=revision_epoch,
+        retry_attempt=state.retry_attempt,
+        revision_epoch=state.revision_epoch,
     )
     if handled is not None:
         return handled
     attempt_state = state_persistence.advance_retry(
         executor=executor,
         phase_id=phase_id,
-        retry_attempt=retry_attempt,
+        retry_attempt=state.retry_attempt,
         reason=f"EXCEPTION: {error_type}",
     )
     if attempt_state.exhausted:
@@ -64,17 +62,13 @@ def after_exception(
 
 
 def after_failure(
-    executor,
-    phase: dict[str, Any],
-    status: str,
-    *,
-    attempt_index: int,
-    retry_attempt: int,
-    revision_epoch: int,
+    executor, phase: dict[str, Any], status: str, *, state: PhaseRuntimeState
 ) -> tuple[bool, str]:
-    """An attempt ended with the failed `status`; returns the attempt's outcome (`status`,
-    `FAILED` when no attempt is left or hardening gives up, or the Doctor's)."""
+    """The attempt run from the phase's counters `state` ended with the failed `status`; returns
+    the attempt's outcome (`status`, `FAILED` when no attempt is left or hardening gives up, or
+    the Doctor's)."""
     phase_id = phase["phase_id"]
+    attempt_index = state.retry_attempt
     decision = diagnostics_orchestrator.decide_failure_handling(status)
     failure_outcome = decision.failure_outcome
 
@@ -82,14 +76,14 @@ def after_failure(
         state_persistence.persist_attempt_update(
             executor=executor,
             phase_id=phase_id,
-            next_retry_attempt=retry_attempt + 1,
+            next_retry_attempt=state.retry_attempt + 1,
             reason=status,
         )
         logger.info(
             "Phase %s escalated its token budget to %s; next attempt %d",
             phase_id,
             phase.get("_escalated_tokens"),
-            retry_attempt + 2,
+            state.retry_attempt + 2,
         )
         return False, status
 
@@ -107,7 +101,7 @@ def after_failure(
         phase_id=phase_id,
         status=status,
         error_text=error_text,
-        retry_attempt=retry_attempt,
+        retry_attempt=state.retry_attempt,
     ):
         return False, "FAILED"
 
@@ -119,14 +113,14 @@ def after_failure(
         status=status,
         error_text=error_text,
         is_infra=decision.is_infra,
-        retry_attempt=retry_attempt,
-        revision_epoch=revision_epoch,
+        retry_attempt=state.retry_attempt,
+        revision_epoch=state.revision_epoch,
     )
     if handled is not None:
         return handled
 
     attempt_state = state_persistence.advance_retry(
-        executor=executor, phase_id=phase_id, retry_attempt=retry_attempt, reason=status
+        executor=executor, phase_id=phase_id, retry_attempt=state.retry_attempt, reason=status
     )
     if attempt_state.exhausted:
         logger.error(

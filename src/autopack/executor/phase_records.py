@@ -14,6 +14,29 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
+def _store_row(
+    executor: Any, phase: dict[str, Any], model: type, columns: dict[str, Any], *, failure: str
+) -> None:
+    """Store one `model` row of this run and phase, created now, with `columns`; best effort.
+
+    The row is built inside the session, so any exception, from building it or from the database,
+    is logged as the warning `failure` (a format taking the phase id and the exception), not raised.
+    """
+    try:
+        with executor._session_factory() as session:
+            session.add(
+                model(
+                    run_id=executor.run_id,
+                    phase_id=phase["phase_id"],
+                    **columns,
+                    created_at=datetime.now(UTC),
+                )
+            )
+            session.commit()
+    except Exception as exc:
+        logger.warning(failure, phase["phase_id"], exc)
+
+
 def record_phase_error(
     executor,
     phase: dict[str, Any],
@@ -23,25 +46,22 @@ def record_phase_error(
     *,
     error_type: str | None = None,
 ) -> None:
-    """Store a failed attempt in the phase_errors table (best effort)."""
+    """Store a failed attempt in the phase_errors table (best effort); the message is cut to
+    4000 characters."""
     from autopack.db.models import PhaseError
 
-    try:
-        with executor._session_factory() as session:
-            session.add(
-                PhaseError(
-                    run_id=executor.run_id,
-                    phase_id=phase["phase_id"],
-                    attempt_index=attempt_index,
-                    status=status,
-                    error_type=error_type,
-                    message=message[:4000],
-                    created_at=datetime.now(UTC),
-                )
-            )
-            session.commit()
-    except Exception as exc:
-        logger.warning("Could not record the error of phase %s: %s", phase["phase_id"], exc)
+    _store_row(
+        executor,
+        phase,
+        PhaseError,
+        {
+            "attempt_index": attempt_index,
+            "status": status,
+            "error_type": error_type,
+            "message": message[:4000],
+        },
+        failure="Could not record the error of phase %s: %s",
+    )
 
 
 def record_learning_hint(executor, phase: dict[str, Any], hint_type: str, details: str) -> None:
@@ -49,17 +69,10 @@ def record_learning_hint(executor, phase: dict[str, Any], hint_type: str, detail
     from autopack.db.models import LearningHint
 
     executor._learning_hints.append(f"[{hint_type}] {details}")
-    try:
-        with executor._session_factory() as session:
-            session.add(
-                LearningHint(
-                    run_id=executor.run_id,
-                    phase_id=phase["phase_id"],
-                    hint_type=hint_type,
-                    details=details,
-                    created_at=datetime.now(UTC),
-                )
-            )
-            session.commit()
-    except Exception as exc:
-        logger.warning("Could not record a learning hint for %s: %s", phase["phase_id"], exc)
+    _store_row(
+        executor,
+        phase,
+        LearningHint,
+        {"hint_type": hint_type, "details": details},
+        failure="Could not record a learning hint for %s: %s",
+    )

@@ -8,6 +8,7 @@ problem is logged and reported as None or False, never raised.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,37 @@ def get_phase_from_db(executor, phase_id: str) -> PhaseRecord | None:
         return None
 
 
+def _update_phase_row(
+    executor: Any,
+    phase_id: str,
+    change: Callable[[PhaseRecord], None],
+    report: Callable[[PhaseRecord], None],
+    *,
+    not_done: str,
+    failure: str,
+) -> bool:
+    """Apply `change` to this run's row of `phase_id`, commit, then `report` the written row.
+
+    The one best-effort write the row functions share. A missing row logs the warning
+    "Phase <id> not found in the database; <not_done>" and gives False. Any exception, from the
+    database, `change` or `report`, logs `failure` (a format taking the phase id and the exception)
+    as an error and gives False; otherwise True.
+    """
+    try:
+        with executor._session_factory() as session:
+            row = _phase_row(session, executor.run_id, phase_id)
+            if row is None:
+                logger.warning("Phase %s not found in the database; %s", phase_id, not_done)
+                return False
+            change(row)
+            session.commit()
+            report(row)
+            return True
+    except Exception as exc:
+        logger.error(failure, phase_id, exc)
+        return False
+
+
 def update_phase_attempts_in_db(
     executor,
     phase_id: str,
@@ -116,35 +148,36 @@ def update_phase_attempts_in_db(
     Returns False when the row is missing or the database fails (logged, best effort).
     """
 
-    try:
-        with executor._session_factory() as session:
-            row = _phase_row(session, executor.run_id, phase_id)
-            if row is None:
-                logger.warning("Phase %s not found in the database; attempts not updated", phase_id)
-                return False
-            if retry_attempt is not None:
-                row.retry_attempt = retry_attempt
-            if revision_epoch is not None:
-                row.revision_epoch = revision_epoch
-            if escalation_level is not None:
-                row.escalation_level = escalation_level
-            if last_failure_reason:
-                row.last_failure_reason = last_failure_reason
-            row.last_attempt_timestamp = timestamp or datetime.now(UTC)
-            session.commit()
-            logger.info(
-                "Phase %s attempts updated: retry_attempt=%s revision_epoch=%s "
-                "escalation_level=%s reason=%s",
-                phase_id,
-                row.retry_attempt,
-                row.revision_epoch,
-                row.escalation_level,
-                row.last_failure_reason,
-            )
-            return True
-    except Exception as exc:
-        logger.error("Failed to update attempts of phase %s: %s", phase_id, exc)
-        return False
+    def change(row: PhaseRecord) -> None:
+        if retry_attempt is not None:
+            row.retry_attempt = retry_attempt
+        if revision_epoch is not None:
+            row.revision_epoch = revision_epoch
+        if escalation_level is not None:
+            row.escalation_level = escalation_level
+        if last_failure_reason:
+            row.last_failure_reason = last_failure_reason
+        row.last_attempt_timestamp = timestamp or datetime.now(UTC)
+
+    def report(row: PhaseRecord) -> None:
+        logger.info(
+            "Phase %s attempts updated: retry_attempt=%s revision_epoch=%s "
+            "escalation_level=%s reason=%s",
+            phase_id,
+            row.retry_attempt,
+            row.revision_epoch,
+            row.escalation_level,
+            row.last_failure_reason,
+        )
+
+    return _update_phase_row(
+        executor,
+        phase_id,
+        change,
+        report,
+        not_done="attempts not updated",
+        failure="Failed to update attempts of phase %s: %s",
+    )
 
 
 def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
@@ -152,42 +185,47 @@ def mark_phase_complete_in_db(executor, phase_id: str) -> bool:
 
     from autopack.db.models import PhaseState
 
-    try:
-        with executor._session_factory() as session:
-            row = _phase_row(session, executor.run_id, phase_id)
-            if row is None:
-                logger.warning("Phase %s not found in the database; not marked complete", phase_id)
-                return False
-            row.state = PhaseState.COMPLETE
-            row.completed_at = datetime.now(UTC)
-            session.commit()
+    def change(row: PhaseRecord) -> None:
+        row.state = PhaseState.COMPLETE
+        row.completed_at = datetime.now(UTC)
+
+    def report(row: PhaseRecord) -> None:
         logger.info("Phase %s marked COMPLETE", phase_id)
-        return True
-    except Exception as exc:
-        logger.error("Failed to mark phase %s complete: %s", phase_id, exc)
-        return False
+
+    return _update_phase_row(
+        executor,
+        phase_id,
+        change,
+        report,
+        not_done="not marked complete",
+        failure="Failed to mark phase %s complete: %s",
+    )
 
 
 def mark_phase_failed_in_db(executor, phase_id: str, reason: str) -> bool:
-    """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure."""
+    """Set a phase FAILED with `reason` and the time, and notify; False when missing or on failure.
+
+    A notification that raises is logged and gives False, like a database failure.
+    """
 
     from autopack.db.models import PhaseState
 
-    try:
-        with executor._session_factory() as session:
-            row = _phase_row(session, executor.run_id, phase_id)
-            if row is None:
-                logger.warning("Phase %s not found in the database; not marked failed", phase_id)
-                return False
-            row.state = PhaseState.FAILED
-            row.last_failure_reason = reason
-            row.completed_at = datetime.now(UTC)
-            session.commit()
+    def change(row: PhaseRecord) -> None:
+        row.state = PhaseState.FAILED
+        row.last_failure_reason = reason
+        row.completed_at = datetime.now(UTC)
+
+    def report(row: PhaseRecord) -> None:
         logger.error("Phase %s marked FAILED: %s", phase_id, reason)
         executor._send_notification(
             "phase_failed", f"Phase {phase_id} of run {executor.run_id} FAILED: {reason}"
         )
-        return True
-    except Exception as exc:
-        logger.error("Failed to mark phase %s failed: %s", phase_id, exc)
-        return False
+
+    return _update_phase_row(
+        executor,
+        phase_id,
+        change,
+        report,
+        not_done="not marked failed",
+        failure="Failed to mark phase %s failed: %s",
+    )
