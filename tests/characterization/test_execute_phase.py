@@ -40,6 +40,7 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._derive_allowed_paths",
         "autopack.executor.phase_records:record_phase_error",
         "autopack.executor.phase_records:record_learning_hint",
+        "autopack.executor.phase_records:_store_row",
         "autopack.autonomous_executor:AutonomousExecutor._record_phase_error",
         "autopack.autonomous_executor:AutonomousExecutor._record_learning_hint",
         "autopack.executor.state_persistence:get_phase_state_or_defaults",

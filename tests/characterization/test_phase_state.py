@@ -26,6 +26,7 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.state_persistence:mark_phase_complete_in_db",
         "autopack.executor.state_persistence:mark_phase_failed_in_db",
         "autopack.executor.state_persistence:_phase_row",
+        "autopack.executor.state_persistence:_update_phase_row",
         "autopack.autonomous_executor:AutonomousExecutor._get_phase_from_db",
         "autopack.autonomous_executor:AutonomousExecutor._update_phase_attempts_in_db",
         "autopack.autonomous_executor:AutonomousExecutor._mark_phase_complete_in_db",
