@@ -202,6 +202,14 @@ def ship(orders, order):
 NO_SHIP = KEYWORD_BASE[: KEYWORD_BASE.index("    def ship(")].rstrip() + "\n"
 
 
+# The method left behind as an alias: the class binds the moved function to its old name.
+
+ALIAS_ORDERS = (
+    NO_SHIP.replace('"""Orders."""\n', '"""Orders."""\n\nfrom shopx import shipping\n')
+    + "\n    ship = shipping.ship\n"
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """A base, the files of the move, the replacements of one planted change (none for the
@@ -262,6 +270,29 @@ CASES = {
         {"src/shopx/orders.py": NO_SHIP, "src/shopx/shipping.py": KEYWORD_SHIPPING},
         (("src/shopx/shipping.py", "retries=2", "retries=3"),),
         "keyword argument `retries`: 2 -> 3",
+    ),
+    "alias": Case(
+        KEYWORD_BASE,
+        {"src/shopx/orders.py": ALIAS_ORDERS, "src/shopx/shipping.py": KEYWORD_SHIPPING},
+    ),
+    "alias, retries changed": Case(
+        KEYWORD_BASE,
+        {"src/shopx/orders.py": ALIAS_ORDERS, "src/shopx/shipping.py": KEYWORD_SHIPPING},
+        (("src/shopx/shipping.py", "retries=2", "retries=3"),),
+        "keyword argument `retries`: 2 -> 3",
+    ),
+    "alias, parameter renamed": Case(
+        KEYWORD_BASE,
+        {"src/shopx/orders.py": ALIAS_ORDERS, "src/shopx/shipping.py": KEYWORD_SHIPPING},
+        (
+            (
+                "src/shopx/shipping.py",
+                "def ship(orders, order):",
+                "def ship(orders, item, order=None):",
+            ),
+        ),
+        "shopx.orders.Orders.ship (src/shopx/orders.py:10) = shopx.shipping.ship with OTHER "
+        "PARAMETERS: parameters after the first were (order), the target takes (item, order=None)",
     ),
     "self dropped": Case(TRIM_BASE, {"src/shopx/orders.py": TRIM_ORDERS, "src/shopx/ci.py": TRIM}),
     "self dropped, default changed": Case(
@@ -596,3 +627,22 @@ def test_a_held_object_whose_class_cannot_be_told_is_said_and_matched_by_body(
     assert lines[6] == (
         "  src/shopx/orders.py:9  `Ledger` in shopx.orders.Orders.__init__ is not defined"
     )
+
+
+def test_alias_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _apply(tmp_path, CASES["alias"])
+
+    code, lines, _ = _run(project, capsys)
+
+    assert code == 0, lines
+    assert lines[1:] == [
+        "  pure move        shopx.shipping.ship (src/shopx/shipping.py:4) <- "
+        "shopx.orders.Orders.ship (src/shopx/orders.py:8 at the base)",
+        "aliases (functions at the base now a name bound to a function):",
+        "  shopx.orders.Orders.ship (src/shopx/orders.py:10) = shopx.shipping.ship with the same "
+        "parameters",
+        "1 pure move(s), 0 not pure, 0 without counterpart; 0 wrapper(s), 0 passing other "
+        "arguments; 0 undefined name(s), 0 attribute warning(s), 1 alias(es), 0 with other "
+        "parameters; " + lines[-1].rsplit("; ", 1)[1],
+    ]
+    assert lines[-1].endswith(" s.")

@@ -217,3 +217,27 @@ def test_verify_runs_verify_move_on_moves_and_refactors(
         in refactor["scenarios"][0]["differences"]
     )
     assert git(project, "worktree", "list", "--porcelain").count("worktree ") == 1
+
+
+def test_a_move_leaving_an_alias_is_pure_and_the_alias_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in FIXED_GIT.items():
+        monkeypatch.setenv(name, value)
+    project = make_project(tmp_path / "project", large_scenario=True)
+    _capture(project)
+    commit(project, "capture: shipping scenarios of Orders.ship")
+    move_ship(project, "pure")
+    orders = project / "src/shopx/orders.py"
+    text = orders.read_text()
+    orders.write_text(text[: text.index("    def ship(")] + "    ship = shipping.ship\n")
+    commit(project, "move: Orders.ship to shopx.shipping.ship, left as an alias")
+
+    code = main(["--root", str(project), "review", "--base", "HEAD~1"])
+    out = capsys.readouterr().out
+
+    assert code == 0, out
+    assert (
+        "check-move: alias            shopx.orders.Orders.ship (src/shopx/orders.py:10) = "
+        "shopx.shipping.ship with the same parameters"
+    ) in out, out

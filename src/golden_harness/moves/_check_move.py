@@ -32,6 +32,7 @@ from golden_harness.moves._move_ast import (
     Function,
     Normalized,
     Wrapper,
+    aliases_of,
     class_attributes,
     delegate_of,
     detail,
@@ -93,6 +94,24 @@ class WrapperReport:
 
 
 @dataclass(frozen=True)
+class AliasReport:
+    """A method or function at REV that is now a name bound to another function
+    (``ship = execute`` in the class body). ``problems`` are the parameters that differ from the
+    target's (checked when the target is an added function): a caller would bind its arguments
+    to other parameters."""
+
+    function: Function
+    line: int
+    target: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def passes_on(self) -> bool:
+        """True when the target takes the parameters the function took (after the first)."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
 class UndefinedName:
     """A name a changed function uses and nothing defines (ruff's F821)."""
 
@@ -127,15 +146,18 @@ class CheckMoveResult:
     undefined: list[UndefinedName] = field(default_factory=list)
     warnings: list[AttributeWarning] = field(default_factory=list)
     constructors: list[Function] = field(default_factory=list)
+    aliases: list[AliasReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when something was added, all of it is a pure move, every wrapper passes its
-        arguments on unchanged, and no changed function uses an undefined name."""
+        arguments on unchanged, every alias is bound to a function taking the same parameters,
+        and no changed function uses an undefined name."""
         return (
             bool(self.verdicts)
             and all(v.pure for v in self.verdicts)
             and all(w.passes_on for w in self.wrappers)
+            and all(a.passes_on for a in self.aliases)
             and not self.undefined
         )
 
@@ -335,6 +357,37 @@ class _Similarity:
         return self._known[key]
 
 
+def _parameter_problems(function: Function, target: Function) -> tuple[str, ...]:
+    """How ``target``'s parameters after the first differ from ``function``'s: by name, kind or
+    default, so that a call written for ``function`` would bind differently."""
+
+    def described(f: Function) -> list[tuple[str, str, str | None]]:
+        a = f.node.args
+        positional = [*a.posonlyargs, *a.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults))
+        defaults += list(a.defaults)
+        rows = [
+            ("positional", p.arg, ast.unparse(d) if d is not None else None)
+            for p, d in zip(positional, defaults, strict=True)
+        ]
+        rows += [
+            ("keyword-only", p.arg, ast.unparse(d) if d is not None else None)
+            for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True)
+        ]
+        rows += [("*args", a.vararg.arg, None)] if a.vararg else []
+        rows += [("**kwargs", a.kwarg.arg, None)] if a.kwarg else []
+        return rows[1:]
+
+    was, now = described(function), described(target)
+    if was == now:
+        return ()
+
+    def show(rows: list[tuple[str, str, str | None]]) -> str:
+        return ", ".join(f"{name}={default}" if default else name for _, name, default in rows)
+
+    return (f"parameters after the first were ({show(was)}), the target takes ({show(now)})",)
+
+
 def _binding_problems(wrapper: WrapperReport, delegate: Function) -> tuple[str, ...]:
     """The wrapper's arguments that do not reach the delegate's parameter of the same name:
     ``ship(self, b, a)`` for ``def ship(orders, a, b)`` passes `b` as `a`."""
@@ -520,6 +573,7 @@ def check_move(root: Path, base: str, package: str | None = None) -> CheckMoveRe
     pool: list[Function] = []
     survivors: list[Function] = []
     wrappers: list[WrapperReport] = []
+    aliases: list[AliasReport] = []
     spans: dict[str, list[tuple[int, int, str]]] = {}
     warnings: list[AttributeWarning] = []
     for change in changes:
@@ -546,10 +600,14 @@ def check_move(root: Path, base: str, package: str | None = None) -> CheckMoveRe
             spans[change.path] = [_span(f) for f in changed]
         if old_text is not None and new_text is not None:
             warnings += _attribute_warnings(change.path, old_text, new_text, changed)
+        bound_now = aliases_of(new_text, module) if new_text is not None else {}
         for name, old in olds.items():
             now = news.get(name)
             if now is None:
                 pool.append(old)
+                if name in bound_now:
+                    line, target = bound_now[name]
+                    aliases.append(AliasReport(old, line, target))
             elif (wrapper := wrapper_call(now, unbound=True)) is not None and wrapper_call(
                 old, unbound=True
             ) is None:
@@ -567,6 +625,14 @@ def check_move(root: Path, base: str, package: str | None = None) -> CheckMoveRe
         else w
         for w in wrappers
     ]
+    aliases = [
+        AliasReport(
+            a.function, a.line, a.target, _parameter_problems(a.function, by_name[a.target])
+        )
+        if a.target in by_name
+        else a
+        for a in aliases
+    ]
     # The constructor of a class that receives moved methods only stores what it is given: it
     # has no counterpart, and it is listed rather than judged.
     constructors = [f for f in added if stored_parameters(f) is not None]
@@ -575,13 +641,16 @@ def check_move(root: Path, base: str, package: str | None = None) -> CheckMoveRe
     for function in sorted(added, key=lambda f: (f.path, f.node.lineno)):
         if function in constructors:
             continue
-        linked = [w.function.qualname for w in wrappers if w.delegates_to == function.full_name]
-        candidates = [
-            old
-            for old in pool
-            if not linked
-            or (old.qualname in linked and any(w.function.path == old.path for w in wrappers))
+        linked = [
+            (w.function.qualname, w.function.path)
+            for w in wrappers
+            if w.delegates_to == function.full_name
+        ] + [
+            (a.function.qualname, a.function.path)
+            for a in aliases
+            if a.target == function.full_name
         ]
+        candidates = [old for old in pool if not linked or (old.qualname, old.path) in linked]
         ranked = sorted(
             candidates,
             key=lambda old: (
@@ -610,6 +679,7 @@ def check_move(root: Path, base: str, package: str | None = None) -> CheckMoveRe
         undefined,
         sorted(warnings, key=lambda w: (w.path, w.line, w.attribute)),
         sorted(constructors, key=lambda f: (f.path, f.node.lineno)),
+        aliases,
     )
 
 
@@ -663,6 +733,18 @@ def render_check_move(result: CheckMoveResult) -> list[str]:
             f"  {w.function.full_name} ({w.function.path}:{w.function.node.lineno}) -> "
             f"{_delegation(w)} with {arguments}"
         )
+    if result.aliases:
+        lines.append("aliases (functions at the base now a name bound to a function):")
+    for alias in result.aliases:
+        parameters = (
+            "the same parameters"
+            if alias.passes_on
+            else f"OTHER PARAMETERS: {'; '.join(alias.problems)}"
+        )
+        lines.append(
+            f"  {alias.function.full_name} ({alias.function.path}:{alias.line}) = {alias.target} "
+            f"with {parameters}"
+        )
     if result.undefined:
         lines.append("undefined names in the changed functions (ruff F821):")
     for u in result.undefined:
@@ -683,6 +765,12 @@ def render_check_move(result: CheckMoveResult) -> list[str]:
         f"{len(result.undefined)} undefined name(s), {len(result.warnings)} attribute "
         f"warning(s)"
         + (f", {len(result.constructors)} constructor(s)" if result.constructors else "")
+        + (
+            f", {len(result.aliases)} alias(es), "
+            f"{sum(not a.passes_on for a in result.aliases)} with other parameters"
+            if result.aliases
+            else ""
+        )
         + f"; {result.seconds:.2f} s."
     )
     if not result.verdicts:

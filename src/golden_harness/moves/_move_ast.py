@@ -19,6 +19,7 @@ __all__ = [
     "Function",
     "Normalized",
     "Wrapper",
+    "aliases_of",
     "attribute_class",
     "class_attributes",
     "delegate_of",
@@ -57,6 +58,44 @@ class Function:
     def params(self) -> list[str]:
         a = self.node.args
         return [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]]
+
+
+def aliases_of(source: str, module: str) -> dict[str, tuple[int, str]]:
+    """Names bound in a module or class body to another name (``ship = execute``,
+    ``ship = mod.execute``): qualified name -> (line, the dotted name it is bound to, through
+    the module's imports, else a name of its own module)."""
+    bound = imports_of(source, module)
+    found: dict[str, tuple[int, str]] = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, f"{prefix}{node.name}.")
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
+                dotted = _dotted(node.value)
+                if dotted is not None:
+                    head, _, rest = dotted.partition(".")
+                    target = bound.get(head, f"{module}.{head}")
+                    found[prefix + node.targets[0].id] = (
+                        node.lineno,
+                        target + (f".{rest}" if rest else ""),
+                    )
+
+    visit(ast.parse(source).body, "")
+    return found
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    return ".".join([node.id, *parts]) if isinstance(node, ast.Name) else None
 
 
 def module_name(path: str) -> str:

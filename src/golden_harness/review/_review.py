@@ -287,6 +287,14 @@ def _check_lines(check: CheckMoveResult) -> list[str]:
             f"wrapper          {w.function.full_name} ({_at(w.function.path, w.function.node.lineno)}) "
             f"-> {w.delegates_to} with {arguments}"
         )
+    for a in check.aliases:
+        parameters = (
+            "the same parameters" if a.passes_on else f"OTHER PARAMETERS: {'; '.join(a.problems)}"
+        )
+        lines.append(
+            f"alias            {a.function.full_name} ({_at(a.function.path, a.line)}) "
+            f"= {a.target} with {parameters}"
+        )
     if not check.verdicts:
         lines.append("nothing to check: the commit adds no function")
     return lines
@@ -456,6 +464,16 @@ def _check_json(check: CheckMoveResult) -> dict[str, Any]:
                 "call": w.wrapper.call,
             }
             for w in check.wrappers
+        ],
+        "aliases": [
+            {
+                "function": a.function.full_name,
+                "at": _at(a.function.path, a.line),
+                "bound_to": a.target,
+                "same_parameters": a.passes_on,
+                "problems": list(a.problems),
+            }
+            for a in check.aliases
         ],
     }
 
