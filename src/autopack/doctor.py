@@ -46,6 +46,50 @@ class DoctorResponse:
     confidence: float = 0.5
 
 
+@dataclass(frozen=True)
+class GiveUp:
+    """From this many Builder attempts on, answer `action` instead of another retry."""
+
+    attempts: int
+    action: str
+    rationale: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class RetryRule:
+    """The answer to a failure a better attempt can fix: `retry_with_fix` with a hint that gives the
+    instruction and quotes the error, unless a step of `give_up` (checked in order) applies."""
+
+    rationale: str
+    instruction: str
+    confidence: float
+    give_up: tuple[GiveUp, ...] = ()
+
+
+RETRY_RULES = {
+    "ci_fail": RetryRule(
+        "CI failed",
+        "make the failing tests pass",
+        0.7,
+        give_up=(GiveUp(3, "replan", "CI keeps failing after 3 builder attempts", 0.6),),
+    ),
+    "deliverables_validation_failed": RetryRule(
+        "deliverables missing", "produce every listed deliverable", 0.7
+    ),
+}
+# Any other category is a rejected change (the Auditor's or the quality gate's).
+REJECTION_RULE = RetryRule(
+    "change rejected",
+    "address the review findings",
+    0.5,
+    give_up=(
+        GiveUp(4, "skip_phase", "rejected 4 times; skipping the phase", 0.5),
+        GiveUp(3, "replan", "rejected 3 times; the phase needs a new plan", 0.5),
+    ),
+)
+
+
 class RuleBasedDoctor:
     """Chooses an action from the failure category, the attempt count and the workspace state."""
 
@@ -71,37 +115,15 @@ class RuleBasedDoctor:
             )
         if category == "patch_apply_error":
             return self._patch_failure(request, error)
-        if category == "ci_fail":
-            if request.builder_attempts >= 3:
-                return DoctorResponse(
-                    "replan", "CI keeps failing after 3 builder attempts", confidence=0.6
-                )
-            return DoctorResponse(
-                "retry_with_fix",
-                "CI failed",
-                hint=f"make the failing tests pass: {error[:200]}",
-                confidence=0.7,
-            )
-        if category == "deliverables_validation_failed":
-            return DoctorResponse(
-                "retry_with_fix",
-                "deliverables missing",
-                hint=f"produce every listed deliverable: {error[:200]}",
-                confidence=0.7,
-            )
-        if request.builder_attempts >= 4:
-            return DoctorResponse(
-                "skip_phase", "rejected 4 times; skipping the phase", confidence=0.5
-            )
-        if request.builder_attempts >= 3:
-            return DoctorResponse(
-                "replan", "rejected 3 times; the phase needs a new plan", confidence=0.5
-            )
+        rule = RETRY_RULES.get(category, REJECTION_RULE)
+        for step in rule.give_up:
+            if request.builder_attempts >= step.attempts:
+                return DoctorResponse(step.action, step.rationale, confidence=step.confidence)
         return DoctorResponse(
             "retry_with_fix",
-            "change rejected",
-            hint=f"address the review findings: {error[:200]}",
-            confidence=0.5,
+            rule.rationale,
+            hint=f"{rule.instruction}: {error[:200]}",
+            confidence=rule.confidence,
         )
 
     @staticmethod

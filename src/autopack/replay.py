@@ -57,9 +57,8 @@ class ReplayBuilder:
         """Return the next scripted response for this phase and attempt as a BuilderResult."""
         attempts = self._scripts.get(phase_id) or []
         if attempt_index >= len(attempts):
-            return BuilderResult(
-                success=False,
-                error=f"replay: no builder response scripted for phase {phase_id!r} attempt "
+            return _failed(
+                f"replay: no builder response scripted for phase {phase_id!r} attempt "
                 f"{attempt_index + 1} ({len(attempts)} attempts scripted)",
                 metadata={"model": self._model},
             )
@@ -69,9 +68,8 @@ class ReplayBuilder:
         index = self._cursor[key]
         self._cursor[key] += 1
         if index >= len(calls):
-            return BuilderResult(
-                success=False,
-                error=f"replay: builder called {index + 1} times for phase {phase_id!r} attempt "
+            return _failed(
+                f"replay: builder called {index + 1} times for phase {phase_id!r} attempt "
                 f"{attempt_index + 1}, only {len(calls)} responses scripted",
                 metadata={"model": self._model},
             )
@@ -92,28 +90,21 @@ class ReplayBuilder:
         tokens_used = int(response.get("tokens_used", 0))
         expect = response.get("expect") or {}
         if expect.get("doctor_hint") and not run_context.get("doctor_hint"):
-            return BuilderResult(
-                success=False,
-                error=f"replay: phase {phase_id!r} attempt {attempt_index + 1} expected a Doctor hint, "
+            return _failed(
+                f"replay: phase {phase_id!r} attempt {attempt_index + 1} expected a Doctor hint, "
                 "none was given",
-                tokens_used=tokens_used,
                 metadata=metadata,
+                tokens_used=tokens_used,
             )
         if "max_tokens" in expect and run_context.get("max_tokens") != expect["max_tokens"]:
-            return BuilderResult(
-                success=False,
-                error=f"replay: phase {phase_id!r} attempt {attempt_index + 1} expected max_tokens="
+            return _failed(
+                f"replay: phase {phase_id!r} attempt {attempt_index + 1} expected max_tokens="
                 f"{expect['max_tokens']}, got {run_context.get('max_tokens')!r}",
-                tokens_used=tokens_used,
                 metadata=metadata,
+                tokens_used=tokens_used,
             )
         if response.get("error"):
-            return BuilderResult(
-                success=False,
-                error=str(response["error"]),
-                tokens_used=tokens_used,
-                metadata=metadata,
-            )
+            return _failed(str(response["error"]), metadata=metadata, tokens_used=tokens_used)
         return BuilderResult(
             success=True,
             patch_content=str(response.get("patch", "")),
@@ -121,6 +112,12 @@ class ReplayBuilder:
             tokens_used=tokens_used,
             metadata=metadata,
         )
+
+
+def _failed(error: str, *, metadata: dict[str, Any], tokens_used: int = 0) -> BuilderResult:
+    """A failed Builder call: the scripted error, or the replay's own when the script does not
+    fit the call."""
+    return BuilderResult(success=False, error=error, tokens_used=tokens_used, metadata=metadata)
 
 
 class ReplayAuditor:

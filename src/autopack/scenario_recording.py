@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from autopack.exceptions import AutopackError
 
@@ -31,50 +31,48 @@ PHASE_STATE = "autopack.executor.state_persistence:get_phase_state_or_defaults"
 
 def harvest_seams() -> list[HarvestSeam]:
     """The executor seams a run records, with their entry points and cuts."""
-    from golden_harness import HarvestSeam
-
     return [
-        HarvestSeam(
+        _method(
             "execute_phase",
-            f"{EXECUTOR}.execute_phase",
+            "execute_phase",
             real=["_derive_allowed_paths"],
             cut=[DB_READ_RETRY_BUDGET, PHASE_STATE],
         ),
-        HarvestSeam(
-            "attempt_pipeline",
-            f"{EXECUTOR}._execute_phase_with_recovery",
-            cut=[DB_WRITE_ESCALATION],
+        _method("attempt_pipeline", "_execute_phase_with_recovery", cut=[DB_WRITE_ESCALATION]),
+        _function(
+            "builder_pipeline", "builder_pipeline:run_builder_stage", cut=[DB_WRITE_ESCALATION]
         ),
-        HarvestSeam(
-            "builder_pipeline",
-            "autopack.executor.builder_pipeline:run_builder_stage",
-            subject="executor",
-            cut=[DB_WRITE_ESCALATION],
-        ),
-        HarvestSeam(
-            "patch_apply", f"{EXECUTOR}._apply_builder_result_patch", real=["_protected_paths"]
-        ),
-        HarvestSeam("ci_runner", f"{EXECUTOR}._run_ci_checks"),
-        HarvestSeam("file_context", f"{EXECUTOR}._load_file_context"),
-        HarvestSeam(
-            "scope_generation",
-            "autopack.executor.scope_generation:ensure_phase_scope",
-            subject="executor",
-        ),
-        HarvestSeam(
+        _method("patch_apply", "_apply_builder_result_patch", real=["_protected_paths"]),
+        _method("ci_runner", "_run_ci_checks"),
+        _method("file_context", "_load_file_context"),
+        _function("scope_generation", "scope_generation:ensure_phase_scope"),
+        _function(
             "token_budget_escalation",
-            "autopack.executor.token_budget_events:escalate_token_budget",
-            subject="executor",
+            "token_budget_events:escalate_token_budget",
             cut=[DB_WRITE_ESCALATION],
         ),
-        HarvestSeam("diagnostics", f"{EXECUTOR}._run_diagnostics"),
-        HarvestSeam("batched_deliverables", f"{EXECUTOR}._execute_batched_deliverables_phase"),
-        HarvestSeam(
+        _method("diagnostics", "_run_diagnostics"),
+        _method("batched_deliverables", "_execute_batched_deliverables_phase"),
+        _function(
             "batched_diagnostics_handoff_bundle",
-            "autopack.executor.phase_handlers.batched_diagnostics_handoff_bundle:execute",
-            subject="executor",
+            "phase_handlers.batched_diagnostics_handoff_bundle:execute",
         ),
     ]
+
+
+def _method(seam: str, method: str, **options: Any) -> HarvestSeam:
+    """A seam entered at a method of AutonomousExecutor."""
+    from golden_harness import HarvestSeam
+
+    return HarvestSeam(seam, f"{EXECUTOR}.{method}", **options)
+
+
+def _function(seam: str, function: str, **options: Any) -> HarvestSeam:
+    """A seam entered at a function of `autopack.executor` (`"module:function"`) that takes the
+    executor as its `executor` argument."""
+    from golden_harness import HarvestSeam
+
+    return HarvestSeam(seam, f"autopack.executor.{function}", subject="executor", **options)
 
 
 @contextmanager

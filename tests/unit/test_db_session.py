@@ -197,3 +197,61 @@ def test_a_run_id_reused_with_another_plan_is_refused(tmp_path: Path) -> None:
 def test_the_plan_digest_ignores_key_order() -> None:
     assert plan_digest({"a": 1, "b": [1, 2]}) == plan_digest({"b": [1, 2], "a": 1})
     assert plan_digest({"a": 1}) != plan_digest({"a": 2})
+
+
+@pytest.mark.parametrize(
+    ("table", "own_columns"),
+    [
+        pytest.param(
+            "token_budget_escalation_events",
+            [
+                "attempt_index",
+                "reason",
+                "was_truncated",
+                "output_utilization",
+                "escalation_factor",
+                "base_value",
+                "base_source",
+                "retry_max_tokens",
+                "selected_budget",
+                "actual_max_tokens",
+                "tokens_used",
+            ],
+            id="token_budget_escalation_events",
+        ),
+        pytest.param(
+            "phase_errors",
+            ["attempt_index", "status", "error_type", "message"],
+            id="phase_errors",
+        ),
+        pytest.param("learning_hints", ["hint_type", "details"], id="learning_hints"),
+    ],
+)
+def test_event_tables_start_with_id_run_and_phase_and_end_with_created_at(
+    tmp_path: Path, table: str, own_columns: list[str]
+) -> None:
+    engine, _ = create_session_factory(f"sqlite:///{tmp_path}/x.db")
+    engine.dispose()
+    with sqlite3.connect(tmp_path / "x.db") as conn:
+        columns = [
+            (name, kind, notnull, pk)
+            for _, name, kind, notnull, _, pk in conn.execute(f"PRAGMA table_info({table})")
+        ]
+        indexes = [
+            (name, [column for _, _, column in conn.execute(f"PRAGMA index_info({name})")])
+            for _, name, *_ in conn.execute(f"PRAGMA index_list({table})")
+        ]
+    assert [name for name, *_ in columns] == [
+        "id",
+        "run_id",
+        "phase_id",
+        *own_columns,
+        "created_at",
+    ]
+    assert columns[:3] == [
+        ("id", "INTEGER", 1, 1),
+        ("run_id", "VARCHAR(128)", 1, 0),
+        ("phase_id", "VARCHAR(255)", 1, 0),
+    ]
+    assert columns[-1] == ("created_at", "DATETIME", 0, 0)
+    assert indexes == [(f"ix_{table}_run_id", ["run_id"])]

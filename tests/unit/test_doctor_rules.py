@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autopack.doctor import DOCTOR_ACTIONS, DoctorRequest, RuleBasedDoctor
+from autopack.doctor import DOCTOR_ACTIONS, DoctorRequest, DoctorResponse, RuleBasedDoctor
 
 
 def request(category: str, attempts: int = 2, error: str = "boom", **kw) -> DoctorRequest:
@@ -65,3 +65,66 @@ def test_attempt_count_escalates_the_action(category: str, attempts: int, action
     response = RuleBasedDoctor().diagnose(request(category, attempts=attempts))
     assert response.action == action
     assert response.action in DOCTOR_ACTIONS
+
+
+@pytest.mark.parametrize(
+    ("category", "attempts", "expected"),
+    [
+        pytest.param(
+            "ci_fail",
+            2,
+            DoctorResponse(
+                "retry_with_fix",
+                "CI failed",
+                hint="make the failing tests pass: " + "x" * 200,
+                confidence=0.7,
+            ),
+            id="ci_fail_retry",
+        ),
+        pytest.param(
+            "ci_fail",
+            3,
+            DoctorResponse("replan", "CI keeps failing after 3 builder attempts", confidence=0.6),
+            id="ci_fail_replan",
+        ),
+        pytest.param(
+            "deliverables_validation_failed",
+            5,
+            DoctorResponse(
+                "retry_with_fix",
+                "deliverables missing",
+                hint="produce every listed deliverable: " + "x" * 200,
+                confidence=0.7,
+            ),
+            id="deliverables_retry_whatever_the_count",
+        ),
+        pytest.param(
+            "auditor_reject",
+            2,
+            DoctorResponse(
+                "retry_with_fix",
+                "change rejected",
+                hint="address the review findings: " + "x" * 200,
+                confidence=0.5,
+            ),
+            id="rejection_retry",
+        ),
+        pytest.param(
+            "quality_gate_blocked",
+            3,
+            DoctorResponse(
+                "replan", "rejected 3 times; the phase needs a new plan", confidence=0.5
+            ),
+            id="rejection_replan",
+        ),
+        pytest.param(
+            "auditor_reject",
+            6,
+            DoctorResponse("skip_phase", "rejected 4 times; skipping the phase", confidence=0.5),
+            id="rejection_skip",
+        ),
+    ],
+)
+def test_retry_rules_answer_in_full(category: str, attempts: int, expected: DoctorResponse) -> None:
+    response = RuleBasedDoctor().diagnose(request(category, attempts=attempts, error="x" * 300))
+    assert response == expected

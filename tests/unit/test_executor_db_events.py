@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,28 @@ def test_best_effort_without_a_database_or_with_a_broken_one(
     engine.dispose()
     assert any("Could not record token budget escalation for p1" in m for m in caplog.messages)
     assert any("Could not read token budget escalation for p1" in m for m in caplog.messages)
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        pytest.param(
+            {k: v for k, v in EVENT.items() if k != "tokens_used"},
+            "missing ['tokens_used'], unknown []",
+            id="missing",
+        ),
+        pytest.param({**EVENT, "tokens": 1}, "missing [], unknown ['tokens']", id="unknown"),
+        pytest.param(
+            {**EVENT, "created_at": None}, "missing [], unknown ['created_at']", id="created_at"
+        ),
+    ],
+)
+def test_fields_other_than_the_tables_columns_are_refused(
+    factory, fields: dict[str, object], named: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(named)):
+        try_record_token_budget_escalation_event(factory, **fields)
+    with pytest.raises(TypeError, match=re.escape(named)):
+        try_record_token_budget_escalation_event(None, **fields)
+    with factory() as session:
+        assert session.scalars(select(TokenBudgetEscalationEvent)).all() == []

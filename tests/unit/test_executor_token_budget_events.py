@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from autopack.db import TokenBudgetEscalationEvent
+from autopack.db.session import create_session_factory
 from autopack.executor.db_events import try_record_token_budget_escalation_event
 from autopack.executor.token_budget_events import build_token_budget_escalation_payload
 
@@ -47,11 +50,23 @@ def payload(**overrides: Any) -> dict[str, Any]:
     return build_token_budget_escalation_payload(**fields)
 
 
-def test_keys_are_the_event_writers_keyword_parameters_in_its_order() -> None:
-    writer = list(inspect.signature(try_record_token_budget_escalation_event).parameters)
-    assert writer[0] == "session_factory"
-    assert writer[1:] == FIELDS
+def test_keys_are_the_event_tables_columns_in_its_order() -> None:
+    columns = [column.key for column in TokenBudgetEscalationEvent.__table__.columns]
+    assert columns == ["id", *FIELDS, "created_at"]
     assert list(payload()) == FIELDS
+
+
+def test_the_writer_records_every_field_of_the_payload(tmp_path: Path) -> None:
+    engine, factory = create_session_factory(f"sqlite:///{tmp_path}/t.db")
+    built = payload(actual_max_tokens=0)
+    assert try_record_token_budget_escalation_event(factory, **built) is True
+    with factory() as session:
+        row = session.scalars(select(TokenBudgetEscalationEvent)).one()
+        recorded = {name: getattr(row, name) for name in FIELDS}
+        assert row.created_at is not None
+    engine.dispose()
+    assert recorded == built
+    assert recorded["actual_max_tokens"] is None
 
 
 def test_fields_pass_through_unchanged() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from autopack.llm_service import LlmService
+from autopack.llm_types import BuilderResult
 
 PLAN = {
     "phases": [
@@ -82,3 +83,48 @@ def test_reported_model_is_the_scripted_then_the_routed_then_the_default() -> No
     assert call(service, 0, model="claude-y").metadata["model"] == "gpt-x"
     assert call(service, 0, model="claude-y").metadata["model"] == "claude-y"
     assert call(service, 0).metadata["model"] == "claude-sonnet-replay"
+
+
+def test_every_failure_is_a_whole_builder_result() -> None:
+    scripted = {"tokens_used": 7, "token_budget": {"was_truncated": True}, "model": "gpt-x"}
+    plan = {
+        "phases": [
+            {
+                "phase_id": "p1",
+                "replay": {
+                    "builder": [
+                        [{**scripted, "error": "too long"}],
+                        {**scripted, "expect": {"doctor_hint": True}},
+                        {**scripted, "expect": {"max_tokens": 5120}},
+                    ]
+                },
+            }
+        ]
+    }
+    service = LlmService.from_plan(plan)
+    metadata = {"model": "gpt-x", "token_budget": {"was_truncated": True}}
+    assert call(service, 0) == BuilderResult(
+        success=False, error="too long", tokens_used=7, metadata=metadata
+    )
+    assert call(service, 0) == BuilderResult(
+        success=False,
+        error="replay: builder called 2 times for phase 'p1' attempt 1, only 1 responses scripted",
+        metadata={"model": "claude-sonnet-replay"},
+    )
+    assert call(service, 1) == BuilderResult(
+        success=False,
+        error="replay: phase 'p1' attempt 2 expected a Doctor hint, none was given",
+        tokens_used=7,
+        metadata=metadata,
+    )
+    assert call(service, 2, max_tokens=1) == BuilderResult(
+        success=False,
+        error="replay: phase 'p1' attempt 3 expected max_tokens=5120, got 1",
+        tokens_used=7,
+        metadata=metadata,
+    )
+    assert call(service, 3) == BuilderResult(
+        success=False,
+        error="replay: no builder response scripted for phase 'p1' attempt 4 (3 attempts scripted)",
+        metadata={"model": "claude-sonnet-replay"},
+    )

@@ -61,14 +61,21 @@ class PhaseRecord(Base):
     run: Mapped[RunRecord] = relationship(back_populates="phases")
 
 
-class TokenBudgetEscalationEvent(Base):
+class PhaseEventColumns:
+    """The columns every event table of a run's phases shares: first a row id, the run and the
+    phase the event belongs to; last the time it was written."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
+    run_id: Mapped[str] = mapped_column(String(128), index=True, sort_order=-1)
+    phase_id: Mapped[str] = mapped_column(String(255), sort_order=-1)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), sort_order=1)
+
+
+class TokenBudgetEscalationEvent(PhaseEventColumns, Base):
     """A P10 token-budget escalation: the budget the next attempt of a phase should use."""
 
     __tablename__ = "token_budget_escalation_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[str] = mapped_column(String(128), index=True)
-    phase_id: Mapped[str] = mapped_column(String(255))
     attempt_index: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(32))
     was_truncated: Mapped[bool] = mapped_column(default=False)
@@ -80,35 +87,26 @@ class TokenBudgetEscalationEvent(Base):
     selected_budget: Mapped[int | None] = mapped_column(Integer)
     actual_max_tokens: Mapped[int | None] = mapped_column(Integer)
     tokens_used: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class PhaseError(Base):
+class PhaseError(PhaseEventColumns, Base):
     """A failed attempt of a phase: the status it ended with and the error text."""
 
     __tablename__ = "phase_errors"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[str] = mapped_column(String(128), index=True)
-    phase_id: Mapped[str] = mapped_column(String(255))
     attempt_index: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(64))
     error_type: Mapped[str | None] = mapped_column(String(128))
     message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class LearningHint(Base):
+class LearningHint(PhaseEventColumns, Base):
     """A hint recorded from a failure or a late success, offered to later builder calls of the run."""
 
     __tablename__ = "learning_hints"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[str] = mapped_column(String(128), index=True)
-    phase_id: Mapped[str] = mapped_column(String(255))
     hint_type: Mapped[str] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RunPlan(Base):

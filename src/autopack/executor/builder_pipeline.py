@@ -94,15 +94,19 @@ def run_builder_stage(
     }
     run_hints = list(executor._learning_hints[-5:])
 
-    builder_result = executor.llm_service.execute_builder_phase(
-        phase_spec=phase.raw,
-        file_context=file_context,
-        max_tokens=max_tokens,
-        use_full_file_mode=use_full_file_mode,
-        attempt_index=attempt_index,
-        run_context=run_context,
-        run_hints=run_hints,
-    )
+    def call_builder(full_file_mode: bool) -> Any:
+        """One Builder call of this attempt; the structured-edit retry differs only in the mode."""
+        return executor.llm_service.execute_builder_phase(
+            phase_spec=phase.raw,
+            file_context=file_context,
+            max_tokens=max_tokens,
+            use_full_file_mode=full_file_mode,
+            attempt_index=attempt_index,
+            run_context=run_context,
+            run_hints=run_hints,
+        )
+
+    builder_result = call_builder(use_full_file_mode)
 
     if not builder_result.success and use_full_file_mode:
         error_lower = (builder_result.error or "").lower()
@@ -119,15 +123,7 @@ def run_builder_stage(
                 builder_result.error,
             )
             use_full_file_mode = False
-            builder_result = executor.llm_service.execute_builder_phase(
-                phase_spec=phase.raw,
-                file_context=file_context,
-                max_tokens=max_tokens,
-                use_full_file_mode=False,
-                attempt_index=attempt_index,
-                run_context=run_context,
-                run_hints=run_hints,
-            )
+            builder_result = call_builder(use_full_file_mode)
 
     model_used = (builder_result.metadata or {}).get("model") or run_context["model"] or ""
     if model_used:

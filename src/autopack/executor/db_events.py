@@ -12,51 +12,36 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def try_record_token_budget_escalation_event(
-    session_factory: Any,
-    *,
-    run_id: str,
-    phase_id: str,
-    attempt_index: int,
-    reason: str,
-    was_truncated: bool,
-    output_utilization: float | None,
-    escalation_factor: float,
-    base_value: int,
-    base_source: str,
-    retry_max_tokens: int,
-    selected_budget: int | None,
-    actual_max_tokens: int | None,
-    tokens_used: int | None,
-) -> bool:
-    """Insert one escalation event; returns False (and logs) when there is no database or it fails."""
+def try_record_token_budget_escalation_event(session_factory: Any, **fields: Any) -> bool:
+    """Insert one escalation event whose columns are `fields` (every column of
+    `TokenBudgetEscalationEvent` but `id` and `created_at`, which is set to now); returns False
+    (and logs) when there is no database or it fails.
+
+    Raises TypeError naming the fields that are missing or that the table does not have.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
     from autopack.db.models import TokenBudgetEscalationEvent
 
+    columns = [
+        column.key
+        for column in TokenBudgetEscalationEvent.__table__.columns
+        if column.key not in ("id", "created_at")
+    ]
+    missing = [name for name in columns if name not in fields]
+    unknown = [name for name in fields if name not in columns]
+    if missing or unknown:
+        raise TypeError(
+            f"A token budget escalation event takes the fields {columns!r}; missing {missing!r}, "
+            f"unknown {unknown!r}. Pass what build_token_budget_escalation_payload returns."
+        )
+    phase_id = fields["phase_id"]
     if session_factory is None:
         logger.debug("No database: token budget escalation for %s not recorded", phase_id)
         return False
     try:
         with session_factory() as session:
-            session.add(
-                TokenBudgetEscalationEvent(
-                    run_id=run_id,
-                    phase_id=phase_id,
-                    attempt_index=attempt_index,
-                    reason=reason,
-                    was_truncated=was_truncated,
-                    output_utilization=output_utilization,
-                    escalation_factor=escalation_factor,
-                    base_value=base_value,
-                    base_source=base_source,
-                    retry_max_tokens=retry_max_tokens,
-                    selected_budget=selected_budget,
-                    actual_max_tokens=actual_max_tokens,
-                    tokens_used=tokens_used,
-                    created_at=datetime.now(UTC),
-                )
-            )
+            session.add(TokenBudgetEscalationEvent(**fields, created_at=datetime.now(UTC)))
             session.commit()
         return True
     except SQLAlchemyError as exc:

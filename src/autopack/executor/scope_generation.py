@@ -34,20 +34,15 @@ def ensure_phase_scope(*, executor: Any, phase: dict[str, Any]) -> dict[str, Any
                     phase["scope"] = generated_scope
                     scope_config = generated_scope
                     confidence = manifest_result.confidence
-                    if confidence < 0.30:
-                        logger.warning(
-                            "Generated scope for %s has low confidence %.2f: %d path(s)",
-                            phase_id,
-                            confidence,
-                            len(generated_scope.get("paths") or []),
-                        )
-                    else:
-                        logger.info(
-                            "Generated scope for %s with confidence %.2f: %d path(s)",
-                            phase_id,
-                            confidence,
-                            len(generated_scope.get("paths") or []),
-                        )
+                    low = confidence < 0.30
+                    logger.log(
+                        logging.WARNING if low else logging.INFO,
+                        "Generated scope for %s %s %.2f: %d path(s)",
+                        phase_id,
+                        "has low confidence" if low else "with confidence",
+                        confidence,
+                        len(generated_scope.get("paths") or []),
+                    )
                 else:
                     logger.warning(
                         "Scope generation for %s returned no scope; continuing with the scope as is",

@@ -1,9 +1,10 @@
 """The P10 token-budget escalation: its policy constants, and the event's fields, built once for both
 escalation sites.
 
-`build_token_budget_escalation_payload` returns the keyword arguments of
-`db_events.try_record_token_budget_escalation_event` (after its session factory), in its
-parameter order: a budget or token count of 0 or None is recorded as None.
+`build_token_budget_escalation_payload` returns the event's column values (every column of
+`TokenBudgetEscalationEvent` but `id` and `created_at`, in table order), which
+`db_events.try_record_token_budget_escalation_event` takes as keywords after its session factory:
+a budget or token count of 0 or None is recorded as None.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def build_token_budget_escalation_payload(
     actual_max_tokens: int | None,
     tokens_used: int | None,
 ) -> dict[str, Any]:
-    """The escalation event's fields, keyed as `try_record_token_budget_escalation_event` names them.
+    """The escalation event's fields, keyed by the event table's column names.
 
     `attempt_index` is the attempt the escalated budget applies to. `selected_budget` and
     `actual_max_tokens` are kept when non-zero, `tokens_used` converted to int when non-zero;
