@@ -13,20 +13,11 @@ from autopack.db.session import create_session_factory
 from autopack.executor.db_events import try_record_token_budget_escalation_event
 from autopack.executor.token_budget_events import build_token_budget_escalation_payload
 
+# The table's own columns, in its order: every column but the generated id and created_at.
 FIELDS = [
-    "run_id",
-    "phase_id",
-    "attempt_index",
-    "reason",
-    "was_truncated",
-    "output_utilization",
-    "escalation_factor",
-    "base_value",
-    "base_source",
-    "retry_max_tokens",
-    "selected_budget",
-    "actual_max_tokens",
-    "tokens_used",
+    column.key
+    for column in TokenBudgetEscalationEvent.__table__.columns
+    if column.key not in ("id", "created_at")
 ]
 
 
@@ -53,6 +44,7 @@ def payload(**overrides: Any) -> dict[str, Any]:
 def test_keys_are_the_event_tables_columns_in_its_order() -> None:
     columns = [column.key for column in TokenBudgetEscalationEvent.__table__.columns]
     assert columns == ["id", *FIELDS, "created_at"]
+    assert len(FIELDS) == 13
     assert list(payload()) == FIELDS
 
 
