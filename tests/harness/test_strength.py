@@ -206,3 +206,86 @@ def test_a_run_that_computes_past_its_processor_time_is_a_timeout(tmp_path: Path
 
     assert code is None
     assert seconds < 30
+
+
+FEES = '''\
+"""Fees, from a table of rates."""
+
+FEE_RATES = {"EUR": 0.05, "USD": 0.07}
+BASE_FEE = 1.0
+FEES = {currency: BASE_FEE + rate * 10 for currency, rate in FEE_RATES.items()}
+
+
+def fee(currency):
+    return FEES[currency]
+'''
+
+FEE_SCENARIOS = """\
+from golden_harness import Seam
+from shopx.fees import fee
+
+GOLDEN_SEAM = Seam(
+    "fees",
+    covers=["shopx.fees:FEE_RATES", "shopx.fees:BASE_FEE", "shopx.fees:FEES", "shopx.fees:fee"],
+)
+
+
+def test_the_euro_fee(golden):
+    golden.call(fee, "EUR")
+"""
+
+
+def test_module_level_values_a_seam_covers_are_mutated_and_rebuilt(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "src/shopx/fees.py").write_text(FEES)
+    (project / "tests/characterization/test_fees.py").write_text(FEE_SCENARIOS)
+    _capture(project)
+
+    done = _strength(project, "--seam", "fees")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    survivors = [line for line in lines if line.startswith("  survived ")]
+    # The scenario asks for the euro fee only: the dollar entry's changes survive, and so does
+    # the key order of the rates (the fee table is looked up by key).
+    assert survivors == [
+        "  survived src/shopx/fees.py:3 (dict keys swapped)",
+        "  survived src/shopx/fees.py:3 (string changed)",
+        "  survived src/shopx/fees.py:3 (number + 1)",
+    ], done.stdout
+    # BASE_FEE is read only while FEES is built: its mutants are killed because FEES is built
+    # again from the mutated value. `FEE_RATES = None` breaks the import: killed.
+    assert lines[1].split()[:6] == ["fees", "10", "0", "3", "13", "76.9%"], lines[1]
+
+
+def test_a_value_mutant_rebuilds_later_values_and_replaces_imported_copies(
+    tmp_path: Path,
+) -> None:
+    import importlib
+
+    from golden_harness.measure import apply_mutant, mutants_in
+
+    (tmp_path / "limits_probe.py").write_text(
+        "from __future__ import annotations\n"
+        "LIMIT: int = 10\n"
+        "DOUBLE = LIMIT * 2\n"
+        "def limit():\n"
+        "    return DOUBLE\n"
+    )
+    (tmp_path / "limits_user_probe.py").write_text("from limits_probe import DOUBLE\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("limits_probe")
+        user = importlib.import_module("limits_user_probe")
+        found = mutants_in(tmp_path / "limits_probe.py", "limits_probe", ((2, 2),))
+        assert [(m.kind, m.qualname, m.operator) for m in found] == [
+            ("value", "LIMIT", "number + 1")
+        ]
+
+        apply_mutant(found[0])
+
+        assert (module.LIMIT, module.DOUBLE, module.limit(), user.DOUBLE) == (11, 22, 22, 22)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("limits_probe", None)
+        sys.modules.pop("limits_user_probe", None)

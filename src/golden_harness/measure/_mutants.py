@@ -13,19 +13,29 @@ condition (of ``if``, ``while``, ``x if c else y``) negated.
 A mutant is applied in a running process by compiling the mutated module and giving the live
 function (or method) the mutated code object: every alias of the function sees the mutant, its
 identity does not change, and no copy of the tree is needed.
+
+A span may also hold a module-level assignment (a constant or a table the code reads, such as
+``LIMITS = {...}``): the same operators change its value, and an assignment of None is one more
+mutant. Such a mutant is applied by running the mutated assignment, and every module-level
+assignment after it, again in the module's namespace, so that values built from it are rebuilt;
+each new object then replaces the old one wherever another module holds it as a global
+(``from mod import LIMITS``). An object that keeps the old value inside it (a default argument,
+a container built elsewhere) is not rebuilt.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import importlib
 import inspect
 import itertools
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
 
-__all__ = ["Mutant", "apply_mutant", "mutants_in"]
+__all__ = ["Mutant", "MutantBreaksImport", "apply_mutant", "mutants_in"]
 
 _COMPARE_SWAPS: dict[type, type] = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
@@ -39,6 +49,11 @@ _BINOP_SWAPS: dict[type, type] = {
     ast.Mult: ast.Div,
     ast.Div: ast.Mult,
 }
+
+
+class MutantBreaksImport(ValueError):
+    """A mutated module-level value cannot be computed: the mutated module would fail to
+    import, so every scenario importing it fails (the mutant is killed)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,9 @@ class Mutant:
     # The file's text when the mutant was found: mutants apply to it and describe it, so that
     # editing the file during a long run cannot shift a mutant onto other code.
     source: str = field(repr=False, compare=False, default="")
+    # "function": inside function ``qualname``; "value": in the value of the module-level
+    # assignment to ``qualname``.
+    kind: str = "function"
 
     @property
     def line(self) -> int:
@@ -99,6 +117,7 @@ class _Finder(ast.NodeVisitor):
         self.function: str | None = None
         self.found: list[Mutant] = []
         self.skip: set[int] = set()
+        self.kind = "function"
 
     def _add(
         self, node: ast.AST, replacement: str, operator: str, last: ast.AST | None = None
@@ -120,8 +139,26 @@ class _Finder(ast.NodeVisitor):
                 replacement,
                 operator,
                 self.source,
+                self.kind,
             )
         )
+
+    def visit_Module(self, node: ast.Module) -> None:
+        for statement in node.body:
+            name = _assigned_name(statement)
+            last = statement.end_lineno or statement.lineno
+            value = getattr(statement, "value", None)
+            in_span = set(range(statement.lineno, last + 1)) <= self.lines
+            if name is None or value is None or not in_span:
+                self.visit(statement)
+                continue
+            self.function, self.kind = name, "value"
+            if isinstance(statement, ast.Assign) and not (
+                isinstance(value, ast.Constant) and value.value is None
+            ):
+                self._add(value, "None", "assigns None")
+            self.visit(value)
+            self.function, self.kind = None, "function"
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.scope.append(node.name)
@@ -287,6 +324,23 @@ class _Finder(ast.NodeVisitor):
         self._add(node, "break", "continue -> break")
 
 
+def _assigned_name(statement: ast.stmt) -> str | None:
+    """The name a module-level ``name = value`` (or ``name: T = value``) binds, else None."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id
+    if (
+        isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and statement.value is not None
+    ):
+        return statement.target.id
+    return None
+
+
 def mutants_in(file: Path, module: str, spans: tuple[tuple[int, int], ...]) -> list[Mutant]:
     """Every mutant whose change lies inside ``spans`` (1-based inclusive line ranges) of
     ``file``, in source order."""
@@ -309,8 +363,12 @@ def _code_named(code: CodeType, qualname: str) -> CodeType | None:
 
 
 def apply_mutant(mutant: Mutant) -> None:
-    """Give the live function the mutant's code (in this process only). Raises ValueError when
-    the mutated code cannot replace it (for example a changed set of closure variables)."""
+    """Give the live function the mutant's code, or the module the mutated value (in this
+    process only). Raises ValueError when the mutated code cannot replace it (for example a
+    changed set of closure variables) or the mutated value cannot be computed."""
+    if mutant.kind == "value":
+        _apply_value(mutant)
+        return
     try:
         code = compile(mutant.mutated_source(), str(mutant.file), "exec")
     except SyntaxError as error:  # e.g. a swap that puts a name's use before its `global`
@@ -326,3 +384,51 @@ def apply_mutant(mutant: Mutant) -> None:
     if not callable(function):
         raise ValueError(f"{mutant.module}:{mutant.qualname} is not a function")
     inspect.unwrap(function).__code__ = replacement
+
+
+def _apply_value(mutant: Mutant) -> None:
+    """Run the mutated module-level assignment and the module-level assignments after it in the
+    module's namespace, then put each new object where other modules hold the old one."""
+    try:
+        tree = ast.parse(mutant.mutated_source(), filename=str(mutant.file))
+    except SyntaxError as error:
+        raise ValueError(f"the mutated {mutant.file} does not parse: {error}") from None
+    at = next(
+        (
+            index
+            for index, statement in enumerate(tree.body)
+            if statement.lineno <= mutant.line <= (statement.end_lineno or statement.lineno)
+        ),
+        None,
+    )
+    if at is None or _assigned_name(tree.body[at]) != mutant.qualname:
+        raise ValueError(f"no assignment to {mutant.qualname!r} in the mutated {mutant.file}")
+    again = [s for s in tree.body[at:] if _assigned_name(s) is not None]
+    module = importlib.import_module(mutant.module)
+    namespace = vars(module)
+    before = {name: namespace[name] for s in again if (name := _assigned_name(s)) in namespace}
+    code = compile(
+        ast.Module(body=again, type_ignores=[]),
+        str(mutant.file),
+        "exec",
+        flags=__future__.annotations.compiler_flag,
+        dont_inherit=True,
+    )
+    try:
+        exec(code, namespace)
+    except Exception as error:
+        raise MutantBreaksImport(
+            f"the mutated value of {mutant.module}.{mutant.qualname} cannot be computed: "
+            f"{type(error).__name__}: {error}"
+        ) from None
+    replaced = [
+        (old, namespace[name]) for name, old in before.items() if namespace[name] is not old
+    ]
+    for other in list(sys.modules.values()):
+        held = getattr(other, "__dict__", None)
+        if other is module or not isinstance(held, dict):
+            continue
+        for key, value in list(held.items()):
+            for old, new in replaced:
+                if value is old:
+                    held[key] = new

@@ -34,7 +34,7 @@ from coverage import Coverage
 
 from golden_harness.exceptions import ReviewError
 from golden_harness.format import relative_path
-from golden_harness.measure._mutants import Mutant, apply_mutant, mutants_in
+from golden_harness.measure._mutants import Mutant, MutantBreaksImport, apply_mutant, mutants_in
 from golden_harness.measure._seam_coverage import find_seams, run_suite_with_contexts
 from golden_harness.seams import ResolvedSeam, followed_note
 
@@ -124,6 +124,8 @@ def _fork(root: Path, args: list[str], mutant: Mutant | None, log: Path, cpu_lim
         try:
             if mutant is not None:
                 apply_mutant(mutant)
+        except MutantBreaksImport:
+            code = pytest.ExitCode.TESTS_FAILED  # the module would not import: killed
         except ValueError:
             code = _NOT_APPLICABLE
         else:
