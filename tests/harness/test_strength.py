@@ -289,3 +289,29 @@ def test_a_value_mutant_rebuilds_later_values_and_replaces_imported_copies(
         sys.path.remove(str(tmp_path))
         sys.modules.pop("limits_probe", None)
         sys.modules.pop("limits_user_probe", None)
+
+
+def test_a_value_two_seams_cover_runs_both_seams_scenarios(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "src/shopx/fees.py").write_text(FEES)
+    (project / "tests/characterization/test_fees.py").write_text(FEE_SCENARIOS)
+    (project / "tests/characterization/test_dollar_fees.py").write_text(
+        FEE_SCENARIOS.replace('"fees",', '"dollar_fees",')
+        .replace("test_the_euro_fee", "test_the_dollar_fee")
+        .replace('"EUR"', '"USD"')
+    )
+    _capture(project)
+
+    done = _strength(project, "--seam", "fees")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    # The dollar entry's mutants are killed by the other seam's scenario, which runs too.
+    assert [line for line in lines if line.startswith("  survived ")] == [
+        "  survived src/shopx/fees.py:3 (dict keys swapped)"
+    ], done.stdout
+    assert lines[1].split()[:6] == ["fees", "12", "0", "1", "13", "92.3%"], lines[1]
+    assert any(
+        line.startswith("  also run, as ") and "tests/characterization/test_dollar_fees.py" in line
+        for line in lines
+    ), done.stdout

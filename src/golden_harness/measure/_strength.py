@@ -209,12 +209,34 @@ def _executing_modules(
     return found
 
 
+def _value_readers(seams: list[ResolvedSeam]) -> dict[tuple[Path, int], set[str]]:
+    """Per (file, line) of the seams' code: the characterization modules of every seam that
+    covers it. A module-level value runs at import time, in no scenario, so the seams that name
+    it in ``covers`` are the ones that read it."""
+    readers: dict[tuple[Path, int], set[str]] = {}
+    for seam in seams:
+        module = str(seam.declaration.module_path.resolve())
+        for location in seam.locations:
+            for start, end in location.lines:
+                for line in range(start, end + 1):
+                    readers.setdefault((location.file.resolve(), line), set()).add(module)
+    return readers
+
+
 def _modules_for(
-    mutant: Mutant, own: set[str], executing: dict[Path, dict[int, set[str]]]
+    mutant: Mutant,
+    own: set[str],
+    executing: dict[Path, dict[int, set[str]]],
+    readers: dict[tuple[Path, int], set[str]],
 ) -> list[str]:
-    """The seam's own modules and every module whose scenarios execute a line of the mutant."""
+    """The seam's own modules and every module whose scenarios execute a line of the mutant;
+    for a module-level value, the modules of every seam that covers it."""
+    span = range(mutant.start[0], mutant.end[0] + 1)
+    if mutant.kind == "value":
+        file = mutant.file.resolve()
+        return sorted(own.union(*(readers.get((file, n), set()) for n in span)))
     lines = executing.get(mutant.file.resolve(), executing.get(mutant.file, {}))
-    others = {m for n in range(mutant.start[0], mutant.end[0] + 1) for m in lines.get(n, ())}
+    others = {m for n in span for m in lines.get(n, ())}
     return sorted(own | others)
 
 
@@ -253,6 +275,7 @@ def measure_strength(
         work = Path(tmp)
         measured = [r for r in resolved if r.declaration.seam.name in selected]
         executing = _executing_modules(root, folder, measured, work)
+        readers = _value_readers(resolved)
         for name in selected:
             parts = [r for r in resolved if r.declaration.seam.name == name]
             result = SeamStrength(
@@ -267,7 +290,7 @@ def measure_strength(
                  for m in mutants_in(loc.file, loc.ref.split(":")[0], loc.lines)],
                 max_mutants,
             )  # fmt: skip
-            each = [_modules_for(m, own, executing) for m in mutants]
+            each = [_modules_for(m, own, executing, readers) for m in mutants]
             everything = sorted(own.union(*each))
             for module in everything:
                 if module not in own:
