@@ -55,6 +55,9 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.batched_deliverables:workspace_diff",
         "autopack.executor.phase_handlers.batched_deliverables:BatchLoop.__post_init__",
         "autopack.autonomous_executor:AutonomousExecutor._execute_batched_deliverables_phase",
+        "autopack.executor.phase_handlers.batched_deliverables:SOURCES_HEADING",
+        "autopack.executor.phase_handlers.batched_deliverables:INVALID",
+        "autopack.executor.phase_handlers.batch_wording:SHARED_WORDING",
     ],
 )
 

@@ -43,6 +43,14 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.buckets:phase_deliverables",
         "autopack.executor.phase_handlers.buckets:Bucket.holds",
         "autopack.autonomous_executor:AutonomousExecutor._execute_research_gatherers_web_compilation_batched",
+        "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:GATHERERS_PREFIX",
+        "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:COMPILATION_PREFIX",
+        "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:BUCKETS",
+        "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:LOOP",
+        "autopack.executor.phase_handlers.research_batching:RESEARCH_ROOTS",
+        "autopack.executor.phase_handlers.research_batching:STANDALONE",
+        "autopack.executor.phase_handlers.research_batching:TESTS",
+        "autopack.executor.phase_handlers.research_batching:DOCS",
     ],
 )
 

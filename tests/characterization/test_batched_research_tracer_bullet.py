@@ -41,6 +41,13 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.buckets:phase_deliverables",
         "autopack.executor.phase_handlers.buckets:Bucket.holds",
         "autopack.autonomous_executor:AutonomousExecutor._execute_research_tracer_bullet_batched",
+        "autopack.executor.phase_handlers.batched_research_tracer_bullet:CORE_PREFIX",
+        "autopack.executor.phase_handlers.batched_research_tracer_bullet:BUCKETS",
+        "autopack.executor.phase_handlers.batched_research_tracer_bullet:LOOP",
+        "autopack.executor.phase_handlers.research_batching:RESEARCH_ROOTS",
+        "autopack.executor.phase_handlers.research_batching:STANDALONE",
+        "autopack.executor.phase_handlers.research_batching:TESTS",
+        "autopack.executor.phase_handlers.research_batching:DOCS",
     ],
 )
 

@@ -35,6 +35,8 @@ GOLDEN_SEAM = Seam(
     covers=[
         "autopack.executor.builder_pipeline:run_builder_stage",
         "autopack.executor.provider_disable:note_infra_error",
+        "autopack.executor.builder_pipeline:STRUCTURED_EDIT_FILE_THRESHOLD",
+        "autopack.executor.builder_pipeline:FULL_FILE_LINE_LIMIT",
     ],
 )
 

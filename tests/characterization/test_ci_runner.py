@@ -30,6 +30,10 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.ci_runner:CiResult.skipped_run",
         "autopack.executor.ci_runner:CiResult.as_dict",
         "autopack.autonomous_executor:AutonomousExecutor._run_ci_checks",
+        "autopack.executor.ci_runner:CI_COMMAND_TIMEOUT_SECONDS",
+        "autopack.executor.ci_runner:CI_PYTEST_TIMEOUT_SECONDS",
+        "autopack.executor.ci_runner:CI_OUTPUT_LIMIT",
+        "autopack.executor.ci_runner:PYTEST_SUMMARY_RE",
     ],
 )
 

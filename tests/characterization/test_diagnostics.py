@@ -34,6 +34,11 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._should_invoke_doctor",
         "autopack.autonomous_executor:AutonomousExecutor._invoke_doctor",
         "autopack.autonomous_executor:AutonomousExecutor._handle_doctor_action",
+        "autopack.executor.doctor_wiring:MAX_DOCTOR_CALLS_PER_PHASE",
+        "autopack.executor.doctor_wiring:MAX_DOCTOR_CALLS_PER_RUN",
+        "autopack.executor.doctor_wiring:MIN_BUILDER_ATTEMPTS_FOR_DOCTOR",
+        "autopack.executor.doctor_wiring:MAX_REPLANS_PER_PHASE",
+        "autopack.executor.doctor_wiring:MAX_REPLANS_PER_RUN",
     ],
 )
 

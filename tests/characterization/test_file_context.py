@@ -28,6 +28,8 @@ GOLDEN_SEAM = Seam(
     covers=[
         "autopack.executor.builder_context:load_file_context",
         "autopack.autonomous_executor:AutonomousExecutor._load_file_context",
+        "autopack.executor.builder_context:MAX_CONTEXT_FILES",
+        "autopack.executor.builder_context:MAX_CONTEXT_FILE_BYTES",
     ],
 )
 

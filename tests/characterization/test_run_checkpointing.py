@@ -41,6 +41,10 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._write_rollback_audit_log",
         "autopack.autonomous_executor:AutonomousExecutor._create_git_checkpoint_commit",
         "autopack.autonomous_executor:AutonomousExecutor._execute_fix",
+        "autopack.executor.run_checkpointing:GIT_RESET_TIMEOUT_SECONDS",
+        "autopack.executor.run_checkpointing:FIX_COMMAND_TIMEOUT_SECONDS",
+        "autopack.executor.run_checkpointing:FIX_COMMAND_WHITELIST",
+        "autopack.executor.run_checkpointing:GIT_COMMITTER",
     ],
 )
 

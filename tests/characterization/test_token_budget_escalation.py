@@ -37,6 +37,10 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._execute_phase_with_recovery#token_budget_escalation",
         "autopack.executor.token_budget_events:escalate_token_budget",
         "autopack.executor.token_budget_events:build_token_budget_escalation_payload",
+        "autopack.executor.token_budget_events:TOKEN_ESCALATION_FACTOR",
+        "autopack.executor.token_budget_events:TOKEN_ESCALATION_CEILING",
+        "autopack.executor.token_budget_events:TOKEN_UTILIZATION_THRESHOLD",
+        "autopack.executor.token_budget_events:COMPLEXITY_DEFAULT_BUDGETS",
     ],
 )
 
