@@ -315,3 +315,49 @@ def test_a_value_two_seams_cover_runs_both_seams_scenarios(tmp_path: Path) -> No
         line.startswith("  also run, as ") and "tests/characterization/test_dollar_fees.py" in line
         for line in lines
     ), done.stdout
+
+
+def test_a_value_mutant_rebuilds_the_values_other_modules_of_its_package_built_from_it(
+    tmp_path: Path,
+) -> None:
+    import importlib
+
+    from golden_harness.measure import apply_mutant, mutants_in
+
+    package = tmp_path / "roots_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(
+        'ROOTS = ("src/",)\n\n\ndef make():\n    return {"roots": ROOTS}\n'
+    )
+    # Built at import from a function of `settings` (which reads ROOTS when called) and from
+    # the module itself; LABEL reads neither and keeps its object.
+    (package / "loop.py").write_text(
+        "from roots_probe import settings as s\n"
+        "from roots_probe.settings import make\n"
+        "LABEL = ['loop']\n"
+        "LOOP = make()\n"
+        "TABLE = s.ROOTS + ('docs/',)\n"
+        "BOTH = (LOOP, LABEL)\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        loop = importlib.import_module("roots_probe.loop")
+        label, both = loop.LABEL, loop.BOTH
+        (changed,) = [
+            m
+            for m in mutants_in(package / "settings.py", "roots_probe.settings", ((1, 1),))
+            if m.operator == "string changed"
+        ]
+
+        apply_mutant(changed)
+
+        assert loop.LOOP == {"roots": ("XXsrc/XX",)}
+        assert loop.TABLE == ("XXsrc/XX", "docs/")
+        assert loop.BOTH == ({"roots": ("XXsrc/XX",)}, ["loop"])
+        assert loop.BOTH is not both
+        assert loop.LABEL is label
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in ("roots_probe", "roots_probe.settings", "roots_probe.loop"):
+            sys.modules.pop(name, None)

@@ -388,7 +388,8 @@ def apply_mutant(mutant: Mutant) -> None:
 
 def _apply_value(mutant: Mutant) -> None:
     """Run the mutated module-level assignment and the module-level assignments after it in the
-    module's namespace, then put each new object where other modules hold the old one."""
+    module's namespace; put each new object where other modules hold the old one; then rebuild,
+    in the modules of the same package, the module-level values built from what changed."""
     try:
         tree = ast.parse(mutant.mutated_source(), filename=str(mutant.file))
     except SyntaxError as error:
@@ -403,13 +404,35 @@ def _apply_value(mutant: Mutant) -> None:
     )
     if at is None or _assigned_name(tree.body[at]) != mutant.qualname:
         raise ValueError(f"no assignment to {mutant.qualname!r} in the mutated {mutant.file}")
-    again = [s for s in tree.body[at:] if _assigned_name(s) is not None]
     module = importlib.import_module(mutant.module)
+    again = [s for s in tree.body[at:] if _assigned_name(s) is not None]
+    replaced = _run_again(module, again, f"{mutant.module}.{mutant.qualname}")
+    package = mutant.module.partition(".")[0]
+    done = {module.__name__}
+    changed = [module]
+    while changed:
+        source_module = changed.pop()
+        for other in list(sys.modules.values()):
+            name = getattr(other, "__name__", "")
+            if name in done or not (name == package or name.startswith(package + ".")):
+                continue
+            statements = _built_from(other, source_module, replaced)
+            if statements:
+                done.add(name)
+                replaced += _run_again(other, statements, f"{mutant.module}.{mutant.qualname}")
+                changed.append(other)
+
+
+def _run_again(
+    module: object, statements: list[ast.stmt], what: str
+) -> list[tuple[object, object]]:
+    """Run module-level assignments again in ``module``'s namespace; put every new object
+    where any module holds the old one as a global; return the (old, new) pairs."""
     namespace = vars(module)
-    before = {name: namespace[name] for s in again if (name := _assigned_name(s)) in namespace}
+    before = {n: namespace[n] for s in statements if (n := _assigned_name(s)) in namespace}
     code = compile(
-        ast.Module(body=again, type_ignores=[]),
-        str(mutant.file),
+        ast.Module(body=statements, type_ignores=[]),
+        getattr(module, "__file__", None) or "<module>",
         "exec",
         flags=__future__.annotations.compiler_flag,
         dont_inherit=True,
@@ -418,12 +441,10 @@ def _apply_value(mutant: Mutant) -> None:
         exec(code, namespace)
     except Exception as error:
         raise MutantBreaksImport(
-            f"the mutated value of {mutant.module}.{mutant.qualname} cannot be computed: "
-            f"{type(error).__name__}: {error}"
+            f"with the mutated value of {what}, the module-level assignments of "
+            f"{getattr(module, '__name__', module)} fail: {type(error).__name__}: {error}"
         ) from None
-    replaced = [
-        (old, namespace[name]) for name, old in before.items() if namespace[name] is not old
-    ]
+    replaced = [(old, namespace[n]) for n, old in before.items() if namespace[n] is not old]
     for other in list(sys.modules.values()):
         held = getattr(other, "__dict__", None)
         if other is module or not isinstance(held, dict):
@@ -432,3 +453,41 @@ def _apply_value(mutant: Mutant) -> None:
             for old, new in replaced:
                 if value is old:
                     held[key] = new
+    return replaced
+
+
+def _built_from(
+    module: object, changed: object, replaced: list[tuple[object, object]]
+) -> list[ast.stmt]:
+    """The module-level assignments of ``module`` whose value reads the ``changed`` module (by
+    the name it is imported as), a function of it (which reads its globals when called), a
+    replaced object, or a name such an assignment binds; in source order. Empty when the
+    module's source cannot be read."""
+    file = getattr(module, "__file__", None)
+    if not file or not str(file).endswith(".py"):
+        return []
+    try:
+        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []
+    new_objects = [new for _, new in replaced]
+    changed_globals = vars(changed)
+    triggers = {
+        key
+        for key, value in vars(module).items()
+        if value is changed
+        or getattr(value, "__globals__", None) is changed_globals
+        or any(value is new for new in new_objects)
+    }
+    if not triggers:
+        return []
+    found = []
+    for statement in tree.body:
+        name = _assigned_name(statement)
+        value = getattr(statement, "value", None)
+        if name is None or value is None:
+            continue
+        if {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} & triggers:
+            found.append(statement)
+            triggers.add(name)
+    return found
