@@ -291,14 +291,22 @@ def test_a_value_mutant_rebuilds_later_values_and_replaces_imported_copies(
         sys.modules.pop("limits_user_probe", None)
 
 
-def test_a_value_two_seams_cover_runs_both_seams_scenarios(tmp_path: Path) -> None:
+def test_a_value_runs_the_scenarios_of_every_seam_covering_code_of_its_module(
+    tmp_path: Path,
+) -> None:
     project = make_project(tmp_path / "project")
     (project / "src/shopx/fees.py").write_text(FEES)
     (project / "tests/characterization/test_fees.py").write_text(FEE_SCENARIOS)
-    (project / "tests/characterization/test_dollar_fees.py").write_text(
+    # This seam names only the function, which reads the table when it runs.
+    dollar = (
         FEE_SCENARIOS.replace('"fees",', '"dollar_fees",')
         .replace("test_the_euro_fee", "test_the_dollar_fee")
         .replace('"EUR"', '"USD"')
+    )
+    covers = '["shopx.fees:FEE_RATES", "shopx.fees:BASE_FEE", "shopx.fees:FEES", "shopx.fees:fee"]'
+    assert covers in dollar
+    (project / "tests/characterization/test_dollar_fees.py").write_text(
+        dollar.replace(covers, '["shopx.fees:fee"]')
     )
     _capture(project)
 

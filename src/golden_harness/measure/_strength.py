@@ -209,17 +209,16 @@ def _executing_modules(
     return found
 
 
-def _value_readers(seams: list[ResolvedSeam]) -> dict[tuple[Path, int], set[str]]:
-    """Per (file, line) of the seams' code: the characterization modules of every seam that
-    covers it. A module-level value runs at import time, in no scenario, so the seams that name
-    it in ``covers`` are the ones that read it."""
-    readers: dict[tuple[Path, int], set[str]] = {}
+def _value_readers(seams: list[ResolvedSeam]) -> dict[Path, set[str]]:
+    """Per file of the seams' code: the characterization modules of every seam that covers
+    code in it. A module-level value runs at import time, in no scenario; the code of its
+    module reads it, so the seams covering any of that code are the ones whose scenarios can
+    notice a change of it."""
+    readers: dict[Path, set[str]] = {}
     for seam in seams:
         module = str(seam.declaration.module_path.resolve())
         for location in seam.locations:
-            for start, end in location.lines:
-                for line in range(start, end + 1):
-                    readers.setdefault((location.file.resolve(), line), set()).add(module)
+            readers.setdefault(location.file.resolve(), set()).add(module)
     return readers
 
 
@@ -227,14 +226,13 @@ def _modules_for(
     mutant: Mutant,
     own: set[str],
     executing: dict[Path, dict[int, set[str]]],
-    readers: dict[tuple[Path, int], set[str]],
+    readers: dict[Path, set[str]],
 ) -> list[str]:
     """The seam's own modules and every module whose scenarios execute a line of the mutant;
-    for a module-level value, the modules of every seam that covers it."""
+    for a module-level value, the modules of every seam that covers code of its file."""
     span = range(mutant.start[0], mutant.end[0] + 1)
     if mutant.kind == "value":
-        file = mutant.file.resolve()
-        return sorted(own.union(*(readers.get((file, n), set()) for n in span)))
+        return sorted(own | readers.get(mutant.file.resolve(), set()))
     lines = executing.get(mutant.file.resolve(), executing.get(mutant.file, {}))
     others = {m for n in span for m in lines.get(n, ())}
     return sorted(own | others)
