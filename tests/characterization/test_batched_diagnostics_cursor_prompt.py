@@ -27,6 +27,8 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.buckets:phase_deliverables",
         "autopack.executor.phase_handlers.buckets:Bucket.holds",
         "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_cursor_prompt_batched",
+        # The bucket table of all five diagnostics phases, named once: its mutants also run the
+        # other four seams, which cover run_diagnostics_phase in the same file.
         "autopack.executor.phase_handlers.diagnostics_batching:CODE",
         "autopack.executor.phase_handlers.diagnostics_batching:DASHBOARD",
         "autopack.executor.phase_handlers.diagnostics_batching:LIBRARY",

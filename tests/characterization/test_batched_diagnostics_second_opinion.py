@@ -26,14 +26,6 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.buckets:phase_deliverables",
         "autopack.executor.phase_handlers.buckets:Bucket.holds",
         "autopack.autonomous_executor:AutonomousExecutor._execute_diagnostics_second_opinion_batched",
-        "autopack.executor.phase_handlers.diagnostics_batching:CODE",
-        "autopack.executor.phase_handlers.diagnostics_batching:DASHBOARD",
-        "autopack.executor.phase_handlers.diagnostics_batching:LIBRARY",
-        "autopack.executor.phase_handlers.diagnostics_batching:CLI",
-        "autopack.executor.phase_handlers.diagnostics_batching:TESTS",
-        "autopack.executor.phase_handlers.diagnostics_batching:DOCS",
-        "autopack.executor.phase_handlers.diagnostics_batching:ROOTS",
-        "autopack.executor.phase_handlers.diagnostics_batching:DIAGNOSTICS_PHASES",
     ],
 )
 

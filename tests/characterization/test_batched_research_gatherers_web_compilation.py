@@ -47,10 +47,6 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:COMPILATION_PREFIX",
         "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:BUCKETS",
         "autopack.executor.phase_handlers.batched_research_gatherers_web_compilation:LOOP",
-        "autopack.executor.phase_handlers.research_batching:RESEARCH_ROOTS",
-        "autopack.executor.phase_handlers.research_batching:STANDALONE",
-        "autopack.executor.phase_handlers.research_batching:TESTS",
-        "autopack.executor.phase_handlers.research_batching:DOCS",
     ],
 )
 

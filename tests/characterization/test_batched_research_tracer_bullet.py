@@ -44,6 +44,8 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.phase_handlers.batched_research_tracer_bullet:CORE_PREFIX",
         "autopack.executor.phase_handlers.batched_research_tracer_bullet:BUCKETS",
         "autopack.executor.phase_handlers.batched_research_tracer_bullet:LOOP",
+        # The roots and buckets both research phases share, named once: their mutants also run
+        # the gatherers seam, which covers run_research_phase in the same file.
         "autopack.executor.phase_handlers.research_batching:RESEARCH_ROOTS",
         "autopack.executor.phase_handlers.research_batching:STANDALONE",
         "autopack.executor.phase_handlers.research_batching:TESTS",
