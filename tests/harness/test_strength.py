@@ -4,6 +4,7 @@ run it (it forks one child per mutant)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -273,10 +274,13 @@ def test_a_value_mutant_rebuilds_later_values_and_replaces_imported_copies(
         "    return DOUBLE\n"
     )
     (tmp_path / "limits_user_probe.py").write_text("from limits_probe import DOUBLE\n")
+    # The same small int, not imported from the mutated module: it must stay as it is.
+    (tmp_path / "limits_other_probe.py").write_text("TWENTY = 20\n")
     sys.path.insert(0, str(tmp_path))
     try:
         module = importlib.import_module("limits_probe")
         user = importlib.import_module("limits_user_probe")
+        other = importlib.import_module("limits_other_probe")
         found = mutants_in(tmp_path / "limits_probe.py", "limits_probe", ((2, 2),))
         assert [(m.kind, m.qualname, m.operator) for m in found] == [
             ("value", "LIMIT", "number + 1")
@@ -285,10 +289,12 @@ def test_a_value_mutant_rebuilds_later_values_and_replaces_imported_copies(
         apply_mutant(found[0])
 
         assert (module.LIMIT, module.DOUBLE, module.limit(), user.DOUBLE) == (11, 22, 22, 22)
+        assert other.TWENTY == 20
+        assert logging.INFO == 20
     finally:
         sys.path.remove(str(tmp_path))
-        sys.modules.pop("limits_probe", None)
-        sys.modules.pop("limits_user_probe", None)
+        for name in ("limits_probe", "limits_user_probe", "limits_other_probe"):
+            sys.modules.pop(name, None)
 
 
 def test_a_value_runs_the_scenarios_of_every_seam_covering_code_of_its_module(

@@ -18,15 +18,17 @@ A span may also hold a module-level assignment (a constant or a table the code r
 ``LIMITS = {...}``): the same operators change its value, and an assignment of None is one more
 mutant. Such a mutant is applied by running the mutated assignment, and every module-level
 assignment after it, again in the module's namespace, so that values built from it are rebuilt;
-each new object then replaces the old one wherever another module holds it as a global
-(``from mod import LIMITS``). An object that keeps the old value inside it (a default argument,
-a container built elsewhere) is not rebuilt.
+each new object then replaces the old one wherever another module imported its name
+(``from mod import LIMITS``), and the module-level values other modules of the same package
+built from the changed module are built again. An object that keeps the old value otherwise (a
+default argument, an object built inside a function) is not rebuilt.
 """
 
 from __future__ import annotations
 import __future__
 
 import ast
+import contextlib
 import importlib
 import inspect
 import itertools
@@ -34,6 +36,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
+
+from golden_harness.moves import imports_of
 
 __all__ = ["Mutant", "MutantBreaksImport", "apply_mutant", "mutants_in"]
 
@@ -388,8 +392,9 @@ def apply_mutant(mutant: Mutant) -> None:
 
 def _apply_value(mutant: Mutant) -> None:
     """Run the mutated module-level assignment and the module-level assignments after it in the
-    module's namespace; put each new object where other modules hold the old one; then rebuild,
-    in the modules of the same package, the module-level values built from what changed."""
+    module's namespace; put each new object where other modules imported the name; then
+    rebuild, in the modules of the same package, the module-level values built from what
+    changed."""
     try:
         tree = ast.parse(mutant.mutated_source(), filename=str(mutant.file))
     except SyntaxError as error:
@@ -405,8 +410,9 @@ def _apply_value(mutant: Mutant) -> None:
     if at is None or _assigned_name(tree.body[at]) != mutant.qualname:
         raise ValueError(f"no assignment to {mutant.qualname!r} in the mutated {mutant.file}")
     module = importlib.import_module(mutant.module)
+    imports = _Imports()
     again = [s for s in tree.body[at:] if _assigned_name(s) is not None]
-    replaced = _run_again(module, again, f"{mutant.module}.{mutant.qualname}")
+    _run_again(module, again, f"{mutant.module}.{mutant.qualname}", imports)
     package = mutant.module.partition(".")[0]
     done = {module.__name__}
     changed = [module]
@@ -416,18 +422,34 @@ def _apply_value(mutant: Mutant) -> None:
             name = getattr(other, "__name__", "")
             if name in done or not (name == package or name.startswith(package + ".")):
                 continue
-            statements = _built_from(other, source_module, replaced)
+            statements = _built_from(other, source_module, imports)
             if statements:
                 done.add(name)
-                replaced += _run_again(other, statements, f"{mutant.module}.{mutant.qualname}")
+                _run_again(other, statements, f"{mutant.module}.{mutant.qualname}", imports)
                 changed.append(other)
 
 
-def _run_again(
-    module: object, statements: list[ast.stmt], what: str
-) -> list[tuple[object, object]]:
-    """Run module-level assignments again in ``module``'s namespace; put every new object
-    where any module holds the old one as a global; return the (old, new) pairs."""
+class _Imports:
+    """What each loaded module imports (local name -> ``module.attribute``), read from its
+    source once."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, dict[str, str]] = {}
+
+    def of(self, module: object) -> dict[str, str]:
+        name = getattr(module, "__name__", "")
+        if name not in self._found:
+            file = getattr(module, "__file__", None)
+            self._found[name] = {}
+            if isinstance(file, str) and file.endswith(".py"):
+                with contextlib.suppress(OSError, SyntaxError, UnicodeDecodeError):
+                    self._found[name] = imports_of(Path(file).read_text(encoding="utf-8"), name)
+        return self._found[name]
+
+
+def _run_again(module: object, statements: list[ast.stmt], what: str, imports: _Imports) -> None:
+    """Run module-level assignments again in ``module``'s namespace, and put every new object
+    wherever another module imported its name (``from module import NAME [as alias]``)."""
     namespace = vars(module)
     before = {n: namespace[n] for s in statements if (n := _assigned_name(s)) in namespace}
     code = compile(
@@ -444,24 +466,26 @@ def _run_again(
             f"with the mutated value of {what}, the module-level assignments of "
             f"{getattr(module, '__name__', module)} fail: {type(error).__name__}: {error}"
         ) from None
-    replaced = [(old, namespace[n]) for n, old in before.items() if namespace[n] is not old]
+    # By imported name, never by identity alone: equal small ints and strings are one object
+    # in every module, so an identity search would also rewrite unrelated constants.
+    rebound = {
+        f"{module.__name__}.{n}": (old, namespace[n])  # type: ignore[attr-defined]
+        for n, old in before.items()
+        if namespace[n] is not old
+    }
     for other in list(sys.modules.values()):
         held = getattr(other, "__dict__", None)
         if other is module or not isinstance(held, dict):
             continue
-        for key, value in list(held.items()):
-            for old, new in replaced:
-                if value is old:
-                    held[key] = new
-    return replaced
+        for local, target in imports.of(other).items():
+            if target in rebound and held.get(local) is rebound[target][0]:
+                held[local] = rebound[target][1]
 
 
-def _built_from(
-    module: object, changed: object, replaced: list[tuple[object, object]]
-) -> list[ast.stmt]:
+def _built_from(module: object, changed: object, imports: _Imports) -> list[ast.stmt]:
     """The module-level assignments of ``module`` whose value reads the ``changed`` module (by
-    the name it is imported as), a function of it (which reads its globals when called), a
-    replaced object, or a name such an assignment binds; in source order. Empty when the
+    the name it is imported as, or a name imported from it), a function of it (which reads its
+    globals when called), or a name such an assignment binds; in source order. Empty when the
     module's source cannot be read."""
     file = getattr(module, "__file__", None)
     if not file or not str(file).endswith(".py"):
@@ -470,14 +494,16 @@ def _built_from(
         tree = ast.parse(Path(file).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return []
-    new_objects = [new for _, new in replaced]
+    changed_name = getattr(changed, "__name__", "")
     changed_globals = vars(changed)
     triggers = {
+        local
+        for local, target in imports.of(module).items()
+        if target == changed_name or target.startswith(changed_name + ".")
+    } | {
         key
         for key, value in vars(module).items()
-        if value is changed
-        or getattr(value, "__globals__", None) is changed_globals
-        or any(value is new for new in new_objects)
+        if value is changed or getattr(value, "__globals__", None) is changed_globals
     }
     if not triggers:
         return []
