@@ -430,20 +430,28 @@ def _apply_value(mutant: Mutant) -> None:
 
 
 class _Imports:
-    """What each loaded module imports (local name -> ``module.attribute``), read from its
-    source once."""
+    """What a loaded module imports (local name -> ``module.attribute``), read from its source
+    once; a source that does not mention the imported module's own name is not parsed."""
 
     def __init__(self) -> None:
+        self._text: dict[str, str] = {}
         self._found: dict[str, dict[str, str]] = {}
 
-    def of(self, module: object) -> dict[str, str]:
+    def of(self, module: object, imported: str) -> dict[str, str]:
+        """``module``'s imports, or nothing when its source cannot name module ``imported``."""
         name = getattr(module, "__name__", "")
-        if name not in self._found:
+        if name not in self._text:
             file = getattr(module, "__file__", None)
-            self._found[name] = {}
+            self._text[name] = ""
             if isinstance(file, str) and file.endswith(".py"):
-                with contextlib.suppress(OSError, SyntaxError, UnicodeDecodeError):
-                    self._found[name] = imports_of(Path(file).read_text(encoding="utf-8"), name)
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    self._text[name] = Path(file).read_text(encoding="utf-8")
+        if imported.rpartition(".")[2] not in self._text[name]:
+            return {}
+        if name not in self._found:
+            self._found[name] = {}
+            with contextlib.suppress(SyntaxError, ValueError):
+                self._found[name] = imports_of(self._text[name], name)
         return self._found[name]
 
 
@@ -477,7 +485,7 @@ def _run_again(module: object, statements: list[ast.stmt], what: str, imports: _
         held = getattr(other, "__dict__", None)
         if other is module or not isinstance(held, dict):
             continue
-        for local, target in imports.of(other).items():
+        for local, target in imports.of(other, module.__name__).items():  # type: ignore[attr-defined]
             if target in rebound and held.get(local) is rebound[target][0]:
                 held[local] = rebound[target][1]
 
@@ -498,7 +506,7 @@ def _built_from(module: object, changed: object, imports: _Imports) -> list[ast.
     changed_globals = vars(changed)
     triggers = {
         local
-        for local, target in imports.of(module).items()
+        for local, target in imports.of(module, changed_name).items()
         if target == changed_name or target.startswith(changed_name + ".")
     } | {
         key
