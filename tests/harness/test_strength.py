@@ -325,10 +325,13 @@ def test_a_value_runs_the_scenarios_of_every_seam_covering_code_of_its_module(
         "  survived src/shopx/fees.py:3 (dict keys swapped)"
     ], done.stdout
     assert lines[1].split()[:6] == ["fees", "12", "0", "1", "13", "92.3%"], lines[1]
-    assert any(
-        line.startswith("  also run, as ") and "tests/characterization/test_dollar_fees.py" in line
-        for line in lines
-    ), done.stdout
+    # Its scenario runs `fee` (1 mutant there) and reads the table (12 value mutants).
+    assert lines[4:6] == [
+        "  also run, as its scenarios execute the mutated lines: "
+        "tests/characterization/test_dollar_fees.py (1 mutant(s))",
+        "  also run, as its seam covers code of a mutated value's file: "
+        "tests/characterization/test_dollar_fees.py (12 mutant(s))",
+    ], done.stdout
 
 
 def test_a_value_mutant_rebuilds_the_values_other_modules_of_its_package_built_from_it(

@@ -67,6 +67,9 @@ class SeamStrength:
     followed: list[str] = field(default_factory=list)
     others: dict[str, int] = field(default_factory=dict)
     """Other seams' modules run too (they execute its lines): module -> mutants it ran for."""
+    value_readers: dict[str, int] = field(default_factory=dict)
+    """Other seams' modules run for its module-level value mutants (they cover code of the
+    value's file): module -> mutants it ran for."""
 
     def count(self, *outcomes: str) -> int:
         return sum(1 for r in self.results if r.outcome in outcomes)
@@ -291,10 +294,15 @@ def measure_strength(
             each = [_modules_for(m, own, executing, readers) for m in mutants]
             everything = sorted(own.union(*each))
             for module in everything:
-                if module not in own:
-                    result.others[relative_path(Path(module), root.resolve())] = sum(
-                        module in e for e in each
+                if module in own:
+                    continue
+                name = relative_path(Path(module), root.resolve())
+                for kind, counts in (("function", result.others), ("value", result.value_readers)):
+                    ran = sum(
+                        module in e for m, e in zip(mutants, each, strict=True) if m.kind == kind
                     )
+                    if ran:
+                        counts[name] = ran
             ((code, _, base_cpu),) = _run_all(
                 root, _pytest_args(everything), [None], 1, 600.0, work, 600.0
             )
@@ -362,12 +370,17 @@ def render_strength(results: list[SeamStrength], seconds: float, root: Path) -> 
             extra.append(f"{r.count('not applicable')} not applicable (not counted)")
         survivors = [x.mutant for x in r.results if x.outcome == "survived"]
         timed_out = [x.mutant for x in r.results if x.outcome == "timeout"]
-        if extra or survivors or timed_out or r.errors or r.followed or r.others:
+        if extra or survivors or timed_out or r.errors or r.followed or r.others or r.value_readers:
             lines.append(f"seam {r.seam}:" + (f" {', '.join(extra)}" if extra else ""))
         lines += [f"  {note}" for note in r.followed]
         lines += [
             f"  also run, as its scenarios execute the mutated lines: {module} ({count} mutant(s))"
             for module, count in r.others.items()
+        ]
+        lines += [
+            f"  also run, as its seam covers code of a mutated value's file: {module} "
+            f"({count} mutant(s))"
+            for module, count in r.value_readers.items()
         ]
         lines += [f"  error: {error}" for error in r.errors]
         for outcome, mutants in (("timeout", timed_out), ("survived", survivors)):
