@@ -17,7 +17,13 @@ from golden_harness.moves._hash_seed import (
     rerun_with_fixed_hashing,
     with_fixed_hashing,
 )
-from golden_harness.moves._move_ast import delegate_of, functions_of, imports_of, wrapper_call
+from golden_harness.moves._move_ast import (
+    aliases_of,
+    delegate_of,
+    functions_of,
+    imports_of,
+    wrapper_call,
+)
 from golden_harness.moves._pytest_run import (
     CommandExit,
     pytest_argv,
@@ -39,6 +45,7 @@ __all__ = [
     "CheckMoveResult",
     "CommandExit",
     "VerifyMoveResult",
+    "aliases_of",
     "blob_at",
     "check_move",
     "compare_trace_dirs",

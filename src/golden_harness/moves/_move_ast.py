@@ -62,7 +62,7 @@ class Function:
 
 def aliases_of(source: str, module: str) -> dict[str, tuple[int, str]]:
     """Names bound in a module or class body to another name (``ship = execute``,
-    ``ship = mod.execute``): qualified name -> (line, the dotted name it is bound to, through
+    ``ship = mod.execute``, ``ship: Callable = execute``): qualified name -> (line, the dotted name it is bound to, through
     the module's imports, else a name of its own module)."""
     bound = imports_of(source, module)
     found: dict[str, tuple[int, str]] = {}
@@ -71,16 +71,13 @@ def aliases_of(source: str, module: str) -> dict[str, tuple[int, str]]:
         for node in body:
             if isinstance(node, ast.ClassDef):
                 visit(node.body, f"{prefix}{node.name}.")
-            elif (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-            ):
-                dotted = _dotted(node.value)
-                if dotted is not None:
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                dotted = _dotted(node.value) if node.value is not None else None
+                if len(targets) == 1 and isinstance(targets[0], ast.Name) and dotted is not None:
                     head, _, rest = dotted.partition(".")
                     target = bound.get(head, f"{module}.{head}")
-                    found[prefix + node.targets[0].id] = (
+                    found[prefix + targets[0].id] = (
                         node.lineno,
                         target + (f".{rest}" if rest else ""),
                     )

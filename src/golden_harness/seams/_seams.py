@@ -32,7 +32,7 @@ from pathlib import Path
 from types import ModuleType
 
 from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
-from golden_harness.moves import delegate_of, functions_of, imports_of, wrapper_call
+from golden_harness.moves import aliases_of, delegate_of, functions_of, imports_of, wrapper_call
 from golden_harness.seams._module_search import Roots, module_file, search_roots
 
 __all__ = [
@@ -188,7 +188,8 @@ def _delegate(location: CodeLocation, roots: list[Path]) -> str | None:
     function = functions_of(module.replace(".", "/") + ".py", source).get(qualname)
     wrapper = wrapper_call(function) if function is not None else None
     if function is None:
-        target = _alias_target(source, module, qualname)
+        line_and_target = aliases_of(source, module).get(qualname)
+        target = line_and_target[1] if line_and_target is not None else None
     elif wrapper is not None:
         target = delegate_of(wrapper, function, imports_of(source, module))
     else:
@@ -389,27 +390,6 @@ def _assigned_names(scope: list[ast.stmt]) -> list[tuple[ast.Assign | ast.AnnAss
         elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             found.append((statement, statement.target.id))
     return found
-
-
-def _alias_target(source: str, module: str, qualname: str) -> str | None:
-    """The dotted name an alias (``_ship = mod.execute`` in a class or module body) is bound to,
-    through the module's imports; None when ``qualname`` is not such an alias."""
-    try:
-        node = _find_definition(ast.parse(source), qualname, qualname, Path(module))
-    except SeamResolutionError:
-        return None
-    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-    dotted: list[str] = []
-    while isinstance(value, ast.Attribute):
-        dotted.insert(0, value.attr)
-        value = value.value
-    if not isinstance(value, ast.Name):
-        return None
-    head = value.id
-    bound = imports_of(source, module)
-    if head in bound:
-        return ".".join([bound[head], *dotted])
-    return ".".join([module, head, *dotted])
 
 
 def _regions(
