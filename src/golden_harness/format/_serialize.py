@@ -25,7 +25,8 @@ from pathlib import PurePath
 from typing import Any
 
 from golden_harness.exceptions import UnserializableValueError
-from golden_harness.format._normalize import REDACTED, Normalizer, is_secret_name
+from golden_harness.format._normalize import Normalizer
+from golden_harness.redaction import REDACTED, is_redactable, is_secret_name
 
 __all__ = [
     "ISOLATED_MARKER",
@@ -174,15 +175,11 @@ class ValueSerializer:
             plain_key = self._plain(key, f"{where} key", active)
             if not isinstance(plain_key, _SCALARS):
                 plain_key = repr(plain_key)
-            if isinstance(key, str) and is_secret_name(key) and _is_redactable(item):
+            if isinstance(key, str) and is_secret_name(key) and is_redactable(item):
                 out[plain_key] = REDACTED
             else:
                 out[plain_key] = self._plain(item, f"{where}[{key!r}]", active)
         return out
-
-
-def _is_redactable(value: object) -> bool:
-    return isinstance(value, (str, bytes, int)) and not isinstance(value, bool) and bool(value)
 
 
 def _public_fields(value: Any) -> dict[str, Any] | None:
