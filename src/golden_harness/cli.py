@@ -19,6 +19,7 @@ from golden_harness.moves import (
     run_pytest,
     with_fixed_hashing,
 )
+from golden_harness.redaction import Redactor
 from golden_harness.review import (
     OK_STATUSES,
     build_report,
@@ -155,6 +156,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show(lines: Sequence[str]) -> None:
+    """Print a command's output with its secrets redacted: it shows code, commit subjects and
+    goldens, and ends up in CI logs and pull requests."""
+    print(Redactor().text("\n".join(lines)))
+
+
 def _review(args: argparse.Namespace) -> int:
     from golden_harness.review import render_review, review
 
@@ -165,7 +172,7 @@ def _review(args: argparse.Namespace) -> int:
         golden_dir=args.golden_dir,
         tests=args.tests,
     )
-    print("\n".join(render_review(result, args.format)))
+    _show(render_review(result, args.format))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
@@ -184,7 +191,7 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
     result = verify_move(
         repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
     )
-    print("\n".join(render_verify_move(result)))
+    _show(render_verify_move(result))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
@@ -192,7 +199,7 @@ def _check_move(args: argparse.Namespace) -> int:
     from golden_harness.moves import check_move, render_check_move
 
     result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
-    print("\n".join(render_check_move(result)))
+    _show(render_check_move(result))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
@@ -200,7 +207,7 @@ def _coverage(args: argparse.Namespace) -> int:
     from golden_harness.measure import coverage_json, measure_coverage, render_coverage
 
     results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
-    print("\n".join(render_coverage(results, seconds)))
+    _show(render_coverage(results, seconds))
     if args.json is not None:
         args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
     if args.fail_under is None:
@@ -224,7 +231,7 @@ def _strength(args: argparse.Namespace) -> int:
     results, seconds = measure_strength(
         root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
     )
-    print("\n".join(render_strength(results, seconds, root)))
+    _show(render_strength(results, seconds, root))
     killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
         return CommandExit.FOUND
@@ -261,11 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     [args.tests, "-q"], cwd=root, env=with_fixed_hashing(os.environ), capture=False
                 )
             reports = build_report(root, root / args.tests, root / args.golden_dir)
-            print("\n".join(render_report(reports)))
+            _show(render_report(reports))
             failing = any(s not in OK_STATUSES for r in reports for s in r.scenarios.values())
             return CommandExit.FOUND if failing else CommandExit.OK
         changes = changed_goldens(root, args.golden_dir, args.base)
-        print("\n".join(render_changes(changes, args.base)))
+        _show(render_changes(changes, args.base))
         return CommandExit.FOUND if changes else CommandExit.OK
     except GoldenHarnessError as error:
         print(f"golden {args.command}: {error}", file=sys.stderr)

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
-from typing import Final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final, TypeVar
 
 __all__ = [
     "REDACTED",
@@ -35,11 +35,14 @@ __all__ = [
     "is_secret_name",
     "redact_argv",
     "redact_environ",
+    "redact_flag_values",
     "redact_text",
     "redact_value",
 ]
 
 REDACTED: Final = "<redacted>"
+
+_T = TypeVar("_T")
 
 # A name is split into words at non-alphanumerics and at lower-to-upper case changes.
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -245,18 +248,11 @@ class Redactor:
         }
 
     def argv(self, argv: Iterable[str]) -> list[str]:
-        """``argv`` with each item redacted as text, and the item after a secret-named flag
-        (``--password VALUE``, ``-token VALUE``) replaced by :data:`REDACTED`."""
-        out: list[str] = []
-        secret_next = False
-        for item in argv:
-            if secret_next and item and not item.startswith("-"):
-                out.append(REDACTED)
-                secret_next = False
-                continue
-            secret_next = item.startswith("-") and "=" not in item and is_secret_name(item)
-            out.append(self.text(item))
-        return out
+        """``argv`` with the value after each secret-named flag replaced (see
+        :func:`redact_flag_values`) and every other item redacted as text."""
+        return [
+            item if item == REDACTED else self.text(item) for item in redact_flag_values(list(argv))
+        ]
 
     def value(self, value: object) -> object:
         """Plain data (``dict``, ``list``, ``tuple``, ``str`` at any depth) redacted: values under
@@ -298,6 +294,23 @@ def _redact_assignment(match: re.Match[str]) -> str:
     whole = match.group(0)
     base = match.start()
     return whole[: start - base] + REDACTED + whole[end - base :]
+
+
+def redact_flag_values(argv: Sequence[_T]) -> list[_T | str]:
+    """``argv`` with the item after each secret-named flag (``--password VALUE``, ``-token VALUE``)
+    replaced by :data:`REDACTED`; the other items are returned as they are (``--token=VALUE`` is
+    text, for :meth:`Redactor.text`)."""
+    out: list[_T | str] = []
+    secret_next = False
+    for item in argv:
+        is_flag = isinstance(item, str) and item.startswith("-")
+        if secret_next and not is_flag and item not in ("", None):
+            out.append(REDACTED)
+            secret_next = False
+            continue
+        secret_next = is_flag and "=" not in str(item) and is_secret_name(str(item))
+        out.append(item)
+    return out
 
 
 def redact_text(text: str, *, environ: Mapping[str, str] | None = None) -> str:
