@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from golden_harness.exceptions import (
+        FileWriteError,
         GoldenFormatError,
         GoldenHarnessError,
         GoldenMismatchError,
@@ -66,6 +67,7 @@ __all__ = [
     "FORMAT_VERSION",
     "CodeLocation",
     "Fake",
+    "FileWriteError",
     "GoldenFormatError",
     "GoldenHarnessError",
     "GoldenMismatchError",
@@ -114,6 +116,7 @@ _HOMES: dict[str, str] = {
     "FORMAT_VERSION": "golden_harness.format",
     "CodeLocation": "golden_harness.seams",
     "Fake": "golden_harness.recording",
+    "FileWriteError": "golden_harness.exceptions",
     "GoldenFormatError": "golden_harness.exceptions",
     "GoldenHarnessError": "golden_harness.exceptions",
     "GoldenMismatchError": "golden_harness.exceptions",

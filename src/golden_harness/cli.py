@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
+from golden_harness.format import write_atomic
 from golden_harness.moves import (
     CommandExit,
     git,
@@ -209,7 +210,7 @@ def _coverage(args: argparse.Namespace) -> int:
     results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
     _show(render_coverage(results, seconds))
     if args.json is not None:
-        args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
+        write_atomic(args.json, coverage_json(results, seconds) + "\n")
     if args.fail_under is None:
         return CommandExit.OK
     below = [

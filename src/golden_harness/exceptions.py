@@ -10,9 +10,12 @@ written into a golden as the seam's behaviour.
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import Any
 
 __all__ = [
+    "FileWriteError",
     "GoldenFormatError",
     "GoldenHarnessError",
     "GoldenMismatchError",
@@ -159,6 +162,37 @@ class ScenarioFormatError(GoldenFormatError):
             f"{path}:{line}: {problem}. Harvest the scenario again from a real run (or delete "
             f"the file).",
         )
+
+
+_WRITE_FIXES = {
+    errno.ENOSPC: "free space on that disk",
+    errno.EDQUOT: "free space within your disk quota",
+    errno.EFBIG: "raise the file-size limit (`ulimit -f`)",
+    errno.EROFS: "the file system is mounted read-only: run from a writable checkout",
+    errno.EACCES: "make the folder and the file writable (`chmod u+w`) or run as their owner",
+    errno.EPERM: "make the folder and the file writable (`chmod u+w`) or run as their owner",
+}
+
+
+class FileWriteError(GoldenHarnessError, OSError):
+    """A golden, a harvested scenario or a report file could not be written; the old file is
+    unchanged (see ``format.write_atomic``). It is an ``OSError`` too, with the cause's errno."""
+
+    def __init__(self, path: str | os.PathLike[str], cause: OSError) -> None:
+        self.path = os.fspath(path)
+        self.cause = cause
+        code = errno.errorcode.get(cause.errno or 0, "") if cause.errno else ""
+        reason = cause.strerror or str(cause)
+        fix = _WRITE_FIXES.get(cause.errno or 0, "fix the cause")
+        OSError.__init__(self, cause.errno or 0, reason)
+        self.args = (
+            f"Could not write {self.path}: {reason}"
+            f"{f' ({code})' if code else ''}. The old file is unchanged, and nothing was "
+            f"written in its place. Fix: {fix}, then run again.",
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class GoldenMissingError(GoldenHarnessError):

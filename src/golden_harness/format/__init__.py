@@ -5,6 +5,7 @@ per difference). This sub-package imports nothing else of golden_harness but its
 """
 
 from golden_harness.format._alignment import align_events
+from golden_harness.format._atomic import write_atomic
 from golden_harness.format._diffing import REVISION_SIDES, Sides, compact, diff_events, event_title
 from golden_harness.format._golden_format import (
     FORMAT_VERSION,
@@ -87,4 +88,5 @@ __all__ = [
     "scenario_stem",
     "type_path",
     "type_tag",
+    "write_atomic",
 ]

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from golden_harness.exceptions import (
+    FileWriteError,
     GoldenHarnessError,
     GoldenMismatchError,
     GoldenMissingError,
     UnscriptedCallError,
     UnscriptedSubprocessError,
 )
-from golden_harness.format import diff_events, load_trace, relative_path
+from golden_harness.format import diff_events, load_trace, relative_path, write_atomic
 from golden_harness.plugin._extension import GoldenExtension
 from golden_harness.recording import Recorder
 from golden_harness.review import divergence
@@ -97,7 +98,7 @@ def check_scenario(
     if trace_dir is not None:
         target = trace_dir / golden_file.parent.name / golden_file.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_atomic(target, text)
         return "traced"
     golden_text: str | None = None
     if golden_file.is_file():
@@ -109,4 +110,7 @@ def check_scenario(
     assertion = snapshot.use_extension(GoldenExtension)
     if assertion == text:
         return "matched" if golden_text == text else "written"
+    failure = assertion.executions[assertion.num_executions - 1].exception
+    if isinstance(failure, FileWriteError):
+        raise FileWriteError(where, failure.cause) from None
     raise GoldenMismatchError(mismatch_message(golden_text or "", text, where, nodeid))

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from golden_harness.exceptions import ScriptError, UnserializableValueError
+from golden_harness.exceptions import FileWriteError, ScriptError, UnserializableValueError
 from golden_harness.format import (
     SCENARIO_SUFFIX,
     Normalizer,
@@ -47,6 +47,7 @@ from golden_harness.format import (
     ValueSerializer,
     dump_scenario,
     type_path,
+    write_atomic,
 )
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
 from golden_harness.recording._isolate import method_names
@@ -611,8 +612,14 @@ class Harvester:
         if target.exists():
             summary.duplicates += 1
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, text)
+        except OSError as error:
+            summary.failures.append(
+                str(error if isinstance(error, FileWriteError) else FileWriteError(target, error))
+            )
+            return
         summary.written.append(target)
 
     def _cut_call(
