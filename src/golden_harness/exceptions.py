@@ -21,6 +21,7 @@ __all__ = [
     "GoldenMismatchError",
     "GoldenMissingError",
     "HarvestValueError",
+    "MergedKeysError",
     "ReplayMismatchError",
     "ReviewError",
     "ScenarioFormatError",
@@ -132,6 +133,22 @@ class HarvestValueError(UnserializableValueError):
             f"cut=[...]) or real=[...]), or register how to write and rebuild it:\n"
             f"    golden_harness.register_harvest_type({name}, "
             f"lambda obj: {{'field': obj.field}}, lambda data: {name}(**data))",
+        )
+
+
+class MergedKeysError(HarvestValueError):
+    """Two keys of a dict a harvested scenario must hold become one text after normalization."""
+
+    def __init__(self, positions: tuple[int, int], text: str, where: str) -> None:
+        self.type_name = "dict"
+        first, second = positions
+        GoldenHarnessError.__init__(
+            self,
+            f"Cannot record the dict at {where} in a harvested scenario: its keys number "
+            f"{first} and {second} both become {text!r} once secrets, paths and addresses are "
+            f"normalized (the keys themselves are not shown: they may be secrets), and a replay "
+            f"would merge them into one. Cut the code that produces the dict, or key it by values "
+            f"that are neither secrets nor machine paths.",
         )
 
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from golden_harness.exceptions import (
     HarvestValueError,
+    MergedKeysError,
     ScenarioFormatError,
     UnserializableValueError,
 )
@@ -169,6 +170,8 @@ class ScenarioCodec:
         meant for the reader only, such as the arguments of a cut call)."""
         try:
             return self.encode(value, where)
+        except MergedKeysError:
+            raise
         except UnserializableValueError:
             pass
         if isinstance(value, (list, tuple)):
@@ -277,11 +280,16 @@ class ScenarioCodec:
     def _mapping(self, value: dict[Any, Any], where: str, active: set[int]) -> Any:
         if all(isinstance(key, str) for key in value):
             out: dict[str, Any] = {}
-            for key, item in value.items():
+            positions: dict[str, int] = {}
+            for position, (key, item) in enumerate(value.items(), start=1):
+                text = self.text(key)
+                if text in out:
+                    raise MergedKeysError((positions[text], position), text, where)
+                positions[text] = position
                 if is_secret_name(key) and is_redactable(item):
-                    out[self.text(key)] = REDACTED
+                    out[text] = REDACTED
                 else:
-                    out[self.text(key)] = self._encode(item, f"{where}[{key!r}]", active)
+                    out[text] = self._encode(item, f"{where}[{key!r}]", active)
             return out
         pairs = [
             [self._encode(k, f"{where} key", active), self._encode(v, f"{where}[{k!r}]", active)]

@@ -39,7 +39,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from golden_harness.exceptions import FileWriteError, ScriptError, UnserializableValueError
+from golden_harness.exceptions import (
+    FileWriteError,
+    MergedKeysError,
+    ScriptError,
+    UnserializableValueError,
+)
 from golden_harness.format import (
     SCENARIO_SUFFIX,
     Normalizer,
@@ -479,7 +484,10 @@ class Harvester:
         else:
             for scenario, document in scenarios:
                 self._check_golden(scenario, result, "the seam's return value")
-                document["returned"] = self._codec.lenient(result, "the entry's return value")
+                try:
+                    document["returned"] = self._codec.lenient(result, "the entry's return value")
+                except MergedKeysError as error:
+                    scenario.fail(error)
             return result
         finally:
             for scenario, document in scenarios:
