@@ -22,6 +22,7 @@ __all__ = [
     "GoldenMissingError",
     "HarvestValueError",
     "MergedKeysError",
+    "OutsideRootError",
     "ReplayMismatchError",
     "ReviewError",
     "ScenarioFormatError",
@@ -210,6 +211,17 @@ class FileWriteError(GoldenHarnessError, OSError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class OutsideRootError(GoldenHarnessError):
+    """The harness was about to write or delete a file outside the repository root."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(
+            f"golden_harness refuses to {action}: {reason}. It never writes or deletes a file "
+            f"outside the repository, where git cannot bring it back. Point the link at a folder "
+            f"inside the repository, or move the goldens into it."
+        )
 
 
 class GoldenMissingError(GoldenHarnessError):

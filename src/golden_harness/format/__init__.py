@@ -17,6 +17,7 @@ from golden_harness.format._golden_format import (
 from golden_harness.format._naming import (
     GOLDEN_SUFFIX,
     golden_path,
+    outside_root,
     relative_path,
     scenario_name,
     scenario_stem,
@@ -79,6 +80,7 @@ __all__ = [
     "load_scenario",
     "load_trace",
     "normalize_timestamps",
+    "outside_root",
     "register_harvest_type",
     "register_normalizer",
     "register_serializer",

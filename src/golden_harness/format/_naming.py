@@ -12,10 +12,18 @@ their first 180 characters followed by ``~`` and 16 hex digits of their SHA-256.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
-__all__ = ["GOLDEN_SUFFIX", "golden_path", "relative_path", "scenario_name", "scenario_stem"]
+__all__ = [
+    "GOLDEN_SUFFIX",
+    "golden_path",
+    "outside_root",
+    "relative_path",
+    "scenario_name",
+    "scenario_stem",
+]
 
 GOLDEN_SUFFIX = ".golden.yaml"
 _SAFE = re.compile(r"[A-Za-z0-9._\-\[\]=,+@]")
@@ -54,3 +62,21 @@ def relative_path(path: Path, root: Path) -> str:
     Neither path is resolved: a caller that compares real locations resolves them first.
     """
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def outside_root(path: Path, root: Path) -> str | None:
+    """Why ``path`` is outside ``root`` once symbolic links are followed, or None when it is not.
+
+    The reason names the real location and the link that leads out of ``root``
+    (``golden/shop is /srv/goldens/shop, outside the repository root /repo, through the link
+    golden/shop -> /srv/goldens/shop``)."""
+    real_root = root.resolve()
+    real = path.resolve()
+    if real.is_relative_to(real_root):
+        return None
+    shown = relative_path(path, root)
+    reason = f"{shown} is {real}, outside the repository root {real_root}"
+    for step in (*reversed(path.parents), path):
+        if step.is_relative_to(root) and step != root and step.is_symlink():
+            return f"{reason}, through the link {relative_path(step, root)} -> {os.readlink(step)}"
+    return reason

@@ -19,10 +19,17 @@ from golden_harness.exceptions import (
     GoldenHarnessError,
     GoldenMismatchError,
     GoldenMissingError,
+    OutsideRootError,
     UnscriptedCallError,
     UnscriptedSubprocessError,
 )
-from golden_harness.format import diff_events, load_trace, relative_path, write_atomic
+from golden_harness.format import (
+    diff_events,
+    load_trace,
+    outside_root,
+    relative_path,
+    write_atomic,
+)
 from golden_harness.plugin._extension import GoldenExtension
 from golden_harness.recording import Recorder
 from golden_harness.review import divergence
@@ -107,6 +114,10 @@ def check_scenario(
         raise GoldenMissingError(where, nodeid)
     if golden_text is not None and not update and golden_text != text:
         load_trace(golden_text, where)
+    writes = golden_text != text and (update or (write_missing and golden_text is None))
+    escape = outside_root(golden_file, root) if writes else None
+    if escape is not None:
+        raise OutsideRootError(f"write the golden of {nodeid}", escape)
     assertion = snapshot.use_extension(GoldenExtension)
     if assertion == text:
         return "matched" if golden_text == text else "written"
