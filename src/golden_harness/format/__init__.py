@@ -13,6 +13,7 @@ from golden_harness.format._golden_format import (
     dump_trace,
     dump_value,
     load_trace,
+    read_text_file,
 )
 from golden_harness.format._naming import (
     GOLDEN_SUFFIX,
@@ -81,6 +82,7 @@ __all__ = [
     "load_trace",
     "normalize_timestamps",
     "outside_root",
+    "read_text_file",
     "register_harvest_type",
     "register_normalizer",
     "register_serializer",

@@ -106,8 +106,14 @@ def blob_at(root: Path, rev: str, name: str) -> str | None:
     """The text of the file ``name`` at ``rev``, read as exactly that path; None when absent."""
     # `cat-file blob` reads exactly that path; `git show REV:path` treats a path with `[...]`
     # (a parametrized scenario) that REV lacks as a pattern and exits 0 with no output.
-    done = run_git(root, "cat-file", "blob", f"{rev}:{name}")
-    return done.stdout if done.returncode == 0 else None
+    # Bytes, decoded here: line endings as stored, bytes that are not UTF-8 kept as surrogate
+    # escapes for the golden reader to report (text mode would translate CR LF, or raise).
+    done = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "blob", f"{rev}:{name}"],
+        capture_output=True,
+        check=False,
+    )
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
 
 
 @contextmanager

@@ -15,7 +15,12 @@ from typing import Any
 import ci_info
 import pytest
 
-from golden_harness.exceptions import GoldenHarnessError, OutsideRootError
+from golden_harness.exceptions import (
+    FileWriteError,
+    GoldenFormatError,
+    GoldenHarnessError,
+    OutsideRootError,
+)
 from golden_harness.format import outside_root, relative_path
 from golden_harness.plugin._extension import GOLDEN_DIR_KEY, golden_location
 from golden_harness.plugin._hash_check import HashCheck, add_options
@@ -218,6 +223,22 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     finally:
         recorder._close("at the end of the test body; fixture teardown comes after")
     return result
+
+
+# Errors about a golden file, not about the code under test: the message names the file, the line
+# or the cause, and the fix; the harness's own frames would only bury it.
+_FILE_ERRORS = (GoldenFormatError, FileWriteError, OutsideRootError)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, _FILE_ERRORS):
+        report.longrepr = f"{type(excinfo.value).__name__}: {excinfo.value}"
+    return report
 
 
 @pytest.hookimpl(wrapper=True)

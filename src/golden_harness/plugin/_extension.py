@@ -25,6 +25,7 @@ from syrupy.location import PyTestLocation
 from golden_harness.format import (
     GOLDEN_SUFFIX,
     golden_path,
+    read_text_file,
     scenario_name,
     scenario_stem,
     write_atomic,
@@ -88,6 +89,17 @@ class GoldenExtension(SingleFileSnapshotExtension):
                 f"GoldenExtension stores rendered golden text, got {type(snapshot.data).__name__}"
             )
         write_atomic(snapshot_collection.location, snapshot.data)
+
+    def read_snapshot_data_from_location(
+        self, *, snapshot_location: str, snapshot_name: str, session_id: str
+    ) -> str | None:
+        """The golden's text as stored (see ``format.read_text_file``): a corrupt golden (bytes
+        that are not UTF-8, CR LF line endings) differs from every trace, so an update rewrites
+        it, and the comparison names its problem instead of raising ``UnicodeDecodeError``."""
+        try:
+            return read_text_file(Path(snapshot_location))
+        except FileNotFoundError:
+            return None
 
     def serialize(self, data: Any, **_: Any) -> str:
         if not isinstance(data, str):

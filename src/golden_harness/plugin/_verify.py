@@ -27,6 +27,7 @@ from golden_harness.format import (
     diff_events,
     load_trace,
     outside_root,
+    read_text_file,
     relative_path,
     write_atomic,
 )
@@ -89,7 +90,7 @@ def check_scenario(
         error = recorder.errors[0]
         verifying = not update and trace_dir is None and golden_file.is_file()
         if verifying and isinstance(error, (UnscriptedCallError, UnscriptedSubprocessError)):
-            golden = golden_file.read_text(encoding="utf-8")
+            golden = read_text_file(golden_file)
             where = relative_path(golden_file, root)
             mismatch = divergence(error, recorder.events, golden, where, nodeid)
             if mismatch is not None:
@@ -109,7 +110,7 @@ def check_scenario(
         return "traced"
     golden_text: str | None = None
     if golden_file.is_file():
-        golden_text = golden_file.read_text(encoding="utf-8")
+        golden_text = read_text_file(golden_file)
     if golden_text is None and not (update or write_missing):
         raise GoldenMissingError(where, nodeid)
     if golden_text is not None and not update and golden_text != text:

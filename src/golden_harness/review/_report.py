@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from golden_harness.exceptions import ReviewError
 from golden_harness.format import GOLDEN_SUFFIX, relative_path
 from golden_harness.seams import followed_note, resolve_seams
 
@@ -40,8 +41,15 @@ def load_results(root: Path) -> dict[str, str]:
     file = root / RESULTS_FILE
     if not file.is_file():
         return {}
-    data = json.loads(file.read_text(encoding="utf-8"))
-    return {entry["golden"]: entry["status"] for entry in data.get("scenarios", {}).values()}
+    try:
+        data = json.loads(file.read_bytes().decode("utf-8"))
+        return {entry["golden"]: entry["status"] for entry in data["scenarios"].values()}
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+        line = getattr(error, "lineno", 1)
+        raise ReviewError(
+            f"{relative_path(file, root)}:{line}: not the statuses the plugin saves ({error}). "
+            f"Delete it and run pytest again to save them anew."
+        ) from None
 
 
 def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamReport]:
