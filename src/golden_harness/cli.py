@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,8 +14,10 @@ from golden_harness.exceptions import GoldenHarnessError, ReviewError
 from golden_harness.format import write_atomic
 from golden_harness.moves import (
     CommandExit,
+    CommandInterrupted,
     git,
     hashing_is_fixed,
+    interruptible,
     repository_root,
     rerun_with_fixed_hashing,
     run_pytest,
@@ -249,6 +252,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and args.command != "verify-move":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = _root(args.root)
+    try:
+        with interruptible():
+            return _dispatch(args, extra, argv, root)
+    except KeyboardInterrupt as stop:
+        number = stop.signal if isinstance(stop, CommandInterrupted) else signal.SIGINT
+        print(
+            f"golden {args.command}: stopped by {signal.Signals(number).name}; the pytest runs it "
+            f"started were stopped and its temporary worktrees removed.",
+            file=sys.stderr,
+        )
+        return 128 + number
+
+
+def _dispatch(args: argparse.Namespace, extra: list[str], argv: list[str], root: Path) -> int:
+    """Run the command ``args`` names."""
     try:
         if args.command == "verify-move":
             return _verify_move(args, extra)
