@@ -31,6 +31,7 @@ __all__ = [
     "SeamDeclarationError",
     "SeamResolutionError",
     "SeamRootsError",
+    "SourceError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -251,6 +252,18 @@ class SeamResolutionError(GoldenHarnessError):
 class ReviewError(GoldenHarnessError):
     """A review command (``verify-move``, ``check-move``, ``coverage``, ``strength``) cannot run:
     not a git repository, an unknown revision, no seams, a suite that does not run."""
+
+
+class SourceError(GoldenHarnessError):
+    """A Python file the ``golden`` commands read without importing it does not decode or parse."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int, problem: str) -> None:
+        self.path = os.fspath(path)
+        self.line = line
+        super().__init__(
+            f"{self.path}:{line}: {problem}. The golden commands read this file without "
+            f"importing it: fix it, or leave it out of the seams' covers= and of the tests folder."
+        )
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):
