@@ -22,6 +22,7 @@ from golden_harness.format._naming import (
     relative_path,
     scenario_name,
     scenario_stem,
+    seam_folder,
 )
 from golden_harness.format._normalize import (
     REDACTED,
@@ -90,6 +91,7 @@ __all__ = [
     "resolve_type",
     "scenario_name",
     "scenario_stem",
+    "seam_folder",
     "type_path",
     "type_tag",
     "write_atomic",

@@ -189,7 +189,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     state = item.config.stash[STATE_KEY]
     golden_file = golden_location(item)
-    seam = golden_file.parent.name
+    seam = seam_name_of_module(item.module)  # type: ignore[attr-defined]
     entry = {
         "seam": seam,
         "golden": relative_path(golden_file, item.config.rootpath),

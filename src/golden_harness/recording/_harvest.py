@@ -51,6 +51,7 @@ from golden_harness.format import (
     ScenarioCodec,
     ValueSerializer,
     dump_scenario,
+    seam_folder,
     type_path,
     write_atomic,
 )
@@ -616,7 +617,7 @@ class Harvester:
             return
         short = entry.rpartition(":")[2].rpartition(".")[2]
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-        target = self._out_dir / seam.name / f"{short}-{digest}{SCENARIO_SUFFIX}"
+        target = self._out_dir / seam_folder(seam.name) / f"{short}-{digest}{SCENARIO_SUFFIX}"
         if target.exists():
             summary.duplicates += 1
             return
