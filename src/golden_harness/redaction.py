@@ -112,7 +112,7 @@ _URL_CREDENTIALS = re.compile(
 # A DSN's key in the user part of a URL (``https://<32 hex>@o1.ingest.sentry.io/2``).
 _DSN_KEY = re.compile(r"[0-9a-f]{32}")
 _ASSIGNMENT = re.compile(
-    r"(?<![A-Za-z0-9_.])(?P<quote>[\"']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)(?P=quote)"
+    r"(?<![A-Za-z0-9_.])(?P<quote>[\"']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*+)(?P=quote)"
     r"(?P<sep>[ \t]*[=:][ \t]*)"
     r"(?>(?P<scheme>(?:Bearer|Basic|Token|Digest)[ \t]+)?)"
     r"(?:(?P<prefix>b?)(?P<open>[\"'])(?P<quoted>[^\"'\n]*)(?P=open)"
