@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
+from golden_harness.format import write_atomic
 from golden_harness.moves import (
     CommandExit,
+    CommandInterrupted,
     git,
     hashing_is_fixed,
+    interruptible,
     repository_root,
     rerun_with_fixed_hashing,
     run_pytest,
     with_fixed_hashing,
 )
+from golden_harness.redaction import Redactor
 from golden_harness.review import (
     OK_STATUSES,
     build_report,
@@ -155,6 +160,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show(lines: Sequence[str]) -> None:
+    """Print a command's output with its secrets redacted: it shows code, commit subjects and
+    goldens, and ends up in CI logs and pull requests."""
+    print(Redactor().text("\n".join(lines)))
+
+
 def _review(args: argparse.Namespace) -> int:
     from golden_harness.review import render_review, review
 
@@ -165,7 +176,7 @@ def _review(args: argparse.Namespace) -> int:
         golden_dir=args.golden_dir,
         tests=args.tests,
     )
-    print("\n".join(render_review(result, args.format)))
+    _show(render_review(result, args.format))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
@@ -184,7 +195,7 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
     result = verify_move(
         repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
     )
-    print("\n".join(render_verify_move(result)))
+    _show(render_verify_move(result))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
@@ -192,7 +203,7 @@ def _check_move(args: argparse.Namespace) -> int:
     from golden_harness.moves import check_move, render_check_move
 
     result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
-    print("\n".join(render_check_move(result)))
+    _show(render_check_move(result))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 
@@ -200,9 +211,9 @@ def _coverage(args: argparse.Namespace) -> int:
     from golden_harness.measure import coverage_json, measure_coverage, render_coverage
 
     results, seconds = measure_coverage(repository_root(args.root or Path.cwd()), args.tests)
-    print("\n".join(render_coverage(results, seconds)))
+    _show(render_coverage(results, seconds))
     if args.json is not None:
-        args.json.write_text(coverage_json(results, seconds) + "\n", encoding="utf-8")
+        write_atomic(args.json, coverage_json(results, seconds) + "\n")
     if args.fail_under is None:
         return CommandExit.OK
     below = [
@@ -224,7 +235,7 @@ def _strength(args: argparse.Namespace) -> int:
     results, seconds = measure_strength(
         root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
     )
-    print("\n".join(render_strength(results, seconds, root)))
+    _show(render_strength(results, seconds, root))
     killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
         return CommandExit.FOUND
@@ -241,6 +252,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and args.command != "verify-move":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     root = _root(args.root)
+    try:
+        with interruptible():
+            return _dispatch(args, extra, argv, root)
+    except KeyboardInterrupt as stop:
+        number = stop.signal if isinstance(stop, CommandInterrupted) else signal.SIGINT
+        print(
+            f"golden {args.command}: stopped by {signal.Signals(number).name}; the pytest runs it "
+            f"started were stopped and its temporary worktrees removed.",
+            file=sys.stderr,
+        )
+        return 128 + number
+
+
+def _dispatch(args: argparse.Namespace, extra: list[str], argv: list[str], root: Path) -> int:
+    """Run the command ``args`` names."""
     try:
         if args.command == "verify-move":
             return _verify_move(args, extra)
@@ -261,11 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     [args.tests, "-q"], cwd=root, env=with_fixed_hashing(os.environ), capture=False
                 )
             reports = build_report(root, root / args.tests, root / args.golden_dir)
-            print("\n".join(render_report(reports)))
+            _show(render_report(reports))
             failing = any(s not in OK_STATUSES for r in reports for s in r.scenarios.values())
             return CommandExit.FOUND if failing else CommandExit.OK
         changes = changed_goldens(root, args.golden_dir, args.base)
-        print("\n".join(render_changes(changes, args.base)))
+        _show(render_changes(changes, args.base))
         return CommandExit.FOUND if changes else CommandExit.OK
     except GoldenHarnessError as error:
         print(f"golden {args.command}: {error}", file=sys.stderr)

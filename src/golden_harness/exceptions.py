@@ -10,14 +10,19 @@ written into a golden as the seam's behaviour.
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import Any
 
 __all__ = [
+    "FileWriteError",
     "GoldenFormatError",
     "GoldenHarnessError",
     "GoldenMismatchError",
     "GoldenMissingError",
     "HarvestValueError",
+    "MergedKeysError",
+    "OutsideRootError",
     "ReplayMismatchError",
     "ReviewError",
     "ScenarioFormatError",
@@ -26,6 +31,7 @@ __all__ = [
     "SeamDeclarationError",
     "SeamResolutionError",
     "SeamRootsError",
+    "SourceError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -132,6 +138,22 @@ class HarvestValueError(UnserializableValueError):
         )
 
 
+class MergedKeysError(HarvestValueError):
+    """Two keys of a dict a harvested scenario must hold become one text after normalization."""
+
+    def __init__(self, positions: tuple[int, int], text: str, where: str) -> None:
+        self.type_name = "dict"
+        first, second = positions
+        GoldenHarnessError.__init__(
+            self,
+            f"Cannot record the dict at {where} in a harvested scenario: its keys number "
+            f"{first} and {second} both become {text!r} once secrets, paths and addresses are "
+            f"normalized (the keys themselves are not shown: they may be secrets), and a replay "
+            f"would merge them into one. Cut the code that produces the dict, or key it by values "
+            f"that are neither secrets nor machine paths.",
+        )
+
+
 class ReplayMismatchError(GoldenHarnessError, AssertionError):
     """Replaying a harvested scenario did not end as the recorded run did."""
 
@@ -158,6 +180,48 @@ class ScenarioFormatError(GoldenFormatError):
             self,
             f"{path}:{line}: {problem}. Harvest the scenario again from a real run (or delete "
             f"the file).",
+        )
+
+
+_WRITE_FIXES = {
+    errno.ENOSPC: "free space on that disk",
+    errno.EDQUOT: "free space within your disk quota",
+    errno.EFBIG: "raise the file-size limit (`ulimit -f`)",
+    errno.EROFS: "the file system is mounted read-only: run from a writable checkout",
+    errno.EACCES: "make the folder and the file writable (`chmod u+w`) or run as their owner",
+    errno.EPERM: "make the folder and the file writable (`chmod u+w`) or run as their owner",
+}
+
+
+class FileWriteError(GoldenHarnessError, OSError):
+    """A golden, a harvested scenario or a report file could not be written; the old file is
+    unchanged (see ``format.write_atomic``). It is an ``OSError`` too, with the cause's errno."""
+
+    def __init__(self, path: str | os.PathLike[str], cause: OSError) -> None:
+        self.path = os.fspath(path)
+        self.cause = cause
+        code = errno.errorcode.get(cause.errno or 0, "") if cause.errno else ""
+        reason = cause.strerror or str(cause)
+        fix = _WRITE_FIXES.get(cause.errno or 0, "fix the cause")
+        OSError.__init__(self, cause.errno or 0, reason)
+        self.args = (
+            f"Could not write {self.path}: {reason}"
+            f"{f' ({code})' if code else ''}. The old file is unchanged, and nothing was "
+            f"written in its place. Fix: {fix}, then run again.",
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class OutsideRootError(GoldenHarnessError):
+    """The harness was about to write or delete a file outside the repository root."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(
+            f"golden_harness refuses to {action}: {reason}. It never writes or deletes a file "
+            f"outside the repository, where git cannot bring it back. Point the link at a folder "
+            f"inside the repository, or move the goldens into it."
         )
 
 
@@ -188,6 +252,18 @@ class SeamResolutionError(GoldenHarnessError):
 class ReviewError(GoldenHarnessError):
     """A review command (``verify-move``, ``check-move``, ``coverage``, ``strength``) cannot run:
     not a git repository, an unknown revision, no seams, a suite that does not run."""
+
+
+class SourceError(GoldenHarnessError):
+    """A Python file the ``golden`` commands read without importing it does not decode or parse."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int, problem: str) -> None:
+        self.path = os.fspath(path)
+        self.line = line
+        super().__init__(
+            f"{self.path}:{line}: {problem}. The golden commands read this file without "
+            f"importing it: fix it, or leave it out of the seams' covers= and of the tests folder."
+        )
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):

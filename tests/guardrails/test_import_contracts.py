@@ -36,7 +36,8 @@ CLEAN = {
     "golden_harness/seams/__init__.py": "import golden_harness.moves\n",
     "golden_harness/moves/__init__.py": "import golden_harness.format\n",
     "golden_harness/recording/__init__.py": "import golden_harness.format\n",
-    "golden_harness/format/__init__.py": "import golden_harness.exceptions\n",
+    "golden_harness/format/__init__.py": "import golden_harness.redaction\n",
+    "golden_harness/redaction.py": "import golden_harness.exceptions\n",
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 import golden_harness
 
 PACKAGE = Path(golden_harness.__file__).parent
-PUBLIC_MODULES = {"__init__.py", "cli.py", "exceptions.py"}
+PUBLIC_MODULES = {"__init__.py", "cli.py", "exceptions.py", "redaction.py"}
 SUB_PACKAGES = {"format", "measure", "moves", "plugin", "recording", "review", "seams"}
 PUBLIC_IN_SUB_PACKAGES = {"plugin/fixtures.py"}
 

@@ -24,6 +24,18 @@ def test_all_is_sorted_and_every_name_exists() -> None:
         assert getattr(golden_harness, name) is not None
 
 
+def test_every_public_name_has_a_home_and_the_package_imports_none_of_them() -> None:
+    assert sorted(golden_harness._HOMES) == sorted(golden_harness.__all__)
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, golden_harness; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = [name for name in done.stdout.strip("[]\n").split(", ") if "golden_harness." in name]
+    assert loaded == []
+
+
 def test_package_is_typed() -> None:
     assert (PACKAGE / "py.typed").is_file()
 

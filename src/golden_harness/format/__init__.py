@@ -5,6 +5,7 @@ per difference). This sub-package imports nothing else of golden_harness but its
 """
 
 from golden_harness.format._alignment import align_events
+from golden_harness.format._atomic import write_atomic
 from golden_harness.format._diffing import REVISION_SIDES, Sides, compact, diff_events, event_title
 from golden_harness.format._golden_format import (
     FORMAT_VERSION,
@@ -12,13 +13,16 @@ from golden_harness.format._golden_format import (
     dump_trace,
     dump_value,
     load_trace,
+    read_text_file,
 )
 from golden_harness.format._naming import (
     GOLDEN_SUFFIX,
     golden_path,
+    outside_root,
     relative_path,
     scenario_name,
     scenario_stem,
+    seam_folder,
 )
 from golden_harness.format._normalize import (
     REDACTED,
@@ -78,6 +82,8 @@ __all__ = [
     "load_scenario",
     "load_trace",
     "normalize_timestamps",
+    "outside_root",
+    "read_text_file",
     "register_harvest_type",
     "register_normalizer",
     "register_serializer",
@@ -85,6 +91,8 @@ __all__ = [
     "resolve_type",
     "scenario_name",
     "scenario_stem",
+    "seam_folder",
     "type_path",
     "type_tag",
+    "write_atomic",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -26,7 +27,14 @@ import yaml
 from golden_harness.exceptions import GoldenFormatError
 from golden_harness.format._serialize import Tagged
 
-__all__ = ["FORMAT_VERSION", "HEADER", "dump_trace", "dump_value", "load_trace"]
+__all__ = [
+    "FORMAT_VERSION",
+    "HEADER",
+    "dump_trace",
+    "dump_value",
+    "load_trace",
+    "read_text_file",
+]
 
 FORMAT_VERSION = 1
 HEADER = f"# golden_harness trace v{FORMAT_VERSION}"
@@ -201,7 +209,23 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader (libyaml's when available) that reads every ``!tag`` as a :class:`Tagged`."""
+    """Safe loader (libyaml's when available) that reads every ``!tag`` as a :class:`Tagged`
+    and refuses a mapping with a key twice (YAML would keep the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key {key!r} appears twice in one mapping",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
 def _construct_tagged(loader: Any, suffix: str, node: yaml.Node) -> Tagged:
@@ -218,6 +242,43 @@ def _construct_tagged(loader: Any, suffix: str, node: yaml.Node) -> Tagged:
 _Loader.add_multi_constructor("!", _construct_tagged)
 
 
+def read_text_file(path: Path) -> str:
+    """The text of a golden or scenario file exactly as stored: UTF-8, line endings kept, bytes
+    that are not UTF-8 kept as surrogate escapes, so that :func:`read_versioned_yaml` can name
+    their line instead of a bare ``UnicodeDecodeError``."""
+    return path.read_bytes().decode("utf-8", "surrogateescape")
+
+
+def _check_characters(text: str, path: str, error: type[GoldenFormatError]) -> None:
+    """Refuse what a harness-written file never holds, naming the line and the column."""
+    if text.startswith("\ufeff"):
+        raise error(
+            path, 1, "the file starts with a byte-order mark (U+FEFF), which goldens never have"
+        )
+    if text.isascii() and "\x00" not in text and "\r" not in text:
+        return
+    match = _FOREIGN_CHARACTER.search(text)
+    if match is None:
+        return
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    found = match.group(0)
+    if found == "\x00":
+        problem = f"a NUL byte at column {column}"
+    elif found == "\r":
+        problem = (
+            f"a Windows line ending (CR LF) at column {column}; goldens use LF only (a checkout "
+            f"with core.autocrlf? mark the goldens `-text` in .gitattributes)"
+        )
+    else:
+        byte = ord(found) - 0xDC00
+        problem = f"byte 0x{byte:02x} at column {column} is not UTF-8"
+    raise error(path, line, problem)
+
+
+_FOREIGN_CHARACTER = re.compile("[\x00\r\udc80-\udcff]")
+
+
 def read_versioned_yaml(
     text: str,
     path: str,
@@ -232,6 +293,7 @@ def read_versioned_yaml(
     """Check the header line of ``text`` (a ``kind`` file, format ``version``) and parse the YAML;
     every problem raises ``error`` naming ``path`` and the line. ``upgrade`` says how to get a
     file of the version this golden_harness reads."""
+    _check_characters(text, path, error)
     first = text.split("\n", 1)[0]
     match = header.match(first)
     if not match:

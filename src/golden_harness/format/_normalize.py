@@ -4,8 +4,9 @@ A :class:`Normalizer` is applied to every string recorded in a trace (arguments,
 subprocess output, file contents). In order, it replaces:
 
 1. user normalizers (:func:`register_normalizer` globally, or per scenario);
-2. known secret values (values of secret-named environment variables) and known token shapes
-   (``sk-...``, ``ghp_...``, ``AKIA...``, JWTs, ``Bearer ...``) with ``<redacted>``;
+2. secrets, by :class:`golden_harness.redaction.Redactor`: values of secret-named environment
+   variables, URL passwords, PEM private keys, ``NAME=value`` with a secret name, and the shapes
+   of known credentials, each with ``<redacted>``;
 3. paths: the scenario workspace (``<workspace>``), the test's temporary folder and the
    system temporary folder (``<tmp>``), the repository root (``<repo>``), the home folder
    (``<home>``), longest first, and only where the path ends (``/home/ada`` is not replaced
@@ -15,7 +16,8 @@ subprocess output, file contents). In order, it replaces:
    UUIDs stay equal and distinct ones stay distinct.
 
 Keys whose names look like secrets (``api_key``, ``GITHUB_TOKEN``, ``password``; see
-:func:`is_secret_name`) have their values replaced by ``<redacted>`` by the serializer.
+:func:`golden_harness.redaction.is_secret_name`) have their values replaced by ``<redacted>`` by
+the serializer.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
+
+from golden_harness.redaction import REDACTED, Redactor, is_secret_name
 
 __all__ = [
     "REDACTED",
@@ -33,47 +37,15 @@ __all__ = [
     "registered_normalizers",
 ]
 
-REDACTED = "<redacted>"
-
 TextNormalizer = Callable[[str], str]
 
 _GLOBAL_NORMALIZERS: list[TextNormalizer] = []
 
-_SECRET_LAST_SEGMENTS = frozenset(
-    {
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "pwd",
-        "passphrase",
-        "credential",
-        "credentials",
-        "apikey",
-        "authorization",
-    }
-)
-_SECRET_LAST_PAIRS = frozenset(
-    {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"), ("auth", "key")}
-)
-_SEGMENT_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
-
-_TOKEN_SHAPES = re.compile(
-    r"sk-[A-Za-z0-9_\-]{16,}"
-    r"|gh[pousr]_[A-Za-z0-9]{20,}"
-    r"|github_pat_[A-Za-z0-9_]{20,}"
-    r"|xox[abprs]-[A-Za-z0-9\-]{10,}"
-    r"|AKIA[0-9A-Z]{16}"
-    r"|AIza[0-9A-Za-z_\-]{35}"
-    r"|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"
-)
-_BEARER = re.compile(r"(?i)\b(bearer|token)\s+[A-Za-z0-9._~+/\-]{12,}=*")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{8,16}\b")
 _UUID = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 
-_MIN_SECRET_VALUE_LENGTH = 6
 _ISO_TIMESTAMP = re.compile(
     r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d.:])"
 )
@@ -108,31 +80,6 @@ def registered_normalizers() -> tuple[TextNormalizer, ...]:
     return tuple(_GLOBAL_NORMALIZERS)
 
 
-def is_secret_name(name: str) -> bool:
-    """Whether a key, keyword or environment variable called ``name`` holds a secret.
-
-    The decision looks at the last word of the name only, so ``GITHUB_TOKEN``, ``api_key``,
-    ``accessToken``, ``db_password`` and ``MYSQL_PWD`` are secrets while ``max_tokens``,
-    ``token_budget``, ``cache_key`` and ``PASSWD_FILE`` are not. ``PWD`` alone is the shell's
-    current directory, not a password.
-    """
-    segments = [s.lower() for s in _SEGMENT_SPLIT.split(name) if s]
-    if not segments or segments == ["pwd"]:
-        return False
-    if segments[-1] in _SECRET_LAST_SEGMENTS:
-        return True
-    return len(segments) >= 2 and (segments[-2], segments[-1]) in _SECRET_LAST_PAIRS
-
-
-def _secret_env_values(environ: Mapping[str, str]) -> list[str]:
-    values = {
-        value
-        for name, value in environ.items()
-        if is_secret_name(name) and len(value) >= _MIN_SECRET_VALUE_LENGTH
-    }
-    return sorted(values, key=len, reverse=True)
-
-
 class Normalizer:
     """Rewrites recorded text; one instance per scenario (it numbers the UUIDs it has seen).
 
@@ -151,7 +98,7 @@ class Normalizer:
         self._number_uuids = number_uuids
         shared = registered_normalizers() if registered else ()
         self._custom: list[TextNormalizer] = [*shared, *extra]
-        self._secrets = _secret_env_values(os.environ if environ is None else environ)
+        self._redactor = Redactor(environ)
         self._paths: list[tuple[str, str, re.Pattern[str]]] = []
         for path, placeholder in paths:
             self.add_path(path, placeholder)
@@ -176,11 +123,7 @@ class Normalizer:
         """Return ``value`` with every normalization applied."""
         for custom in self._custom:
             value = custom(value)
-        for secret in self._secrets:
-            if secret in value:
-                value = value.replace(secret, REDACTED)
-        value = _TOKEN_SHAPES.sub(REDACTED, value)
-        value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
+        value = self._redactor.text(value)
         for path, placeholder, pattern in self._paths:
             if path in value:
                 value = pattern.sub(placeholder, value)

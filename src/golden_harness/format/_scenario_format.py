@@ -38,12 +38,14 @@ from typing import Any
 
 from golden_harness.exceptions import (
     HarvestValueError,
+    MergedKeysError,
     ScenarioFormatError,
     UnserializableValueError,
 )
 from golden_harness.format._golden_format import _block, read_versioned_yaml
-from golden_harness.format._normalize import REDACTED, Normalizer, is_secret_name
+from golden_harness.format._normalize import Normalizer
 from golden_harness.format._serialize import Tagged
+from golden_harness.redaction import REDACTED, is_redactable, is_secret_name
 
 __all__ = [
     "SCENARIO_HEADER",
@@ -159,7 +161,7 @@ class ScenarioCodec:
     def attribute(self, name: str, value: Any, where: str) -> Any:
         """The value of the attribute ``name`` as scenario data (``<redacted>`` when the name
         looks like a secret's)."""
-        if is_secret_name(name) and _redactable(value):
+        if is_secret_name(name) and is_redactable(value):
             return REDACTED
         return self.encode(value, where)
 
@@ -168,6 +170,8 @@ class ScenarioCodec:
         meant for the reader only, such as the arguments of a cut call)."""
         try:
             return self.encode(value, where)
+        except MergedKeysError:
+            raise
         except UnserializableValueError:
             pass
         if isinstance(value, (list, tuple)):
@@ -175,7 +179,7 @@ class ScenarioCodec:
         if isinstance(value, dict):
             return {
                 str(key): REDACTED
-                if isinstance(key, str) and is_secret_name(key) and _redactable(item)
+                if isinstance(key, str) and is_secret_name(key) and is_redactable(item)
                 else self.lenient(item, f"{where}[{key!r}]")
                 for key, item in value.items()
             }
@@ -276,11 +280,16 @@ class ScenarioCodec:
     def _mapping(self, value: dict[Any, Any], where: str, active: set[int]) -> Any:
         if all(isinstance(key, str) for key in value):
             out: dict[str, Any] = {}
-            for key, item in value.items():
-                if is_secret_name(key) and _redactable(item):
-                    out[self.text(key)] = REDACTED
+            positions: dict[str, int] = {}
+            for position, (key, item) in enumerate(value.items(), start=1):
+                text = self.text(key)
+                if text in out:
+                    raise MergedKeysError((positions[text], position), text, where)
+                positions[text] = position
+                if is_secret_name(key) and is_redactable(item):
+                    out[text] = REDACTED
                 else:
-                    out[self.text(key)] = self._encode(item, f"{where}[{key!r}]", active)
+                    out[text] = self._encode(item, f"{where}[{key!r}]", active)
             return out
         pairs = [
             [self._encode(k, f"{where} key", active), self._encode(v, f"{where}[{k!r}]", active)]
@@ -376,10 +385,6 @@ def resolve_type(path: str, where: str) -> Any:
     except (ImportError, AttributeError) as error:
         raise ScenarioFormatError(where, 1, f"cannot import {path!r}: {error}") from None
     return obj
-
-
-def _redactable(value: object) -> bool:
-    return isinstance(value, (str, bytes, int)) and not isinstance(value, bool) and bool(value)
 
 
 def _sort_key(item: Any) -> str:

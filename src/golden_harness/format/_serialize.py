@@ -19,13 +19,14 @@ import decimal
 import enum
 import types
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from golden_harness.exceptions import UnserializableValueError
-from golden_harness.format._normalize import REDACTED, Normalizer, is_secret_name
+from golden_harness.format._normalize import Normalizer
+from golden_harness.redaction import REDACTED, is_redactable, is_secret_name
 
 __all__ = [
     "ISOLATED_MARKER",
@@ -174,15 +175,25 @@ class ValueSerializer:
             plain_key = self._plain(key, f"{where} key", active)
             if not isinstance(plain_key, _SCALARS):
                 plain_key = repr(plain_key)
-            if isinstance(key, str) and is_secret_name(key) and _is_redactable(item):
+            if plain_key in out:
+                plain_key = distinct_key(plain_key, out)
+            if isinstance(key, str) and is_secret_name(key) and is_redactable(item):
                 out[plain_key] = REDACTED
             else:
                 out[plain_key] = self._plain(item, f"{where}[{key!r}]", active)
         return out
 
 
-def _is_redactable(value: object) -> bool:
-    return isinstance(value, (str, bytes, int)) and not isinstance(value, bool) and bool(value)
+def distinct_key(key: Any, taken: Mapping[Any, Any]) -> str:
+    """``key`` with the first suffix `` (2)``, `` (3)``... that no key of ``taken`` has.
+
+    Two keys that are one text after normalization (two ``sk-...`` keys are both ``<redacted>``,
+    two objects whose reprs differ only by their addresses) stay two entries, in the order the
+    dict holds them, so a change of either value still shows."""
+    number = 2
+    while f"{key} ({number})" in taken:
+        number += 1
+    return f"{key} ({number})"
 
 
 def _public_fields(value: Any) -> dict[str, Any] | None:

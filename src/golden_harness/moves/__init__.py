@@ -7,6 +7,7 @@ from golden_harness.moves._check_move import CheckMoveResult, check_move, render
 from golden_harness.moves._git import (
     blob_at,
     git,
+    remove_stale_worktrees,
     repository_root,
     resolve_revision,
     run_git,
@@ -16,6 +17,12 @@ from golden_harness.moves._hash_seed import (
     hashing_is_fixed,
     rerun_with_fixed_hashing,
     with_fixed_hashing,
+)
+from golden_harness.moves._interrupts import (
+    CommandInterrupted,
+    interruptible,
+    process_is_gone,
+    stop_process,
 )
 from golden_harness.moves._move_ast import (
     aliases_of,
@@ -44,6 +51,7 @@ __all__ = [
     "DEFAULT_TESTS",
     "CheckMoveResult",
     "CommandExit",
+    "CommandInterrupted",
     "VerifyMoveResult",
     "aliases_of",
     "blob_at",
@@ -54,8 +62,11 @@ __all__ = [
     "git",
     "hashing_is_fixed",
     "imports_of",
+    "interruptible",
+    "process_is_gone",
     "pytest_argv",
     "ran_the_tests",
+    "remove_stale_worktrees",
     "render_check_move",
     "render_verify_move",
     "repository_root",
@@ -64,6 +75,7 @@ __all__ = [
     "run_git",
     "run_pytest",
     "start_pytest",
+    "stop_process",
     "stop_reason",
     "temporary_worktree",
     "verify_move",

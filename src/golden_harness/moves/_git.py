@@ -8,6 +8,8 @@ command, the offending value and the fix.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenHarnessError, ReviewError
+from golden_harness.moves._interrupts import process_is_gone
 
 __all__ = [
     "ChangedFile",
@@ -24,6 +27,7 @@ __all__ = [
     "changed_files",
     "file_at",
     "git",
+    "remove_stale_worktrees",
     "repository_root",
     "resolve_revision",
     "run_git",
@@ -106,18 +110,32 @@ def blob_at(root: Path, rev: str, name: str) -> str | None:
     """The text of the file ``name`` at ``rev``, read as exactly that path; None when absent."""
     # `cat-file blob` reads exactly that path; `git show REV:path` treats a path with `[...]`
     # (a parametrized scenario) that REV lacks as a pattern and exits 0 with no output.
-    done = run_git(root, "cat-file", "blob", f"{rev}:{name}")
-    return done.stdout if done.returncode == 0 else None
+    # Bytes, decoded here: line endings as stored, bytes that are not UTF-8 kept as surrogate
+    # escapes for the golden reader to report (text mode would translate CR LF, or raise).
+    done = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "blob", f"{rev}:{name}"],
+        capture_output=True,
+        check=False,
+    )
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
+
+
+_WORKTREE_PREFIX = "golden-base-"
+_OURS = re.compile(rf"^{_WORKTREE_PREFIX}(\d+)-")
 
 
 @contextmanager
 def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
     """A detached git worktree of ``commit`` in a temporary folder, removed on every exit.
 
-    The worktree is removed (and pruned from git's list) when the block ends, also on an error
-    or ``KeyboardInterrupt``.
+    The worktree is removed (and pruned from git's list) when the block ends, also on an error,
+    ``KeyboardInterrupt`` or the ``CommandInterrupted`` of ``SIGTERM`` (see ``moves._interrupts``).
+    Its folder, ``golden-base-<pid>-<random>``, names the process that made it: stale worktrees
+    of processes that are gone (killed by ``SIGKILL``) are removed first, see
+    :func:`remove_stale_worktrees`.
     """
-    parent = Path(tempfile.mkdtemp(prefix="golden-base-"))
+    remove_stale_worktrees(root)
+    parent = Path(tempfile.mkdtemp(prefix=f"{_WORKTREE_PREFIX}{os.getpid()}-"))
     path = parent / "base"
     try:
         done = run_git(root, "worktree", "add", "--detach", "--quiet", str(path), commit)
@@ -127,6 +145,38 @@ def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
             )
         yield path
     finally:
-        run_git(root, "worktree", "remove", "--force", str(path))
-        shutil.rmtree(parent, ignore_errors=True)
-        run_git(root, "worktree", "prune")
+        _remove_worktree(root, path)
+
+
+def _remove_worktree(root: Path, path: Path) -> None:
+    run_git(root, "worktree", "remove", "--force", str(path))
+    shutil.rmtree(path.parent, ignore_errors=True)
+    run_git(root, "worktree", "prune")
+
+
+def remove_stale_worktrees(root: Path) -> list[Path]:
+    """Remove the worktrees of ``root`` that :func:`temporary_worktree` made in a process that
+    no longer runs; return their paths.
+
+    Only worktrees in a ``golden-base-<pid>-*`` folder of the system temporary folder count, and
+    only when process ``pid`` is gone, so a command running at the same time keeps its own.
+    """
+    listed = run_git(root, "worktree", "list", "--porcelain")
+    if listed.returncode != 0:
+        return []
+    temporary = Path(tempfile.gettempdir()).resolve()
+    removed = []
+    for line in listed.stdout.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        path = Path(line[len("worktree ") :])
+        ours = _OURS.match(path.parent.name)
+        if (
+            ours is not None
+            and path.name == "base"
+            and path.parent.parent.resolve() == temporary
+            and process_is_gone(int(ours.group(1)))
+        ):
+            _remove_worktree(root, path)
+            removed.append(path)
+    return removed

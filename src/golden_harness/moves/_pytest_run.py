@@ -94,8 +94,16 @@ def run_pytest(
 def start_pytest(
     args: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path
 ) -> subprocess.Popen[bytes]:
-    """Start pytest with its output (stdout and stderr) written to ``log``; the caller waits."""
+    """Start pytest with its output (stdout and stderr) written to ``log``; the caller waits.
+
+    The run leads a process group of its own, so that ``moves._interrupts.stop_process`` stops
+    it with the workers it starts."""
     with log.open("wb") as out:
         return subprocess.Popen(
-            pytest_argv(args), cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+            pytest_argv(args),
+            cwd=cwd,
+            env=dict(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )

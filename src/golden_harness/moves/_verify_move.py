@@ -25,6 +25,7 @@ from golden_harness.exceptions import GoldenFormatError, ReviewError
 from golden_harness.format import GOLDEN_SUFFIX, REVISION_SIDES, diff_events, load_trace
 from golden_harness.moves._git import resolve_revision, temporary_worktree
 from golden_harness.moves._hash_seed import with_fixed_hashing
+from golden_harness.moves._interrupts import stop_process
 from golden_harness.moves._pytest_run import start_pytest, stop_reason
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -218,9 +219,7 @@ def verify_move(
                 side.returncode = process.wait()
         finally:
             for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+                stop_process(process)
         for side in sides:
             _check_side(side)
         comparisons = compare_trace_dirs(sides[0].trace_dir, sides[1].trace_dir)

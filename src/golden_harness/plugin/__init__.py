@@ -15,8 +15,13 @@ from typing import Any
 import ci_info
 import pytest
 
-from golden_harness.exceptions import GoldenHarnessError
-from golden_harness.format import relative_path
+from golden_harness.exceptions import (
+    FileWriteError,
+    GoldenFormatError,
+    GoldenHarnessError,
+    OutsideRootError,
+)
+from golden_harness.format import outside_root, relative_path
 from golden_harness.plugin._extension import GOLDEN_DIR_KEY, golden_location
 from golden_harness.plugin._hash_check import HashCheck, add_options
 from golden_harness.plugin._markers import RECORDER_KEY, SNAPSHOT_KEY, marker_kwargs
@@ -54,6 +59,7 @@ class RunState:
         self.results: dict[str, dict[str, str]] = {}
         self.orphans: list[Path] = []
         self.deleted: list[Path] = []
+        self.refused: list[str] = []
 
 
 def release_kept_patches() -> None:
@@ -183,7 +189,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     state = item.config.stash[STATE_KEY]
     golden_file = golden_location(item)
-    seam = golden_file.parent.name
+    seam = seam_name_of_module(item.module)  # type: ignore[attr-defined]
     entry = {
         "seam": seam,
         "golden": relative_path(golden_file, item.config.rootpath),
@@ -219,6 +225,22 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     return result
 
 
+# Errors about a golden file, not about the code under test: the message names the file, the line
+# or the cause, and the fix; the harness's own frames would only bury it.
+_FILE_ERRORS = (GoldenFormatError, FileWriteError, OutsideRootError)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, _FILE_ERRORS):
+        report.longrepr = f"{type(excinfo.value).__name__}: {excinfo.value}"
+    return report
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(
     item: pytest.Item, nextitem: pytest.Item | None
@@ -239,7 +261,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             location = golden_location(item)
             state.scope.merge(
                 [seam_name_of_module(item.module)],  # type: ignore[attr-defined]
-                [str(location)],
+                [os.path.realpath(location)],  # orphans are judged by real paths
                 [str(Path(item.module.__file__).resolve())],  # type: ignore[attr-defined]
             )
 
@@ -277,9 +299,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     state.orphans = find_orphans(config.stash[GOLDEN_DIR_KEY], state.scope, _test_roots(config))
     if state.orphans and config.option.update_snapshots:
+        kept = []
         for path in state.orphans:
-            path.unlink()
-        state.deleted, state.orphans = state.orphans, []
+            escape = outside_root(path, config.rootpath)
+            if escape is None:
+                path.unlink()
+                state.deleted.append(path)
+            else:
+                state.refused.append(str(OutsideRootError("delete an orphaned golden", escape)))
+                kept.append(path)
+        state.orphans = kept
     if state.orphans and policy == "fail" and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -311,7 +340,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if getattr(config, "workeroutput", None) is not None:
         return
     state = config.stash.get(STATE_KEY, None)
-    if state is None or not (state.orphans or state.deleted):
+    if state is None or not (state.orphans or state.deleted or state.refused):
         return
     root = config.rootpath
     terminalreporter.write_sep("-", "golden_harness: orphaned goldens")
@@ -321,6 +350,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             f"orphaned golden {relative_path(path, root)}: no collected scenario writes it"
         )
+    for message in state.refused:
+        terminalreporter.write_line(message)
     if state.orphans:
         terminalreporter.write_line(
             "Delete these files, or run `pytest --snapshot-update` locally over the whole suite "

@@ -7,7 +7,9 @@ It keeps syrupy's storage, comparison, ``--snapshot-update`` writing and report,
 * discovery: it reports no files to syrupy, so syrupy never marks a golden unused nor deletes
   one; the plugin accounts for orphaned goldens itself, and only on runs that select whole
   test modules (see :mod:`golden_harness.plugin._orphans`);
-* data: the already rendered golden text is stored as is (text mode, UTF-8).
+* data: the already rendered golden text is stored as is (text mode, UTF-8);
+* writing: atomically (``format.write_atomic``): a write that cannot finish leaves the old golden
+  byte-identical, and its :class:`~golden_harness.exceptions.FileWriteError` fails the scenario.
 """
 
 from __future__ import annotations
@@ -16,11 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from syrupy.data import SnapshotCollections
+from syrupy.data import SnapshotCollection, SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from syrupy.location import PyTestLocation
 
-from golden_harness.format import GOLDEN_SUFFIX, golden_path, scenario_name, scenario_stem
+from golden_harness.format import (
+    GOLDEN_SUFFIX,
+    golden_path,
+    read_text_file,
+    scenario_name,
+    scenario_stem,
+    write_atomic,
+)
 from golden_harness.seams import seam_name_of_module
 
 __all__ = ["GOLDEN_DIR_KEY", "GoldenExtension", "golden_location"]
@@ -69,6 +78,28 @@ class GoldenExtension(SingleFileSnapshotExtension):
         self, *, test_location: PyTestLocation, ignore_extensions: list[str] | None = None
     ) -> SnapshotCollections:
         return SnapshotCollections()
+
+    @classmethod
+    def write_snapshot_collection(
+        cls, *, snapshot_collection: SnapshotCollection, name_order: Any = None
+    ) -> None:
+        (snapshot,) = snapshot_collection
+        if not isinstance(snapshot.data, str):
+            raise TypeError(
+                f"GoldenExtension stores rendered golden text, got {type(snapshot.data).__name__}"
+            )
+        write_atomic(snapshot_collection.location, snapshot.data)
+
+    def read_snapshot_data_from_location(
+        self, *, snapshot_location: str, snapshot_name: str, session_id: str
+    ) -> str | None:
+        """The golden's text as stored (see ``format.read_text_file``): a corrupt golden (bytes
+        that are not UTF-8, CR LF line endings) differs from every trace, so an update rewrites
+        it, and the comparison names its problem instead of raising ``UnicodeDecodeError``."""
+        try:
+            return read_text_file(Path(snapshot_location))
+        except FileNotFoundError:
+            return None
 
     def serialize(self, data: Any, **_: Any) -> str:
         if not isinstance(data, str):

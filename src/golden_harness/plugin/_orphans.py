@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from golden_harness.format import GOLDEN_SUFFIX
+from golden_harness.format import GOLDEN_SUFFIX, seam_folder
 from golden_harness.seams import static_seam_name
 
 __all__ = ["OrphanScope", "find_orphans", "orphan_scope", "uncollected_seams"]
@@ -93,10 +93,11 @@ def find_orphans(golden_dir: Path, scope: OrphanScope, roots: Iterable[Path] = (
     judged = scope.seams
     if not scope.all_seams:
         judged = scope.seams - uncollected_seams(roots, scope.modules)
+    folders = {seam_folder(seam) for seam in judged}
     orphans = []
     for path in golden_dir.glob(f"*/*{GOLDEN_SUFFIX}"):
-        if not scope.all_seams and path.parent.name not in judged:
+        if not scope.all_seams and path.parent.name not in folders:
             continue
-        if str(path.resolve()) not in scope.expected:
+        if os.path.realpath(path) not in scope.expected:
             orphans.append(path)
     return sorted(orphans)

@@ -15,13 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from golden_harness.exceptions import (
+    FileWriteError,
     GoldenHarnessError,
     GoldenMismatchError,
     GoldenMissingError,
+    OutsideRootError,
     UnscriptedCallError,
     UnscriptedSubprocessError,
 )
-from golden_harness.format import diff_events, load_trace, relative_path
+from golden_harness.format import (
+    diff_events,
+    load_trace,
+    outside_root,
+    read_text_file,
+    relative_path,
+    write_atomic,
+)
 from golden_harness.plugin._extension import GoldenExtension
 from golden_harness.recording import Recorder
 from golden_harness.review import divergence
@@ -81,7 +90,7 @@ def check_scenario(
         error = recorder.errors[0]
         verifying = not update and trace_dir is None and golden_file.is_file()
         if verifying and isinstance(error, (UnscriptedCallError, UnscriptedSubprocessError)):
-            golden = golden_file.read_text(encoding="utf-8")
+            golden = read_text_file(golden_file)
             where = relative_path(golden_file, root)
             mismatch = divergence(error, recorder.events, golden, where, nodeid)
             if mismatch is not None:
@@ -97,16 +106,23 @@ def check_scenario(
     if trace_dir is not None:
         target = trace_dir / golden_file.parent.name / golden_file.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_atomic(target, text)
         return "traced"
     golden_text: str | None = None
     if golden_file.is_file():
-        golden_text = golden_file.read_text(encoding="utf-8")
+        golden_text = read_text_file(golden_file)
     if golden_text is None and not (update or write_missing):
         raise GoldenMissingError(where, nodeid)
     if golden_text is not None and not update and golden_text != text:
         load_trace(golden_text, where)
+    writes = golden_text != text and (update or (write_missing and golden_text is None))
+    escape = outside_root(golden_file, root) if writes else None
+    if escape is not None:
+        raise OutsideRootError(f"write the golden of {nodeid}", escape)
     assertion = snapshot.use_extension(GoldenExtension)
     if assertion == text:
         return "matched" if golden_text == text else "written"
+    failure = assertion.executions[assertion.num_executions - 1].exception
+    if isinstance(failure, FileWriteError):
+        raise FileWriteError(where, failure.cause) from None
     raise GoldenMismatchError(mismatch_message(golden_text or "", text, where, nodeid))

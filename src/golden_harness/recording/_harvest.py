@@ -39,14 +39,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from golden_harness.exceptions import ScriptError, UnserializableValueError
+from golden_harness.exceptions import (
+    FileWriteError,
+    MergedKeysError,
+    ScriptError,
+    UnserializableValueError,
+)
 from golden_harness.format import (
     SCENARIO_SUFFIX,
     Normalizer,
     ScenarioCodec,
     ValueSerializer,
     dump_scenario,
+    seam_folder,
     type_path,
+    write_atomic,
 )
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
 from golden_harness.recording._isolate import method_names
@@ -478,7 +485,10 @@ class Harvester:
         else:
             for scenario, document in scenarios:
                 self._check_golden(scenario, result, "the seam's return value")
-                document["returned"] = self._codec.lenient(result, "the entry's return value")
+                try:
+                    document["returned"] = self._codec.lenient(result, "the entry's return value")
+                except MergedKeysError as error:
+                    scenario.fail(error)
             return result
         finally:
             for scenario, document in scenarios:
@@ -607,12 +617,18 @@ class Harvester:
             return
         short = entry.rpartition(":")[2].rpartition(".")[2]
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-        target = self._out_dir / seam.name / f"{short}-{digest}{SCENARIO_SUFFIX}"
+        target = self._out_dir / seam_folder(seam.name) / f"{short}-{digest}{SCENARIO_SUFFIX}"
         if target.exists():
             summary.duplicates += 1
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, text)
+        except OSError as error:
+            summary.failures.append(
+                str(error if isinstance(error, FileWriteError) else FileWriteError(target, error))
+            )
+            return
         summary.written.append(target)
 
     def _cut_call(

@@ -20,6 +20,7 @@ from pytest_subprocess import FakeProcess
 
 from golden_harness.exceptions import GoldenHarnessError, UnscriptedSubprocessError
 from golden_harness.recording._scripted_process import ProcessHooks, ProcessScript, ScriptedProcess
+from golden_harness.redaction import redact_flag_values
 
 __all__ = ["PopenKeeper", "SubprocessScripter", "popen_keeper"]
 
@@ -216,4 +217,6 @@ def _bare_program(command: str | list[Any]) -> str | None:
 def _argv(command: Any) -> Any:
     if isinstance(command, (str, bytes)):
         return command.decode() if isinstance(command, bytes) else command
-    return [os.fspath(part) if isinstance(part, os.PathLike) else part for part in command]
+    return redact_flag_values(
+        [os.fspath(part) if isinstance(part, os.PathLike) else part for part in command]
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from golden_harness.exceptions import GoldenFormatError
-from golden_harness.format import GOLDEN_SUFFIX, Sides, diff_events, load_trace
+from golden_harness.format import GOLDEN_SUFFIX, Sides, diff_events, load_trace, read_text_file
 from golden_harness.moves import blob_at, git
 
 __all__ = ["GoldenChange", "changed_goldens", "describe_change", "render_changes"]
@@ -45,7 +45,7 @@ def changed_goldens(
         old = blob_at(root, base, name)
         if head is None:
             file = root / name
-            new = file.read_text(encoding="utf-8") if file.is_file() else None
+            new = read_text_file(file) if file.is_file() else None
         else:
             new = blob_at(root, head, name)
         if old != new:

@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golden_harness.format import GOLDEN_SUFFIX, relative_path
+from golden_harness.exceptions import ReviewError
+from golden_harness.format import GOLDEN_SUFFIX, relative_path, seam_folder
 from golden_harness.seams import followed_note, resolve_seams
 
 __all__ = ["OK_STATUSES", "SeamReport", "build_report", "load_results", "render_report"]
@@ -40,8 +41,15 @@ def load_results(root: Path) -> dict[str, str]:
     file = root / RESULTS_FILE
     if not file.is_file():
         return {}
-    data = json.loads(file.read_text(encoding="utf-8"))
-    return {entry["golden"]: entry["status"] for entry in data.get("scenarios", {}).values()}
+    try:
+        data = json.loads(file.read_bytes().decode("utf-8"))
+        return {entry["golden"]: entry["status"] for entry in data["scenarios"].values()}
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+        line = getattr(error, "lineno", 1)
+        raise ReviewError(
+            f"{relative_path(file, root)}:{line}: not the statuses the plugin saves ({error}). "
+            f"Delete it and run pytest again to save them anew."
+        ) from None
 
 
 def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamReport]:
@@ -56,16 +64,17 @@ def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamRepo
         report.code += [f"unresolved: {error}" for error in resolved.errors]
         report.notes += [followed_note(a, b) for a, b in resolved.followed]
     on_disk: dict[str, list[Path]] = defaultdict(list)
+    named = {seam_folder(name): name for name in seams}  # a long seam's folder is shortened
     if golden_dir.is_dir():
         for path in sorted(golden_dir.glob(f"*/*{GOLDEN_SUFFIX}")):
-            on_disk[path.parent.name].append(path)
+            on_disk[named.get(path.parent.name, path.parent.name)].append(path)
     for seam_name, paths in on_disk.items():
         report = seams.setdefault(seam_name, SeamReport(seam_name))
         for path in paths:
             rel = relative_path(path.resolve(), root.resolve())
             report.scenarios[rel] = results.get(rel, "not run")
     for rel, status in results.items():
-        seam_name = Path(rel).parent.name
+        seam_name = named.get(Path(rel).parent.name, Path(rel).parent.name)
         if (
             seam_name in seams
             and rel not in seams[seam_name].scenarios

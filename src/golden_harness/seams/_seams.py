@@ -34,6 +34,7 @@ from types import ModuleType
 from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
 from golden_harness.moves import aliases_of, delegate_of, functions_of, imports_of, wrapper_call
 from golden_harness.seams._module_search import Roots, module_file, search_roots
+from golden_harness.seams._source import parse_python, read_python
 
 __all__ = [
     "SEAM_VARIABLE",
@@ -184,7 +185,8 @@ def _delegate(location: CodeLocation, roots: list[Path]) -> str | None:
     if "#" in location.ref:
         return None
     module, qualname = location.ref.split(":")
-    source = location.file.read_text(encoding="utf-8")
+    source = read_python(location.file)
+    parse_python(location.file, source)
     function = functions_of(module.replace(".", "/") + ".py", source).get(qualname)
     wrapper = wrapper_call(function) if function is not None else None
     if function is None:
@@ -304,12 +306,7 @@ def discover_seams(tests_dir: str | os.PathLike[str]) -> list[SeamDeclaration]:
     """Every ``GOLDEN_SEAM = Seam(...)`` declaration in ``test_*.py`` files under ``tests_dir``."""
     found: list[SeamDeclaration] = []
     for path in sorted(Path(tests_dir).rglob("test_*.py")):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except SyntaxError as error:
-            raise SeamDeclarationError(
-                f"{path}:{error.lineno}: cannot parse: {error.msg}"
-            ) from None
+        tree = parse_python(path)
         for call in _declaration_calls(tree):
             found.append(SeamDeclaration(_literal_seam(call, path), path, call.lineno))
     return found
@@ -340,8 +337,8 @@ def resolve_code(ref: str, roots: Roots | None = None) -> CodeLocation:
             f"{ref!r} is not a code reference ('package.module:Qualified.name')."
         )
     file = module_file(match["module"], [*folders, *(Path(p) for p in sys.path if p)])
-    source = file.read_text(encoding="utf-8")
-    node = _find_definition(ast.parse(source), match["qualname"], ref, file)
+    source = read_python(file)
+    node = _find_definition(parse_python(file, source), match["qualname"], ref, file)
     decorators = getattr(node, "decorator_list", [])
     start = min([node.lineno, *(d.lineno for d in decorators)])
     end = node.end_lineno or node.lineno
