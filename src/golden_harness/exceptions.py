@@ -18,6 +18,7 @@ __all__ = [
     "GoldenMismatchError",
     "GoldenMissingError",
     "HarvestValueError",
+    "MoveRefusedError",
     "ReplayMismatchError",
     "ReviewError",
     "ScenarioFormatError",
@@ -188,6 +189,12 @@ class SeamResolutionError(GoldenHarnessError):
 class ReviewError(GoldenHarnessError):
     """A review command (``verify-move``, ``check-move``, ``coverage``, ``strength``) cannot run:
     not a git repository, an unknown revision, no seams, a suite that does not run."""
+
+
+class MoveRefusedError(GoldenHarnessError):
+    """``golden move`` will not perform a move: the source or target cannot be found, or the
+    move would change behaviour (``super()``, name mangling, a closure, a name clash, ...).
+    Raised before any file is changed."""
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):

@@ -1,0 +1,381 @@
+"""Planning a move: every file's text after the move, computed in memory before anything is
+written, or a refusal naming what stands in the way.
+
+The plan checks, in order: the source and target exist; the source is not nested; what it reads
+from its module can follow it (imports are imported again; definitions move along with
+``--with-helpers`` when nothing else uses them, a module logger is re-created); no name clashes in
+the target (a different object under a name the moved code reads, the new name already taken)
+or in the source (the name the target module would be imported under); the target does not
+import the source (the wrapper's import would make a cycle).
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import GlobalScope, PositionProvider, ScopeProvider
+
+from golden_harness.exceptions import MoveRefusedError
+from golden_harness.relocate._analysis import Binding, node_ids, refuse_nested, uses_of
+from golden_harness.relocate._edit import (
+    ModuleBinding,
+    append_definitions,
+    bindings_of,
+    insert_imports,
+    remove_unused_imports,
+)
+from golden_harness.relocate._shape import (
+    alias_text,
+    default_name,
+    moved_code,
+    role_name,
+    wrapper_text,
+)
+from golden_harness.relocate._source import Located, Target, locate, target_of
+
+__all__ = ["LEAVE_CHOICES", "MoveRequest", "Plan", "plan_move"]
+
+LEAVE_CHOICES = ("wrapper", "alias", "nothing")
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    """What ``golden move`` was asked to do (see the command's options)."""
+
+    root: Path
+    source: str
+    to: str
+    name: str | None = None
+    leave: str | None = None
+    with_helpers: bool = False
+    self_name: str | None = None
+
+
+@dataclass
+class Plan:
+    """A move worked out in memory: ``files`` maps each path (relative to the root) to its text
+    before (None for a new file) and after."""
+
+    request: MoveRequest
+    located: Located
+    target: Target
+    new_name: str
+    leave: str
+    role: str | None
+    helpers: list[str] = field(default_factory=list)
+    files: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    module_binding: str | None = None
+
+    @property
+    def old_ref(self) -> str:
+        return f"{self.located.module}:{self.located.qualname}"
+
+    @property
+    def new_ref(self) -> str:
+        return f"{self.target.module}:{self.new_name}"
+
+    @property
+    def reference(self) -> str:
+        """How the source module reaches the moved definition (``shipping.ship``)."""
+        return f"{self.module_binding}.{self.new_name}"
+
+
+def _leave(located: Located, leave: str | None) -> str:
+    if leave is not None and leave not in LEAVE_CHOICES:
+        raise MoveRefusedError(f"--leave {leave!r}: choose one of {', '.join(LEAVE_CHOICES)}.")
+    if located.kind == "class":
+        if leave == "wrapper":
+            raise MoveRefusedError(
+                f"{located.qualname} is a class: it cannot be left as a wrapper. Use --leave "
+                "alias (an import of the moved class; the default) or --leave nothing."
+            )
+        return leave or "alias"
+    return leave or "wrapper"
+
+
+def _helpers(located: Located, request: MoveRequest, node: cst.CSTNode) -> list[Binding]:
+    """The definitions the moved code needs that move along: with ``--with-helpers``, those
+    nothing else reads (also transitively); without it, any definition but a logger refuses."""
+    chosen: dict[str, Binding] = {}
+    while True:
+        uses = uses_of(located, [node, *(b.statement for b in chosen.values())], located.qualname)
+        extra = {n: b for n, b in uses.definitions.items() if not b.logger and n not in chosen}
+        if not extra:
+            break
+        if not request.with_helpers:
+            listed = ", ".join(f"`{n}` (line {b.line_number})" for n, b in sorted(extra.items()))
+            raise MoveRefusedError(
+                f"{located.qualname} reads {listed}, defined in {located.relpath}: pass "
+                "--with-helpers to move what only the moved code uses along with it, or move "
+                "it first with its own golden move."
+            )
+        chosen.update(extra)
+    scope = next(
+        s for s in located.wrapper.resolve(ScopeProvider).values() if isinstance(s, GlobalScope)
+    )
+    exported = _exported(located.text)
+    while True:
+        inside = node_ids(node, *(b.statement for b in chosen.values()))
+        shared = {
+            name: [
+                access.node
+                for assignment in scope.assignments[name]
+                for access in assignment.references
+                if id(access.node) not in inside
+            ]
+            for name in chosen
+        }
+        blocked = {n for n, refs in shared.items() if refs or n in exported}
+        if not blocked:
+            break
+        positions = located.wrapper.resolve(PositionProvider)
+        reasons = []
+        for name in sorted(blocked):
+            lines = sorted({positions[r].start.line for r in shared[name]})
+            where = f"line(s) {', '.join(map(str, lines))}" if lines else "__all__"
+            reasons.append(f"`{name}` is also used by {located.relpath} ({where})")
+        raise MoveRefusedError(
+            f"{located.qualname} reads definitions of its module that other code uses too: "
+            + "; ".join(reasons)
+            + ". Move them first with their own golden move (or keep them and move less)."
+        )
+    return sorted(chosen.values(), key=lambda b: b.line_number)
+
+
+def _exported(text: str) -> set[str]:
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                return {
+                    n.value
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                }
+    return set()
+
+
+def _clashes(
+    plan: Plan,
+    target_names: dict[str, ModuleBinding],
+    imports: list[Binding],
+    loggers: list[Binding],
+) -> None:
+    """Refuse a name the target binds otherwise than the moved code needs."""
+    where = plan.target.relpath
+    problems = []
+    for name in [plan.new_name, *plan.helpers]:
+        if name in target_names:
+            problems.append(
+                f"`{name}` is already defined in {where} (line {target_names[name].line})"
+                + ("; pass --name NEW" if name == plan.new_name else "")
+            )
+    for binding in imports:
+        if binding.name == plan.new_name:
+            problems.append(
+                f"the moved code reads `{binding.name}` ({binding.refers_to}), the name it would "
+                f"get in {where}; pass --name NEW"
+            )
+        bound = target_names.get(binding.name)
+        if bound is not None and bound.refers_to != binding.refers_to:
+            now = bound.refers_to or "a definition of its own"
+            problems.append(
+                f"the moved code reads `{binding.name}` as {binding.refers_to}, but {where} binds "
+                f"it to {now} (line {bound.line})"
+            )
+    for logger in loggers:
+        bound = target_names.get(logger.name)
+        value = _assigned_value(logger.statement)
+        if bound is not None and bound.value != value:
+            problems.append(
+                f"`{logger.name}` is the module logger in {plan.located.relpath}, but {where} "
+                f"binds it otherwise (line {bound.line})"
+            )
+    source = plan.located.module
+    cycle = [
+        b
+        for b in target_names.values()
+        if b.refers_to and (b.refers_to + ".").startswith(source + ".")
+    ]
+    if cycle:
+        problems.append(
+            f"{where} imports {source} (line {cycle[0].line}): importing it back in {source} "
+            "would make an import cycle"
+        )
+    if problems:
+        raise MoveRefusedError(
+            f"Cannot move {plan.located.qualname} to {plan.target.module}: "
+            + "; ".join(problems)
+            + "."
+        )
+
+
+def _assigned_value(statement: cst.CSTNode) -> str | None:
+    code = cst.Module(body=[]).code_for_node(statement).strip()
+    node = ast.parse(code).body[0]
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return ast.unparse(node.value)
+    return None
+
+
+def _statement_code(statement: cst.CSTNode) -> str:
+    """A top-level statement as written, comments above it kept, blank lines above dropped."""
+    leading = [line for line in getattr(statement, "leading_lines", []) if line.comment is not None]
+    if hasattr(statement, "leading_lines"):
+        statement = statement.with_changes(leading_lines=leading)
+    return cst.Module(body=[statement]).code  # type: ignore[list-item]
+
+
+def _target_text(
+    plan: Plan, imports: list[Binding], loggers: list[Binding], helpers: list[Binding]
+) -> str:
+    before = plan.target.path.read_text(encoding="utf-8") if plan.target.exists else ""
+    names = bindings_of(before, plan.target.package) if before else {}
+    needed = [b for b in imports if b.import_line is not None and b.name not in names]
+    lines = sorted({str(b.import_line) for b in needed if not b.type_checking})
+    checking = sorted({str(b.import_line) for b in needed if b.type_checking})
+    if checking and "TYPE_CHECKING" not in names:
+        lines.append("from typing import TYPE_CHECKING")
+    future = "from __future__ import annotations" in plan.located.text
+    after = [_statement_code(b.statement).strip() for b in loggers if b.name not in names]
+    tree = insert_imports(cst.parse_module(before), lines, checking, future, after)
+    role = plan.role
+    code = moved_code(plan.located, plan.new_name, role, plan.target.package)
+    return append_definitions(tree.code, [*(_statement_code(b.statement) for b in helpers), code])
+
+
+def module_binding(plan: Plan, source_names: dict[str, ModuleBinding]) -> tuple[str, str | None]:
+    """The name the source module reaches the target module by, and the import line to add
+    (None when it already imports it)."""
+    target = plan.target.module
+    for binding in source_names.values():
+        if binding.refers_to == target:
+            return binding.name, None
+    parent, _, last = target.rpartition(".")
+    node = plan.located.node
+    params = set()
+    if isinstance(node, cst.FunctionDef):
+        params = (
+            {p.name.value for p in node.params.params}
+            | {p.name.value for p in node.params.posonly_params}
+            | {p.name.value for p in node.params.kwonly_params}
+        )
+    if last in source_names or last in params or keyword.iskeyword(last):
+        bound = source_names.get(last)
+        why = f"line {bound.line}" if bound else "a parameter of the moved code"
+        raise MoveRefusedError(
+            f"{plan.located.relpath} already uses the name `{last}` ({why}), under which it would "
+            f"import {target}: rename that first, or choose another --to module."
+        )
+    return last, (f"from {parent} import {last}" if parent else f"import {last}")
+
+
+class _Replace(cst.CSTTransformer):
+    """Replaces the moved definition (or removes it) and removes the helpers that move."""
+
+    def __init__(
+        self,
+        node: cst.CSTNode,
+        replacement: cst.BaseStatement | None,
+        removed: set[int],
+        owner: cst.ClassDef | None,
+    ) -> None:
+        super().__init__()
+        self.node = node
+        self.replacement = replacement
+        self.removed = removed
+        self.owner = owner
+
+    def on_leave(  # type: ignore[override]
+        self, original: cst.CSTNode, updated: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel:
+        if original is self.node:
+            if self.replacement is None:
+                return cst.RemovalSentinel.REMOVE
+            leading = getattr(original, "leading_lines", ())
+            return self.replacement.with_changes(leading_lines=leading)
+        if id(original) in self.removed:
+            return cst.RemovalSentinel.REMOVE
+        if original is self.owner and isinstance(updated, cst.ClassDef):
+            body = updated.body
+            if isinstance(body, cst.IndentedBlock) and not body.body:
+                return updated.with_changes(
+                    body=body.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+                )
+        return updated
+
+
+def plan_move(request: MoveRequest) -> Plan:
+    """Work out the move in memory, or refuse it (:class:`MoveRefusedError`) naming why."""
+    root = request.root
+    located = locate(root, request.source)
+    if located.kind == "nested":
+        refuse_nested(located)
+    target = target_of(root, located, request.to)
+    leave = _leave(located, request.leave)
+    new_name = request.name or default_name(located)
+    if not new_name.isidentifier() or keyword.iskeyword(new_name):
+        raise MoveRefusedError(f"--name {new_name!r} is not a Python name.")
+    if request.self_name is not None and (located.owner is None or located.kind == "staticmethod"):
+        raise MoveRefusedError(
+            f"--self-name applies to methods; {located.qualname} is a {located.kind}."
+        )
+    role = (
+        role_name(located, request.self_name)
+        if located.owner is not None and located.kind != "staticmethod"
+        else None
+    )
+    plan = Plan(request, located, target, new_name, leave, role)
+    helper_bindings = _helpers(located, request, located.node)
+    plan.helpers = [b.name for b in helper_bindings]
+    moving = [located.node, *(b.statement for b in helper_bindings)]
+    loggers = [
+        b for b in uses_of(located, moving, located.qualname).definitions.values() if b.logger
+    ]
+    uses = uses_of(located, moving, located.qualname, [b.statement for b in loggers])
+    imports = sorted(uses.imports.values(), key=lambda b: b.name)
+    target_text = target.path.read_text(encoding="utf-8") if target.exists else ""
+    _clashes(
+        plan, bindings_of(target_text, target.package) if target_text else {}, imports, loggers
+    )
+    plan.files[target.relpath] = (
+        target_text if target.exists else None,
+        _target_text(plan, imports, loggers, helper_bindings),
+    )
+    _plan_source(plan, helper_bindings, set(uses.imports))
+    return plan
+
+
+def _plan_source(plan: Plan, helpers: list[Binding], imported: set[str]) -> None:
+    located = plan.located
+    source_names = bindings_of(located.text, located.package)
+    lines: list[str] = []
+    replacement: cst.BaseStatement | None = None
+    if located.kind in ("class", "function") and plan.leave == "alias":
+        suffix = f" as {located.name}" if plan.new_name != located.name else ""
+        lines.append(f"from {plan.target.module} import {plan.new_name}{suffix}")
+    elif plan.leave in ("wrapper", "alias"):
+        plan.module_binding, line = module_binding(plan, source_names)
+        lines += [line] if line else []
+        text = (
+            wrapper_text(located, plan.reference)
+            if plan.leave == "wrapper"
+            else alias_text(located, plan.reference)
+        )
+        replacement = cst.parse_statement(text)
+    removed = node_ids(*(b.statement for b in helpers)) if helpers else set()
+    top_removed = {id(b.statement) for b in helpers}
+    tree = located.tree.visit(_Replace(located.node, replacement, top_removed, located.owner))
+    del removed
+    if plan.leave == "nothing":
+        from golden_harness.relocate._callers import rewrite_callers
+
+        tree, extra = rewrite_callers(plan, tree, source_names)
+        lines += extra
+    tree = insert_imports(tree, lines)
+    after = remove_unused_imports(tree.code, imported)
+    plan.files[located.relpath] = (located.text, after)
