@@ -160,36 +160,46 @@ def _refuse_unsafe(located: Located, moved: set[int], what: str) -> None:
     """Refuse constructs that change meaning outside their class or module."""
     positions = located.wrapper.resolve(PositionProvider)
     problems: list[str] = []
+    in_class = located.kind != "class" and located.owner is not None
+    owner = located.owner.name.value.lstrip("_") if located.owner is not None else ""
+    attributes: set[int] = set()
 
-    in_class = located.kind != "class"
+    def mangled(name: str) -> bool:
+        return in_class and name.startswith("__") and not name.endswith("__")
 
     class Finder(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> None:
             if in_class and id(node) in moved and _dotted(node.func) == "super" and not node.args:
                 problems.append(
                     f"line {positions[node].start.line}: super() without arguments needs the "
-                    "class it is written in"
-                )
-
-        def visit_Name(self, node: cst.Name) -> None:
-            if id(node) not in moved:
-                return
-            line = positions[node].start.line
-            if node.value == "__class__" and in_class:
-                problems.append(f"line {line}: __class__ needs the class it is written in")
-            elif node.value in _MODULE_DUNDERS:
-                problems.append(
-                    f"line {line}: {node.value} is the module's own, and would change with the move"
+                    "class it is written in (write super(Class, self))"
                 )
 
         def visit_Attribute(self, node: cst.Attribute) -> None:
-            attr = node.attr.value
-            mangled = attr.startswith("__") and not attr.endswith("__")
-            if in_class and id(node) in moved and mangled:
+            attributes.add(id(node.attr))
+            if id(node) in moved and mangled(node.attr.value):
                 problems.append(
                     f"line {positions[node].start.line}: the name-mangled attribute "
-                    f"`{_dotted(node)}` means _{located.owner.name.value if located.owner else ''}"
-                    f"{attr} only inside its class"
+                    f"`{_dotted(node)}` is _{owner}{node.attr.value} inside its class only "
+                    "(rename it with one underscore)"
+                )
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if id(node) not in moved or id(node) in attributes:
+                return
+            line = positions[node].start.line
+            if node.value == "__class__" and in_class:
+                problems.append(
+                    f"line {line}: __class__ needs the class it is written in (use type(self))"
+                )
+            elif node.value in _MODULE_DUNDERS:
+                problems.append(
+                    f"line {line}: {node.value} is the module's own and would name the new one"
+                )
+            elif mangled(node.value):
+                problems.append(
+                    f"line {line}: the name-mangled name `{node.value}` is _{owner}{node.value} "
+                    "inside its class only (rename it with one underscore)"
                 )
 
         def visit_Global(self, node: cst.Global) -> None:
@@ -197,35 +207,16 @@ def _refuse_unsafe(located: Located, moved: set[int], what: str) -> None:
                 names = ", ".join(n.name.value for n in node.names)
                 problems.append(
                     f"line {positions[node].start.line}: `global {names}` rebinds a global of "
-                    f"{located.module}"
+                    f"{located.module}, which stays there"
                 )
 
     located.tree.visit(Finder())
-    if located.kind != "class" and located.owner is not None:
-        mangled = [
-            name
-            for name in _names_in(located.node)
-            if name.startswith("__") and not name.endswith("__")
-        ]
-        problems += [
-            f"the name-mangled name `{n}` means something else outside the class" for n in mangled
-        ]
     if problems:
         raise MoveRefusedError(
-            f"Cannot move {what} safely: " + "; ".join(dict.fromkeys(problems)) + ". Change it "
-            "by hand first (for example super(Class, self), a single-underscore name), then move."
+            f"Cannot move {what} safely: "
+            + "; ".join(dict.fromkeys(problems))
+            + ". Change that by hand first, then move."
         )
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_Name(self, inner: cst.Name) -> None:
-            found.add(inner.value)
-
-    node.visit(Collector())
-    return found
 
 
 def _scopes(located: Located) -> set[Scope]:
@@ -313,7 +304,7 @@ def _bind(located: Located, scope: GlobalScope, name: str, moved: set[int], uses
         assert isinstance(node, cst.CSTNode)
         statement, between = _top_statement(located, node)
         statements.append((assignment, statement, between))
-    lines = sorted({_line(located, s) for _, s, _ in statements})
+    lines = sorted({_line(located, getattr(a, "node", s)) for a, s, _ in statements})
     if len(statements) > 1:
         raise MoveRefusedError(
             f"The moved code reads `{name}`, which {located.relpath} binds {len(statements)} times "

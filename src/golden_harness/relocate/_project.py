@@ -210,11 +210,25 @@ class _Covers(cst.CSTTransformer):
         for index, arg in enumerate(args):
             covers = arg.keyword.value == "covers" if arg.keyword is not None else index == 1
             if covers and isinstance(arg.value, (cst.List, cst.Tuple)):
-                elements = self._elements(list(arg.value.elements))
+                opening = (
+                    arg.value.lbracket
+                    if isinstance(arg.value, cst.List)
+                    else arg.value.lpar[0]
+                    if arg.value.lpar
+                    else None
+                )
+                between = opening.whitespace_after if opening is not None else None
+                if isinstance(between, cst.SimpleWhitespace) and not between.value:
+                    between = None
+                elements = self._elements(list(arg.value.elements), between)
                 args[index] = arg.with_changes(value=arg.value.with_changes(elements=elements))
         return updated.with_changes(args=args)
 
-    def _elements(self, given: list[cst.BaseElement]) -> list[cst.BaseElement]:
+    def _elements(
+        self, given: list[cst.BaseElement], between: cst.BaseParenthesizableWhitespace | None
+    ) -> list[cst.BaseElement]:
+        """The elements with each matching reference renamed, or its new one put in front;
+        ``between`` is the whitespace that separates elements (as after the opening bracket)."""
         elements: list[cst.BaseElement] = []
         for element in given:
             value = element.value
@@ -228,10 +242,9 @@ class _Covers(cst.CSTTransformer):
             assert isinstance(value, cst.SimpleString)
             quote = value.quote
             copy = element.with_changes(value=value.with_changes(value=f"{quote}{new}{quote}"))
-            if isinstance(copy.comma, cst.MaybeSentinel):
-                copy = copy.with_changes(
-                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                )
+            copy = copy.with_changes(
+                comma=cst.Comma(whitespace_after=between or cst.SimpleWhitespace(" "))
+            )
             self.changed += 1
             elements += (
                 [copy, element] if self.keep_old else [element.with_changes(value=copy.value)]

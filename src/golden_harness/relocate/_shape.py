@@ -221,26 +221,28 @@ def wrapper_text(located: Located, reference: str) -> str:
     node = located.node
     assert isinstance(node, cst.FunctionDef)
     call = f"{reference}({_arguments(node)})"
-    asynchronous = node.asynchronous is not None
+    asynchronous = node.asynchronous
     generator = is_generator(node)
-    if generator and asynchronous:
-        statement, asynchronous = f"return {call}", False
+    if generator and asynchronous is not None:
+        statement, asynchronous = f"return {call}", None
     elif generator:
         statement = f"return (yield from {call})" if _returns_value(node) else f"yield from {call}"
-    elif asynchronous:
+    elif asynchronous is not None:
         statement = f"return await {call}"
     else:
         statement = f"return {call}"
-    returns = f" {_code(node.returns)}" if node.returns is not None else ""
-    lines = [f"@{d}" for d in located.bound_decorators]
-    lines.append(
-        f"{'async ' if asynchronous else ''}def {located.name}({_code(node.params)}){returns}:"
-    )
+    body: list[cst.BaseStatement] = []
     doc = _docstring(node)
     if doc is not None:
-        lines.append(f"    {doc}")
-    lines.append(f"    {statement}")
-    return "\n".join(lines) + "\n"
+        body.append(cst.parse_statement(doc + "\n"))
+    body.append(cst.parse_statement(statement + "\n"))
+    wrapper = node.with_changes(
+        decorators=node.decorators[: len(located.bound_decorators)],
+        asynchronous=asynchronous,
+        body=cst.IndentedBlock(body=body),
+        leading_lines=[],
+    )
+    return cst.Module(body=[wrapper]).code
 
 
 def alias_text(located: Located, reference: str) -> str:
