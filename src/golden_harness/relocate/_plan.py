@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import keyword
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -28,6 +28,7 @@ from golden_harness.relocate._edit import (
     insert_imports,
     remove_unused_imports,
 )
+from golden_harness.relocate._project import local_imports_of
 from golden_harness.relocate._shape import (
     alias_text,
     default_name,
@@ -53,6 +54,9 @@ class MoveRequest:
     leave: str | None = None
     with_helpers: bool = False
     self_name: str | None = None
+    local_imports: tuple[str, ...] | None = None
+    """Modules whose imports a moved function gets inside its body; None: the project's
+    ``local-imports`` setting."""
 
 
 @dataclass
@@ -230,12 +234,36 @@ def _statement_code(statement: cst.CSTNode) -> str:
     return cst.Module(body=[statement]).code  # type: ignore[list-item]
 
 
+def _local(plan: Plan, binding: Binding, own: set[str], helpers: set[str]) -> bool:
+    """True when ``binding`` is imported inside the moved function: its module is one of the
+    local-imports ones, and only the function itself (no helper moving along) reads it."""
+    prefixes = plan.request.local_imports or ()
+    dotted = binding.refers_to or ""
+    return (
+        isinstance(plan.located.node, cst.FunctionDef)
+        and binding.name in own
+        and binding.name not in helpers
+        and any(dotted == p or dotted.startswith(p + ".") for p in prefixes)
+    )
+
+
 def _target_text(
-    plan: Plan, imports: list[Binding], loggers: list[Binding], helpers: list[Binding]
+    plan: Plan,
+    imports: list[Binding],
+    loggers: list[Binding],
+    helpers: list[Binding],
+    own: set[str],
+    helper_names: set[str],
 ) -> str:
     before = plan.target.path.read_text(encoding="utf-8") if plan.target.exists else ""
     names = bindings_of(before, plan.target.package) if before else {}
-    needed = [b for b in imports if b.import_line is not None and b.name not in names]
+    inside = [b for b in imports if b.import_line and _local(plan, b, own, helper_names)]
+    inside_names = {b.name for b in inside}
+    needed = [
+        b
+        for b in imports
+        if b.import_line is not None and b.name not in names and b.name not in inside_names
+    ]
     lines = sorted({str(b.import_line) for b in needed if not b.type_checking})
     checking = sorted({str(b.import_line) for b in needed if b.type_checking})
     if checking and "TYPE_CHECKING" not in names:
@@ -244,7 +272,8 @@ def _target_text(
     after = [_statement_code(b.statement).strip() for b in loggers if b.name not in names]
     tree = insert_imports(cst.parse_module(before), lines, checking, future, after)
     role = plan.role
-    code = moved_code(plan.located, plan.new_name, role, plan.target.package)
+    local = sorted({str(b.import_line) for b in inside})
+    code = moved_code(plan.located, plan.new_name, role, plan.target.package, local)
     return append_definitions(tree.code, [*(_statement_code(b.statement) for b in helpers), code])
 
 
@@ -312,6 +341,8 @@ class _Replace(cst.CSTTransformer):
 def plan_move(request: MoveRequest) -> Plan:
     """Work out the move in memory, or refuse it (:class:`MoveRefusedError`) naming why."""
     root = request.root
+    if request.local_imports is None:
+        request = replace(request, local_imports=local_imports_of(root))
     located = locate(root, request.source)
     if located.kind == "nested":
         refuse_nested(located)
@@ -337,6 +368,12 @@ def plan_move(request: MoveRequest) -> Plan:
         b for b in uses_of(located, moving, located.qualname).definitions.values() if b.logger
     ]
     uses = uses_of(located, moving, located.qualname, [b.statement for b in loggers])
+    own = set(uses_of(located, [located.node], located.qualname).imports)
+    needed_by_helpers = set(
+        uses_of(located, [b.statement for b in helper_bindings], located.qualname).imports
+        if helper_bindings
+        else ()
+    ) | set(uses_of(located, [], located.qualname, [b.statement for b in loggers]).imports)
     imports = sorted(uses.imports.values(), key=lambda b: b.name)
     target_text = target.path.read_text(encoding="utf-8") if target.exists else ""
     _clashes(
@@ -344,7 +381,7 @@ def plan_move(request: MoveRequest) -> Plan:
     )
     plan.files[target.relpath] = (
         target_text if target.exists else None,
-        _target_text(plan, imports, loggers, helper_bindings),
+        _target_text(plan, imports, loggers, helper_bindings, own, needed_by_helpers),
     )
     _plan_source(plan, helper_bindings, set(uses.imports))
     return plan

@@ -28,7 +28,14 @@ import libcst as cst
 
 from golden_harness.exceptions import MoveRefusedError
 
-__all__ = ["Formatter", "after_move_command", "formatter_of", "run_hook", "update_covers"]
+__all__ = [
+    "Formatter",
+    "after_move_command",
+    "formatter_of",
+    "local_imports_of",
+    "run_hook",
+    "update_covers",
+]
 
 _TAIL = 20
 
@@ -165,6 +172,19 @@ def after_move_command(root: Path) -> str | None:
             'after-move = "python scripts/refresh_readme.py".'
         )
     return command
+
+
+def local_imports_of(root: Path) -> tuple[str, ...]:
+    """The modules whose imports a moved function gets inside its body (``local-imports``
+    under ``[tool.golden_harness]``): modules a project's import policy keeps out of module
+    level."""
+    value = _pyproject(root).get("tool", {}).get("golden_harness", {}).get("local-imports", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise MoveRefusedError(
+            f"local-imports is {value!r}: it must be a list of dotted module names, for example "
+            'local-imports = ["myapp.db.session"].'
+        )
+    return tuple(value)
 
 
 def run_hook(root: Path, command: str) -> str:

@@ -144,8 +144,15 @@ def _dedent_docstring(
     return node.with_changes(body=body.with_changes(body=[new_first, *body.body[1:]]))
 
 
-def moved_code(located: Located, new_name: str, role: str | None, target_package: str) -> str:
-    """The definition as it is written in the new module (without the comments above it)."""
+def moved_code(
+    located: Located,
+    new_name: str,
+    role: str | None,
+    target_package: str,
+    local_imports: list[str] = (),  # type: ignore[assignment]
+) -> str:
+    """The definition as it is written in the new module (without the comments above it);
+    the import statements ``local_imports`` open a function's body (after its docstring)."""
     node = located.node
     renamed: dict[int, str] = {}
     method = located.owner is not None and located.kind != "staticmethod"
@@ -168,6 +175,15 @@ def moved_code(located: Located, new_name: str, role: str | None, target_package
         new = new.with_changes(decorators=new.decorators[keep:])
     new = new.with_changes(leading_lines=[])
     new = _dedent_docstring(new, 1 if located.owner is not None else 0)
+    if (
+        local_imports
+        and isinstance(new, cst.FunctionDef)
+        and isinstance(new.body, cst.IndentedBlock)
+    ):
+        statements = list(new.body.body)
+        at = 1 if _docstring(new) is not None else 0
+        statements[at:at] = [cst.parse_statement(line + "\n") for line in local_imports]
+        new = new.with_changes(body=new.body.with_changes(body=statements))
     return cst.Module(body=[new]).code
 
 
