@@ -349,3 +349,40 @@ def test_a_method_that_was_one_call_moves_purely(tmp_path: Path) -> None:
     )
     result = check_move(repo, "HEAD")
     assert result.ok, "\n".join(render_check_move(result))
+
+
+def test_local_imports_open_the_moved_function(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "project",
+        pyproject=PYPROJECT + '\n[tool.golden_harness]\nlocal-imports = ["movex.pricing"]\n',
+    )
+
+    outcome = perform_move(MoveRequest(repo, *SHIP[::2]), verify=False)
+
+    assert (repo / "src/movex/shipping.py").read_text() == (
+        "import logging\n\n"
+        "logger = logging.getLogger(__name__)\n\n\n"
+        "def ship(orders, order):\n"
+        '    """Ship one order: save it with its total."""\n'
+        "    from movex.pricing import compute_total as price_total\n\n"
+        '    total = price_total(order["items"])  # as the pricing module computes it\n'
+        '    orders.db.save(order_id=order["id"], total=total)\n'
+        '    logger.info("shipped %s", order["id"])\n'
+        '    return "SHIPPED"\n'
+    )
+    assert outcome.check is not None
+    assert outcome.check.ok, "\n".join(render_check_move(outcome.check))
+
+
+def test_a_malformed_local_imports_setting_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(
+        tmp_path / "project",
+        pyproject=PYPROJECT + '\n[tool.golden_harness]\nlocal-imports = "movex.pricing"\n',
+    )
+
+    code, _, err = _move(repo, capsys, *SHIP, "--dry-run")
+
+    assert code == 2
+    assert "local-imports is 'movex.pricing': it must be a list of dotted module names" in err
