@@ -204,7 +204,17 @@ def test_without_a_formatter_the_code_is_left_as_libcst_writes_it(
 
     assert code == 0
     assert "formatted with" not in out
-    assert "+def ship(orders, order):" in out.splitlines()
+    lines = out.splitlines()
+    start = lines.index("+++ b/src/movex/shipping.py") + 2
+    assert lines[start : start + 7] == [
+        "+import logging",
+        "+from movex.pricing import compute_total as price_total",
+        "+",
+        "+logger = logging.getLogger(__name__)",
+        "+",
+        "+",
+        "+def ship(orders, order):",
+    ]
 
 
 TYPED = '''\

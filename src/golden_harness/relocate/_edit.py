@@ -147,7 +147,8 @@ def insert_imports(
             statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
         body.insert(position, statement)
     index = import_block(tree.with_changes(body=body))
-    new = [cst.parse_statement(line + "\n") for line in lines]
+    ordered = sorted(lines, key=lambda line: (line.startswith("from "), line.split()[1], line))
+    new = [cst.parse_statement(line + "\n") for line in ordered]
     if type_checking:
         existing = next((i for i, s in enumerate(body[:index]) if _type_checking_block(s)), None)
         inner = [cst.parse_statement(line + "\n") for line in type_checking]
@@ -165,8 +166,12 @@ def insert_imports(
                     body=cst.IndentedBlock(body=inner),
                 )
             )
-    new += [cst.parse_statement(line + "\n") for line in after]
-    if new and index > 0 and not _is_import_line(body[index - 1]):
+    statements = [cst.parse_statement(line + "\n") for line in after]
+    if statements and new:
+        statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()])
+    new += statements
+    previous = body[index - 1] if index > 0 else None
+    if new and previous is not None and (not _is_import_line(previous) or _is_future(previous)):
         new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine()])
     if new and index < len(body):
         following = body[index]
