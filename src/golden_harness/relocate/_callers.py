@@ -15,13 +15,17 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from golden_harness.exceptions import MoveRefusedError
 from golden_harness.moves import git
+from golden_harness.relocate._checks import module_binding
 from golden_harness.relocate._edit import ModuleBinding, bindings_of
-from golden_harness.relocate._plan import Plan, module_binding
+
+if TYPE_CHECKING:
+    from golden_harness.relocate._plan import Plan
 
 __all__ = ["rewrite_callers"]
 

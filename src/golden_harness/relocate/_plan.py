@@ -11,18 +11,17 @@ import the source (the wrapper's import would make a cycle).
 
 from __future__ import annotations
 
-import ast
 import keyword
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import GlobalScope, PositionProvider, ScopeProvider
 
 from golden_harness.exceptions import MoveRefusedError
-from golden_harness.relocate._analysis import Binding, node_ids, refuse_nested, uses_of
+from golden_harness.relocate._analysis import Binding, refuse_nested, uses_of
+from golden_harness.relocate._callers import rewrite_callers
+from golden_harness.relocate._checks import helpers_of, module_binding, refuse_clashes
 from golden_harness.relocate._edit import (
-    ModuleBinding,
     append_definitions,
     bindings_of,
     insert_imports,
@@ -101,131 +100,6 @@ def _leave(located: Located, leave: str | None) -> str:
     return leave or "wrapper"
 
 
-def _helpers(located: Located, request: MoveRequest, node: cst.CSTNode) -> list[Binding]:
-    """The definitions the moved code needs that move along: with ``--with-helpers``, those
-    nothing else reads (also transitively); without it, any definition but a logger refuses."""
-    chosen: dict[str, Binding] = {}
-    while True:
-        uses = uses_of(located, [node, *(b.statement for b in chosen.values())], located.qualname)
-        extra = {n: b for n, b in uses.definitions.items() if not b.logger and n not in chosen}
-        if not extra:
-            break
-        if not request.with_helpers:
-            listed = ", ".join(f"`{n}` (line {b.line_number})" for n, b in sorted(extra.items()))
-            raise MoveRefusedError(
-                f"{located.qualname} reads {listed}, defined in {located.relpath}: pass "
-                "--with-helpers to move what only the moved code uses along with it, or move "
-                "it first with its own golden move."
-            )
-        chosen.update(extra)
-    scope = next(
-        s for s in located.wrapper.resolve(ScopeProvider).values() if isinstance(s, GlobalScope)
-    )
-    exported = _exported(located.text)
-    while True:
-        inside = node_ids(node, *(b.statement for b in chosen.values()))
-        shared = {
-            name: [
-                access.node
-                for assignment in scope.assignments[name]
-                for access in assignment.references
-                if id(access.node) not in inside
-            ]
-            for name in chosen
-        }
-        blocked = {n for n, refs in shared.items() if refs or n in exported}
-        if not blocked:
-            break
-        positions = located.wrapper.resolve(PositionProvider)
-        reasons = []
-        for name in sorted(blocked):
-            lines = sorted({positions[r].start.line for r in shared[name]})
-            where = f"line(s) {', '.join(map(str, lines))}" if lines else "__all__"
-            reasons.append(f"`{name}` is also used by {located.relpath} ({where})")
-        raise MoveRefusedError(
-            f"{located.qualname} reads definitions of its module that other code uses too: "
-            + "; ".join(reasons)
-            + ". Move them first with their own golden move (or keep them and move less)."
-        )
-    return sorted(chosen.values(), key=lambda b: b.line_number)
-
-
-def _exported(text: str) -> set[str]:
-    for node in ast.parse(text).body:
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-                return {
-                    n.value
-                    for n in ast.walk(node)
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                }
-    return set()
-
-
-def _clashes(
-    plan: Plan,
-    target_names: dict[str, ModuleBinding],
-    imports: list[Binding],
-    loggers: list[Binding],
-) -> None:
-    """Refuse a name the target binds otherwise than the moved code needs."""
-    where = plan.target.relpath
-    problems = []
-    for name in [plan.new_name, *plan.helpers]:
-        if name in target_names:
-            problems.append(
-                f"`{name}` is already defined in {where} (line {target_names[name].line})"
-                + ("; pass --name NEW" if name == plan.new_name else "")
-            )
-    for binding in imports:
-        if binding.name == plan.new_name:
-            problems.append(
-                f"the moved code reads `{binding.name}` ({binding.refers_to}), the name it would "
-                f"get in {where}; pass --name NEW"
-            )
-        bound = target_names.get(binding.name)
-        if bound is not None and bound.refers_to != binding.refers_to:
-            now = bound.refers_to or "a definition of its own"
-            problems.append(
-                f"the moved code reads `{binding.name}` as {binding.refers_to}, but {where} binds "
-                f"it to {now} (line {bound.line})"
-            )
-    for logger in loggers:
-        bound = target_names.get(logger.name)
-        value = _assigned_value(logger.statement)
-        if bound is not None and bound.value != value:
-            problems.append(
-                f"`{logger.name}` is the module logger in {plan.located.relpath}, but {where} "
-                f"binds it otherwise (line {bound.line})"
-            )
-    source = plan.located.module
-    cycle = [
-        b
-        for b in target_names.values()
-        if b.refers_to and (b.refers_to + ".").startswith(source + ".")
-    ]
-    if cycle:
-        problems.append(
-            f"{where} imports {source} (line {cycle[0].line}): importing it back in {source} "
-            "would make an import cycle"
-        )
-    if problems:
-        raise MoveRefusedError(
-            f"Cannot move {plan.located.qualname} to {plan.target.module}: "
-            + "; ".join(problems)
-            + "."
-        )
-
-
-def _assigned_value(statement: cst.CSTNode) -> str | None:
-    code = cst.Module(body=[]).code_for_node(statement).strip()
-    node = ast.parse(code).body[0]
-    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-        return ast.unparse(node.value)
-    return None
-
-
 def _statement_code(statement: cst.CSTNode) -> str:
     """A top-level statement as written, comments above it kept, blank lines above dropped."""
     leading = [line for line in getattr(statement, "leading_lines", []) if line.comment is not None]
@@ -275,32 +149,6 @@ def _target_text(
     local = sorted({str(b.import_line) for b in inside})
     code = moved_code(plan.located, plan.new_name, role, plan.target.package, local)
     return append_definitions(tree.code, [*(_statement_code(b.statement) for b in helpers), code])
-
-
-def module_binding(plan: Plan, source_names: dict[str, ModuleBinding]) -> tuple[str, str | None]:
-    """The name the source module reaches the target module by, and the import line to add
-    (None when it already imports it)."""
-    target = plan.target.module
-    for binding in source_names.values():
-        if binding.refers_to == target:
-            return binding.name, None
-    parent, _, last = target.rpartition(".")
-    node = plan.located.node
-    params = set()
-    if isinstance(node, cst.FunctionDef):
-        params = (
-            {p.name.value for p in node.params.params}
-            | {p.name.value for p in node.params.posonly_params}
-            | {p.name.value for p in node.params.kwonly_params}
-        )
-    if last in source_names or last in params or keyword.iskeyword(last):
-        bound = source_names.get(last)
-        why = f"line {bound.line}" if bound else "a parameter of the moved code"
-        raise MoveRefusedError(
-            f"{plan.located.relpath} already uses the name `{last}` ({why}), under which it would "
-            f"import {target}: rename that first, or choose another --to module."
-        )
-    return last, (f"from {parent} import {last}" if parent else f"import {last}")
 
 
 class _Replace(cst.CSTTransformer):
@@ -361,7 +209,7 @@ def plan_move(request: MoveRequest) -> Plan:
         else None
     )
     plan = Plan(request, located, target, new_name, leave, role)
-    helper_bindings = _helpers(located, request, located.node)
+    helper_bindings = helpers_of(located, request.with_helpers, located.node)
     plan.helpers = [b.name for b in helper_bindings]
     moving = [located.node, *(b.statement for b in helper_bindings)]
     loggers = [
@@ -376,7 +224,7 @@ def plan_move(request: MoveRequest) -> Plan:
     ) | set(uses_of(located, [], located.qualname, [b.statement for b in loggers]).imports)
     imports = sorted(uses.imports.values(), key=lambda b: b.name)
     target_text = target.path.read_text(encoding="utf-8") if target.exists else ""
-    _clashes(
+    refuse_clashes(
         plan, bindings_of(target_text, target.package) if target_text else {}, imports, loggers
     )
     plan.files[target.relpath] = (
@@ -404,13 +252,9 @@ def _plan_source(plan: Plan, helpers: list[Binding], imported: set[str]) -> None
             else alias_text(located, plan.reference)
         )
         replacement = cst.parse_statement(text)
-    removed = node_ids(*(b.statement for b in helpers)) if helpers else set()
     top_removed = {id(b.statement) for b in helpers}
     tree = located.tree.visit(_Replace(located.node, replacement, top_removed, located.owner))
-    del removed
     if plan.leave == "nothing":
-        from golden_harness.relocate._callers import rewrite_callers
-
         tree, extra = rewrite_callers(plan, tree, source_names)
         lines += extra
     tree = insert_imports(tree, lines)
