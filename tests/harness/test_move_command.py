@@ -396,3 +396,25 @@ def test_a_malformed_local_imports_setting_is_refused(
 
     assert code == 2
     assert "local-imports is 'movex.pricing': it must be a list of dotted module names" in err
+
+
+def test_a_check_move_that_cannot_run_leaves_the_move_uncommitted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from golden_harness.exceptions import ReviewError
+    from golden_harness.relocate import _move as move_module
+
+    def cannot_run(root: Path, base: str) -> None:
+        raise ReviewError("ruff is not installed")
+
+    monkeypatch.setattr(move_module, "check_move", cannot_run)
+    repo = make_repo(tmp_path / "project")
+
+    code, out, _ = _move(repo, capsys, *SHIP, "--commit")
+
+    assert code == 1
+    assert "check-move could not run: ruff is not installed" in out.splitlines()
+    assert out.splitlines()[-1].startswith(
+        "Not proven (check-move does not call it a pure move): the working tree keeps the move"
+    )
+    assert git(repo, "log", "--format=%s") == "initial\n"

@@ -52,6 +52,7 @@ class MoveOutcome:
     check: CheckMoveResult | None = None
     verify: VerifyMoveResult | None = None
     verify_error: str | None = None
+    check_error: str | None = None
     commit: str | None = None
     message: str | None = None
     written: list[str] = field(default_factory=list)
@@ -170,7 +171,10 @@ def perform_move(
     outcome.written = _write(root, plan.files)
     if outcome.hook is not None:
         outcome.hook_output = run_hook(root, outcome.hook)
-    outcome.check = check_move(root, "HEAD")
+    try:
+        outcome.check = check_move(root, "HEAD")
+    except GoldenHarnessError as error:
+        outcome.check_error = str(error)
     if verify:
         try:
             outcome.verify = verify_move(root, "HEAD", (), tests=tests)
@@ -234,6 +238,8 @@ def render_move(outcome: MoveOutcome) -> list[str]:
         lines.append(f"  after-move: {outcome.hook}: done")
     if outcome.check is not None:
         lines += render_check_move(outcome.check)
+    elif outcome.check_error:
+        lines.append(f"check-move could not run: {outcome.check_error}")
     if outcome.verify is not None:
         lines += render_verify_move(outcome.verify)
     elif outcome.verify_error:
