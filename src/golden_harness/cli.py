@@ -1,5 +1,5 @@
 """The ``golden`` command: ``report``, ``diff``, ``verify-move``, ``check-move``, ``coverage``,
-``strength`` and ``review``."""
+``strength``, ``review`` and ``move``."""
 
 from __future__ import annotations
 
@@ -157,6 +157,42 @@ def _parser() -> argparse.ArgumentParser:
         default="tests/characterization",
         help="Suite verify-move runs (default: tests/characterization).",
     )
+    move = commands.add_parser(
+        "move",
+        help="Move a method, function or class to another module, then prove the move with "
+        "check-move and verify-move (and commit it with --commit).",
+    )
+    move.add_argument(
+        "source", metavar="SOURCE", help="path/to/file.py::Class.method, ::function or ::Class."
+    )
+    move.add_argument("--to", required=True, metavar="MODULE", help="Dotted module to move to.")
+    move.add_argument("--name", default=None, help="Name at the new place (default: see docs).")
+    move.add_argument(
+        "--leave",
+        choices=["wrapper", "alias", "nothing"],
+        default=None,
+        help="What stays: a thin wrapper (default; an import for a class), an alias, or nothing "
+        "(every caller rewritten).",
+    )
+    move.add_argument(
+        "--with-helpers",
+        action="store_true",
+        help="Also move the module's definitions that only the moved code uses.",
+    )
+    move.add_argument(
+        "--self-name", default=None, help="Name of the instance parameter a method gets."
+    )
+    move.add_argument("--dry-run", action="store_true", help="Print the diff; change nothing.")
+    move.add_argument(
+        "--commit",
+        action="store_true",
+        help="Commit as `move: NAME to MODULE` when check-move and verify-move both prove it.",
+    )
+    move.add_argument(
+        "--tests",
+        default="tests/characterization",
+        help="Suite verify-move runs (default: tests/characterization).",
+    )
     return parser
 
 
@@ -164,6 +200,23 @@ def _show(lines: Sequence[str]) -> None:
     """Print a command's output with its secrets redacted: it shows code, commit subjects and
     goldens, and ends up in CI logs and pull requests."""
     print(Redactor().text("\n".join(lines)))
+
+
+def _move(args: argparse.Namespace) -> int:
+    from golden_harness.relocate import MoveRequest, perform_move, render_move
+
+    request = MoveRequest(
+        repository_root(args.root or Path.cwd()),
+        args.source,
+        args.to,
+        name=args.name,
+        leave=args.leave,
+        with_helpers=args.with_helpers,
+        self_name=args.self_name,
+    )
+    outcome = perform_move(request, dry_run=args.dry_run, commit=args.commit, tests=args.tests)
+    _show(render_move(outcome))
+    return CommandExit.OK if args.dry_run or outcome.proven else CommandExit.FOUND
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -276,6 +329,8 @@ def _dispatch(args: argparse.Namespace, extra: list[str], argv: list[str], root:
             return _coverage(args)
         if args.command == "review":
             return _review(args)
+        if args.command == "move":
+            return _move(args)
         if args.command == "strength":
             if not hashing_is_fixed():
                 # The mutant runs are forks of this process: it must hash like every other run.

@@ -22,6 +22,7 @@ __all__ = [
     "GoldenMissingError",
     "HarvestValueError",
     "MergedKeysError",
+    "MoveRefusedError",
     "OutsideRootError",
     "ReplayMismatchError",
     "ReviewError",
@@ -264,6 +265,12 @@ class SourceError(GoldenHarnessError):
             f"{self.path}:{line}: {problem}. The golden commands read this file without "
             f"importing it: fix it, or leave it out of the seams' covers= and of the tests folder."
         )
+
+
+class MoveRefusedError(GoldenHarnessError):
+    """``golden move`` will not perform a move: the source or target cannot be found, or the
+    move would change behaviour (``super()``, name mangling, a closure, a name clash, ...).
+    Raised before any file is changed."""
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):

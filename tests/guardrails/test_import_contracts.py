@@ -33,6 +33,7 @@ CLEAN = {
     "golden_harness/plugin/__init__.py": "import golden_harness.review\n",
     "golden_harness/review/__init__.py": "import golden_harness.seams\n",
     "golden_harness/measure/__init__.py": "import golden_harness.seams\n",
+    "golden_harness/relocate/__init__.py": "import golden_harness.seams\n",
     "golden_harness/seams/__init__.py": "import golden_harness.moves\n",
     "golden_harness/moves/__init__.py": "import golden_harness.format\n",
     "golden_harness/recording/__init__.py": "import golden_harness.format\n",

@@ -12,7 +12,7 @@ import golden_harness
 
 PACKAGE = Path(golden_harness.__file__).parent
 PUBLIC_MODULES = {"__init__.py", "cli.py", "exceptions.py", "redaction.py"}
-SUB_PACKAGES = {"format", "measure", "moves", "plugin", "recording", "review", "seams"}
+SUB_PACKAGES = {"format", "measure", "moves", "plugin", "recording", "relocate", "review", "seams"}
 PUBLIC_IN_SUB_PACKAGES = {"plugin/fixtures.py"}
 
 
