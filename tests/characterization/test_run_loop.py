@@ -507,6 +507,23 @@ def test_start_opens_the_database_registers_the_run_and_takes_the_checkpoint(
     rig.observe_exclude()
 
 
+def test_start_refused_after_the_runs_folder_is_excluded_and_before_the_checkpoint(
+    golden: Recorder, run_rig: MakeRunRig, run_db: Any
+) -> None:
+    """The run id is recorded with another plan: `start()` has excluded the runs folder from git
+    by then, writes no row, takes no checkpoint and stays not started."""
+    with run_db.session_factory() as session:
+        session.add(RunRecord(run_id=RUN_ID, state="FAILED"))
+        session.flush()
+        register_run_plan(session, RUN_ID, {"phases": [{"phase_id": "old-phase"}]})
+        session.commit()
+    rig = run_rig(plan_phases("setup", "build-api"))
+    rig.git_exclude()
+    golden.call(rig.executor.start)
+    rig.observe_db()
+    rig.observe_exclude()
+
+
 def test_close_disposes_of_the_engine(golden: Recorder, run_rig: MakeRunRig) -> None:
     rig = run_rig(plan_phases("setup"), engine=golden.fake("engine"))
     started(rig)
