@@ -6,6 +6,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from ._support import autopack, db_rows, new_repo, tree_state, write_plan
 
 
@@ -81,3 +83,85 @@ def test_a_run_id_reused_with_a_changed_plan_is_refused(tmp_path: Path) -> None:
         ("guarded", "COMPLETE"),
         ("guarded-2", "FAILED"),
     ]
+
+
+def other_application_db(path: Path, *statements: str, application_id: int = 0) -> Path:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    if application_id:
+        conn.execute(f"PRAGMA application_id = {application_id}")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("statements", "application_id", "message"),
+    [
+        pytest.param(
+            (
+                "CREATE TABLE runs (id INTEGER PRIMARY KEY, athlete TEXT, km REAL)",
+                "INSERT INTO runs (athlete, km) VALUES ('ada', 5.0)",
+            ),
+            0,
+            "table runs has columns athlete, id, km, not autopack's",
+            id="autopack_table_names_with_other_columns",
+        ),
+        pytest.param(
+            (
+                "CREATE TABLE phases (id INTEGER PRIMARY KEY, moon TEXT)",
+                "CREATE TABLE learning_hints (id INTEGER PRIMARY KEY, tip TEXT)",
+            ),
+            0,
+            "table learning_hints has columns id, tip, not autopack's",
+            id="several_autopack_table_names",
+        ),
+        pytest.param(
+            ("CREATE TABLE runs (id INTEGER PRIMARY KEY, athlete TEXT)",),
+            0x4175506B,
+            "table runs has columns athlete, id, not autopack's",
+            id="autopack_application_id_with_another_schema",
+        ),
+    ],
+)
+def test_a_file_with_autopacks_table_names_but_not_its_schema_is_refused_untouched(
+    tmp_path: Path, statements: tuple[str, ...], application_id: int, message: str
+) -> None:
+    other = other_application_db(tmp_path / "club.db", *statements, application_id=application_id)
+    before = digest(other)
+    workspace = new_repo(tmp_path / "ws")
+    state = tree_state(workspace)
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("x"))
+    proc = autopack("run", plan, "--workspace", workspace, "--db", f"sqlite:///{other}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("autopack: error: database ")
+    assert "belongs to another application" in proc.stderr
+    assert message in proc.stderr
+    assert digest(other) == before
+    assert tree_state(workspace) == state
+    assert not (workspace / ".autonomous_runs").exists()
+
+
+def test_a_database_left_by_an_earlier_autopack_is_still_adopted(tmp_path: Path) -> None:
+    """A file with autopack's tables and columns but no application id (an earlier autopack)."""
+    workspace = new_repo(tmp_path / "ws")
+    first = autopack(
+        "run", write_plan(tmp_path / "a.yaml", plan_writing("one")), "--workspace", workspace
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    db = workspace / ".autonomous_runs/autopack.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA application_id = 0")
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    again = autopack(
+        "run", write_plan(tmp_path / "a.yaml", plan_writing("one")), "--workspace", workspace
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "(already complete)" in again.stdout
+    assert db_rows(db, "PRAGMA application_id") == [(0x4175506B,)]

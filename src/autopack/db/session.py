@@ -42,14 +42,19 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _sqlite_identity(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
+def _sqlite_identity(conn: sqlite3.Connection) -> tuple[int, int, dict[str, set[str]]]:
+    """The file's application id, user version, and each table with its column names."""
     application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = {
+    names = [
         row[0]
         for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
+    ]
+    tables = {
+        name: {row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))}
+        for name in names
     }
     return application_id, user_version, tables
 
@@ -59,6 +64,29 @@ def _recorded_plan_digest(conn: sqlite3.Connection, tables: set[str], run_id: st
         return None
     row = conn.execute("SELECT digest FROM run_plans WHERE run_id = ?", (run_id,)).fetchone()
     return row[0] if row else None
+
+
+def _probe_sqlite_file(
+    path: Path, url: str, *, run_id: str | None, plan_digest: str | None
+) -> None:
+    """Check an existing SQLite file, opened read-only: autopack's, and the run's plan."""
+    shown = safe_url(url)
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            application_id, user_version, tables = _sqlite_identity(conn)
+            check_sqlite_identity(
+                url, application_id=application_id, user_version=user_version, tables=tables
+            )
+            recorded = _recorded_plan_digest(conn, set(tables), run_id) if run_id else None
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"cannot open database {shown!r}: {exc}; point --db at a SQLite file or a new path"
+        ) from exc
+    if run_id is not None and plan_digest is not None:
+        check_run_plan(run_id, recorded, plan_digest)
 
 
 def probe_database(
@@ -89,24 +117,7 @@ def probe_database(
         if path.exists():
             if path.is_dir():
                 raise DatabaseError(f"cannot open database {shown!r}: {str(path)!r} is a directory")
-            try:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-                try:
-                    application_id, user_version, tables = _sqlite_identity(conn)
-                    recorded = (
-                        _recorded_plan_digest(conn, tables, run_id) if run_id is not None else None
-                    )
-                finally:
-                    conn.close()
-            except sqlite3.Error as exc:
-                raise DatabaseError(
-                    f"cannot open database {shown!r}: {exc}; point --db at a SQLite file or a new path"
-                ) from exc
-            check_sqlite_identity(
-                url, application_id=application_id, user_version=user_version, tables=tables
-            )
-            if run_id is not None and plan_digest is not None:
-                check_run_plan(run_id, recorded, plan_digest)
+            _probe_sqlite_file(path, url, run_id=run_id, plan_digest=plan_digest)
         elif not path.parent.is_dir() and not will_create_parent:
             raise DatabaseError(
                 f"cannot open database {shown!r}: directory {str(path.parent)!r} does not exist; "
@@ -173,7 +184,11 @@ def _check_and_stamp_sqlite(engine: Engine, url: str) -> None:
     with engine.begin() as connection:
         application_id = connection.exec_driver_sql("PRAGMA application_id").scalar() or 0
         user_version = connection.exec_driver_sql("PRAGMA user_version").scalar() or 0
-        tables = set(inspect(connection).get_table_names())
+        inspector = inspect(connection)
+        tables = {
+            name: {column["name"] for column in inspector.get_columns(name)}
+            for name in inspector.get_table_names()
+        }
         check_sqlite_identity(
             url, application_id=application_id, user_version=user_version, tables=tables
         )
