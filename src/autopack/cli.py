@@ -22,7 +22,8 @@ from autopack.exceptions import AutopackError, PlanError
 
 logger = logging.getLogger(__name__)
 
-RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+RUN_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+"""A run id, matched whole (`fullmatch`): a trailing newline is not part of an id."""
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
@@ -94,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
 
     plan = load_plan(args.plan)
     run_id = args.run_id or plan.get("run_id") or f"run-{uuid.uuid4().hex[:12]}"
-    if not RUN_ID_RE.match(run_id):
+    if not RUN_ID_RE.fullmatch(run_id):
         raise PlanError(
             f"run id {run_id!r} may use only letters, digits, '.', '_' and '-' (at most 128)"
         )
