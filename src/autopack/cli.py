@@ -88,9 +88,10 @@ def _print_phase_line(outcome: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from autopack.approval_channel import approval_channel_from_policy
-    from autopack.db.identity import plan_digest, safe_url
-    from autopack.db.session import RUNS_DIRNAME, default_database_url, probe_database
+    from autopack.db.identity import plan_digest
+    from autopack.db.session import default_database_url, probe_database
     from autopack.plan import load_plan
+    from autopack.run_lock import RunLock
     from autopack.workspace import check_workspace, prepare_workspace
 
     plan = load_plan(args.plan)
@@ -119,7 +120,28 @@ def _run(args: argparse.Namespace) -> int:
     for action in prepare_workspace(workspace_check):
         print(f"workspace {workspace}: {action}")
 
+    with RunLock(workspace, run_id) as lock:
+        if lock.previous is not None:
+            print(
+                f"workspace {workspace}: took over the run lock left by "
+                f"{lock.previous.describe()}, whose process is no longer running",
+                flush=True,
+            )
+        return _execute(args, plan, run_id, workspace, db_url, approval_channel)
+
+
+def _execute(
+    args: argparse.Namespace,
+    plan: dict[str, Any],
+    run_id: str,
+    workspace: Path,
+    db_url: str,
+    approval_channel: Any,
+) -> int:
+    """Run the plan in a prepared, locked workspace; print its progress and result."""
     from autopack.autonomous_executor import AutonomousExecutor
+    from autopack.db.identity import safe_url
+    from autopack.db.session import RUNS_DIRNAME
 
     executor = AutonomousExecutor(
         run_id=run_id,

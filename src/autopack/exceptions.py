@@ -17,3 +17,7 @@ class WorkspaceError(AutopackError):
 
 class DatabaseError(AutopackError):
     """The run database cannot be opened."""
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another autopack run holds the workspace's run lock."""
