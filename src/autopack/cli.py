@@ -2,8 +2,8 @@
 
 Exit codes: 0 every phase complete; 1 the run ended with a phase not complete; 2 bad input (plan,
 workspace, database, options), reported as one `autopack: error: ...` line before anything is written;
-130 interrupted (Ctrl-C), reported as one `autopack: interrupted: ...` line after the interrupted phase
-was rolled back to its checkpoint.
+130 interrupted (Ctrl-C), 143 stopped by SIGTERM, 129 by SIGHUP, each reported as one
+`autopack: interrupted...: ...` line after the interrupted phase was rolled back to its checkpoint.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ RUN_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,20 +186,32 @@ def _execute(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `autopack` console script; returns the exit code."""
     from autopack.phase_checkpoint import RunInterrupted
+    from autopack.stop_signals import stop_signals_handled
 
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
-    try:
-        return _run(args)
-    except AutopackError as exc:
-        print(f"autopack: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except RunInterrupted as exc:
-        print(f"autopack: interrupted: {exc}", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print("autopack: interrupted; run the same command again to resume", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    with stop_signals_handled() as stop:
+        try:
+            return _run(args)
+        except AutopackError as exc:
+            print(f"autopack: error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except RunInterrupted as exc:
+            print(f"autopack: {_interrupted(stop.name)}: {exc}", file=sys.stderr)
+            return stop.exit_code
+        except KeyboardInterrupt:
+            print(
+                f"autopack: {_interrupted(stop.name)}; run the same command again to resume",
+                file=sys.stderr,
+            )
+            return stop.exit_code
+
+
+def _interrupted(signal_name: str | None) -> str:
+    """`interrupted` after Ctrl-C, `interrupted by SIGTERM` after another stop signal."""
+    if signal_name in (None, "SIGINT"):
+        return "interrupted"
+    return f"interrupted by {signal_name}"
 
 
 if __name__ == "__main__":

@@ -93,12 +93,15 @@ def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 WAITING_CI = (
     "import os, pathlib, sys, time\n"
     "started, release = map(pathlib.Path, sys.argv[1:3])\n"
-    "started.write_text(str(os.getpid()))\n"
+    "partial = started.with_name(started.name + '.partial')\n"
+    "partial.write_text(str(os.getpid()))\n"
+    "os.replace(partial, started)\n"
     "deadline = time.monotonic() + 120\n"
     "while not release.exists() and time.monotonic() < deadline:\n"
     "    time.sleep(0.05)\n"
 )
-"""A CI command that writes its pid to argv[1], then waits until the file argv[2] exists."""
+"""A CI command that writes its pid to argv[1] (the file appears whole), then waits until the file
+argv[2] exists."""
 
 
 def waiting_ci(started: Path, release: Path) -> dict[str, Any]:

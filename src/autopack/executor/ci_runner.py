@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from autopack.process_group import run_in_own_group
 from autopack.run_folder import RUNS_DIRNAME
 
 CI_COMMAND_TIMEOUT_SECONDS = 600
@@ -96,7 +97,8 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
 
     `phase["ci"]` (else `scope["ci"]`) chooses: `skip`, a `command` (a string runs in a shell,
     600 s timeout), or pytest on `paths` (default `tests/`, 300 s timeout, with
-    PYTHONPATH=<workspace>/src and TESTING=1).
+    PYTHONPATH=<workspace>/src and TESTING=1). The command runs in a process group of its own,
+    killed as a whole when its timeout expires or the run is stopped.
     """
     ci_config = phase.get("ci") or (phase.get("scope") or {}).get("ci") or {}
     ci_dir = executor.workspace / RUNS_DIRNAME / executor.run_id / "ci"
@@ -134,15 +136,8 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
     returncode: int | None = None
     status = "failed"
     try:
-        proc = subprocess.run(
-            argv,
-            shell=shell,
-            cwd=executor.workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+        proc = run_in_own_group(
+            argv, shell=shell, cwd=executor.workspace, env=env, text=True, timeout=timeout
         )
         returncode = proc.returncode
         output = (proc.stdout or "") + (proc.stderr or "")
