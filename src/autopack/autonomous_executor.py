@@ -63,11 +63,17 @@ from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
 from autopack.notifier import LoggingNotifier
 from autopack.phase_checkpoint import (
+    PhaseCheckpoint,
     RunInterrupted,
     mark_run_interrupted,
     restore_phase_checkpoint,
     sigint_ignored,
     take_phase_checkpoint,
+)
+from autopack.phase_marker import (
+    clear_phase_marker,
+    recover_interrupted_phase,
+    write_phase_marker,
 )
 from autopack.quality_gate import QualityGate
 from autopack.workspace_state import (
@@ -177,12 +183,16 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the database, register the run and its phases, and take the run checkpoint."""
+        """Open the database, register the run and its phases, return a phase a killed run left in
+        progress to its checkpoint, and take the run checkpoint."""
         if self._started:
             return
         self.engine, self._session_factory = create_session_factory(self.db_url)
         self._ensure_runs_dir_excluded()
         self._ensure_run_and_phase_rows()
+        recover_interrupted_phase(
+            workspace=self.workspace, run_id=self.run_id, session_factory=self._session_factory
+        )
         ok, error = self._create_run_checkpoint()
         if not ok:
             self._run_checkpoint_error = error
@@ -207,9 +217,10 @@ class AutonomousExecutor:
         """Execute every phase in plan order; a phase that fails for good stops the run.
 
         Phases already COMPLETE in the database for this run id are skipped, so running the same
-        plan again resumes it. Each phase is attempted until it completes or is marked FAILED.
-        A KeyboardInterrupt (Ctrl-C) returns the phase it hits to its checkpoint, marks the run
-        INTERRUPTED and raises RunInterrupted. `on_phase_end` is called with each phase's outcome
+        plan again resumes it. Each phase is attempted until it completes or is marked FAILED,
+        with the phase-in-progress marker written before each attempt and removed when the phase
+        ends. A KeyboardInterrupt (Ctrl-C, or SIGTERM / SIGHUP through `stop_signals`) returns the
+        phase it hits to its checkpoint, marks the run INTERRUPTED and raises RunInterrupted. `on_phase_end` is called with each phase's outcome
         as soon as it is known (for progress output).
         """
         try:
@@ -250,7 +261,7 @@ class AutonomousExecutor:
                     phase_id=phase_id,
                 )
                 try:
-                    stopped = not self._run_phase_to_completion(phase)
+                    stopped = not self._run_phase_to_completion(phase, checkpoint)
                 except KeyboardInterrupt:
                     with sigint_ignored():
                         problem = restore_phase_checkpoint(
@@ -260,7 +271,10 @@ class AutonomousExecutor:
                             run_id=self.run_id,
                         )
                         mark_run_interrupted(self._session_factory, self.run_id)
+                        if problem is None:
+                            clear_phase_marker(self.workspace, self.run_id)
                     raise RunInterrupted(self.run_id, phase_id, problem) from None
+                clear_phase_marker(self.workspace, self.run_id)
                 summary.add(self._phase_outcome(phase_id))
         except KeyboardInterrupt:
             with sigint_ignored():
@@ -270,10 +284,20 @@ class AutonomousExecutor:
         self._finish_run(summary)
         return summary
 
-    def _run_phase_to_completion(self, phase: dict[str, Any]) -> bool:
-        """Attempt one phase until it completes (True) or is failed for good (False)."""
+    def _run_phase_to_completion(
+        self, phase: dict[str, Any], checkpoint: PhaseCheckpoint | None = None
+    ) -> bool:
+        """Attempt one phase until it completes (True) or is failed for good (False).
+
+        With the phase's `checkpoint`, the phase-in-progress marker is written before each
+        attempt, so that a run killed during the attempt is rolled back by the next one.
+        """
         phase_id = phase["phase_id"]
+        attempt = 0
         while True:
+            attempt += 1
+            if checkpoint is not None:
+                write_phase_marker(self.workspace, self.run_id, checkpoint, attempt=attempt)
             ok, status = self.execute_phase(phase)
             self._last_status_by_phase[phase_id] = status
             if ok:

@@ -102,7 +102,7 @@ def take_phase_checkpoint(
         logger.warning("No checkpoint of the workspace before phase %s: %s", phase_id, exc)
         state = None
     with session_factory() as session:
-        record = _phase_row(session, run_id, phase_id)
+        record = phase_row(session, run_id, phase_id)
         row = {name: getattr(record, name) for name in ROW_FIELDS} if record else None
         last_ids = {
             model.__tablename__: session.scalar(
@@ -115,7 +115,8 @@ def take_phase_checkpoint(
     return PhaseCheckpoint(phase_id, state, row, last_ids)
 
 
-def _phase_row(session: Any, run_id: str, phase_id: str) -> PhaseRecord | None:
+def phase_row(session: Any, run_id: str, phase_id: str) -> PhaseRecord | None:
+    """The row of `phase_id` in run `run_id`, or None."""
     return session.scalars(
         select(PhaseRecord).where(PhaseRecord.run_id == run_id, PhaseRecord.phase_id == phase_id)
     ).first()
@@ -148,7 +149,7 @@ def restore_phase_checkpoint(
             problem = str(exc)
     try:
         with session_factory() as session:
-            record = _phase_row(session, run_id, checkpoint.phase_id)
+            record = phase_row(session, run_id, checkpoint.phase_id)
             if record is not None and checkpoint.row is not None:
                 for name, value in checkpoint.row.items():
                     setattr(record, name, value)
