@@ -29,6 +29,7 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
+from autopack.exceptions import RunDatabaseError, RunStorageError
 from autopack.executor import (
     approvals,
     builder_context,
@@ -65,6 +66,7 @@ from autopack.notifier import LoggingNotifier
 from autopack.phase_checkpoint import (
     PhaseCheckpoint,
     RunInterrupted,
+    RunStopped,
     mark_run_interrupted,
     restore_phase_checkpoint,
     sigint_ignored,
@@ -220,7 +222,9 @@ class AutonomousExecutor:
         plan again resumes it. Each phase is attempted until it completes or is marked FAILED,
         with the phase-in-progress marker written before each attempt and removed when the phase
         ends. A KeyboardInterrupt (Ctrl-C, or SIGTERM / SIGHUP through `stop_signals`) returns the
-        phase it hits to its checkpoint, marks the run INTERRUPTED and raises RunInterrupted. `on_phase_end` is called with each phase's outcome
+        phase it hits to its checkpoint, marks the run INTERRUPTED and raises RunInterrupted; a
+        write that failed (RunStorageError) does the same and raises RunStopped (without marking
+        the run when the database itself failed). `on_phase_end` is called with each phase's outcome
         as soon as it is known (for progress output).
         """
         try:
@@ -262,7 +266,7 @@ class AutonomousExecutor:
                 )
                 try:
                     stopped = not self._run_phase_to_completion(phase, checkpoint)
-                except KeyboardInterrupt:
+                except (KeyboardInterrupt, RunStorageError) as stop:
                     with sigint_ignored():
                         problem = restore_phase_checkpoint(
                             checkpoint,
@@ -270,16 +274,24 @@ class AutonomousExecutor:
                             session_factory=self._session_factory,
                             run_id=self.run_id,
                         )
-                        mark_run_interrupted(self._session_factory, self.run_id)
+                        if not isinstance(stop, RunDatabaseError):
+                            mark_run_interrupted(self._session_factory, self.run_id)
                         if problem is None:
-                            clear_phase_marker(self.workspace, self.run_id)
+                            try:
+                                clear_phase_marker(self.workspace, self.run_id)
+                            except RunStorageError as failure:
+                                problem = str(failure)
+                    if isinstance(stop, RunStorageError):
+                        raise RunStopped(self.run_id, phase_id, stop, problem) from None
                     raise RunInterrupted(self.run_id, phase_id, problem) from None
                 clear_phase_marker(self.workspace, self.run_id)
                 summary.add(self._phase_outcome(phase_id))
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, RunStorageError) as stop:
             with sigint_ignored():
-                if self._session_factory is not None:
+                if self._session_factory is not None and not isinstance(stop, RunDatabaseError):
                     mark_run_interrupted(self._session_factory, self.run_id)
+            if isinstance(stop, RunStorageError):
+                raise RunStopped(self.run_id, None, stop) from None
             raise RunInterrupted(self.run_id, None) from None
         self._finish_run(summary)
         return summary

@@ -3,7 +3,9 @@
 Exit codes: 0 every phase complete; 1 the run ended with a phase not complete; 2 bad input (plan,
 workspace, database, options), reported as one `autopack: error: ...` line before anything is written;
 130 interrupted (Ctrl-C), 143 stopped by SIGTERM, 129 by SIGHUP, each reported as one
-`autopack: interrupted...: ...` line after the interrupted phase was rolled back to its checkpoint.
+`autopack: interrupted...: ...` line after the interrupted phase was rolled back to its checkpoint;
+74 the run database or a run file could not be written, reported as one `autopack: error: ...` line
+naming the file and the error, after the phase in progress was rolled back.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ RUN_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
+EXIT_STORAGE = 74
+"""The run could not write its database or a run file (sysexits' EX_IOERR)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,7 +189,7 @@ def _execute(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `autopack` console script; returns the exit code."""
-    from autopack.phase_checkpoint import RunInterrupted
+    from autopack.phase_checkpoint import RunInterrupted, RunStopped
     from autopack.stop_signals import stop_signals_handled
 
     args = build_parser().parse_args(argv)
@@ -196,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except AutopackError as exc:
             print(f"autopack: error: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        except RunStopped as exc:
+            print(f"autopack: error: {exc}", file=sys.stderr)
+            return EXIT_STORAGE
         except RunInterrupted as exc:
             print(f"autopack: {_interrupted(stop.name)}: {exc}", file=sys.stderr)
             return stop.exit_code

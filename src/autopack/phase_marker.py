@@ -1,7 +1,7 @@
 """The marker of the phase in progress, and the recovery of a phase whose run was killed.
 
 Before each attempt of a phase, the run writes `.autonomous_runs/<run_id>/phase-in-progress.json`
-(atomically: a new file renamed into place) with the phase's checkpoint (`PhaseCheckpoint`: the
+(atomically, through `autopack.run_files`: a new file renamed into place) with the phase's checkpoint (`PhaseCheckpoint`: the
 workspace state as git object ids, the phase's row, the last ids of its event rows), the attempt
 and the process. The marker is removed when the phase ends (COMPLETE or FAILED is recorded) and
 when an interrupt has returned the phase to its checkpoint.
@@ -27,6 +27,7 @@ from typing import Any
 from autopack.db.models import PhaseState
 from autopack.exceptions import WorkspaceError
 from autopack.phase_checkpoint import PhaseCheckpoint, phase_row, restore_phase_checkpoint
+from autopack.run_files import remove_run_file, write_run_text
 from autopack.run_folder import RUNS_DIRNAME
 from autopack.workspace_state import WorkspaceState
 
@@ -71,19 +72,12 @@ def write_phase_marker(
         "row": row,
         "last_event_ids": checkpoint.last_event_ids,
     }
-    path = marker_path(workspace, run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{MARKER_NAME}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, indent=2) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    write_run_text(marker_path(workspace, run_id), json.dumps(data, indent=2) + "\n")
 
 
 def clear_phase_marker(workspace: Path, run_id: str) -> None:
     """Remove the marker of run `run_id`, if there is one."""
-    marker_path(workspace, run_id).unlink(missing_ok=True)
+    remove_run_file(marker_path(workspace, run_id))
 
 
 def read_phase_marker(workspace: Path, run_id: str) -> PhaseMarker | None:

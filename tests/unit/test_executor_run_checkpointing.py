@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from autopack.db.models import RunRecord
+from autopack.exceptions import RunStorageError
 from autopack.executor import run_checkpointing
 from autopack.workspace_state import WorkspaceState, WorkspaceStateError
 
@@ -489,17 +490,16 @@ def test_audit_log_without_a_checkpoint_commit_leaves_the_checkpoint_field_empty
     )
 
 
-def test_audit_log_write_failure_is_logged_not_raised(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_audit_log_write_failure_stops_the_run_naming_the_file(tmp_path: Path) -> None:
     executor = make_executor(tmp_path, _run_checkpoint_commit=SHA)
     (tmp_path / ".autonomous_runs").mkdir()
     (tmp_path / ".autonomous_runs" / "run-1").write_text("a file, not a folder\n")
 
-    with caplog.at_level(logging.WARNING, logger=run_checkpointing.__name__):
+    with pytest.raises(RunStorageError) as info:
         run_checkpointing.write_rollback_audit_log(executor, "r")
 
-    assert "Could not write the rollback audit log of run-1" in caplog.text
+    assert info.value.path == str(tmp_path / ".autonomous_runs/run-1/run_rollback.log")
+    assert str(info.value).startswith("cannot write the run file ")
 
 
 # -- the git checkpoint commit ---------------------------------------------------------------------

@@ -21,10 +21,46 @@ from autopack.db.identity import (
     safe_url,
 )
 from autopack.db.models import Base
-from autopack.exceptions import DatabaseError
+from autopack.exceptions import DatabaseError, RunDatabaseError
 from autopack.run_folder import RUNS_DIRNAME
 
 DEFAULT_DB_FILENAME = "autopack.db"
+
+_STORAGE_FAILURES = {
+    3: "SQLITE_PERM",
+    8: "SQLITE_READONLY",
+    10: "SQLITE_IOERR",
+    11: "SQLITE_CORRUPT",
+    13: "SQLITE_FULL",
+    14: "SQLITE_CANTOPEN",
+    26: "SQLITE_NOTADB",
+}
+"""SQLite's primary result codes for a database file that cannot be written or read."""
+
+
+def sqlite_storage_problem(error: BaseException) -> str | None:
+    """SQLite's message when `error` says the database file cannot be written or read, else None
+    (a locked database, a constraint or an SQL error are not storage problems)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if (
+        isinstance(error, sqlite3.Error)
+        and isinstance(code, int)
+        and code & 0xFF in _STORAGE_FAILURES
+    ):
+        return str(error)
+    return None
+
+
+def _stop_on_storage_failure(engine: Engine, path: Path) -> None:
+    """Make a storage failure of the SQLite file at `path` raise RunDatabaseError (which stops the
+    run) wherever it happens, instead of the SQLAlchemy error a best-effort step would log."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):  # type: ignore[no-untyped-def]
+        problem = sqlite_storage_problem(context.original_exception)
+        if problem is None:
+            return None
+        return RunDatabaseError(str(path), problem)
 
 
 def default_database_url(workspace: Path) -> str:
@@ -156,7 +192,8 @@ def create_session_factory(url: str) -> tuple[Engine, sessionmaker[Session]]:
     """Create the engine for `url`, create missing tables, and return it with a session factory.
 
     The parent directory of a file-backed SQLite database is created. Raises DatabaseError when the
-    database cannot be opened or its tables cannot be created.
+    database cannot be opened or its tables cannot be created. Afterwards, a SQLite file that
+    cannot be written or read raises RunDatabaseError from the statement that found it.
     """
     path = sqlite_path(url)
     try:
@@ -170,6 +207,8 @@ def create_session_factory(url: str) -> tuple[Engine, sessionmaker[Session]]:
             except DatabaseError:
                 engine.dispose()
                 raise
+            if path is not None:
+                _stop_on_storage_failure(engine, path)
         else:
             Base.metadata.create_all(engine)
     except (SQLAlchemyError, OSError) as exc:

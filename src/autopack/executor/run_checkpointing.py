@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from autopack.git_commands import run_git
+from autopack.run_files import append_run_text
 from autopack.workspace_state import (
     WorkspaceStateError,
     capture_workspace_state,
@@ -192,7 +193,8 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
 def write_rollback_audit_log(executor, reason: str) -> None:
     """Append `<utc iso> | Run: <id> | Checkpoint: <sha[:8]> | Reason: <reason>` to the audit log.
 
-    The reason is the last field, so it may contain ` | `; it never spans lines.
+    The reason is the last field, so it may contain ` | `; it never spans lines. A write that
+    fails raises RunStorageError (through `autopack.run_files`), which stops the run.
     """
     from autopack.db.session import RUNS_DIRNAME
 
@@ -203,12 +205,7 @@ def write_rollback_audit_log(executor, reason: str) -> None:
         f"{datetime.now(UTC).isoformat()} | Run: {executor.run_id} | "
         f"Checkpoint: {(executor._run_checkpoint_commit or '')[:8]} | Reason: {one_line_reason}\n"
     )
-    try:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-    except OSError as exc:
-        logger.warning("Could not write the rollback audit log of %s: %s", executor.run_id, exc)
+    append_run_text(log_path, line)
 
 
 def create_git_checkpoint_commit(executor, message: str) -> str | None:
