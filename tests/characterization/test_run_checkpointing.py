@@ -18,6 +18,7 @@ import errno
 from typing import Any
 
 import pytest
+from _storage_support import call_until_stopped
 
 from autopack.autonomous_executor import AutonomousExecutor
 from autopack.workspace_state import (
@@ -432,7 +433,7 @@ def test_rollback_reason_with_line_breaks_is_one_audit_log_line(
     run(golden, executor._rollback_to_run_checkpoint, reason)
 
 
-def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
+def test_rollback_audit_log_write_failure_stops_the_run_after_the_rollback(
     golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     runs = golden.workspace / ".autonomous_runs"
@@ -441,7 +442,7 @@ def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
     golden.subprocess(RESET)
     golden.subprocess(CLEAN)
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    call_until_stopped(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
 def test_audit_log_line_without_a_checkpoint_commit(golden: Recorder, make_executor: Any) -> None:

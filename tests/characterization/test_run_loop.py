@@ -14,7 +14,8 @@ The run database is real (in-memory SQLite, its rows observed after each call). 
 factory (by identity; it hands out that database), the run checkpoint, the notification, one
 attempt (`execute_phase`, whose side effect writes the phase row as the real one does: a failed
 attempt advances `retry_attempt` and the run's failure count, the last one marks the row FAILED),
-the phase-state reads and the FAILED marking, which answer from the same database, and the phase
+the phase-state reads and the FAILED marking, which answer from the same database (an attempt may
+also raise KeyboardInterrupt, or RunStorageError for a write it could not make), and the phase
 checkpoint functions (by identity: taking, restoring, marking the run interrupted, writing and
 removing the marker, and ignoring SIGINT, whose block is observed where it opens and closes); a
 marker a killed run left is a real file, read back by the real recovery. The plan digest is real. git is
@@ -40,6 +41,7 @@ from autopack.autonomous_executor import AutonomousExecutor, PhaseOutcome, RunSu
 from autopack.db.models import PhaseRecord, PhaseState, RunRecord
 from autopack.db.run_plans import register_run_plan
 from autopack.db.session import create_session_factory
+from autopack.exceptions import RunDatabaseError, RunFileError
 from autopack.phase_checkpoint import (
     mark_run_interrupted,
     restore_phase_checkpoint,
@@ -144,6 +146,7 @@ ESCALATES = ("escalates",)  # TOKEN_ESCALATION: retry_attempt + 1, no run failur
 DOCTOR_SKIP = ("doctor_skip",)  # the Doctor skips the phase: FAILED, retry_attempt unchanged
 ROW_LOST = ("row_lost",)  # the attempt fails and the phase row is gone afterwards
 CTRL_C = ("ctrl_c",)  # the user presses Ctrl-C during the attempt (KeyboardInterrupt)
+DISK_FULL = ("disk_full",)  # a write of the attempt fails: the database's disk is full
 
 
 @dataclass
@@ -206,6 +209,8 @@ class RunRig:
         kind, *rest = self.attempts[phase_id].pop(0)
         if kind == "ctrl_c":
             raise KeyboardInterrupt
+        if kind == "disk_full":
+            raise RunDatabaseError("/var/runs/autopack.db", "database or disk is full")
         with self.db.session_factory() as session:
             row = self._row(session, phase_id)
             if kind == "COMPLETE":
@@ -479,6 +484,43 @@ def test_ctrl_c_in_a_phase_returns_it_to_its_checkpoint_and_marks_the_run_interr
     golden.fake("restore_phase_checkpoint", returns=problem)
     rig.script(setup=[COMPLETE], build_api=[fails("CI_FAILED"), CTRL_C])
     rig.run(on_phase_end=golden.fake("on_phase_end", returns=None))
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        pytest.param(None, id="phase_restored"),
+        pytest.param(
+            "the phase rows could not be restored: database or disk is full", id="rows_not_restored"
+        ),
+    ],
+)
+def test_a_write_that_fails_in_a_phase_stops_the_run_after_returning_the_phase_to_its_checkpoint(
+    golden: Recorder, run_rig: MakeRunRig, problem: str | None
+) -> None:
+    """No other attempt, no other phase: the run stops at once (RunStopped), without marking the
+    run in the database that failed; the marker stays when the phase could not be rolled back, for
+    the next run to finish the job."""
+    rig = run_rig(plan_phases("setup", "build-api", "write-docs"))
+    rig.git_exclude()
+    golden.fake("restore_phase_checkpoint", returns=problem)
+    rig.script(setup=[COMPLETE], build_api=[fails("CI_FAILED"), DISK_FULL])
+    rig.run(on_phase_end=golden.fake("on_phase_end", returns=None))
+
+
+def test_a_run_file_write_that_fails_at_the_end_of_the_run_stops_it_between_phases(
+    golden: Recorder, run_rig: MakeRunRig
+) -> None:
+    rig = run_rig(plan_phases("setup"))
+    rig.git_exclude()
+    golden.fake(
+        "self._finish_run",
+        side_effect=RunFileError(
+            "/ws/.autonomous_runs/run-char/report.json", "Read-only file system"
+        ),
+    )
+    rig.script(setup=[COMPLETE])
+    rig.run()
 
 
 def test_ctrl_c_while_starting_marks_the_run_interrupted(
