@@ -94,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     from autopack.db.identity import plan_digest
     from autopack.db.session import default_database_url, probe_database
     from autopack.plan import load_plan
+    from autopack.run_files import check_run_folder
     from autopack.run_lock import RunLock
     from autopack.workspace import check_workspace, prepare_workspace
 
@@ -109,6 +110,7 @@ def _run(args: argparse.Namespace) -> int:
         if not workspace_check.create
         else (workspace_check.path.absolute())
     )
+    check_run_folder(workspace, run_id)
     db_url = args.db or default_database_url(workspace)
     probe_database(
         db_url,

@@ -9,8 +9,18 @@ from sqlalchemy import text
 
 from autopack.db.models import RunRecord
 from autopack.db.session import create_session_factory, sqlite_storage_problem
-from autopack.exceptions import RunDatabaseError, RunFileError, RunStorageError
-from autopack.run_files import append_run_text, remove_run_file, write_run_text
+from autopack.exceptions import (
+    RunDatabaseError,
+    RunFileError,
+    RunStorageError,
+    WorkspaceError,
+)
+from autopack.run_files import (
+    append_run_text,
+    check_run_folder,
+    remove_run_file,
+    write_run_text,
+)
 
 
 def test_a_whole_file_is_written_with_its_folders_and_no_temporary_left(tmp_path: Path) -> None:
@@ -81,3 +91,41 @@ def test_other_database_errors_are_not_storage_problems(tmp_path: Path) -> None:
         conn.close()
     assert sqlite_storage_problem(info.value) is None
     assert sqlite_storage_problem(ValueError("x")) is None
+
+
+def test_a_runs_folder_linked_inside_the_workspace_is_accepted_and_written_through(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "runs-elsewhere").mkdir()
+    (tmp_path / ".autonomous_runs").symlink_to("runs-elsewhere")
+    check_run_folder(tmp_path, "r")
+    write_run_text(tmp_path / ".autonomous_runs/r/ci/p.log", "x")
+    assert (tmp_path / "runs-elsewhere/r/ci/p.log").read_text() == "x"
+
+
+def test_a_missing_runs_folder_is_fine(tmp_path: Path) -> None:
+    check_run_folder(tmp_path / "not-yet", "r")
+
+
+def test_a_link_to_outside_deep_in_the_run_folder_is_refused(tmp_path: Path) -> None:
+    workspace, outside = tmp_path / "ws", tmp_path / "outside"
+    (workspace / ".autonomous_runs/r/research/old").mkdir(parents=True)
+    outside.mkdir()
+    (workspace / ".autonomous_runs/r/research/old/p.json").symlink_to(outside / "p.json")
+    with pytest.raises(WorkspaceError, match=r"p\.json' is a link to .*, outside the workspace"):
+        check_run_folder(workspace, "r")
+    check_run_folder(workspace, "another-run")  # another run's folder is not written by this one
+
+
+def test_a_write_through_a_link_to_outside_made_during_the_run_is_refused(tmp_path: Path) -> None:
+    workspace, outside = tmp_path / "ws", tmp_path / "outside"
+    (workspace / ".autonomous_runs/r").mkdir(parents=True)
+    outside.mkdir()
+    (workspace / ".autonomous_runs/r/ci").symlink_to(outside)
+    with pytest.raises(RunFileError) as info:
+        write_run_text(workspace / ".autonomous_runs/r/ci/p.log", "x")
+    assert "passes through the link" in str(info.value)
+    assert "outside the workspace" in str(info.value)
+    with pytest.raises(RunFileError):
+        append_run_text(workspace / ".autonomous_runs/r/ci/run_rollback.log", "x")
+    assert list(outside.iterdir()) == []
