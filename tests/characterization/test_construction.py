@@ -64,7 +64,6 @@ def test_a_plan_of_phases_alone_takes_every_default(golden: Recorder) -> None:
     "plan",
     [
         pytest.param(lambda: {}, id="no_phases_key"),
-        pytest.param(lambda: {"phases": None}, id="phases_null"),
         pytest.param(lambda: {"phases": []}, id="phases_empty"),
     ],
 )
@@ -72,6 +71,12 @@ def test_a_plan_without_phases_gives_an_empty_list(
     golden: Recorder, plan: Callable[[], dict[str, Any]]
 ) -> None:
     golden.call(construct, run_id=RUN_ID, workspace=golden.workspace, plan=plan())
+
+
+def test_a_plan_whose_phases_are_null_fails_in_the_default_llm_service(golden: Recorder) -> None:
+    """The executor reads null phases as none, but the replay service built from the plan does
+    not (a validated plan always has a list of phases)."""
+    golden.call(construct, run_id=RUN_ID, workspace=golden.workspace, plan={"phases": None})
 
 
 def phases_taken_from(plan: dict[str, Any], workspace: Path) -> dict[str, Any]:
