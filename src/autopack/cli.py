@@ -200,13 +200,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _run(args)
         except AutopackError as exc:
-            print(f"autopack: error: {exc}", file=sys.stderr)
+            print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except RunStopped as exc:
-            print(f"autopack: error: {exc}", file=sys.stderr)
+            print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
             return EXIT_STORAGE
         except RunInterrupted as exc:
-            print(f"autopack: {_interrupted(stop.name)}: {exc}", file=sys.stderr)
+            print(f"autopack: {_interrupted(stop.name)}: {_one_line(exc)}", file=sys.stderr)
             return stop.exit_code
         except KeyboardInterrupt:
             print(
@@ -214,6 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return stop.exit_code
+
+
+def _one_line(error: BaseException) -> str:
+    """The error's message on one line (a line break inside, from git or SQLite, becomes ` | `)."""
+    return " | ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
 def _interrupted(signal_name: str | None) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +146,43 @@ def _is_running(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make the folder `path` read-only for autopack, as the file system would.
+
+    As root (for whom permissions do not count), `path` is bind-mounted read-only; the test is
+    skipped when that cannot be done. Otherwise its permissions lose the write bits.
+    """
+    import pytest
+
+    if os.geteuid() != 0:
+        modes = {p: p.stat().st_mode for p in [path, *path.rglob("*")] if not p.is_symlink()}
+        for p, mode in modes.items():
+            p.chmod(mode & ~0o222)
+        try:
+            yield
+        finally:
+            for p, mode in modes.items():
+                p.chmod(mode)
+        return
+    if shutil.which("mount") is None:
+        pytest.skip("as root, a read-only folder needs a read-only bind mount; mount is missing")
+    bound = subprocess.run(
+        ["mount", "--bind", str(path), str(path)], capture_output=True, text=True, check=False
+    )
+    if bound.returncode != 0:
+        pytest.skip(f"cannot bind-mount {path} here: {bound.stderr.strip()}")
+    try:
+        remounted = subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if remounted.returncode != 0:
+            pytest.skip(f"cannot make the bind mount of {path} read-only: {remounted.stderr}")
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ._support import autopack, db_rows, new_repo, tree_state, write_plan
+from ._support import autopack, db_rows, new_repo, read_only, tree_state, write_plan
 
 
 def plan_writing(text: str) -> dict:
@@ -165,3 +165,50 @@ def test_a_database_left_by_an_earlier_autopack_is_still_adopted(tmp_path: Path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "(already complete)" in again.stdout
     assert db_rows(db, "PRAGMA application_id") == [(0x4175506B,)]
+
+
+def test_a_damaged_database_is_refused_in_one_line_untouched(tmp_path: Path) -> None:
+    workspace = new_repo(tmp_path / "ws")
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("one"))
+    first = autopack("run", plan, "--workspace", workspace)
+    assert first.returncode == 0, first.stdout + first.stderr
+    db = workspace / ".autonomous_runs/autopack.db"
+    data = bytearray(db.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    assert len(data) >= 3 * page_size
+    data[2 * page_size : 2 * page_size + 64] = b"\xff" * 64  # a page of a table, overwritten
+    db.write_bytes(bytes(data))
+    before = digest(db)
+
+    proc = autopack("run", plan, "--workspace", workspace)
+
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"autopack: error: database 'sqlite:///{db}' is damaged (")
+    assert proc.stderr.endswith("); restore it from a backup, or point --db at a new file\n")
+    assert digest(db) == before
+
+
+def test_a_read_only_database_is_refused_in_one_line_untouched(tmp_path: Path) -> None:
+    workspace = new_repo(tmp_path / "ws")
+    folder = tmp_path / "dbdir"
+    folder.mkdir()
+    db = folder / "autopack.db"
+    url = f"sqlite:///{db}"
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("one"))
+    other = write_plan(tmp_path / "other.yaml", {**plan_writing("two"), "run_id": "other"})
+    first = autopack("run", other, "--workspace", workspace, "--db", url)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before, state = digest(db), tree_state(workspace)
+
+    with read_only(folder):
+        proc = autopack("run", plan, "--workspace", workspace, "--db", url)
+
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"autopack: error: database {url!r} cannot be written: its file {str(db)!r} is "
+        "read-only; make it writable, or point --db at a writable place"
+    ]
+    assert digest(db) == before
+    assert tree_state(workspace) == state

@@ -5,6 +5,7 @@ Every error names the URL with its password hidden (`identity.safe_url`).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -115,14 +116,33 @@ def _probe_sqlite_file(
                 url, application_id=application_id, user_version=user_version, tables=tables
             )
             recorded = _recorded_plan_digest(conn, set(tables), run_id) if run_id else None
+            damage = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise DatabaseError(
             f"cannot open database {shown!r}: {exc}; point --db at a SQLite file or a new path"
         ) from exc
+    if damage != ["ok"]:
+        found = " ".join(" ".join(damage).replace("*** in database main ***", "").split())
+        raise DatabaseError(
+            f"database {shown!r} is damaged ({found}); restore it from a backup, or point --db "
+            "at a new file"
+        )
+    _check_writable(path, shown)
     if run_id is not None and plan_digest is not None:
         check_run_plan(run_id, recorded, plan_digest)
+
+
+def _check_writable(path: Path, shown: str) -> None:
+    """Raise DatabaseError unless the SQLite file at `path` (when it exists) and its folder (where
+    SQLite writes its journal) can be written."""
+    for target, what in ((path, "file"), (path.parent, "folder")):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise DatabaseError(
+                f"database {shown!r} cannot be written: its {what} {str(target)!r} is read-only; "
+                "make it writable, or point --db at a writable place"
+            )
 
 
 def probe_database(
@@ -134,9 +154,10 @@ def probe_database(
 ) -> None:
     """Check that `url` can be opened and used by autopack, without writing anything.
 
-    A file-backed SQLite database must either exist and be a readable SQLite file that belongs to
-    autopack (or is empty), or not exist in a directory that exists (or that the caller is about
-    to create, `will_create_parent`). Other URLs are connected to once. With `run_id` and
+    A file-backed SQLite database must either exist and be a readable, undamaged (`PRAGMA
+    quick_check`) and writable SQLite file that belongs to autopack (or is empty), or not exist in
+    a writable directory that exists (or that the caller is about to create,
+    `will_create_parent`). Other URLs are connected to once. With `run_id` and
     `plan_digest`, a run recorded with another plan is refused (PlanError). Raises DatabaseError
     naming the URL (password hidden) and the problem.
     """
@@ -159,6 +180,8 @@ def probe_database(
                 f"cannot open database {shown!r}: directory {str(path.parent)!r} does not exist; "
                 "create it or choose another --db"
             )
+        elif path.parent.is_dir():
+            _check_writable(path, shown)
         return
     if parsed.get_backend_name() == "sqlite":
         return
