@@ -29,7 +29,7 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
-from autopack.exceptions import RunDatabaseError, RunStorageError
+from autopack.exceptions import RunDatabaseError, RunStorageError, WorkspaceError
 from autopack.executor import (
     approvals,
     builder_context,
@@ -59,6 +59,7 @@ from autopack.executor.retry_policy import (
     MAX_TOTAL_FAILURES_PER_RUN,
 )
 from autopack.executor.run_summary import PhaseOutcome, RunSummary
+from autopack.git_problems import explain_checkpoint_failure
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
@@ -118,6 +119,7 @@ class AutonomousExecutor:
         enable_failure_hardening: bool | None = None,
         telemetry_enabled: bool | None = None,
         goal_anchor: str | None = None,
+        require_checkpoint: bool = True,
     ) -> None:
         self.run_id = run_id
         self.workspace = Path(workspace)
@@ -152,6 +154,7 @@ class AutonomousExecutor:
             telemetry_enabled = bool(plan.get("telemetry", True))
         self.telemetry_enabled = telemetry_enabled
         self.goal_anchor = goal_anchor if goal_anchor is not None else plan.get("goal")
+        self.require_checkpoint = require_checkpoint
 
         # Database, created in start().
         self.engine: Any = None
@@ -186,7 +189,12 @@ class AutonomousExecutor:
 
     def start(self) -> None:
         """Open the database, register the run and its phases, return a phase a killed run left in
-        progress to its checkpoint, and take the run checkpoint."""
+        progress to its checkpoint, and take the run checkpoint.
+
+        A run checkpoint that cannot be recorded raises WorkspaceError naming the problem and its
+        fix (the run row is marked INTERRUPTED), unless the executor was built with
+        `require_checkpoint=False`: then the run goes on without one.
+        """
         if self._started:
             return
         self.engine, self._session_factory = create_session_factory(self.db_url)
@@ -198,6 +206,9 @@ class AutonomousExecutor:
         ok, error = self._create_run_checkpoint()
         if not ok:
             self._run_checkpoint_error = error
+            if self.require_checkpoint:
+                mark_run_interrupted(self._session_factory, self.run_id)
+                raise WorkspaceError(explain_checkpoint_failure(self.workspace, error or ""))
             logger.warning("Run %s continues without a checkpoint: %s", self.run_id, error)
         self._started = True
         logger.info(

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autopack.exceptions import AutopackError, PlanError
+from autopack.exceptions import AutopackError, PlanError, WorkspaceError
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--failure-hardening", action="store_true", default=None, help="enable failure hardening"
     )
     run.add_argument("--no-telemetry", action="store_true", help="do not record escalation events")
+    run.add_argument(
+        "--no-checkpoint",
+        action="store_true",
+        help="run even when the run checkpoint cannot be recorded (no rollback; Doctor fixes "
+        "that write are refused)",
+    )
     run.add_argument(
         "--record-scenarios",
         type=Path,
@@ -93,6 +99,7 @@ def _run(args: argparse.Namespace) -> int:
     from autopack.approval_channel import approval_channel_from_policy
     from autopack.db.identity import plan_digest
     from autopack.db.session import default_database_url, probe_database
+    from autopack.git_problems import NO_CHECKPOINT_HINT, repository_problem
     from autopack.plan import load_plan
     from autopack.run_files import check_run_folder
     from autopack.run_lock import RunLock
@@ -105,6 +112,13 @@ def _run(args: argparse.Namespace) -> int:
             f"run id {run_id!r} may use only letters, digits, '.', '_' and '-' (at most 128)"
         )
     workspace_check = check_workspace(args.workspace, init=args.init)
+    if not args.no_checkpoint and not workspace_check.git_init:
+        problem = repository_problem(workspace_check.path)
+        if problem is not None:
+            raise WorkspaceError(
+                f"workspace {str(workspace_check.path)!r}: the run checkpoint cannot be "
+                f"recorded: {problem}; {NO_CHECKPOINT_HINT}"
+            )
     workspace = (
         workspace_check.path.resolve()
         if not workspace_check.create
@@ -157,6 +171,7 @@ def _execute(
         approval_channel=approval_channel,
         enable_failure_hardening=args.failure_hardening,
         telemetry_enabled=False if args.no_telemetry else None,
+        require_checkpoint=not args.no_checkpoint,
     )
     print(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}", flush=True)
     with contextlib.ExitStack() as recording:

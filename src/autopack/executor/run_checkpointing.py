@@ -56,7 +56,8 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
 
     Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
     `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
-    `git_timeout`.
+    `git_timeout`; the failure is logged at INFO only: the caller reports it (`start()` stops
+    the run with it, or warns that the run goes on without a checkpoint).
     """
     import subprocess
 
@@ -67,12 +68,12 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
         branch_proc = run_git(executor.workspace, "rev-parse", "--abbrev-ref", "HEAD")
         if branch_proc.returncode != 0:
             error = f"git_branch_failed: {branch_proc.stderr.strip()}"
-            logger.error("Run checkpoint failed: %s", error)
+            logger.info("Run checkpoint failed: %s", error)
             return False, error
         commit_proc = run_git(executor.workspace, "rev-parse", "HEAD")
         if commit_proc.returncode != 0:
             error = f"git_commit_failed: {commit_proc.stderr.strip()}"
-            logger.error("Run checkpoint failed: %s", error)
+            logger.info("Run checkpoint failed: %s", error)
             return False, error
         untracked_proc = run_git(
             executor.workspace, "ls-files", "--others", "--exclude-standard", "-z"
@@ -80,14 +81,14 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
         if untracked_proc.returncode != 0:
             # Without the list, a rollback's `git clean` could delete files the run did not create.
             error = f"git_untracked_failed: {untracked_proc.stderr.strip()}"
-            logger.error("Run checkpoint failed: %s", error)
+            logger.info("Run checkpoint failed: %s", error)
             return False, error
     except subprocess.TimeoutExpired:
-        logger.error("Run checkpoint failed: git timed out")
+        logger.info("Run checkpoint failed: git timed out")
         return False, "git_timeout"
     except OSError as exc:
         error = f"git_branch_failed: {exc}"
-        logger.error("Run checkpoint failed: %s", error)
+        logger.info("Run checkpoint failed: %s", error)
         return False, error
 
     try:
@@ -98,7 +99,7 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
         )
     except WorkspaceStateError as exc:
         error = f"git_state_failed: {exc}"
-        logger.error("Run checkpoint failed: %s", error)
+        logger.info("Run checkpoint failed: %s", error)
         return False, error
     executor._run_checkpoint_state = state
     executor._run_checkpoint_branch = branch_proc.stdout.strip()
