@@ -5,7 +5,7 @@ in the order `__init__` set it (`_executor_state.constructed_state`): the plan a
 copied from it, the database URL, each collaborator (a default one by class and attributes, an
 injected fake as itself), the approval channel chosen from the plan's policy (`auto-deny` when it
 names none), failure hardening, telemetry and the goal anchor (a keyword argument that is not
-None wins over the plan), the database and run checkpoint left for `start()`, and the run-wide
+None wins over the plan), whether a run checkpoint is required (by default it is), the database and run checkpoint left for `start()`, and the run-wide
 counters and bookkeeping at zero. Changes the constructor makes to the plan it is given are
 recorded too (`mutated`).
 
@@ -126,7 +126,12 @@ def test_the_plans_settings_choose_approval_hardening_telemetry_and_goal(
     [
         pytest.param(
             lambda: {"failure_hardening": True, "telemetry": True, "goal": "The plan's goal"},
-            {"enable_failure_hardening": False, "telemetry_enabled": False, "goal_anchor": ""},
+            {
+                "enable_failure_hardening": False,
+                "telemetry_enabled": False,
+                "goal_anchor": "",
+                "require_checkpoint": False,
+            },
             id="false_and_empty_arguments_over_the_plan",
         ),
         pytest.param(

@@ -42,6 +42,7 @@ from autopack.db.models import PhaseRecord, PhaseState, RunRecord
 from autopack.db.run_plans import register_run_plan
 from autopack.db.session import create_session_factory
 from autopack.exceptions import RunDatabaseError, RunFileError
+from autopack.git_problems import explain_checkpoint_failure
 from autopack.phase_checkpoint import (
     mark_run_interrupted,
     restore_phase_checkpoint,
@@ -287,6 +288,7 @@ def run_rig(golden: Recorder, make_executor: Any, run_db: Any) -> MakeRunRig:
         golden.fake_function(mark_run_interrupted, returns=None)
         golden.fake_function(write_phase_marker, returns=None)
         golden.fake_function(clear_phase_marker, returns=None)
+        golden.fake_function(explain_checkpoint_failure, returns="the checkpoint explained")
         golden.fake_function(sigint_ignored, side_effect=lambda: SignalsIgnored(golden.observe))
         return rig
 
@@ -440,11 +442,28 @@ def test_one_phase_to_completion_says_whether_the_run_goes_on(
 
 
 def test_run_without_a_checkpoint_carries_the_error(golden: Recorder, run_rig: MakeRunRig) -> None:
-    rig = run_rig(plan_phases("setup"))
+    """The executor does not require a checkpoint (`--no-checkpoint`): the run goes on."""
+    rig = run_rig(plan_phases("setup"), require_checkpoint=False)
     rig.git_exclude()
     golden.fake(
         "self._create_run_checkpoint",
         returns=(False, "git_branch_failed: fatal: not a git repository"),
+    )
+    rig.script(setup=[COMPLETE])
+    rig.run()
+
+
+def test_a_run_checkpoint_that_cannot_be_recorded_stops_the_run_before_any_phase(
+    golden: Recorder, run_rig: MakeRunRig
+) -> None:
+    """A checkpoint is required by default: the run is marked interrupted and `start()` raises
+    WorkspaceError with the problem explained (`git_problems.explain_checkpoint_failure`)."""
+    rig = run_rig(plan_phases("setup"))
+    rig.git_exclude()
+    golden.fake("self._create_run_checkpoint", returns=(False, "git_timeout"))
+    golden.fake(
+        "explain_checkpoint_failure",
+        returns="workspace '<workspace>': the run checkpoint cannot be recorded: git did not answer",
     )
     rig.script(setup=[COMPLETE])
     rig.run()
