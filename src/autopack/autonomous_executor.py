@@ -304,7 +304,10 @@ class AutonomousExecutor:
             if isinstance(stop, RunStorageError):
                 raise RunStopped(self.run_id, None, stop) from None
             raise RunInterrupted(self.run_id, None) from None
-        self._finish_run(summary)
+        try:
+            self._finish_run(summary)
+        except RunStorageError as failure:
+            raise RunStopped(self.run_id, None, failure) from None
         return summary
 
     def _run_phase_to_completion(
