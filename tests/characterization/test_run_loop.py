@@ -41,7 +41,7 @@ from autopack.autonomous_executor import AutonomousExecutor, PhaseOutcome, RunSu
 from autopack.db.models import PhaseRecord, PhaseState, RunRecord
 from autopack.db.run_plans import register_run_plan
 from autopack.db.session import create_session_factory
-from autopack.exceptions import RunDatabaseError, RunFileError
+from autopack.exceptions import RunDatabaseError
 from autopack.git_problems import explain_checkpoint_failure
 from autopack.phase_checkpoint import (
     mark_run_interrupted,
@@ -527,18 +527,24 @@ def test_a_write_that_fails_in_a_phase_stops_the_run_after_returning_the_phase_t
     rig.run(on_phase_end=golden.fake("on_phase_end", returns=None))
 
 
-def test_a_run_file_write_that_fails_at_the_end_of_the_run_stops_it_between_phases(
+def _full_disk() -> Session:
+    raise RunDatabaseError("/var/runs/autopack.db", "database or disk is full")
+
+
+def test_a_database_write_that_fails_at_the_end_of_the_run_stops_it(
     golden: Recorder, run_rig: MakeRunRig
 ) -> None:
+    """Every phase is complete when the disk fills: recording the run's end fails (RunStopped)."""
     rig = run_rig(plan_phases("setup"))
     rig.git_exclude()
-    golden.fake(
-        "self._finish_run",
-        side_effect=RunFileError(
-            "/ws/.autonomous_runs/run-char/report.json", "Read-only file system"
-        ),
-    )
+
+    def attempt_then_fill_the_disk(phase: dict[str, Any]) -> tuple[bool, str]:
+        result = rig.attempt(phase)
+        rig.executor._session_factory = Sessions("full-disk", _full_disk)
+        return result
+
     rig.script(setup=[COMPLETE])
+    golden.fake("self.execute_phase", side_effect=attempt_then_fill_the_disk)
     rig.run()
 
 
