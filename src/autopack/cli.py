@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autopack.exceptions import AutopackError, PlanError, WorkspaceError
+from autopack.exceptions import AutopackError, PlanError, RunStorageError, WorkspaceError
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except AutopackError as exc:
             print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        except RunStopped as exc:
+        except (RunStopped, RunStorageError) as exc:
             print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
             return EXIT_STORAGE
         except RunInterrupted as exc:
