@@ -29,6 +29,7 @@ from autopack.db.session import (
 from autopack.deliverables import validate_deliverables
 from autopack.diagnostics.agent import DiagnosticsAgent
 from autopack.doctor import RuleBasedDoctor
+from autopack.exceptions import RunDatabaseError, RunStorageError, WorkspaceError
 from autopack.executor import (
     approvals,
     builder_context,
@@ -58,16 +59,24 @@ from autopack.executor.retry_policy import (
     MAX_TOTAL_FAILURES_PER_RUN,
 )
 from autopack.executor.run_summary import PhaseOutcome, RunSummary
+from autopack.git_problems import explain_checkpoint_failure
 from autopack.llm_service import LlmService
 from autopack.manifest_generator import ManifestGenerator
 from autopack.model_router import ModelRouter
 from autopack.notifier import LoggingNotifier
 from autopack.phase_checkpoint import (
+    PhaseCheckpoint,
     RunInterrupted,
+    RunStopped,
     mark_run_interrupted,
     restore_phase_checkpoint,
     sigint_ignored,
     take_phase_checkpoint,
+)
+from autopack.phase_marker import (
+    clear_phase_marker,
+    recover_interrupted_phase,
+    write_phase_marker,
 )
 from autopack.quality_gate import QualityGate
 from autopack.workspace_state import (
@@ -110,6 +119,7 @@ class AutonomousExecutor:
         enable_failure_hardening: bool | None = None,
         telemetry_enabled: bool | None = None,
         goal_anchor: str | None = None,
+        require_checkpoint: bool = True,
     ) -> None:
         self.run_id = run_id
         self.workspace = Path(workspace)
@@ -144,6 +154,7 @@ class AutonomousExecutor:
             telemetry_enabled = bool(plan.get("telemetry", True))
         self.telemetry_enabled = telemetry_enabled
         self.goal_anchor = goal_anchor if goal_anchor is not None else plan.get("goal")
+        self.require_checkpoint = require_checkpoint
 
         # Database, created in start().
         self.engine: Any = None
@@ -177,15 +188,27 @@ class AutonomousExecutor:
     # ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the database, register the run and its phases, and take the run checkpoint."""
+        """Open the database, register the run and its phases, return a phase a killed run left in
+        progress to its checkpoint, and take the run checkpoint.
+
+        A run checkpoint that cannot be recorded raises WorkspaceError naming the problem and its
+        fix (the run row is marked INTERRUPTED), unless the executor was built with
+        `require_checkpoint=False`: then the run goes on without one.
+        """
         if self._started:
             return
         self.engine, self._session_factory = create_session_factory(self.db_url)
         self._ensure_runs_dir_excluded()
         self._ensure_run_and_phase_rows()
+        recover_interrupted_phase(
+            workspace=self.workspace, run_id=self.run_id, session_factory=self._session_factory
+        )
         ok, error = self._create_run_checkpoint()
         if not ok:
             self._run_checkpoint_error = error
+            if self.require_checkpoint:
+                mark_run_interrupted(self._session_factory, self.run_id)
+                raise WorkspaceError(explain_checkpoint_failure(self.workspace, error or ""))
             logger.warning("Run %s continues without a checkpoint: %s", self.run_id, error)
         self._started = True
         logger.info(
@@ -207,9 +230,12 @@ class AutonomousExecutor:
         """Execute every phase in plan order; a phase that fails for good stops the run.
 
         Phases already COMPLETE in the database for this run id are skipped, so running the same
-        plan again resumes it. Each phase is attempted until it completes or is marked FAILED.
-        A KeyboardInterrupt (Ctrl-C) returns the phase it hits to its checkpoint, marks the run
-        INTERRUPTED and raises RunInterrupted. `on_phase_end` is called with each phase's outcome
+        plan again resumes it. Each phase is attempted until it completes or is marked FAILED,
+        with the phase-in-progress marker written before each attempt and removed when the phase
+        ends. A KeyboardInterrupt (Ctrl-C, or SIGTERM / SIGHUP through `stop_signals`) returns the
+        phase it hits to its checkpoint, marks the run INTERRUPTED and raises RunInterrupted; a
+        write that failed (RunStorageError) does the same and raises RunStopped (without marking
+        the run when the database itself failed). `on_phase_end` is called with each phase's outcome
         as soon as it is known (for progress output).
         """
         try:
@@ -250,8 +276,8 @@ class AutonomousExecutor:
                     phase_id=phase_id,
                 )
                 try:
-                    stopped = not self._run_phase_to_completion(phase)
-                except KeyboardInterrupt:
+                    stopped = not self._run_phase_to_completion(phase, checkpoint)
+                except (KeyboardInterrupt, RunStorageError) as stop:
                     with sigint_ignored():
                         problem = restore_phase_checkpoint(
                             checkpoint,
@@ -259,21 +285,45 @@ class AutonomousExecutor:
                             session_factory=self._session_factory,
                             run_id=self.run_id,
                         )
-                        mark_run_interrupted(self._session_factory, self.run_id)
+                        if not isinstance(stop, RunDatabaseError):
+                            mark_run_interrupted(self._session_factory, self.run_id)
+                        if problem is None:
+                            try:
+                                clear_phase_marker(self.workspace, self.run_id)
+                            except RunStorageError as failure:
+                                problem = str(failure)
+                    if isinstance(stop, RunStorageError):
+                        raise RunStopped(self.run_id, phase_id, stop, problem) from None
                     raise RunInterrupted(self.run_id, phase_id, problem) from None
+                clear_phase_marker(self.workspace, self.run_id)
                 summary.add(self._phase_outcome(phase_id))
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, RunStorageError) as stop:
             with sigint_ignored():
-                if self._session_factory is not None:
+                if self._session_factory is not None and not isinstance(stop, RunDatabaseError):
                     mark_run_interrupted(self._session_factory, self.run_id)
+            if isinstance(stop, RunStorageError):
+                raise RunStopped(self.run_id, None, stop) from None
             raise RunInterrupted(self.run_id, None) from None
-        self._finish_run(summary)
+        try:
+            self._finish_run(summary)
+        except RunStorageError as failure:
+            raise RunStopped(self.run_id, None, failure) from None
         return summary
 
-    def _run_phase_to_completion(self, phase: dict[str, Any]) -> bool:
-        """Attempt one phase until it completes (True) or is failed for good (False)."""
+    def _run_phase_to_completion(
+        self, phase: dict[str, Any], checkpoint: PhaseCheckpoint | None = None
+    ) -> bool:
+        """Attempt one phase until it completes (True) or is failed for good (False).
+
+        With the phase's `checkpoint`, the phase-in-progress marker is written before each
+        attempt, so that a run killed during the attempt is rolled back by the next one.
+        """
         phase_id = phase["phase_id"]
+        attempt = 0
         while True:
+            attempt += 1
+            if checkpoint is not None:
+                write_phase_marker(self.workspace, self.run_id, checkpoint, attempt=attempt)
             ok, status = self.execute_phase(phase)
             self._last_status_by_phase[phase_id] = status
             if ok:

@@ -2,8 +2,10 @@
 
 Exit codes: 0 every phase complete; 1 the run ended with a phase not complete; 2 bad input (plan,
 workspace, database, options), reported as one `autopack: error: ...` line before anything is written;
-130 interrupted (Ctrl-C), reported as one `autopack: interrupted: ...` line after the interrupted phase
-was rolled back to its checkpoint.
+130 interrupted (Ctrl-C), 143 stopped by SIGTERM, 129 by SIGHUP, each reported as one
+`autopack: interrupted...: ...` line after the interrupted phase was rolled back to its checkpoint;
+74 the run database or a run file could not be written, reported as one `autopack: error: ...` line
+naming the file and the error, after the phase in progress was rolled back.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autopack.exceptions import AutopackError, PlanError
+from autopack.exceptions import AutopackError, PlanError, RunStorageError, WorkspaceError
 
 logger = logging.getLogger(__name__)
 
-RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+RUN_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+"""A run id, matched whole (`fullmatch`): a trailing newline is not part of an id."""
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+EXIT_STORAGE = 74
+"""The run could not write its database or a run file (sysexits' EX_IOERR)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--failure-hardening", action="store_true", default=None, help="enable failure hardening"
     )
     run.add_argument("--no-telemetry", action="store_true", help="do not record escalation events")
+    run.add_argument(
+        "--no-checkpoint",
+        action="store_true",
+        help="run even when the run checkpoint cannot be recorded (no rollback; Doctor fixes "
+        "that write are refused)",
+    )
     run.add_argument(
         "--record-scenarios",
         type=Path,
@@ -87,23 +97,34 @@ def _print_phase_line(outcome: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from autopack.approval_channel import approval_channel_from_policy
-    from autopack.db.identity import plan_digest, safe_url
-    from autopack.db.session import RUNS_DIRNAME, default_database_url, probe_database
+    from autopack.db.identity import plan_digest
+    from autopack.db.session import default_database_url, probe_database
+    from autopack.git_problems import NO_CHECKPOINT_HINT, repository_problem
     from autopack.plan import load_plan
+    from autopack.run_files import check_run_folder
+    from autopack.run_lock import RunLock
     from autopack.workspace import check_workspace, prepare_workspace
 
     plan = load_plan(args.plan)
     run_id = args.run_id or plan.get("run_id") or f"run-{uuid.uuid4().hex[:12]}"
-    if not RUN_ID_RE.match(run_id):
+    if not RUN_ID_RE.fullmatch(run_id):
         raise PlanError(
             f"run id {run_id!r} may use only letters, digits, '.', '_' and '-' (at most 128)"
         )
     workspace_check = check_workspace(args.workspace, init=args.init)
+    if not args.no_checkpoint and not workspace_check.git_init:
+        problem = repository_problem(workspace_check.path)
+        if problem is not None:
+            raise WorkspaceError(
+                f"workspace {str(workspace_check.path)!r}: the run checkpoint cannot be "
+                f"recorded: {problem}; {NO_CHECKPOINT_HINT}"
+            )
     workspace = (
         workspace_check.path.resolve()
         if not workspace_check.create
         else (workspace_check.path.absolute())
     )
+    check_run_folder(workspace, run_id)
     db_url = args.db or default_database_url(workspace)
     probe_database(
         db_url,
@@ -118,7 +139,28 @@ def _run(args: argparse.Namespace) -> int:
     for action in prepare_workspace(workspace_check):
         print(f"workspace {workspace}: {action}")
 
+    with RunLock(workspace, run_id) as lock:
+        if lock.previous is not None:
+            print(
+                f"workspace {workspace}: took over the run lock left by "
+                f"{lock.previous.describe()}, whose process is no longer running",
+                flush=True,
+            )
+        return _execute(args, plan, run_id, workspace, db_url, approval_channel)
+
+
+def _execute(
+    args: argparse.Namespace,
+    plan: dict[str, Any],
+    run_id: str,
+    workspace: Path,
+    db_url: str,
+    approval_channel: Any,
+) -> int:
+    """Run the plan in a prepared, locked workspace; print its progress and result."""
     from autopack.autonomous_executor import AutonomousExecutor
+    from autopack.db.identity import safe_url
+    from autopack.db.session import RUNS_DIRNAME
 
     executor = AutonomousExecutor(
         run_id=run_id,
@@ -129,6 +171,7 @@ def _run(args: argparse.Namespace) -> int:
         approval_channel=approval_channel,
         enable_failure_hardening=args.failure_hardening,
         telemetry_enabled=False if args.no_telemetry else None,
+        require_checkpoint=not args.no_checkpoint,
     )
     print(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}", flush=True)
     with contextlib.ExitStack() as recording:
@@ -163,21 +206,41 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `autopack` console script; returns the exit code."""
-    from autopack.phase_checkpoint import RunInterrupted
+    from autopack.phase_checkpoint import RunInterrupted, RunStopped
+    from autopack.stop_signals import stop_signals_handled
 
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
-    try:
-        return _run(args)
-    except AutopackError as exc:
-        print(f"autopack: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except RunInterrupted as exc:
-        print(f"autopack: interrupted: {exc}", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print("autopack: interrupted; run the same command again to resume", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    with stop_signals_handled() as stop:
+        try:
+            return _run(args)
+        except AutopackError as exc:
+            print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except (RunStopped, RunStorageError) as exc:
+            print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
+            return EXIT_STORAGE
+        except RunInterrupted as exc:
+            print(f"autopack: {_interrupted(stop.name)}: {_one_line(exc)}", file=sys.stderr)
+            return stop.exit_code
+        except KeyboardInterrupt:
+            print(
+                f"autopack: {_interrupted(stop.name)}; run the same command again to resume",
+                file=sys.stderr,
+            )
+            return stop.exit_code
+
+
+def _one_line(error: BaseException) -> str:
+    """The error's message on one line (a line break inside, from git or SQLite, becomes ` | `)."""
+    return " | ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
+def _interrupted(signal_name: str | None) -> str:
+    """`interrupted` after Ctrl-C, `interrupted by SIGTERM` after another stop signal."""
+    if signal_name in (None, "SIGINT"):
+        return "interrupted"
+    return f"interrupted by {signal_name}"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ row, and the last row id of the phase's errors, hints and escalation events. Whe
 interrupted (Ctrl-C) during the phase, `restore_phase_checkpoint` brings the workspace, the row and
 those tables back to that point, so running the same command again resumes the run with the
 phase as if it had not started. SIGINT is ignored while the restore runs, so a second Ctrl-C
-cannot leave it half done.
+cannot leave it half done. A run stopped by a write it could not make (RunStorageError) is
+returned to the checkpoint the same way, and reported as `RunStopped`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from autopack.db.models import (
     RunRecord,
     TokenBudgetEscalationEvent,
 )
+from autopack.exceptions import RunStorageError
 from autopack.workspace_state import (
     WorkspaceState,
     WorkspaceStateError,
@@ -77,6 +79,43 @@ class RunInterrupted(Exception):
         return f"{where}; run the same command again to resume"
 
 
+class RunStopped(Exception):
+    """The run stopped because its database or a run file could not be written (RunStorageError);
+    says what failed, where the run stopped, and whether that phase was rolled back."""
+
+    def __init__(
+        self,
+        run_id: str,
+        phase_id: str | None,
+        failure: RunStorageError,
+        problem: str | None = None,
+    ) -> None:
+        self.run_id = run_id
+        self.phase_id = phase_id
+        self.failure = failure
+        self.problem = problem
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """One line for the user: what could not be written, what was restored, what to do."""
+        if self.phase_id is None:
+            where = f"run {self.run_id!r} stopped between phases"
+        elif self.problem is None:
+            where = (
+                f"run {self.run_id!r} stopped in phase {self.phase_id!r}, which was rolled back "
+                "to its checkpoint"
+            )
+        else:
+            where = (
+                f"run {self.run_id!r} stopped in phase {self.phase_id!r}, which could not be "
+                f"rolled back yet ({self.problem}; the next run rolls it back)"
+            )
+        return (
+            f"{self.failure}; {where}; make room or fix the permissions, then run the same "
+            "command again to resume"
+        )
+
+
 @dataclass(frozen=True)
 class PhaseCheckpoint:
     """Where a phase started: workspace state (None if it could not be taken), row and event ids."""
@@ -102,7 +141,7 @@ def take_phase_checkpoint(
         logger.warning("No checkpoint of the workspace before phase %s: %s", phase_id, exc)
         state = None
     with session_factory() as session:
-        record = _phase_row(session, run_id, phase_id)
+        record = phase_row(session, run_id, phase_id)
         row = {name: getattr(record, name) for name in ROW_FIELDS} if record else None
         last_ids = {
             model.__tablename__: session.scalar(
@@ -115,7 +154,8 @@ def take_phase_checkpoint(
     return PhaseCheckpoint(phase_id, state, row, last_ids)
 
 
-def _phase_row(session: Any, run_id: str, phase_id: str) -> PhaseRecord | None:
+def phase_row(session: Any, run_id: str, phase_id: str) -> PhaseRecord | None:
+    """The row of `phase_id` in run `run_id`, or None."""
     return session.scalars(
         select(PhaseRecord).where(PhaseRecord.run_id == run_id, PhaseRecord.phase_id == phase_id)
     ).first()
@@ -148,7 +188,7 @@ def restore_phase_checkpoint(
             problem = str(exc)
     try:
         with session_factory() as session:
-            record = _phase_row(session, run_id, checkpoint.phase_id)
+            record = phase_row(session, run_id, checkpoint.phase_id)
             if record is not None and checkpoint.row is not None:
                 for name, value in checkpoint.row.items():
                     setattr(record, name, value)
@@ -161,11 +201,11 @@ def restore_phase_checkpoint(
                     )
                 )
             session.commit()
-    except Exception as exc:  # the one place a failed restore of the rows is reported, not raised
+    except (Exception, RunStorageError) as exc:  # the one place a failed restore is reported
         problem = f"{problem}; " if problem else ""
         problem += f"the phase rows could not be restored: {exc}"
-    if problem:
-        logger.error(
+    if problem:  # the caller reports it in the one line the user sees
+        logger.info(
             "Phase %s not fully rolled back after the interrupt: %s", checkpoint.phase_id, problem
         )
     return problem
@@ -180,5 +220,5 @@ def mark_run_interrupted(session_factory: Any, run_id: str) -> None:
                 run.state = RUN_INTERRUPTED
                 run.finished_at = datetime.now(UTC)
                 session.commit()
-    except Exception as exc:  # reported; the interrupt itself is what the user sees
+    except (Exception, RunStorageError) as exc:  # reported; the stop itself is what the user sees
         logger.error("Could not mark run %s interrupted: %s", run_id, exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,18 @@ from autopack.plan_schema import (
     count_values,
     shown,
 )
+from autopack.plan_yaml import DuplicateKeyError, load_plan_yaml
 
 MAX_PLAN_VALUES = 100_000
+"""The most values (mappings, lists, keys and scalars, aliases expanded) a plan may hold."""
+MAX_PLAN_PHASES = 1_000
+"""The most phases one plan may have."""
+MAX_PLAN_BYTES = 4 << 20
+"""The largest plan file autopack reads (4 MiB)."""
 COMPLEXITIES = ("low", "medium", "high")
 BUILDER_MODES = ("full_file", "structured_edit")
-PHASE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+PHASE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+"""A phase id, matched whole (`fullmatch`): a trailing newline is not part of an id."""
 
 CI_SPEC = Mapping({"skip": bool, "command": Either((str, ListOf(str))), "paths": ListOf(str)})
 EDIT_SPEC = Mapping({"path": str, "content": str, "delete": bool})
@@ -95,7 +103,7 @@ def _check_phase(index: int, phase: Any, seen: set[str], *, source: Path) -> Non
     phase_id = phase.get("phase_id")
     if not phase_id:
         raise PlanError(f"plan {str(source)!r}: {label} has no 'phase_id'; give every phase an id")
-    if not PHASE_ID_RE.match(phase_id):
+    if not PHASE_ID_RE.fullmatch(phase_id):
         raise PlanError(
             f"plan {str(source)!r}: phase_id {shown(phase_id)} may use only letters, digits, "
             "'.', '_', '-'"
@@ -140,19 +148,62 @@ def validate_plan(data: Any, *, source: Path) -> dict[str, Any]:
     return data
 
 
+_FILE_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_plan_text(path: Path) -> str:
+    """The text of the plan file at `path`: a regular file of at most MAX_PLAN_BYTES, in UTF-8.
+
+    Anything else (missing, a directory, a device such as `/dev/zero`, a named pipe, a file too
+    large) raises PlanError before more than MAX_PLAN_BYTES are read.
+    """
+    shown_path = repr(str(path))
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise PlanError(
+            f"plan file {shown_path} does not exist; pass the path of a YAML plan"
+        ) from None
+    except OSError as exc:
+        raise PlanError(f"plan file {shown_path} cannot be read: {exc}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise PlanError(f"plan file {shown_path} is a directory; pass the path of a YAML plan")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "a special file")
+        raise PlanError(
+            f"plan file {shown_path} is not a regular file ({kind}); pass the path of a YAML plan"
+        )
+    too_large = (
+        f"a plan may be at most {MAX_PLAN_BYTES:,} bytes ({MAX_PLAN_BYTES >> 20} MiB); "
+        "split it into several plans"
+    )
+    if info.st_size > MAX_PLAN_BYTES:
+        raise PlanError(f"plan file {shown_path} is {info.st_size:,} bytes; {too_large}")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PLAN_BYTES + 1)
+        if len(data) > MAX_PLAN_BYTES:
+            raise PlanError(
+                f"plan file {shown_path} grew past {MAX_PLAN_BYTES:,} bytes; {too_large}"
+            )
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"plan file {shown_path} cannot be read: {exc}") from exc
+
+
 def load_plan(path: Path) -> dict[str, Any]:
     """Read and validate the YAML plan at `path`; raises PlanError for any problem."""
     path = Path(path)
-    if not path.exists():
-        raise PlanError(f"plan file {str(path)!r} does not exist; pass the path of a YAML plan")
-    if path.is_dir():
-        raise PlanError(f"plan file {str(path)!r} is a directory; pass the path of a YAML plan")
+    text = read_plan_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"plan file {str(path)!r} cannot be read: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
+        data, uses_aliases = load_plan_yaml(text)
+    except DuplicateKeyError as exc:
+        raise PlanError(f"plan {str(path)!r}: {exc}; remove one of them") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -160,6 +211,12 @@ def load_plan(path: Path) -> dict[str, Any]:
         raise PlanError(f"plan {str(path)!r} is not valid YAML{where}: {problem}") from exc
     if data is None:
         raise PlanError(f"plan {str(path)!r} is empty; it needs a 'phases' list")
+    phases = data.get("phases") if isinstance(data, dict) else None
+    if isinstance(phases, list) and len(phases) > MAX_PLAN_PHASES:
+        raise PlanError(
+            f"plan {str(path)!r} has {len(phases):,} phases; a plan may have at most "
+            f"{MAX_PLAN_PHASES:,}: split it into several plans"
+        )
     try:
         values = count_values(data, MAX_PLAN_VALUES)
     except SchemaError as exc:
@@ -167,8 +224,12 @@ def load_plan(path: Path) -> dict[str, Any]:
     except RecursionError:
         raise PlanError(f"plan {str(path)!r} is nested too deeply; flatten it") from None
     if values > MAX_PLAN_VALUES:
+        if uses_aliases:
+            raise PlanError(
+                f"plan {str(path)!r} expands to more than {MAX_PLAN_VALUES:,} values (YAML "
+                "aliases are expanded); write a smaller plan or use fewer aliases"
+            )
         raise PlanError(
-            f"plan {str(path)!r} expands to more than {MAX_PLAN_VALUES:,} values (YAML aliases "
-            "are expanded); write a smaller plan or use fewer aliases"
+            f"plan {str(path)!r} holds more than {MAX_PLAN_VALUES:,} values; write a smaller plan"
         )
     return validate_plan(data, source=path)

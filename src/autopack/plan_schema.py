@@ -4,7 +4,8 @@ A spec is a Python type (or tuple of types) for a scalar, `Mapping` (known field
 spec), `ListOf` (every item checked), or `Either` (a choice made by the value's type). `check`
 raises SchemaError naming where the problem is (`phase 'p' replay.builder[0] field 'patch'`),
 what was expected, and the offending value shortened to at most `VALUE_LIMIT` characters.
-Booleans are never accepted where a number or a string is expected.
+Booleans are never accepted where a number or a string is expected, and an integer must fit the
+database's 64-bit INTEGER.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class Either:
 Spec = Union[type, tuple[type, ...], Mapping, ListOf, Either]  # noqa: UP007 (a runtime alias)
 
 NUMBER = (int, float)
+
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+"""The range of an integer the run database stores (SQLite's INTEGER, a signed 64-bit value)."""
 
 
 def spec_name(spec: Spec) -> str:
@@ -137,6 +142,15 @@ def check(value: Any, spec: Spec, *, label: str, dotted: str = "") -> None:
         return
     if not _matches_type(value, spec):
         raise SchemaError(f"{_where(label, dotted)} must be {spec_name(spec)}, got {shown(value)}")
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and not (INT64_MIN <= value <= INT64_MAX)
+    ):
+        raise SchemaError(
+            f"{_where(label, dotted)} must be a 64-bit integer (from {INT64_MIN:,} to "
+            f"{INT64_MAX:,}, what the database stores), got {shown(value)}"
+        )
 
 
 def count_values(data: Any, limit: int) -> int:

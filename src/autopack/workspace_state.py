@@ -120,7 +120,8 @@ def _temporary_index(workspace: Path, directory: str) -> Path:
 def capture_workspace_state(workspace: Path, *, keep: Sequence[str] = ()) -> WorkspaceState:
     """Snapshot the workspace without changing it (objects are added to git's object store only).
 
-    Raises WorkspaceStateError, e.g. when the index holds unresolved merge conflicts.
+    Raises WorkspaceStateError, e.g. when the index holds unresolved merge conflicts or is locked
+    (the message then names the problem and its fix, `git_problems.repository_problem`).
     """
     import tempfile
 
@@ -129,8 +130,11 @@ def capture_workspace_state(workspace: Path, *, keep: Sequence[str] = ()) -> Wor
     try:
         index_tree = _git(workspace, "write-tree").strip()
     except WorkspaceStateError as exc:
+        from autopack.git_problems import repository_problem
+
+        problem = repository_problem(workspace)
         raise WorkspaceStateError(
-            f"the index cannot be recorded ({exc}); resolve merge conflicts first"
+            f"the index cannot be recorded ({exc})" + (f": {problem}" if problem else "")
         ) from exc
     with tempfile.TemporaryDirectory(prefix="autopack-state-") as directory:
         index = _temporary_index(workspace, directory)

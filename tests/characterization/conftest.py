@@ -4,8 +4,10 @@
 (through the `golden` recorder), keeps the named methods real, and fakes everything else: other
 methods become fakes recorded as `self.<method>`, and every collaborator attribute is a strict fake
 recorded under its own name (`llm_service.execute_builder_phase`, `doctor.diagnose`, ...). The run's
-plain state (run id, workspace, counters, bookkeeping dicts) is real and set to the values a freshly
-constructed executor has; a scenario overrides any of it through keyword arguments.
+plain state (run id, workspace, counters, bookkeeping dicts) is real and read from a real executor
+constructed in the scenario's workspace, with what `start()` leaves on top
+(`_executor_state.scenario_state`, pinned by the construction seam); a scenario overrides any of it
+through keyword arguments.
 
 `run_db` is a real in-memory SQLite database (through SQLAlchemy, with the project's tables) for the
 seams that write phase state: pass `_session_factory=run_db.session_factory` to `make_executor`, and
@@ -19,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from _executor_state import COLLABORATORS, RUN_ID, scenario_state
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,54 +38,13 @@ from autopack.db.models import (
 from autopack.db.session import create_session_factory
 from golden_harness import Recorder
 
-RUN_ID = "run-char"
-
-COLLABORATORS = (
-    "llm_service",
-    "manifest_generator",
-    "quality_gate",
-    "doctor",
-    "diagnostics_agent",
-    "model_router",
-    "notifier",
-    "approval_channel",
-    "_session_factory",
-    "engine",
-)
+__all__ = ["COLLABORATORS", "RUN_ID", "fresh_state"]
 
 
 def fresh_state(golden: Recorder) -> dict[str, Any]:
-    """The attributes `AutonomousExecutor.__init__` and `start()` leave, minus the collaborators."""
-    return {
-        "run_id": RUN_ID,
-        "workspace": golden.workspace,
-        "plan": {"phases": []},
-        "plan_path": None,
-        "phases": [],
-        "db_url": "sqlite:///<workspace>/.autonomous_runs/autopack.db",
-        "enable_failure_hardening": False,
-        "telemetry_enabled": True,
-        "goal_anchor": None,
-        "_started": True,
-        "_run_checkpoint_branch": "main",
-        "_run_checkpoint_commit": "0123456789abcdef0123456789abcdef01234567",
-        "_run_checkpoint_untracked": [],
-        "_run_checkpoint_state": None,
-        "_run_checkpoint_error": None,
-        "_doctor_calls_by_phase": {},
-        "_run_doctor_calls": 0,
-        "_replans_by_phase": {},
-        "_run_replan_count": 0,
-        "_run_total_failures": 0,
-        "_provider_infra_errors": {},
-        "_last_error_by_phase": {},
-        "_last_status_by_phase": {},
-        "_last_builder_model_by_phase": {},
-        "_last_ci_result_by_phase": {},
-        "_last_files_changed_by_phase": {},
-        "_learning_hints": [],
-        "_approval_history": [],
-    }
+    """The attributes `AutonomousExecutor.__init__` and `start()` leave, minus the collaborators:
+    read from a real executor built in the scenario's workspace (see `_executor_state.py`)."""
+    return scenario_state(golden.workspace)
 
 
 MakeExecutor = Callable[..., AutonomousExecutor]

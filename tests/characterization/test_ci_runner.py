@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _storage_support import call_until_stopped
 
 from autopack.autonomous_executor import AutonomousExecutor
 from golden_harness import Recorder, Seam, harvested_test
@@ -270,14 +271,14 @@ def test_output_of_exactly_the_limit_is_kept_whole(
 # -- the log and report --------------------------------------------------------------------------
 
 
-def test_log_write_failure_leaves_paths_unset(
+def test_log_write_failure_stops_the_run_naming_the_log(
     golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     blocker = golden.workspace / ".autonomous_runs" / "run-char" / "ci"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("a file where the ci folder should be\n", encoding="utf-8")
     golden.subprocess(pytest_argv("tests/"), stdout="1 passed in 0.01s\n")
-    run_ci(golden, executor, {})
+    call_until_stopped(golden, executor._run_ci_checks, PHASE_ID, {})
 
 
 def test_existing_log_and_report_are_overwritten(

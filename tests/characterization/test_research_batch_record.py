@@ -2,8 +2,9 @@
 
 The seam writes `<workspace>/.autonomous_runs/<run id>/research/<phase id>.json` (indented JSON and
 a newline): the phase id, the batching label and the batch records, with the `extra` fields merged
-last (they may replace the first ones). It is best effort: a folder that cannot be created or a file
-that cannot be written is a warning. The file is recorded as the workspace change it is.
+last (they may replace the first ones). A folder that cannot be created or a file that cannot be
+written stops the run (RunStorageError, recorded as "run stopped"). The file is recorded as the
+workspace change it is.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _storage_support import call_until_stopped
 
 from autopack.autonomous_executor import AutonomousExecutor
 from golden_harness import Recorder, Seam
@@ -75,15 +77,21 @@ def test_an_earlier_record_is_replaced(golden: Recorder, executor: AutonomousExe
     golden.call(executor._write_research_batch_record, "p1", "research_tracer_bullet", [])
 
 
-def test_unwritable_run_folder_is_a_warning(golden: Recorder, executor: AutonomousExecutor) -> None:
+def test_unwritable_run_folder_stops_the_run(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
     (golden.workspace / ".autonomous_runs").write_text("not a folder\n", encoding="utf-8")
-    golden.call(executor._write_research_batch_record, "p1", "research_tracer_bullet", batches())
+    call_until_stopped(
+        golden, executor._write_research_batch_record, "p1", "research_tracer_bullet", batches()
+    )
 
 
-def test_unwritable_record_file_is_a_warning(
+def test_unwritable_record_file_stops_the_run(
     golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     (golden.workspace / ".autonomous_runs" / "run-char" / "research" / "p1.json").mkdir(
         parents=True
     )
-    golden.call(executor._write_research_batch_record, "p1", "research_tracer_bullet", batches())
+    call_until_stopped(
+        golden, executor._write_research_batch_record, "p1", "research_tracer_bullet", batches()
+    )

@@ -18,6 +18,7 @@ import errno
 from typing import Any
 
 import pytest
+from _storage_support import call_until_stopped
 
 from autopack.autonomous_executor import AutonomousExecutor
 from autopack.workspace_state import (
@@ -432,7 +433,7 @@ def test_rollback_reason_with_line_breaks_is_one_audit_log_line(
     run(golden, executor._rollback_to_run_checkpoint, reason)
 
 
-def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
+def test_rollback_audit_log_write_failure_stops_the_run_after_the_rollback(
     golden: Recorder, executor: AutonomousExecutor
 ) -> None:
     runs = golden.workspace / ".autonomous_runs"
@@ -441,7 +442,7 @@ def test_rollback_audit_log_write_failure_is_logged_and_rollback_succeeds(
     golden.subprocess(RESET)
     golden.subprocess(CLEAN)
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
+    call_until_stopped(golden, executor._rollback_to_run_checkpoint, "doctor: rollback_run")
 
 
 def test_audit_log_line_without_a_checkpoint_commit(golden: Recorder, make_executor: Any) -> None:
@@ -514,6 +515,27 @@ def test_checkpoint_commit_without_git_installed_returns_none(
 # -- execute_fix ---------------------------------------------------------------------------------
 
 FIX_PHASE = {"phase_id": "fix-imports", "name": "Fix imports"}
+DIFF_TREE = ["git", "diff-tree", "-r", "-z", "--name-only", "--no-renames", CHECKPOINT_SHA]
+TRACKED_STATUS = ["git", "status", "--porcelain", "-z", "--untracked-files=no"]
+
+
+@pytest.fixture
+def fix_executor(make_executor: Any) -> AutonomousExecutor:
+    """A running executor whose run checkpoint recorded the workspace state STATE."""
+    executor: AutonomousExecutor = make_executor(
+        real=SEAM_METHODS, _run_checkpoint_commit=CHECKPOINT_SHA, _run_checkpoint_state=STATE
+    )
+    return executor
+
+
+def script_user_changes(
+    golden: Recorder,
+    worktree: list[str] = (),
+    index: list[str] = (),  # type: ignore[assignment]
+) -> None:
+    """The changes the workspace had at the run checkpoint: working tree and index against HEAD."""
+    golden.subprocess([*DIFF_TREE, STATE.worktree_tree], stdout="".join(f"{p}\0" for p in worktree))
+    golden.subprocess([*DIFF_TREE, STATE.index_tree], stdout="".join(f"{p}\0" for p in index))
 
 
 def script_checkpoint_commit(golden: Recorder) -> None:
@@ -523,31 +545,90 @@ def script_checkpoint_commit(golden: Recorder) -> None:
 
 @pytest.mark.parametrize("commands", [[], None], ids=["empty", "none"])
 def test_execute_fix_without_commands_runs_nothing(
-    golden: Recorder, executor: AutonomousExecutor, commands: Any
+    golden: Recorder, fix_executor: AutonomousExecutor, commands: Any
 ) -> None:
-    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_runs_whitelisted_commands_after_a_checkpoint_commit(
-    golden: Recorder, executor: AutonomousExecutor
+    golden: Recorder, fix_executor: AutonomousExecutor
 ) -> None:
+    """The user's changes lie elsewhere (the working tree's notes, the index's README)."""
+    script_user_changes(golden, worktree=["notes/todo.md", "README.md"], index=["README.md"])
     script_checkpoint_commit(golden)
     golden.subprocess(["git", "checkout", "--", "src/app.py"])
     golden.subprocess(["git", "restore", "--staged", "src/app.py"])
-    golden.subprocess(["git", "stash"], stdout="Saved working directory and index state\n")
+    golden.subprocess(["git", "stash", "list"], stdout="")
     golden.subprocess(["git", "clean", "-fd", "build/"], stdout="Removing build/\n")
     commands = [
         "git checkout -- src/app.py",
         "git restore --staged src/app.py",
-        "git stash",
+        "git stash list",
         "git clean -fd build/",
     ]
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+@pytest.mark.parametrize(
+    ("worktree", "index", "commands"),
+    [
+        pytest.param(["src/app.py"], [], ["git checkout -- src/app.py"], id="edited_file"),
+        pytest.param([], ["src/app.py"], ["git restore --staged src/app.py"], id="staged_file"),
+        pytest.param(["src/new.py"], [], ["git checkout -- src/"], id="file_under_a_folder"),
+        pytest.param(["src/app.py"], [], ["git restore 'src/*.py'"], id="glob"),
+        pytest.param(["notes.md"], [], ["git stash", "git clean -fd"], id="whole_workspace"),
+        pytest.param(
+            ["src/a.py", "src/b.py", "src/c.py", "src/d.py", "src/e.py", "src/f.py"],
+            [],
+            ["git checkout ."],
+            id="many_files",
+        ),
+    ],
+)
+def test_execute_fix_refuses_a_command_that_would_touch_the_users_changes(
+    golden: Recorder,
+    fix_executor: AutonomousExecutor,
+    worktree: list[str],
+    index: list[str],
+    commands: list[str],
+) -> None:
+    script_user_changes(golden, worktree=list(worktree), index=list(index))
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), list(commands))
+
+
+def test_execute_fix_runs_only_the_commands_that_spare_the_users_changes(
+    golden: Recorder, fix_executor: AutonomousExecutor
+) -> None:
+    script_user_changes(golden, worktree=["src/app.py"])
+    script_checkpoint_commit(golden)
+    golden.subprocess(["git", "checkout", "--", "src/other.py"])
+    commands = ["git checkout -- src/app.py", "git checkout -- src/other.py"]
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
+
+
+def test_execute_fix_without_a_workspace_checkpoint_runs_only_commands_that_read(
+    golden: Recorder, executor: AutonomousExecutor
+) -> None:
+    """Commands that only read need no checkpoint commit."""
+    golden.subprocess(["git", "stash", "show"], stdout=" src/app.py | 2 +-\n")
+    commands = ["git checkout -- src/app.py", "git stash show", "git clean -n"]
+    golden.subprocess(["git", "clean", "-n"], stdout="Would remove build/\n")
     run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
 
 
-def test_execute_fix_refuses_commands_outside_the_whitelist_and_unparsable_ones(
-    golden: Recorder, executor: AutonomousExecutor
+def test_execute_fix_refuses_when_git_cannot_list_the_users_changes(
+    golden: Recorder, fix_executor: AutonomousExecutor
 ) -> None:
+    golden.subprocess(
+        [*DIFF_TREE, STATE.worktree_tree], stderr="fatal: bad object 70ee000\n", returncode=128
+    )
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), ["git checkout -- src/app.py"])
+
+
+def test_execute_fix_refuses_commands_outside_the_whitelist_and_unparsable_ones(
+    golden: Recorder, fix_executor: AutonomousExecutor
+) -> None:
+    script_user_changes(golden)
     script_checkpoint_commit(golden)
     golden.subprocess(["git", "restore", "file with spaces.py"])
     commands = [
@@ -560,12 +641,13 @@ def test_execute_fix_refuses_commands_outside_the_whitelist_and_unparsable_ones(
         "git restore 'file with spaces.py'",
         "sudo git checkout main",
     ]
-    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_counts_failing_commands_and_logs_their_output(
-    golden: Recorder, executor: AutonomousExecutor
+    golden: Recorder, fix_executor: AutonomousExecutor
 ) -> None:
+    script_user_changes(golden)
     script_checkpoint_commit(golden)
     golden.subprocess(
         ["git", "checkout", "missing-branch"],
@@ -578,33 +660,52 @@ def test_execute_fix_counts_failing_commands_and_logs_their_output(
     )
     golden.subprocess(["git", "clean", "-n"], stderr="warning: " + "x" * 250 + "\n", returncode=0)
     commands = ["git checkout missing-branch", "git stash pop", "git clean -n"]
-    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_skips_a_command_that_times_out_and_goes_on(
-    golden: Recorder, executor: AutonomousExecutor
+    golden: Recorder, fix_executor: AutonomousExecutor
 ) -> None:
+    script_user_changes(golden)
     script_checkpoint_commit(golden)
     golden.subprocess(["git", "stash", "pop"], times_out=True)
     golden.subprocess(["git", "restore", "."])
     commands = ["git stash pop", "git restore ."]
-    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_skips_a_command_that_cannot_run_and_goes_on(
-    golden: Recorder, executor: AutonomousExecutor
+    golden: Recorder, fix_executor: AutonomousExecutor
 ) -> None:
+    script_user_changes(golden)
     script_checkpoint_commit(golden)
     denied = PermissionError(errno.EACCES, "Permission denied", "git")
     golden.subprocess(["git", "stash", "pop"], raises=denied)
     golden.subprocess(["git", "restore", "."])
     commands = ["git stash pop", "git restore ."]
-    run(golden, executor._execute_fix, dict(FIX_PHASE), commands)
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), commands)
 
 
 def test_execute_fix_runs_commands_when_there_is_nothing_to_checkpoint(
-    golden: Recorder, executor: AutonomousExecutor
+    golden: Recorder, fix_executor: AutonomousExecutor
 ) -> None:
+    script_user_changes(golden)
     golden.subprocess(STASH_CREATE, stdout="")
+    golden.subprocess(TRACKED_STATUS, stdout="")
     golden.subprocess(["git", "checkout", "main"])
-    run(golden, executor._execute_fix, dict(FIX_PHASE), ["git checkout main"])
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), ["git checkout main"])
+
+
+def test_execute_fix_runs_nothing_when_the_working_tree_cannot_be_saved(
+    golden: Recorder, fix_executor: AutonomousExecutor
+) -> None:
+    """`git stash store` fails (a stale refs/stash.lock) while the working tree has changes."""
+    script_user_changes(golden)
+    golden.subprocess(STASH_CREATE, stdout=STASH_SHA + "\n")
+    golden.subprocess(
+        STASH_STORE,
+        stderr="error: cannot lock ref 'refs/stash': Unable to create '.git/refs/stash.lock'\n",
+        returncode=1,
+    )
+    golden.subprocess(TRACKED_STATUS, stdout=" M src/app.py\0")
+    run(golden, fix_executor._execute_fix, dict(FIX_PHASE), ["git checkout -- src/app.py"])

@@ -1,10 +1,12 @@
 """Characterization of the run lifecycle: `start`, `run`, the phase loop, the run's end, `close`.
 
 The seam is `start` (database, runs folder excluded from git, run and phase rows with the plan's
-digest, run checkpoint), `run` (plan order, resume of COMPLETE phases, a FAILED phase stopping the
-run, a checkpoint before each phase it attempts, Ctrl-C returning that phase to its checkpoint and
-marking the run interrupted, each outcome reported to `on_phase_end`),
-`_run_phase_to_completion` (attempts until COMPLETE or FAILED, the run-wide failure cap),
+digest, a phase a killed run left in progress rolled back by its marker
+(`phase_marker.recover_interrupted_phase`), run checkpoint), `run` (plan order, resume of COMPLETE
+phases, a FAILED phase stopping the run, a checkpoint before each phase it attempts, the marker
+removed when the phase ends, Ctrl-C returning that phase to its checkpoint and marking the run
+interrupted, each outcome reported to `on_phase_end`), `_run_phase_to_completion` (attempts until
+COMPLETE or FAILED, the phase-in-progress marker written before each, the run-wide failure cap),
 `_phase_outcome`, `RunSummary.add` and `RunSummary.all_complete` (the summary), `_finish_run` (the run row's end
 state and the notification), `_ensure_runs_dir_excluded`, `_ensure_run_and_phase_rows` and `close`.
 
@@ -12,15 +14,18 @@ The run database is real (in-memory SQLite, its rows observed after each call). 
 factory (by identity; it hands out that database), the run checkpoint, the notification, one
 attempt (`execute_phase`, whose side effect writes the phase row as the real one does: a failed
 attempt advances `retry_attempt` and the run's failure count, the last one marks the row FAILED),
-the phase-state reads and the FAILED marking, which answer from the same database, and the phase
-checkpoint functions (by identity: taking, restoring, marking the run interrupted, and ignoring
-SIGINT, whose block is observed where it opens and closes). The plan digest is real. git is
+the phase-state reads and the FAILED marking, which answer from the same database (an attempt may
+also raise KeyboardInterrupt, or RunStorageError for a write it could not make), and the phase
+checkpoint functions (by identity: taking, restoring, marking the run interrupted, writing and
+removing the marker, and ignoring SIGINT, whose block is observed where it opens and closes); a
+marker a killed run left is a real file, read back by the real recovery. The plan digest is real. git is
 scripted (`git rev-parse --git-path info/exclude`); the exclude file it names is observed.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,12 +41,15 @@ from autopack.autonomous_executor import AutonomousExecutor, PhaseOutcome, RunSu
 from autopack.db.models import PhaseRecord, PhaseState, RunRecord
 from autopack.db.run_plans import register_run_plan
 from autopack.db.session import create_session_factory
+from autopack.exceptions import RunDatabaseError
+from autopack.git_problems import explain_checkpoint_failure
 from autopack.phase_checkpoint import (
     mark_run_interrupted,
     restore_phase_checkpoint,
     sigint_ignored,
     take_phase_checkpoint,
 )
+from autopack.phase_marker import clear_phase_marker, marker_path, write_phase_marker
 from golden_harness import Recorder, Seam
 
 GOLDEN_SEAM = Seam(
@@ -61,6 +69,8 @@ GOLDEN_SEAM = Seam(
         "autopack.autonomous_executor:AutonomousExecutor._ensure_run_and_phase_rows",
         "autopack.executor.run_summary:RunSummary.add",
         "autopack.executor.run_summary:RunSummary.all_complete",
+        "autopack.phase_marker:recover_interrupted_phase",
+        "autopack.phase_marker:read_phase_marker",
     ],
 )
 
@@ -75,6 +85,7 @@ REAL = [
     "_ensure_run_and_phase_rows",
 ]
 RUN_ID = "run-char"
+MARKER = f".autonomous_runs/{RUN_ID}/phase-in-progress.json"
 GIT_EXCLUDE = ["git", "rev-parse", "--git-path", "info/exclude"]
 
 
@@ -136,6 +147,7 @@ ESCALATES = ("escalates",)  # TOKEN_ESCALATION: retry_attempt + 1, no run failur
 DOCTOR_SKIP = ("doctor_skip",)  # the Doctor skips the phase: FAILED, retry_attempt unchanged
 ROW_LOST = ("row_lost",)  # the attempt fails and the phase row is gone afterwards
 CTRL_C = ("ctrl_c",)  # the user presses Ctrl-C during the attempt (KeyboardInterrupt)
+DISK_FULL = ("disk_full",)  # a write of the attempt fails: the database's disk is full
 
 
 @dataclass
@@ -198,6 +210,8 @@ class RunRig:
         kind, *rest = self.attempts[phase_id].pop(0)
         if kind == "ctrl_c":
             raise KeyboardInterrupt
+        if kind == "disk_full":
+            raise RunDatabaseError("/var/runs/autopack.db", "database or disk is full")
         with self.db.session_factory() as session:
             row = self._row(session, phase_id)
             if kind == "COMPLETE":
@@ -272,6 +286,9 @@ def run_rig(golden: Recorder, make_executor: Any, run_db: Any) -> MakeRunRig:
         )
         golden.fake_function(restore_phase_checkpoint, returns=None)
         golden.fake_function(mark_run_interrupted, returns=None)
+        golden.fake_function(write_phase_marker, returns=None)
+        golden.fake_function(clear_phase_marker, returns=None)
+        golden.fake_function(explain_checkpoint_failure, returns="the checkpoint explained")
         golden.fake_function(sigint_ignored, side_effect=lambda: SignalsIgnored(golden.observe))
         return rig
 
@@ -425,11 +442,28 @@ def test_one_phase_to_completion_says_whether_the_run_goes_on(
 
 
 def test_run_without_a_checkpoint_carries_the_error(golden: Recorder, run_rig: MakeRunRig) -> None:
-    rig = run_rig(plan_phases("setup"))
+    """The executor does not require a checkpoint (`--no-checkpoint`): the run goes on."""
+    rig = run_rig(plan_phases("setup"), require_checkpoint=False)
     rig.git_exclude()
     golden.fake(
         "self._create_run_checkpoint",
         returns=(False, "git_branch_failed: fatal: not a git repository"),
+    )
+    rig.script(setup=[COMPLETE])
+    rig.run()
+
+
+def test_a_run_checkpoint_that_cannot_be_recorded_stops_the_run_before_any_phase(
+    golden: Recorder, run_rig: MakeRunRig
+) -> None:
+    """A checkpoint is required by default: the run is marked interrupted and `start()` raises
+    WorkspaceError with the problem explained (`git_problems.explain_checkpoint_failure`)."""
+    rig = run_rig(plan_phases("setup"))
+    rig.git_exclude()
+    golden.fake("self._create_run_checkpoint", returns=(False, "git_timeout"))
+    golden.fake(
+        "explain_checkpoint_failure",
+        returns="workspace '<workspace>': the run checkpoint cannot be recorded: git did not answer",
     )
     rig.script(setup=[COMPLETE])
     rig.run()
@@ -471,6 +505,49 @@ def test_ctrl_c_in_a_phase_returns_it_to_its_checkpoint_and_marks_the_run_interr
     rig.run(on_phase_end=golden.fake("on_phase_end", returns=None))
 
 
+@pytest.mark.parametrize(
+    "problem",
+    [
+        pytest.param(None, id="phase_restored"),
+        pytest.param(
+            "the phase rows could not be restored: database or disk is full", id="rows_not_restored"
+        ),
+    ],
+)
+def test_a_write_that_fails_in_a_phase_stops_the_run_after_returning_the_phase_to_its_checkpoint(
+    golden: Recorder, run_rig: MakeRunRig, problem: str | None
+) -> None:
+    """No other attempt, no other phase: the run stops at once (RunStopped), without marking the
+    run in the database that failed; the marker stays when the phase could not be rolled back, for
+    the next run to finish the job."""
+    rig = run_rig(plan_phases("setup", "build-api", "write-docs"))
+    rig.git_exclude()
+    golden.fake("restore_phase_checkpoint", returns=problem)
+    rig.script(setup=[COMPLETE], build_api=[fails("CI_FAILED"), DISK_FULL])
+    rig.run(on_phase_end=golden.fake("on_phase_end", returns=None))
+
+
+def _full_disk() -> Session:
+    raise RunDatabaseError("/var/runs/autopack.db", "database or disk is full")
+
+
+def test_a_database_write_that_fails_at_the_end_of_the_run_stops_it(
+    golden: Recorder, run_rig: MakeRunRig
+) -> None:
+    """Every phase is complete when the disk fills: recording the run's end fails (RunStopped)."""
+    rig = run_rig(plan_phases("setup"))
+    rig.git_exclude()
+
+    def attempt_then_fill_the_disk(phase: dict[str, Any]) -> tuple[bool, str]:
+        result = rig.attempt(phase)
+        rig.executor._session_factory = Sessions("full-disk", _full_disk)
+        return result
+
+    rig.script(setup=[COMPLETE])
+    golden.fake("self.execute_phase", side_effect=attempt_then_fill_the_disk)
+    rig.run()
+
+
 def test_ctrl_c_while_starting_marks_the_run_interrupted(
     golden: Recorder, run_rig: MakeRunRig
 ) -> None:
@@ -505,6 +582,117 @@ def test_start_opens_the_database_registers_the_run_and_takes_the_checkpoint(
     golden.call(rig.executor.start)
     rig.observe_db()
     rig.observe_exclude()
+
+
+def test_start_refused_after_the_runs_folder_is_excluded_and_before_the_checkpoint(
+    golden: Recorder, run_rig: MakeRunRig, run_db: Any
+) -> None:
+    """The run id is recorded with another plan: `start()` has excluded the runs folder from git
+    by then, writes no row, takes no checkpoint and stays not started."""
+    with run_db.session_factory() as session:
+        session.add(RunRecord(run_id=RUN_ID, state="FAILED"))
+        session.flush()
+        register_run_plan(session, RUN_ID, {"phases": [{"phase_id": "old-phase"}]})
+        session.commit()
+    rig = run_rig(plan_phases("setup", "build-api"))
+    rig.git_exclude()
+    golden.call(rig.executor.start)
+    rig.observe_db()
+    rig.observe_exclude()
+
+
+def leave_marker(golden: Recorder, phase_id: str = "build-api", **row: Any) -> None:
+    """The marker a run (pid 4242) killed during `phase_id`'s second attempt leaves."""
+    marker = golden.workspace / MARKER
+    marker.parent.mkdir(parents=True)
+    marker.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "phase_id": phase_id,
+                "attempt": 2,
+                "pid": 4242,
+                "written_at": "2024-01-02T03:01:02+00:00",
+                "workspace": {
+                    "head": "1" * 40,
+                    "index_tree": "2" * 40,
+                    "worktree_tree": "3" * 40,
+                    "empty_dirs": ["notes/drafts"],
+                    "keep": [".autonomous_runs/"],
+                },
+                "row": {
+                    "state": PhaseState.QUEUED,
+                    "retry_attempt": 1,
+                    "revision_epoch": 0,
+                    "escalation_level": 0,
+                    "last_failure_reason": "CI_FAILED",
+                    "last_attempt_timestamp": "2024-01-02T03:00:00+00:00",
+                    "completed_at": None,
+                    **row,
+                },
+                "last_event_ids": {
+                    "phase_errors": 4,
+                    "learning_hints": 4,
+                    "token_budget_escalation_events": 0,
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    # The marker is really removed (and the removal recorded as a file event).
+    golden.fake(
+        "clear_phase_marker",
+        side_effect=lambda workspace, run_id: marker_path(workspace, run_id).unlink(),
+    )
+
+
+def test_start_rolls_back_the_phase_a_killed_run_left_in_progress(
+    golden: Recorder, run_rig: MakeRunRig, run_db: Any
+) -> None:
+    """Before its own checkpoint, `start()` returns the phase to the checkpoint in the marker."""
+    run_db.add_phase("setup", position=0, state=PhaseState.COMPLETE)
+    run_db.add_phase("build-api", position=1, retry_attempt=2, last_failure_reason="PATCH_FAILED")
+    leave_marker(golden)
+    rig = run_rig(plan_phases("setup", "build-api"))
+    rig.git_exclude()
+    golden.call(rig.executor.start)
+    golden.observe("marker left", (golden.workspace / MARKER).exists())
+
+
+@pytest.mark.parametrize("state", [PhaseState.COMPLETE, PhaseState.FAILED])
+def test_start_removes_the_marker_of_a_phase_that_had_ended(
+    golden: Recorder, run_rig: MakeRunRig, run_db: Any, state: str
+) -> None:
+    """Killed after the phase's end was recorded: nothing to roll back."""
+    run_db.add_phase("build-api", position=0, state=state, retry_attempt=2)
+    leave_marker(golden)
+    rig = run_rig(plan_phases("build-api"))
+    rig.git_exclude()
+    golden.call(rig.executor.start)
+    golden.observe("marker left", (golden.workspace / MARKER).exists())
+
+
+def test_start_stops_when_the_interrupted_phase_cannot_be_rolled_back(
+    golden: Recorder, run_rig: MakeRunRig, run_db: Any
+) -> None:
+    run_db.add_phase("build-api", position=0, retry_attempt=2)
+    leave_marker(golden)
+    rig = run_rig(plan_phases("build-api"))
+    rig.git_exclude()
+    golden.fake("restore_phase_checkpoint", returns="git reset failed: fatal: bad object 1111111")
+    golden.call(rig.executor.start)
+    golden.observe("marker left", (golden.workspace / MARKER).exists())
+
+
+def test_start_stops_at_an_unreadable_marker(
+    golden: Recorder, run_rig: MakeRunRig, run_db: Any
+) -> None:
+    run_db.add_phase("build-api", position=0)
+    (golden.workspace / MARKER).parent.mkdir(parents=True)
+    (golden.workspace / MARKER).write_text('{"phase_id": "build-api"', encoding="utf-8")
+    rig = run_rig(plan_phases("build-api"))
+    rig.git_exclude()
+    golden.call(rig.executor.start)
 
 
 def test_close_disposes_of_the_engine(golden: Recorder, run_rig: MakeRunRig) -> None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import shutil
 import sqlite3
 import subprocess
+import sys
 import sysconfig
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +92,97 @@ def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+WAITING_CI = (
+    "import os, pathlib, sys, time\n"
+    "started, release = map(pathlib.Path, sys.argv[1:3])\n"
+    "partial = started.with_name(started.name + '.partial')\n"
+    "partial.write_text(str(os.getpid()))\n"
+    "os.replace(partial, started)\n"
+    "deadline = time.monotonic() + 120\n"
+    "while not release.exists() and time.monotonic() < deadline:\n"
+    "    time.sleep(0.05)\n"
+)
+"""A CI command that writes its pid to argv[1] (the file appears whole), then waits until the file
+argv[2] exists."""
+
+
+def waiting_ci(started: Path, release: Path) -> dict[str, Any]:
+    """A phase's `ci` running WAITING_CI: it starts, then waits for `release`."""
+    return {"command": [sys.executable, "-c", WAITING_CI, str(started), str(release)]}
+
+
+def start_autopack(*args: str | Path) -> subprocess.Popen[str]:
+    """Start `autopack ARGS...` in the background, its output captured."""
+    return subprocess.Popen(
+        [*autopack_command(), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_file(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Wait until `path` exists while `proc` keeps running."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def wait_for_exit(pid: int, timeout: float = 30) -> None:
+    """Wait until process `pid` (not a child of this one) has ended."""
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{pid}").exists() and _is_running(pid):
+        assert time.monotonic() < deadline, f"process {pid} is still running"
+        time.sleep(0.05)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make the folder `path` read-only for autopack, as the file system would.
+
+    As root (for whom permissions do not count), `path` is bind-mounted read-only; the test is
+    skipped when that cannot be done. Otherwise its permissions lose the write bits.
+    """
+    import pytest
+
+    if os.geteuid() != 0:
+        modes = {p: p.stat().st_mode for p in [path, *path.rglob("*")] if not p.is_symlink()}
+        for p, mode in modes.items():
+            p.chmod(mode & ~0o222)
+        try:
+            yield
+        finally:
+            for p, mode in modes.items():
+                p.chmod(mode)
+        return
+    if shutil.which("mount") is None:
+        pytest.skip("as root, a read-only folder needs a read-only bind mount; mount is missing")
+    bound = subprocess.run(
+        ["mount", "--bind", str(path), str(path)], capture_output=True, text=True, check=False
+    )
+    if bound.returncode != 0:
+        pytest.skip(f"cannot bind-mount {path} here: {bound.stderr.strip()}")
+    try:
+        remounted = subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if remounted.returncode != 0:
+            pytest.skip(f"cannot make the bind mount of {path} read-only: {remounted.stderr}")
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)

@@ -6,7 +6,9 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from ._support import autopack, db_rows, new_repo, tree_state, write_plan
+import pytest
+
+from ._support import autopack, db_rows, new_repo, read_only, tree_state, write_plan
 
 
 def plan_writing(text: str) -> dict:
@@ -81,3 +83,132 @@ def test_a_run_id_reused_with_a_changed_plan_is_refused(tmp_path: Path) -> None:
         ("guarded", "COMPLETE"),
         ("guarded-2", "FAILED"),
     ]
+
+
+def other_application_db(path: Path, *statements: str, application_id: int = 0) -> Path:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    if application_id:
+        conn.execute(f"PRAGMA application_id = {application_id}")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("statements", "application_id", "message"),
+    [
+        pytest.param(
+            (
+                "CREATE TABLE runs (id INTEGER PRIMARY KEY, athlete TEXT, km REAL)",
+                "INSERT INTO runs (athlete, km) VALUES ('ada', 5.0)",
+            ),
+            0,
+            "table runs has columns athlete, id, km, not autopack's",
+            id="autopack_table_names_with_other_columns",
+        ),
+        pytest.param(
+            (
+                "CREATE TABLE phases (id INTEGER PRIMARY KEY, moon TEXT)",
+                "CREATE TABLE learning_hints (id INTEGER PRIMARY KEY, tip TEXT)",
+            ),
+            0,
+            "table learning_hints has columns id, tip, not autopack's",
+            id="several_autopack_table_names",
+        ),
+        pytest.param(
+            ("CREATE TABLE runs (id INTEGER PRIMARY KEY, athlete TEXT)",),
+            0x4175506B,
+            "table runs has columns athlete, id, not autopack's",
+            id="autopack_application_id_with_another_schema",
+        ),
+    ],
+)
+def test_a_file_with_autopacks_table_names_but_not_its_schema_is_refused_untouched(
+    tmp_path: Path, statements: tuple[str, ...], application_id: int, message: str
+) -> None:
+    other = other_application_db(tmp_path / "club.db", *statements, application_id=application_id)
+    before = digest(other)
+    workspace = new_repo(tmp_path / "ws")
+    state = tree_state(workspace)
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("x"))
+    proc = autopack("run", plan, "--workspace", workspace, "--db", f"sqlite:///{other}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("autopack: error: database ")
+    assert "belongs to another application" in proc.stderr
+    assert message in proc.stderr
+    assert digest(other) == before
+    assert tree_state(workspace) == state
+    assert not (workspace / ".autonomous_runs").exists()
+
+
+def test_a_database_left_by_an_earlier_autopack_is_still_adopted(tmp_path: Path) -> None:
+    """A file with autopack's tables and columns but no application id (an earlier autopack)."""
+    workspace = new_repo(tmp_path / "ws")
+    first = autopack(
+        "run", write_plan(tmp_path / "a.yaml", plan_writing("one")), "--workspace", workspace
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    db = workspace / ".autonomous_runs/autopack.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA application_id = 0")
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    again = autopack(
+        "run", write_plan(tmp_path / "a.yaml", plan_writing("one")), "--workspace", workspace
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "(already complete)" in again.stdout
+    assert db_rows(db, "PRAGMA application_id") == [(0x4175506B,)]
+
+
+def test_a_damaged_database_is_refused_in_one_line_untouched(tmp_path: Path) -> None:
+    workspace = new_repo(tmp_path / "ws")
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("one"))
+    first = autopack("run", plan, "--workspace", workspace)
+    assert first.returncode == 0, first.stdout + first.stderr
+    db = workspace / ".autonomous_runs/autopack.db"
+    data = bytearray(db.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    assert len(data) >= 3 * page_size
+    data[2 * page_size : 2 * page_size + 64] = b"\xff" * 64  # a page of a table, overwritten
+    db.write_bytes(bytes(data))
+    before = digest(db)
+
+    proc = autopack("run", plan, "--workspace", workspace)
+
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"autopack: error: database 'sqlite:///{db}' is damaged (")
+    assert proc.stderr.endswith("); restore it from a backup, or point --db at a new file\n")
+    assert digest(db) == before
+
+
+def test_a_read_only_database_is_refused_in_one_line_untouched(tmp_path: Path) -> None:
+    workspace = new_repo(tmp_path / "ws")
+    folder = tmp_path / "dbdir"
+    folder.mkdir()
+    db = folder / "autopack.db"
+    url = f"sqlite:///{db}"
+    plan = write_plan(tmp_path / "plan.yaml", plan_writing("one"))
+    other = write_plan(tmp_path / "other.yaml", {**plan_writing("two"), "run_id": "other"})
+    first = autopack("run", other, "--workspace", workspace, "--db", url)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before, state = digest(db), tree_state(workspace)
+
+    with read_only(folder):
+        proc = autopack("run", plan, "--workspace", workspace, "--db", url)
+
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"autopack: error: database {url!r} cannot be written: its file {str(db)!r} is "
+        "read-only; make it writable, or point --db at a writable place"
+    ]
+    assert digest(db) == before
+    assert tree_state(workspace) == state

@@ -156,3 +156,20 @@ def test_missing_workspace_option_is_a_usage_error(
         main(["run", str(plan)])
     assert info.value.code == 2
     assert "--workspace" in capsys.readouterr().err
+
+
+def test_a_write_failure_outside_the_run_loop_is_one_line_and_exit_74(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from autopack import cli
+    from autopack.exceptions import RunFileError
+
+    def fail(args: object) -> int:
+        raise RunFileError(str(tmp_path / "x.json"), "No space left on device")
+
+    monkeypatch.setattr(cli, "_run", fail)
+    assert cli.main(["run", "plan.yaml", "--workspace", str(tmp_path)]) == 74
+    assert capsys.readouterr().err == (
+        f"autopack: error: cannot write the run file {str(tmp_path / 'x.json')!r}: "
+        "No space left on device\n"
+    )

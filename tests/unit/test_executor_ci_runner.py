@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from autopack.exceptions import RunStorageError
 from autopack.executor.ci_runner import CiResult, run_ci, run_ci_checks
 
 KEYS = [
@@ -88,8 +89,8 @@ def test_the_dict_form_is_the_result_as_dict(tmp_path: Path) -> None:
     assert (as_dict["status"], as_dict["passed"], as_dict["tests_run"]) == ("passed", True, 2)
 
 
-def test_an_unwritable_run_folder_leaves_the_paths_empty(tmp_path: Path) -> None:
+def test_an_unwritable_run_folder_stops_the_run_naming_the_log(tmp_path: Path) -> None:
     (tmp_path / ".autonomous_runs").write_text("a file where the folder should be")
-    result = run_ci(executor_on(tmp_path), "p", {"phase_id": "p", "ci": {"command": "true"}})
-    assert result.status == "passed"
-    assert (result.log_path, result.report_path) == (None, None)
+    with pytest.raises(RunStorageError) as info:
+        run_ci(executor_on(tmp_path), "p", {"phase_id": "p", "ci": {"command": "true"}})
+    assert info.value.path == str(tmp_path / ".autonomous_runs/run-1/ci/p.log")

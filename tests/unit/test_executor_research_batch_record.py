@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from autopack.exceptions import RunStorageError
 from autopack.executor.phase_handlers import research_batch_record
 
 
@@ -30,10 +31,11 @@ def test_record_is_written_under_the_run_folder_with_extra_fields_last(tmp_path:
     }
 
 
-def test_unwritable_folder_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_unwritable_folder_stops_the_run_naming_the_record(tmp_path: Path) -> None:
     (tmp_path / ".autonomous_runs").write_text("a file where the folder should be")
     executor = SimpleNamespace(workspace=tmp_path, run_id="run-1")
 
-    research_batch_record.write_research_batch_record(executor, "research-x", "label", [])
+    with pytest.raises(RunStorageError) as info:
+        research_batch_record.write_research_batch_record(executor, "research-x", "label", [])
 
-    assert "Could not write research batch record for research-x" in caplog.text
+    assert info.value.path == str(tmp_path / ".autonomous_runs/run-1/research/research-x.json")

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from autopack.db.models import RunRecord
+from autopack.exceptions import RunStorageError
 from autopack.executor import run_checkpointing
 from autopack.workspace_state import WorkspaceState, WorkspaceStateError
 
@@ -489,17 +490,16 @@ def test_audit_log_without_a_checkpoint_commit_leaves_the_checkpoint_field_empty
     )
 
 
-def test_audit_log_write_failure_is_logged_not_raised(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_audit_log_write_failure_stops_the_run_naming_the_file(tmp_path: Path) -> None:
     executor = make_executor(tmp_path, _run_checkpoint_commit=SHA)
     (tmp_path / ".autonomous_runs").mkdir()
     (tmp_path / ".autonomous_runs" / "run-1").write_text("a file, not a folder\n")
 
-    with caplog.at_level(logging.WARNING, logger=run_checkpointing.__name__):
+    with pytest.raises(RunStorageError) as info:
         run_checkpointing.write_rollback_audit_log(executor, "r")
 
-    assert "Could not write the rollback audit log of run-1" in caplog.text
+    assert info.value.path == str(tmp_path / ".autonomous_runs/run-1/run_rollback.log")
+    assert str(info.value).startswith("cannot write the run file ")
 
 
 # -- the git checkpoint commit ---------------------------------------------------------------------
@@ -568,12 +568,26 @@ def checkpoint_commits() -> list[tuple[str, int]]:
     return []
 
 
+@pytest.fixture
+def user_changes_at_the_start(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The paths the user had changed when the run started (none unless a test adds some)."""
+    changes: set[str] = set()
+    monkeypatch.setattr(run_checkpointing, "user_changes", lambda executor: changes)
+    return changes
+
+
 def fix_executor(tmp_path: Path, fp: Any, commits: list[tuple[str, int]]) -> SimpleNamespace:
+    """An executor with a workspace checkpoint; its checkpoint commits are recorded."""
+
     def record(message: str) -> str:
         commits.append((message, len(fp.calls)))
         return STASH_SHA
 
-    return make_executor(tmp_path, _create_git_checkpoint_commit=record)
+    return make_executor(
+        tmp_path,
+        _create_git_checkpoint_commit=record,
+        _run_checkpoint_state=WorkspaceState("a" * 40, "b" * 40, "c" * 40),
+    )
 
 
 @pytest.mark.parametrize(
@@ -586,6 +600,7 @@ def fix_executor(tmp_path: Path, fp: Any, commits: list[tuple[str, int]]) -> Sim
         ("git restore 'file with spaces.py'", ["git", "restore", "file with spaces.py"]),
     ],
 )
+@pytest.mark.usefixtures("user_changes_at_the_start")
 def test_execute_fix_runs_a_whitelisted_command_after_the_checkpoint_commit(
     tmp_path: Path, fp: Any, checkpoint_commits: list, command: str, argv: list[str]
 ) -> None:
@@ -614,6 +629,7 @@ def test_execute_fix_runs_a_whitelisted_command_after_the_checkpoint_commit(
         "/usr/bin/git checkout main",
     ],
 )
+@pytest.mark.usefixtures("user_changes_at_the_start")
 def test_execute_fix_refuses_a_command_outside_the_whitelist(
     tmp_path: Path,
     fp: Any,
@@ -627,7 +643,7 @@ def test_execute_fix_refuses_a_command_outside_the_whitelist(
         assert run_checkpointing.execute_fix(executor, dict(FIX_PHASE), [command]) == 0
 
     assert list(fp.calls) == []
-    assert checkpoint_commits == [(FIX_MESSAGE, 0)]
+    assert checkpoint_commits == []
     assert caplog.messages == [
         f"execute_fix for fix-imports: command {command!r} is not whitelisted; skipped"
     ]
@@ -648,6 +664,7 @@ def test_execute_fix_skips_a_command_it_cannot_parse(
     ]
 
 
+@pytest.mark.usefixtures("user_changes_at_the_start")
 def test_execute_fix_runs_the_allowed_commands_in_order_and_counts_failing_ones(
     tmp_path: Path, fp: Any, checkpoint_commits: list
 ) -> None:
@@ -664,6 +681,7 @@ def test_execute_fix_runs_the_allowed_commands_in_order_and_counts_failing_ones(
 @pytest.mark.parametrize(
     "error", [timed_out(["git"]), git_missing()], ids=["timeout", "git-missing"]
 )
+@pytest.mark.usefixtures("user_changes_at_the_start")
 def test_execute_fix_skips_a_command_that_times_out_or_cannot_run_and_goes_on(
     tmp_path: Path, fp: Any, checkpoint_commits: list, error: Exception
 ) -> None:
@@ -691,13 +709,69 @@ def test_execute_fix_without_commands_runs_nothing_and_takes_no_checkpoint(
     assert checkpoint_commits == []
 
 
+TRACKED_STATUS = ["git", "status", "--porcelain", "-z", "--untracked-files=no"]
+
+
+@pytest.mark.usefixtures("user_changes_at_the_start")
 def test_execute_fix_runs_commands_when_there_is_nothing_to_checkpoint(
     tmp_path: Path, fp: Any
 ) -> None:
-    executor = make_executor(tmp_path)
+    executor = make_executor(tmp_path, _run_checkpoint_state=WorkspaceState("a", "b", "c"))
     fp.register(STASH_CREATE, stdout="")
+    fp.register(TRACKED_STATUS, stdout="")
     fp.register(["git", "checkout", "main"])
 
     assert run_checkpointing.execute_fix(executor, dict(FIX_PHASE), ["git checkout main"]) == 1
 
-    assert list(fp.calls) == [STASH_CREATE, ["git", "checkout", "main"]]
+    assert list(fp.calls) == [STASH_CREATE, TRACKED_STATUS, ["git", "checkout", "main"]]
+
+
+def test_execute_fix_leaves_a_file_the_user_had_changed_alone(
+    tmp_path: Path,
+    fp: Any,
+    checkpoint_commits: list,
+    user_changes_at_the_start: set[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    user_changes_at_the_start.add("src/app.py")
+    executor = fix_executor(tmp_path, fp, checkpoint_commits)
+    fp.register(["git", "checkout", "--", "src/other.py"])
+
+    with caplog.at_level(logging.WARNING, logger=run_checkpointing.__name__):
+        ran = run_checkpointing.execute_fix(
+            executor,
+            dict(FIX_PHASE),
+            ["git checkout -- src/app.py", "git checkout -- src/other.py"],
+        )
+
+    assert ran == 1
+    assert list(fp.calls) == [["git", "checkout", "--", "src/other.py"]]
+    assert caplog.messages[0].startswith(
+        "Doctor fix 'git checkout -- src/app.py' for fix-imports refused: it would discard "
+        "changes the run did not make"
+    )
+
+
+def test_execute_fix_refuses_everything_that_writes_without_a_workspace_checkpoint(
+    tmp_path: Path, fp: Any, checkpoint_commits: list
+) -> None:
+    executor = fix_executor(tmp_path, fp, checkpoint_commits)
+    executor._run_checkpoint_state = None
+
+    assert (
+        run_checkpointing.execute_fix(executor, dict(FIX_PHASE), ["git stash", "git clean -fd"])
+        == 0
+    )
+
+    assert list(fp.calls) == []
+    assert checkpoint_commits == []
+
+
+def test_the_users_changes_are_read_from_the_checkpoint_trees(tmp_path: Path, fp: Any) -> None:
+    state = WorkspaceState("a" * 40, "b" * 40, "c" * 40)
+    diff = ["git", "diff-tree", "-r", "-z", "--name-only", "--no-renames", "a" * 40]
+    fp.register([*diff, "c" * 40], stdout="notes.md\0src/app.py\0")
+    fp.register([*diff, "b" * 40], stdout="staged.txt\0")
+    executor = make_executor(tmp_path, _run_checkpoint_state=state)
+
+    assert run_checkpointing.user_changes(executor) == {"notes.md", "src/app.py", "staged.txt"}

@@ -141,7 +141,15 @@ def test_unresolved_merge_conflicts_cannot_be_captured(git_repo: Path) -> None:
     (git_repo / "README.md").write_text("main\n")
     run_git(git_repo, "commit", "-q", "-am", "main")
     subprocess.run(["git", "merge", "-q", "other"], cwd=git_repo, capture_output=True, check=False)
-    with pytest.raises(WorkspaceStateError, match="resolve merge conflicts first"):
+    with pytest.raises(
+        WorkspaceStateError, match="a merge is in progress in the workspace; finish"
+    ):
+        capture_workspace_state(git_repo)
+
+
+def test_a_stale_index_lock_is_named_when_the_index_cannot_be_recorded(git_repo: Path) -> None:
+    (git_repo / ".git/index.lock").write_text("")
+    with pytest.raises(WorkspaceStateError, match=r"git's index is locked: .*index\.lock' exists"):
         capture_workspace_state(git_repo)
 
 

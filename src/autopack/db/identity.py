@@ -3,7 +3,8 @@
 An autopack SQLite database carries `PRAGMA application_id = AUTOPACK_APPLICATION_ID` and
 `PRAGMA user_version = SCHEMA_VERSION`. A file with another application id, or without one but
 holding tables autopack does not own, belongs to another application and is refused before
-anything is written to it. A file without an id that holds only autopack tables was written by an
+anything is written to it, as is a file whose tables carry autopack's names but other columns. A
+file without an id that holds only autopack tables, with autopack's columns, was written by an
 earlier autopack; it is accepted and stamped.
 
 Each run records the digest of the plan it was started with (`run_plans`); a run id reused with
@@ -45,27 +46,51 @@ def safe_url(url: str) -> str:
         return _PASSWORD_RE.sub(r"\1***@", url)
 
 
+def autopack_schema() -> dict[str, frozenset[str]]:
+    """Each autopack table with the names of its columns, as the models declare them."""
+    from autopack.db.models import Base
+
+    return {
+        name: frozenset(column.name for column in table.columns)
+        for name, table in Base.metadata.tables.items()
+    }
+
+
 def check_sqlite_identity(
-    url: str, *, application_id: int, user_version: int, tables: set[str]
+    url: str, *, application_id: int, user_version: int, tables: dict[str, set[str]]
 ) -> None:
-    """Raise DatabaseError unless the SQLite file described is autopack's (or empty)."""
+    """Raise DatabaseError unless the SQLite file described is autopack's (or empty).
+
+    `tables` maps each table of the file to its column names. The file is autopack's when its
+    application id is autopack's (or 0, a file of an earlier autopack or a new one) and every
+    table in it is an autopack table with exactly autopack's columns; whatever else it holds, it
+    belongs to another application.
+    """
     shown = safe_url(url)
-    if application_id == AUTOPACK_APPLICATION_ID:
-        if user_version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"database {shown!r} has autopack schema version {user_version}, newer than this "
-                f"autopack's {SCHEMA_VERSION}; upgrade autopack or choose another --db"
-            )
-        return
-    if application_id == 0 and tables <= AUTOPACK_TABLES:
-        return
-    foreign = sorted(tables - AUTOPACK_TABLES)
-    listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-    owner = f"application_id {application_id:#x}" if application_id else f"tables {listed}"
-    raise DatabaseError(
-        f"database {shown!r} belongs to another application ({owner}); autopack will not "
+    refusal = (
+        f"database {shown!r} belongs to another application ({{owner}}); autopack will not "
         "write to it: point --db at an autopack database or a new file"
     )
+    if application_id not in (0, AUTOPACK_APPLICATION_ID):
+        raise DatabaseError(refusal.format(owner=f"application_id {application_id:#x}"))
+    if application_id == AUTOPACK_APPLICATION_ID and user_version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database {shown!r} has autopack schema version {user_version}, newer than this "
+            f"autopack's {SCHEMA_VERSION}; upgrade autopack or choose another --db"
+        )
+    foreign = sorted(set(tables) - AUTOPACK_TABLES)
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise DatabaseError(refusal.format(owner=f"tables {listed}"))
+    schema = autopack_schema()
+    for name in sorted(tables):
+        if set(tables[name]) != schema[name]:
+            columns = ", ".join(sorted(tables[name])[:8]) + (
+                ", ..." if len(tables[name]) > 8 else ""
+            )
+            raise DatabaseError(
+                refusal.format(owner=f"table {name} has columns {columns}, not autopack's")
+            )
 
 
 def plan_digest(plan: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from autopack.git_commands import run_git
+from autopack.run_files import write_run_text
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,9 @@ class DiagnosticsAgent:
         )
         outcome = DiagnosticsOutcome(failure_class, summary, untracked, modified)
         report_dir = self.workspace / ".autonomous_runs" / self.run_id / "diagnostics"
-        report_dir.mkdir(parents=True, exist_ok=True)
         report = report_dir / f"{phase_id}-attempt{attempt}.json"
         outcome.report_path = report.relative_to(self.workspace).as_posix()
         payload = {**asdict(outcome), "context": context}
-        report.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+        write_run_text(report, json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
         logger.info("Diagnostics for %s: %s", phase_id, summary)
         return outcome

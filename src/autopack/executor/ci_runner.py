@@ -2,8 +2,8 @@
 counts from its output, trim the output, and write the full log and a JSON report under the run
 folder.
 
-Reads `workspace` and `run_id` from the executor. Writing the log and report is best effort: a
-failure is logged and the result says where nothing was written (`log_path` None).
+Reads `workspace` and `run_id` from the executor. The log and report are written through
+`autopack.run_files`: a write that fails raises RunStorageError, which stops the run.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from autopack.process_group import run_in_own_group
+from autopack.run_files import write_run_text
 from autopack.run_folder import RUNS_DIRNAME
 
 CI_COMMAND_TIMEOUT_SECONDS = 600
@@ -35,7 +37,7 @@ class CiResult:
     `status` is `passed`, `failed`, `timeout` (the command ran past its limit), `error` (it could
     not start) or `skipped`; the counts are read from pytest's summary line (0 when absent);
     `output` is the output trimmed to CI_OUTPUT_LIMIT characters; `log_path` and `report_path`
-    are workspace-relative, None when they could not be written; `suspicious_zero_tests` marks a
+    are workspace-relative (None for a skipped run); `suspicious_zero_tests` marks a
     pytest run that ran no test.
     """
 
@@ -96,7 +98,8 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
 
     `phase["ci"]` (else `scope["ci"]`) chooses: `skip`, a `command` (a string runs in a shell,
     600 s timeout), or pytest on `paths` (default `tests/`, 300 s timeout, with
-    PYTHONPATH=<workspace>/src and TESTING=1).
+    PYTHONPATH=<workspace>/src and TESTING=1). The command runs in a process group of its own,
+    killed as a whole when its timeout expires or the run is stopped.
     """
     ci_config = phase.get("ci") or (phase.get("scope") or {}).get("ci") or {}
     ci_dir = executor.workspace / RUNS_DIRNAME / executor.run_id / "ci"
@@ -134,15 +137,8 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
     returncode: int | None = None
     status = "failed"
     try:
-        proc = subprocess.run(
-            argv,
-            shell=shell,
-            cwd=executor.workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+        proc = run_in_own_group(
+            argv, shell=shell, cwd=executor.workspace, env=env, text=True, timeout=timeout
         )
         returncode = proc.returncode
         output = (proc.stdout or "") + (proc.stderr or "")
@@ -183,19 +179,15 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
         output=shown,
         suspicious_zero_tests=suspicious_zero_tests,
     )
-    try:
-        ci_dir.mkdir(parents=True, exist_ok=True)
-        log_path.write_text(output, encoding="utf-8")
-        result = dataclasses.replace(
-            result,
-            log_path=log_path.relative_to(executor.workspace).as_posix(),
-            report_path=report_path.relative_to(executor.workspace).as_posix(),
-        )
-        report = {k: v for k, v in result.as_dict().items() if k != "output"}
-        report["returncode"] = returncode
-        report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        logger.warning("Could not write the CI log of %s: %s", phase_id, exc)
+    write_run_text(log_path, output)
+    result = dataclasses.replace(
+        result,
+        log_path=log_path.relative_to(executor.workspace).as_posix(),
+        report_path=report_path.relative_to(executor.workspace).as_posix(),
+    )
+    report = {k: v for k, v in result.as_dict().items() if k != "output"}
+    report["returncode"] = returncode
+    write_run_text(report_path, json.dumps(report, indent=2) + "\n")
     logger.info(
         "CI for %s: status=%s tests_run=%d passed=%d failed=%d errors=%d (%.2fs)",
         phase_id,

@@ -5,11 +5,14 @@ starts from (and stores branch and commit on the run's row); `rollback_to_run_ch
 the workspace to that checkpoint and appends the rollback to
 `.autonomous_runs/<run_id>/run_rollback.log` (`write_rollback_audit_log`); `execute_fix` runs the
 Doctor's fix commands that FIX_COMMAND_WHITELIST allows, after `create_git_checkpoint_commit` has
-saved the working tree as a stash commit. Every git command runs in the workspace with a timeout.
+saved the working tree as a stash commit, and refuses any that would touch the user's changes (those
+the workspace had at the run checkpoint, `user_changes`). Every git command runs in the workspace
+with a timeout.
 
 Read from the executor: `workspace`, `run_id`, `db_url`, `_session_factory`, and the checkpoint
 attributes `_run_checkpoint_branch`, `_run_checkpoint_commit`, `_run_checkpoint_untracked`,
-`_run_checkpoint_state` (set by `create_run_checkpoint`, read by the rollback and the audit log);
+`_run_checkpoint_state` (set by `create_run_checkpoint`, read by the rollback, the audit log and
+`execute_fix`);
 the rollback calls the executor's `_write_rollback_audit_log`, `execute_fix` its
 `_create_git_checkpoint_commit`. `autopack.db.session` (`RUNS_DIRNAME`, `sqlite_path`) is imported
 inside the functions that need it, as executor modules may not import it at module level.
@@ -22,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from autopack.git_commands import run_git
+from autopack.run_files import append_run_text
 from autopack.workspace_state import (
     WorkspaceStateError,
     capture_workspace_state,
@@ -52,7 +56,8 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
 
     Returns (True, None), or (False, reason) with `git_branch_failed: ...`,
     `git_commit_failed: ...`, `git_untracked_failed: ...`, `git_state_failed: ...` or
-    `git_timeout`.
+    `git_timeout`; the failure is logged at INFO only: the caller reports it (`start()` stops
+    the run with it, or warns that the run goes on without a checkpoint).
     """
     import subprocess
 
@@ -63,12 +68,12 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
         branch_proc = run_git(executor.workspace, "rev-parse", "--abbrev-ref", "HEAD")
         if branch_proc.returncode != 0:
             error = f"git_branch_failed: {branch_proc.stderr.strip()}"
-            logger.error("Run checkpoint failed: %s", error)
+            logger.info("Run checkpoint failed: %s", error)
             return False, error
         commit_proc = run_git(executor.workspace, "rev-parse", "HEAD")
         if commit_proc.returncode != 0:
             error = f"git_commit_failed: {commit_proc.stderr.strip()}"
-            logger.error("Run checkpoint failed: %s", error)
+            logger.info("Run checkpoint failed: %s", error)
             return False, error
         untracked_proc = run_git(
             executor.workspace, "ls-files", "--others", "--exclude-standard", "-z"
@@ -76,14 +81,14 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
         if untracked_proc.returncode != 0:
             # Without the list, a rollback's `git clean` could delete files the run did not create.
             error = f"git_untracked_failed: {untracked_proc.stderr.strip()}"
-            logger.error("Run checkpoint failed: %s", error)
+            logger.info("Run checkpoint failed: %s", error)
             return False, error
     except subprocess.TimeoutExpired:
-        logger.error("Run checkpoint failed: git timed out")
+        logger.info("Run checkpoint failed: git timed out")
         return False, "git_timeout"
     except OSError as exc:
         error = f"git_branch_failed: {exc}"
-        logger.error("Run checkpoint failed: %s", error)
+        logger.info("Run checkpoint failed: %s", error)
         return False, error
 
     try:
@@ -94,7 +99,7 @@ def create_run_checkpoint(executor) -> tuple[bool, str | None]:
         )
     except WorkspaceStateError as exc:
         error = f"git_state_failed: {exc}"
-        logger.error("Run checkpoint failed: %s", error)
+        logger.info("Run checkpoint failed: %s", error)
         return False, error
     executor._run_checkpoint_state = state
     executor._run_checkpoint_branch = branch_proc.stdout.strip()
@@ -192,7 +197,8 @@ def rollback_to_run_checkpoint(executor, reason: str) -> tuple[bool, str | None]
 def write_rollback_audit_log(executor, reason: str) -> None:
     """Append `<utc iso> | Run: <id> | Checkpoint: <sha[:8]> | Reason: <reason>` to the audit log.
 
-    The reason is the last field, so it may contain ` | `; it never spans lines.
+    The reason is the last field, so it may contain ` | `; it never spans lines. A write that
+    fails raises RunStorageError (through `autopack.run_files`), which stops the run.
     """
     from autopack.db.session import RUNS_DIRNAME
 
@@ -203,12 +209,7 @@ def write_rollback_audit_log(executor, reason: str) -> None:
         f"{datetime.now(UTC).isoformat()} | Run: {executor.run_id} | "
         f"Checkpoint: {(executor._run_checkpoint_commit or '')[:8]} | Reason: {one_line_reason}\n"
     )
-    try:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-    except OSError as exc:
-        logger.warning("Could not write the rollback audit log of %s: %s", executor.run_id, exc)
+    append_run_text(log_path, line)
 
 
 def create_git_checkpoint_commit(executor, message: str) -> str | None:
@@ -240,21 +241,25 @@ def create_git_checkpoint_commit(executor, message: str) -> str | None:
 
 
 def execute_fix(executor, phase: dict[str, Any], fix_commands: list[str]) -> int:
-    """Run the Doctor's whitelisted fix commands after a git checkpoint commit.
+    """Run the Doctor's whitelisted fix commands that spare the user's changes, after a git
+    checkpoint commit.
 
-    Returns how many commands ran; commands outside FIX_COMMAND_WHITELIST are refused.
+    Returns how many commands ran. Commands outside FIX_COMMAND_WHITELIST are refused, and so is
+    a command that would touch a file with changes the run did not make (`user_changes`), or any
+    file when the run has no workspace checkpoint to tell them apart. Before a command that
+    changes files, the working tree is saved as a stash commit (named in the log); no command
+    runs when the working tree has changes and cannot be saved. Commands that only read
+    (`git stash list`, `git clean -n`) need no checkpoint commit.
     """
     import shlex
-    import subprocess
+
+    from autopack.fix_guard import blocked_paths, touched_by
 
     phase_id = phase["phase_id"]
     if not fix_commands:
         logger.info("execute_fix for %s: no fix commands", phase_id)
         return 0
-    executor._create_git_checkpoint_commit(
-        f"autopack: checkpoint before execute_fix for {phase_id}"
-    )
-    ran = 0
+    parsed: list[tuple[str, list[str]]] = []
     for command in fix_commands:
         try:
             argv = shlex.split(command)
@@ -266,27 +271,134 @@ def execute_fix(executor, phase: dict[str, Any], fix_commands: list[str]) -> int
                 "execute_fix for %s: command %r is not whitelisted; skipped", phase_id, command
             )
             continue
-        try:
-            proc = subprocess.run(
-                argv,
-                cwd=executor.workspace,
-                capture_output=True,
-                text=True,
-                timeout=FIX_COMMAND_TIMEOUT_SECONDS,
-                check=False,
+        parsed.append((command, argv))
+
+    allowed: list[tuple[str, list[str], bool]] = []  # (command, argv, changes files)
+    changes: set[str] | None = None
+    for command, argv in parsed:
+        pathspecs = touched_by(argv)
+        if pathspecs and changes is None:
+            changes = user_changes(executor)
+        if not pathspecs:
+            allowed.append((command, argv, False))
+        elif executor._run_checkpoint_state is None or changes is None:
+            logger.warning(
+                "Doctor fix %r for %s refused: without a workspace checkpoint of the run, changes "
+                "the run did not make cannot be told apart; the workspace is left as it is",
+                command,
+                phase_id,
             )
-        except subprocess.TimeoutExpired:
-            logger.warning("execute_fix for %s: %r timed out", phase_id, command)
-            continue
-        except OSError as exc:
-            logger.warning("execute_fix for %s: %r could not run: %s", phase_id, command, exc)
-            continue
-        ran += 1
-        logger.info(
-            "execute_fix for %s: %r exited %d %s",
-            phase_id,
-            command,
-            proc.returncode,
-            (proc.stderr or proc.stdout).strip()[:200],
+        elif blocked := blocked_paths(pathspecs, changes):
+            shown = ", ".join(blocked[:5]) + (", ..." if len(blocked) > 5 else "")
+            logger.warning(
+                "Doctor fix %r for %s refused: it would discard changes the run did not make "
+                "(uncommitted when the run started) in %s; they are left as they are in the "
+                "workspace",
+                command,
+                phase_id,
+                shown,
+            )
+        else:
+            allowed.append((command, argv, True))
+    if not allowed:
+        return 0
+
+    saved: str | None = None
+    if any(changes_files for _, _, changes_files in allowed):
+        saved = executor._create_git_checkpoint_commit(
+            f"autopack: checkpoint before execute_fix for {phase_id}"
         )
+        if saved is None and _has_tracked_changes(executor):
+            logger.warning(
+                "Doctor fixes for %s not run: the working tree could not be saved first; "
+                "nothing was changed",
+                phase_id,
+            )
+            return 0
+    ran = 0
+    for command, argv, changes_files in allowed:
+        if _run_fix_command(executor, phase_id, command, argv):
+            ran += 1
+            if saved is not None and changes_files:
+                logger.warning(
+                    "Doctor fix %r ran for %s; the working tree before it is kept as stash "
+                    "commit %s (`git stash list`)",
+                    command,
+                    phase_id,
+                    saved[:8],
+                )
     return ran
+
+
+def _run_fix_command(executor, phase_id: str, command: str, argv: list[str]) -> bool:
+    """Run one fix command in the workspace; False when it timed out or could not start."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            argv,
+            cwd=executor.workspace,
+            capture_output=True,
+            text=True,
+            timeout=FIX_COMMAND_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning("execute_fix for %s: %r timed out", phase_id, command)
+        return False
+    except OSError as exc:
+        logger.warning("execute_fix for %s: %r could not run: %s", phase_id, command, exc)
+        return False
+    logger.info(
+        "execute_fix for %s: %r exited %d %s",
+        phase_id,
+        command,
+        proc.returncode,
+        (proc.stderr or proc.stdout).strip()[:200],
+    )
+    return True
+
+
+def user_changes(executor) -> set[str] | None:
+    """The paths the user had changed when the run started: those whose content in the run
+    checkpoint's working tree or index differs from its HEAD (edits, staged changes, deletions,
+    untracked files). None without a checkpoint state, or when git cannot tell."""
+    import subprocess
+
+    state = executor._run_checkpoint_state
+    if state is None:
+        return None
+    changed: set[str] = set()
+    try:
+        for tree in (state.worktree_tree, state.index_tree):
+            proc = run_git(
+                executor.workspace,
+                "diff-tree",
+                "-r",
+                "-z",
+                "--name-only",
+                "--no-renames",
+                state.head,
+                tree,
+            )
+            if proc.returncode != 0:
+                logger.warning(
+                    "Cannot list the changes the run started with: %s", proc.stderr.strip()
+                )
+                return None
+            changed.update(p for p in proc.stdout.split("\0") if p)
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("Cannot list the changes the run started with: %s", exc)
+        return None
+    return changed
+
+
+def _has_tracked_changes(executor) -> bool:
+    """Whether tracked files differ from HEAD (True when git cannot tell)."""
+    import subprocess
+
+    try:
+        proc = run_git(executor.workspace, "status", "--porcelain", "-z", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return proc.returncode != 0 or bool(proc.stdout.strip("\0"))
