@@ -44,6 +44,7 @@ from golden_harness.format._serialize import (
     ValueSerializer,
     isolated_name,
     register_serializer,
+    slot_fields,
     type_tag,
 )
 from golden_harness.format._trace import Trace, event_kind
@@ -85,6 +86,7 @@ __all__ = [
     "resolve_type",
     "scenario_name",
     "scenario_stem",
+    "slot_fields",
     "type_path",
     "type_tag",
 ]
