@@ -87,9 +87,13 @@ class DeterministicIds:
         """A version-4 UUID drawn from the seeded generator (same sequence in every run)."""
         return uuid.UUID(int=self._rng.getrandbits(128), version=4)
 
-    def reseed(self) -> None:
-        """Reset the UUID sequence and seed the global ``random`` module (state saved first)."""
-        self._rng.seed(self.seed)
+    def reseed(self, *, call: bool = False) -> None:
+        """Reset the UUID sequence and seed the global ``random`` module (state saved first).
+
+        The scenario's setup and its calls draw UUIDs from two sequences (``call=True`` for the
+        calls), so an id made in setup never comes again inside ``golden.call``.
+        """
+        self._rng.seed(self.seed if call else f"{self.seed}/setup")
         if self._saved_state is None:
             self._saved_state = random.getstate()
         random.seed(self.seed)

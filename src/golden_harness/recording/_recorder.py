@@ -2,14 +2,16 @@
 
 ``Recorder`` is a context manager usable without pytest (the plugin's ``golden`` fixture yields
 one). While it is active: the workspace is the current directory (``chdir=False`` leaves it
-alone), time is frozen, ``uuid.uuid4`` and ``random`` are deterministic, subprocesses are faked
-and recorded, log records are captured, and the workspace is watched around each
-:meth:`Recorder.call`, so files the seam writes under relative paths are recorded too. Leaving
-it restores everything, also when the scenario failed.
+alone), time is frozen, ids, randomness, process ids and the time zone are pinned,
+subprocesses are faked and recorded, and log records are captured. Around each
+:meth:`Recorder.call` it also records what the seam prints, the workspace files it changes (each
+at its place in the trace), the module globals it changes, and it runs the seam's threads one at
+a time. Leaving it restores everything, also when the scenario failed.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
@@ -17,6 +19,7 @@ import inspect
 import logging
 import reprlib
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,12 +36,14 @@ from golden_harness.exceptions import (
 )
 from golden_harness.format import (
     Normalizer,
+    Tagged,
     TextNormalizer,
     Trace,
     ValueSerializer,
     dump_trace,
     type_tag,
 )
+from golden_harness.recording._awaiting import awaits_result, deliver, is_async_callable
 from golden_harness.recording._clock import (
     DEFAULT_INSTANT,
     DeterministicIds,
@@ -48,16 +53,19 @@ from golden_harness.recording._clock import (
 )
 from golden_harness.recording._fakes import UNSET, Fake, Script, fake_path
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
-from golden_harness.recording._isolate import isolate_instance
+from golden_harness.recording._isolate import isolate_instance, method_names
 from golden_harness.recording._logs import LogCapture
-from golden_harness.recording._mutation import argument_names, plain_changes
+from golden_harness.recording._module_state import MISSING, ModuleState
+from golden_harness.recording._mutation import plain_changes, tracked_arguments
+from golden_harness.recording._output import OutputCapture, strip_ansi
+from golden_harness.recording._pinned import Pins, ScenarioThreads, pinned_umask
 from golden_harness.recording._scripted_process import ProcessScript
+from golden_harness.recording._seam_run import run_seam
 from golden_harness.recording._subprocesses import SubprocessScripter
-from golden_harness.recording._workspace import WorkspaceWatcher
+from golden_harness.recording._threads import SerialThreads
+from golden_harness.recording._workspace import WorkspaceWatcher, WriteHooks
 
 __all__ = ["Recorder"]
-
-_SCALAR_TYPES = (type(None), bool, int, float, str, bytes)
 
 
 class _FakeCalls:
@@ -92,8 +100,21 @@ class Recorder:
         keep_patches: bool = False,
         chdir: bool = True,
         ignore_files: Iterable[str] = (),
+        output: bool = True,
+        modules: Iterable[str] = (),
     ) -> None:
         self.strict = strict
+        self._record_output = output
+        self._state = ModuleState(modules)
+        self._threads = ScenarioThreads()
+        self._pins = Pins(seed, self._threads, lambda: self.clock)
+        self._serial = SerialThreads(self._threads)
+        self._write_hooks = WriteHooks()
+        self._watching = False
+        self._output_event: dict[str, Any] | None = None
+        self._output_text = ""
+        self._awaitable: set[str] = set()
+        self._fake_classes: dict[str, type] = {}
         self._ignored_files: list[str] = _glob_patterns(ignore_files)
         self._chdir = chdir
         self.trace = Trace()
@@ -162,7 +183,18 @@ class Recorder:
         stack.callback(self._patcher.restore)
         self._ids.reseed()
         stack.callback(self._ids.restore)
-        self._patcher.patch(uuid.uuid4, self._ids.uuid4)
+        self._threads.add_current()
+        self._patcher.patch_many(
+            [
+                (uuid.uuid4, self._ids.uuid4),
+                (concurrent.futures.as_completed, self._serial.as_completed),
+                *self._pins.replacements(),
+            ]
+        )
+        self._pins.pin_zone()
+        stack.callback(self._pins.unpin_zone)
+        stack.enter_context(pinned_umask())
+        stack.callback(self._state.restore)
         logs = LogCapture(self._log_event, self._log_level)
         logs.install()
         stack.callback(logs.uninstall)
@@ -185,13 +217,18 @@ class Recorder:
         sequence: Sequence[Any] | object = UNSET,
         attrs: Mapping[str, Any] | None = None,
         strict: bool | None = None,
+        awaitable: bool | None = None,
     ) -> Fake:
         """The fake recorded under ``path``; script what calls on it produce.
 
         ``returns=`` a value, ``side_effect=`` an exception or a callable, ``sequence=`` one
         result per call. ``attrs`` sets real attributes on the fake. ``strict=False`` lets
-        unscripted calls on this path and below return None.
+        unscripted calls on this path and below return None. ``awaitable=True``: a coroutine
+        function's fake; each call is recorded when made and returns a coroutine that delivers
+        the result (or raises the exception) when awaited.
         """
+        if awaitable is not None:
+            (self._awaitable.add if awaitable else self._awaitable.discard)(path)
         fake = self._fake_object(path)
         if returns is not UNSET or side_effect is not UNSET or sequence is not UNSET:
             self._scripts[path] = Script(
@@ -227,8 +264,12 @@ class Recorder:
             )
         label = name or _qualname(original)
         unscripted = returns is UNSET and side_effect is UNSET and sequence is UNSET
-        if isinstance(original, type) and unscripted:
-            returns = self._fake_object(f"{label}()")
+        if isinstance(original, type):
+            self._fake_classes[f"{label}()"] = original
+            if unscripted:
+                returns = self._fake_object(f"{label}()")
+        elif is_async_callable(original):
+            self._awaitable.add(label)
         fake = self.fake(label, returns=returns, side_effect=side_effect, sequence=sequence)
         self._patcher.patch(original, fake)
         return fake
@@ -238,9 +279,14 @@ class Recorder:
     ) -> Any:
         """An instance of ``cls`` built without ``__init__``: ``real`` methods run, the other
         methods are fakes recorded as ``self.<name>``, ``attrs`` are set as given."""
-        return isolate_instance(
+        real = list(real)
+        instance = isolate_instance(
             cls, real=real, attrs=attrs or {}, make_fake=self._fake_object, on_error=self._fail
         )
+        for name in method_names(cls):
+            if name not in real and is_async_callable(inspect.getattr_static(cls, name)):
+                self._awaitable.add(f"self.{name}")
+        return instance
 
     def subprocess(
         self,
@@ -305,38 +351,56 @@ class Recorder:
 
     # -- running the seam ------------------------------------------------------------------
     def call(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run the seam ``fn(*args, **kwargs)`` and record its effects.
+        """Run the seam ``fn(*args, **kwargs)`` to completion and record its effects.
 
-        Records, after the calls the seam makes: deep changes of its mutable arguments
-        (``mutated``), workspace file changes (``file``), then ``returned`` or ``raised``.
-        Returns the seam's result (None when it raised; the exception is in ``.exception``).
-        The first call reseeds ``random`` and restarts the uuid4 sequence, so that other
-        plugins reseeding ``random`` between setup and the test body change nothing.
-        A harness error the seam swallowed is raised here.
+        A coroutine function (or a coroutine) runs on a fresh event loop; a generator (sync or
+        async) is consumed, each value it yields recorded as ``yielded``. While it runs, what
+        it prints (``stdout``/``stderr``), the workspace files it changes (``file``, where the
+        change happened) and the calls, commands and logs are recorded in order; then deep
+        changes of its mutable arguments (``mutated``), the module globals it changed
+        (``global``), then ``returned`` or ``raised`` (``SystemExit`` included). Returns the
+        seam's result (None when it raised; the exception is in ``.exception``). The first call
+        reseeds ``random`` and starts the uuid4 sequence of the calls, so that other plugins
+        reseeding ``random`` between setup and the test body change nothing, and clears the
+        caches of the covered modules. A harness error the seam swallowed is raised here.
         """
-        self._refuse_when_closed(f"golden.call({_short_name(fn)})")
+        name = _short_name(fn)
+        self._refuse_when_closed(f"golden.call({name})")
         if not self._called:
             self._called = True
-            self._ids.reseed()
+            self._ids.reseed(call=True)
             self._temp_names.reseed()
-        tracked = self._tracked_arguments(fn, args, kwargs)
-        files_before = self._watcher.snapshot()
+        self._state.watch(getattr(inspect.unwrap(fn), "__module__", None))
+        instances = [getattr(fn, "__self__", None), *args, *kwargs.values()]
+        globals_before = self._state.before_call(v for v in instances if v is not None)
+        tracked = tracked_arguments(fn, args, kwargs, self._serializer, _is_fake)
+        self._watcher.start()
         result: Any = None
         self.exception = None
         try:
-            result = fn(*args, **kwargs)
+            with contextlib.ExitStack() as effects:
+                effects.enter_context(self._write_hooks)
+                self._watching = True
+                effects.callback(setattr, self, "_watching", False)
+                if self._record_output:
+                    effects.enter_context(OutputCapture(self._output))
+                effects.enter_context(self._serial)
+                result = run_seam(
+                    fn, args, kwargs, clock=self.clock, on_yield=self._yielded, name=name
+                )
         except GoldenHarnessError:
             raise
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             self.exception = error
-        for name, (current, before) in tracked.items():
+        finally:
+            self._output_event = None
+        self._look_at_files()
+        for label, (current, before) in tracked.items():
             with contextlib.suppress(UnserializableValueError):
-                changes = plain_changes(before, self._serializer(current(), name))
+                changes = plain_changes(before, self._serializer(current(), label))
                 if changes:
-                    self._append({"mutated": name, "changes": changes})
-        for event in self._watcher.changes(
-            files_before, self._watcher.snapshot(), self.normalizer.text
-        ):
+                    self._append({"mutated": label, "changes": changes})
+        for event in self._state.changes(globals_before, self._global_fields):
             self._append(event)
         if self.exception is not None:
             self._append({"raised": self._exception_info(self.exception)})
@@ -391,7 +455,48 @@ class Recorder:
         return fake
 
     def _append(self, event: dict[str, Any]) -> dict[str, Any]:
+        if self._watching:
+            self._look_at_files()
+        self._output_event = None
         return self.trace.append(event)
+
+    def _look_at_files(self) -> None:
+        """Record the workspace changes made since the last look, if anything could have written."""
+        if self._write_hooks.dirty or not self._watching:
+            self._write_hooks.clean()
+            for event in self._watcher.changes_since_last(self.normalizer.text):
+                self._output_event = None
+                self.trace.append(event)
+
+    def _output(self, stream: str, text: str) -> None:
+        """Record ``text`` written to ``stream``; joined to the previous write when no other
+        event came between them."""
+        if self._watching:
+            self._look_at_files()
+        event = self._output_event
+        events = self.trace.events
+        if event is None or stream not in event or not events or events[-1] is not event:
+            self._output_text = ""
+            event = self._append({stream: ""})
+        self._output_text += text
+        event[stream] = self.normalizer.text(strip_ansi(self._output_text))
+        self._output_event = event
+
+    def _yielded(self, value: Any) -> None:
+        self._append({"yielded": self._serialize(value, "a value the seam yielded")})
+
+    def _global_fields(self, old: Any, new: Any) -> dict[str, Any] | None:
+        """The fields of a ``global`` event for a value that went from ``old`` to ``new``."""
+        missing = _is_missing(old), _is_missing(new)
+        if not any(missing) and type(old) is type(new) and isinstance(new, (dict, list, set)):
+            changes = plain_changes(self._global_value(old), self._global_value(new))
+            return {"changes": changes} if changes else None
+        fields: dict[str, Any] = {}
+        if not missing[0]:
+            fields["before"] = self._global_value(old)
+        if not missing[1]:
+            fields["after"] = self._global_value(new)
+        return fields
 
     def _advance_clock(self, seconds: float) -> None:
         """Move the frozen clock by ``seconds`` (a scenario without frozen time has no clock)."""
@@ -411,6 +516,12 @@ class Recorder:
     def _log_event(self, event: dict[str, Any]) -> None:
         self._append(self._serializer(event, "a log record"))
 
+    def _global_value(self, value: Any) -> Any:
+        try:
+            return self._serializer(value, "a module global")
+        except UnserializableValueError:
+            return Tagged("object", type_tag(type(value)))
+
     def _exception_info(self, error: BaseException) -> dict[str, Any]:
         return {"type": type_tag(type(error)), "message": self.normalizer.text(str(error))}
 
@@ -426,6 +537,7 @@ class Recorder:
         if kwargs:
             event["kwargs"] = self._serialize(kwargs, f"{path} keyword arguments")
         self._append(event)
+        awaitable = self._is_awaitable(path)
         script = self._scripts.get(path)
         if script is None:
             if self._is_strict(path):
@@ -442,43 +554,28 @@ class Recorder:
                 raise self._fail(error) from None
             except BaseException as error:
                 event["raises"] = self._exception_info(error)
+                if awaitable:
+                    return deliver(None, error)
                 raise
         event["returns"] = self._serialize(result, f"the result of {path}")
+        if awaitable:
+            return deliver(result, None)
+        if not inspect.isawaitable(result) and awaits_result(sys._getframe(3)):
+            raise self._fail(
+                ScriptError(
+                    f"The seam awaits the result of {path}(...), but that fake is not awaitable "
+                    f"(it returns {reprlib.repr(result)}): the real {path} is a coroutine "
+                    f"function. Script it with golden.fake({path!r}, ..., awaitable=True)."
+                )
+            )
         return result
 
-    def _tracked_arguments(
-        self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> dict[str, tuple[Callable[[], Any], Any]]:
-        """What to compare after the call: each mutable argument, and ``self`` of a bound method.
-
-        Each entry maps a name to a function giving the value's current state and its
-        serialized state before the call.
-        """
-        tracked: dict[str, tuple[Callable[[], Any], Any]] = {}
-        owner = getattr(fn, "__self__", None)
-        if inspect.ismethod(fn) and not isinstance(owner, type) and hasattr(owner, "__dict__"):
-            state = functools.partial(self._plain_state, owner)
-            tracked["self"] = (state, self._serializer(state(), "self"))
-        for name, value in argument_names(fn, args, kwargs):
-            if isinstance(value, _SCALAR_TYPES) or fake_path(value) is not None:
-                continue
-            with contextlib.suppress(UnserializableValueError):
-                tracked[name] = (functools.partial(_identity, value), self._serializer(value, name))
-        return tracked
-
-    def _plain_state(self, owner: Any) -> dict[str, Any]:
-        """The attributes of ``owner`` that are plain data: fakes, callables and values that
-        cannot be serialized are left out (they are not state the seam computes)."""
-        state: dict[str, Any] = {}
-        for name, value in vars(owner).items():
-            if fake_path(value) is not None or callable(value):
-                continue
-            try:
-                self._serializer(value, f"self.{name}")
-            except UnserializableValueError:
-                continue
-            state[name] = value
-        return state
+    def _is_awaitable(self, path: str) -> bool:
+        if path in self._awaitable:
+            return True
+        owner, _, method = path.rpartition(".")
+        cls = self._fake_classes.get(owner)
+        return cls is not None and is_async_callable(inspect.getattr_static(cls, method, None))
 
     def _require_clock(self) -> Any:
         if self.clock is None:
@@ -524,5 +621,9 @@ def _short_name(obj: Any) -> str:
     return name if isinstance(name, str) else type(obj).__name__
 
 
-def _identity(value: Any) -> Any:
-    return value
+def _is_fake(value: Any) -> bool:
+    return fake_path(value) is not None
+
+
+def _is_missing(value: Any) -> bool:
+    return value is MISSING
