@@ -52,18 +52,29 @@ def _clear_caches(namespace: dict[str, Any], module_name: str) -> None:
             _clear_cache(value)
 
 
+@functools.lru_cache(maxsize=1024)
+def _cached_property_names(cls: type) -> tuple[str, ...]:
+    return tuple(
+        name
+        for klass in cls.__mro__
+        for name, attribute in vars(klass).items()
+        if isinstance(attribute, functools.cached_property)
+    )
+
+
 def clear_cached_properties(value: Any) -> None:
     """Forget the ``cached_property`` values stored on ``value``."""
-    if isinstance(value, type | types.ModuleType) or not hasattr(value, "__dict__"):
+    if isinstance(value, type | types.ModuleType):
         return
+    cls: Any = type(value)
     try:
-        stored = vars(value)
-    except TypeError:
+        names = _cached_property_names(cls)
+    except TypeError:  # an unhashable metaclass
         return
-    for klass in type(value).__mro__:
-        for name, attribute in vars(klass).items():
-            if isinstance(attribute, functools.cached_property) and name in stored:
-                del stored[name]
+    stored = getattr(value, "__dict__", None)
+    if names and isinstance(stored, dict):
+        for name in names:
+            stored.pop(name, None)
 
 
 class ModuleState:

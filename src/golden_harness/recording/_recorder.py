@@ -49,7 +49,9 @@ from golden_harness.recording._clock import (
     DeterministicIds,
     FreezeKeeper,
     TemporaryNames,
+    empty_scratch,
     freeze_keeper,
+    scratch_folder,
 )
 from golden_harness.recording._fakes import UNSET, Fake, Script, fake_path
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
@@ -63,7 +65,7 @@ from golden_harness.recording._scripted_process import ProcessScript
 from golden_harness.recording._seam_run import run_seam
 from golden_harness.recording._subprocesses import SubprocessScripter
 from golden_harness.recording._threads import SerialThreads
-from golden_harness.recording._workspace import WorkspaceWatcher, WriteHooks
+from golden_harness.recording._workspace import WorkspaceWatcher, write_hooks
 
 __all__ = ["Recorder"]
 
@@ -109,7 +111,7 @@ class Recorder:
         self._threads = ScenarioThreads()
         self._pins = Pins(seed, self._threads, lambda: self.clock)
         self._serial = SerialThreads(self._threads)
-        self._write_hooks = WriteHooks()
+        self._write_hooks = write_hooks
         self._watching = False
         self._output_event: dict[str, Any] | None = None
         self._output_text = ""
@@ -141,7 +143,7 @@ class Recorder:
         self._patcher = IdentityPatcher()
         self._stack = contextlib.ExitStack()
         self.workspace: Path = workspace or Path()
-        self.normalizer = Normalizer()
+        self.normalizer = Normalizer(environ={})  # replaced when the recorder starts
         self._serializer = ValueSerializer(self.normalizer, fake_path)
         self._subprocesses = SubprocessScripter(
             self._append,
@@ -168,8 +170,8 @@ class Recorder:
             self.workspace = Path(tempfile.mkdtemp(prefix="golden-workspace-"))
             stack.callback(shutil.rmtree, self.workspace, ignore_errors=True)
         self.workspace.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(prefix="golden-tmp-"))
-        stack.callback(shutil.rmtree, temporary, ignore_errors=True)
+        temporary = scratch_folder()
+        stack.callback(empty_scratch, temporary)
         self._temp_names.install(temporary)
         stack.callback(self._temp_names.uninstall)
         if self._chdir:

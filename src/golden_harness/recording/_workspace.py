@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_MODE", "FileState", "WorkspaceWatcher", "WriteHooks"]
+__all__ = ["DEFAULT_MODE", "FileState", "WorkspaceWatcher", "WriteHooks", "write_hooks"]
 
 TEXT_LIMIT = 4096
 DEFAULT_MODE = 0o644
@@ -197,6 +197,8 @@ class WriteHooks:
         self._sticky = False
         self._writers: weakref.WeakSet[Any] = weakref.WeakSet()
         self._saved: list[tuple[Any, str, Any]] = []
+        self._wrappers: list[tuple[Any, str, Any]] = []
+        self._depth = 0
         self._real_open = io.open
 
     @property
@@ -214,7 +216,22 @@ class WriteHooks:
         self._maybe = True
 
     def __enter__(self) -> WriteHooks:
+        self._depth += 1
+        if self._depth > 1:  # a call inside a call: the hooks are in place already
+            return self
         self._maybe = self._sticky = False
+        if not self._wrappers:
+            self._wrappers = self._build()
+        for owner, name, wrapper in self._wrappers:
+            self._set(owner, name, wrapper)
+        for module_name in ("sqlite3", "sqlite3.dbapi2"):
+            module = sys.modules.get(module_name)
+            if module is not None and hasattr(module, "connect"):
+                self._set(module, "connect", _marking(module.connect, self._stick))
+        return self
+
+    def _build(self) -> list[tuple[Any, str, Any]]:
+        """The wrappers, made once: ``(owner, name, wrapper)``."""
         hooks = self
         real_open = self._real_open
 
@@ -228,12 +245,6 @@ class WriteHooks:
                     hooks._sticky = True
             return handle
 
-        self._set(builtins, "open", open)
-        self._set(io, "open", open)
-        for name in _OS_WRITERS:
-            original = getattr(os, name, None)
-            if original is not None:
-                self._set(os, name, _marking(original, self.mark))
         raw_open = os.open
 
         def os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
@@ -241,12 +252,16 @@ class WriteHooks:
                 hooks._sticky = True
             return raw_open(path, flags, *args, **kwargs)
 
-        self._set(os, "open", os_open)
-        for module_name in ("sqlite3", "sqlite3.dbapi2"):
-            module = sys.modules.get(module_name)
-            if module is not None and hasattr(module, "connect"):
-                self._set(module, "connect", _marking(module.connect, self._stick))
-        return self
+        wrappers: list[tuple[Any, str, Any]] = [
+            (builtins, "open", open),
+            (io, "open", open),
+            (os, "open", os_open),
+        ]
+        for name in _OS_WRITERS:
+            original = getattr(os, name, None)
+            if original is not None:
+                wrappers.append((os, name, _marking(original, self.mark)))
+        return wrappers
 
     def _stick(self) -> None:
         self._sticky = True
@@ -256,11 +271,18 @@ class WriteHooks:
         setattr(owner, name, value)
 
     def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
         for owner, name, original in reversed(self._saved):
             setattr(owner, name, original)
         self._saved.clear()
-        self._writers = weakref.WeakSet()
+        self._writers.clear()
         self._sticky = False
+
+
+write_hooks = WriteHooks()
+"""The process-wide hooks every recorder uses (their wrappers are made once)."""
 
 
 def _marking(original: Callable[..., Any], mark: Callable[[], None]) -> Callable[..., Any]:
