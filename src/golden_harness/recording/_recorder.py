@@ -17,9 +17,7 @@ import datetime as dt
 import functools
 import inspect
 import logging
-import reprlib
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,7 +29,6 @@ from pytest_subprocess import FakeProcess
 from golden_harness.exceptions import (
     GoldenHarnessError,
     ScriptError,
-    UnscriptedCallError,
     UnserializableValueError,
 )
 from golden_harness.format import (
@@ -43,7 +40,7 @@ from golden_harness.format import (
     dump_trace,
     type_tag,
 )
-from golden_harness.recording._awaiting import awaits_result, deliver, is_async_callable
+from golden_harness.recording._awaiting import is_async_callable
 from golden_harness.recording._clock import (
     DEFAULT_INSTANT,
     DeterministicIds,
@@ -53,36 +50,23 @@ from golden_harness.recording._clock import (
     freeze_keeper,
     scratch_folder,
 )
+from golden_harness.recording._fake_calls import FakeCalls
 from golden_harness.recording._fakes import UNSET, Fake, Script, fake_path
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
 from golden_harness.recording._isolate import isolate_instance, method_names
 from golden_harness.recording._logs import LogCapture
 from golden_harness.recording._module_state import MISSING, ModuleState
 from golden_harness.recording._mutation import plain_changes, tracked_arguments
-from golden_harness.recording._output import OutputCapture, strip_ansi
+from golden_harness.recording._output import OutputCapture
 from golden_harness.recording._pinned import Pins, ScenarioThreads, pinned_umask
 from golden_harness.recording._scripted_process import ProcessScript
 from golden_harness.recording._seam_run import run_seam
 from golden_harness.recording._subprocesses import SubprocessScripter
 from golden_harness.recording._threads import SerialThreads
+from golden_harness.recording._trace_feed import TraceFeed
 from golden_harness.recording._workspace import WorkspaceWatcher, write_hooks
 
 __all__ = ["Recorder"]
-
-
-class _FakeCalls:
-    """The recorder's side of its fakes: the :class:`CallSink` every :class:`Fake` it makes holds."""
-
-    __slots__ = ("_recorder",)
-
-    def __init__(self, recorder: Recorder) -> None:
-        self._recorder = recorder
-
-    def fake_at(self, path: str) -> Fake:
-        return self._recorder._fake_object(path)
-
-    def record_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return self._recorder._record_fake_call(path, args, kwargs)
 
 
 class Recorder:
@@ -111,15 +95,10 @@ class Recorder:
         self._threads = ScenarioThreads()
         self._pins = Pins(seed, self._threads, lambda: self.clock)
         self._serial = SerialThreads(self._threads)
-        self._write_hooks = write_hooks
-        self._watching = False
-        self._output_event: dict[str, Any] | None = None
-        self._output_text = ""
-        self._awaitable: set[str] = set()
-        self._fake_classes: dict[str, type] = {}
         self._ignored_files: list[str] = _glob_patterns(ignore_files)
         self._chdir = chdir
         self.trace = Trace()
+        self._feed = TraceFeed(self.trace, write_hooks, lambda text: self.normalizer.text(text))
         self.errors: list[GoldenHarnessError] = []
         self.exception: BaseException | None = None
         self.clock: Any = None
@@ -132,10 +111,13 @@ class Recorder:
         )
         self._paths = list(paths)
         self._extra_normalizers = list(normalizers)
-        self._fakes: dict[str, Fake] = {}
-        self._fake_calls = _FakeCalls(self)
-        self._scripts: dict[str, Script] = {}
-        self._lenient: set[str] = set()
+        self._calls = FakeCalls(
+            append=self._append,
+            serialize=self._serialize,
+            fail=self._fail,
+            describe_error=self._exception_info,
+            strict=lambda: self.strict,
+        )
         self._ids = DeterministicIds(seed)
         self._temp_names = TemporaryNames(seed)
         self._called = False
@@ -229,17 +211,17 @@ class Recorder:
         function's fake; each call is recorded when made and returns a coroutine that delivers
         the result (or raises the exception) when awaited.
         """
-        if awaitable is not None:
-            (self._awaitable.add if awaitable else self._awaitable.discard)(path)
-        fake = self._fake_object(path)
+        fake = self._calls.fake_at(path)
         if returns is not UNSET or side_effect is not UNSET or sequence is not UNSET:
-            self._scripts[path] = Script(
-                path, returns=returns, side_effect=side_effect, sequence=sequence
+            self._calls.script(
+                path, Script(path, returns=returns, side_effect=side_effect, sequence=sequence)
             )
         for name, value in (attrs or {}).items():
             object.__setattr__(fake, name, value)
         if strict is not None:
-            (self._lenient.discard if strict else self._lenient.add)(path)
+            self._calls.set_strict(path, strict)
+        if awaitable is not None:
+            self._calls.set_awaitable(path, awaitable)
         return fake
 
     def fake_function(
@@ -267,11 +249,11 @@ class Recorder:
         label = name or _qualname(original)
         unscripted = returns is UNSET and side_effect is UNSET and sequence is UNSET
         if isinstance(original, type):
-            self._fake_classes[f"{label}()"] = original
+            self._calls.add_class(f"{label}()", original)
             if unscripted:
-                returns = self._fake_object(f"{label}()")
+                returns = self._calls.fake_at(f"{label}()")
         elif is_async_callable(original):
-            self._awaitable.add(label)
+            self._calls.set_awaitable(label, True)
         fake = self.fake(label, returns=returns, side_effect=side_effect, sequence=sequence)
         self._patcher.patch(original, fake)
         return fake
@@ -283,11 +265,11 @@ class Recorder:
         methods are fakes recorded as ``self.<name>``, ``attrs`` are set as given."""
         real = list(real)
         instance = isolate_instance(
-            cls, real=real, attrs=attrs or {}, make_fake=self._fake_object, on_error=self._fail
+            cls, real=real, attrs=attrs or {}, make_fake=self._calls.fake_at, on_error=self._fail
         )
         for name in method_names(cls):
             if name not in real and is_async_callable(inspect.getattr_static(cls, name)):
-                self._awaitable.add(f"self.{name}")
+                self._calls.set_awaitable(f"self.{name}", True)
         return instance
 
     def subprocess(
@@ -376,16 +358,15 @@ class Recorder:
         instances = [getattr(fn, "__self__", None), *args, *kwargs.values()]
         globals_before = self._state.before_call(v for v in instances if v is not None)
         tracked = tracked_arguments(fn, args, kwargs, self._serializer, _is_fake)
-        self._watcher.start()
         result: Any = None
         self.exception = None
         try:
             with contextlib.ExitStack() as effects:
-                effects.enter_context(self._write_hooks)
-                self._watching = True
-                effects.callback(setattr, self, "_watching", False)
+                effects.enter_context(write_hooks)
+                self._feed.start_watching(self._watcher)
+                effects.callback(self._feed.stop_watching)
                 if self._record_output:
-                    effects.enter_context(OutputCapture(self._output))
+                    effects.enter_context(OutputCapture(self._feed.output))
                 effects.enter_context(self._serial)
                 result = run_seam(
                     fn, args, kwargs, clock=self.clock, on_yield=self._yielded, name=name
@@ -394,9 +375,6 @@ class Recorder:
             raise
         except (Exception, SystemExit) as error:
             self.exception = error
-        finally:
-            self._output_event = None
-        self._look_at_files()
         for label, (current, before) in tracked.items():
             with contextlib.suppress(UnserializableValueError):
                 changes = plain_changes(before, self._serializer(current(), label))
@@ -450,39 +428,8 @@ class Recorder:
                 f"would be recorded nowhere. Call it in the test body, after golden.call(...)."
             )
 
-    def _fake_object(self, path: str) -> Fake:
-        fake = self._fakes.get(path)
-        if fake is None:
-            fake = self._fakes[path] = Fake(self._fake_calls, path)
-        return fake
-
     def _append(self, event: dict[str, Any]) -> dict[str, Any]:
-        if self._watching:
-            self._look_at_files()
-        self._output_event = None
-        return self.trace.append(event)
-
-    def _look_at_files(self) -> None:
-        """Record the workspace changes made since the last look, if anything could have written."""
-        if self._write_hooks.dirty or not self._watching:
-            self._write_hooks.clean()
-            for event in self._watcher.changes_since_last(self.normalizer.text):
-                self._output_event = None
-                self.trace.append(event)
-
-    def _output(self, stream: str, text: str) -> None:
-        """Record ``text`` written to ``stream``; joined to the previous write when no other
-        event came between them."""
-        if self._watching:
-            self._look_at_files()
-        event = self._output_event
-        events = self.trace.events
-        if event is None or stream not in event or not events or events[-1] is not event:
-            self._output_text = ""
-            event = self._append({stream: ""})
-        self._output_text += text
-        event[stream] = self.normalizer.text(strip_ansi(self._output_text))
-        self._output_event = event
+        return self._feed.append(event)
 
     def _yielded(self, value: Any) -> None:
         self._append({"yielded": self._serialize(value, "a value the seam yielded")})
@@ -526,58 +473,6 @@ class Recorder:
 
     def _exception_info(self, error: BaseException) -> dict[str, Any]:
         return {"type": type_tag(type(error)), "message": self.normalizer.text(str(error))}
-
-    def _is_strict(self, path: str) -> bool:
-        if not self.strict:
-            return False
-        return not any(path == p or path.startswith(f"{p}.") for p in self._lenient)
-
-    def _record_fake_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        event: dict[str, Any] = {"call": path}
-        if args:
-            event["args"] = self._serialize(list(args), f"{path} positional arguments")
-        if kwargs:
-            event["kwargs"] = self._serialize(kwargs, f"{path} keyword arguments")
-        self._append(event)
-        awaitable = self._is_awaitable(path)
-        script = self._scripts.get(path)
-        if script is None:
-            if self._is_strict(path):
-                shown = ", ".join(
-                    [reprlib.repr(a) for a in args]
-                    + [f"{k}={reprlib.repr(v)}" for k, v in kwargs.items()]
-                )
-                raise self._fail(UnscriptedCallError(path, shown, event))
-            result = None
-        else:
-            try:
-                result = script.produce(args, kwargs)
-            except GoldenHarnessError as error:
-                raise self._fail(error) from None
-            except BaseException as error:
-                event["raises"] = self._exception_info(error)
-                if awaitable:
-                    return deliver(None, error)
-                raise
-        event["returns"] = self._serialize(result, f"the result of {path}")
-        if awaitable:
-            return deliver(result, None)
-        if not inspect.isawaitable(result) and awaits_result(sys._getframe(3)):
-            raise self._fail(
-                ScriptError(
-                    f"The seam awaits the result of {path}(...), but that fake is not awaitable "
-                    f"(it returns {reprlib.repr(result)}): the real {path} is a coroutine "
-                    f"function. Script it with golden.fake({path!r}, ..., awaitable=True)."
-                )
-            )
-        return result
-
-    def _is_awaitable(self, path: str) -> bool:
-        if path in self._awaitable:
-            return True
-        owner, _, method = path.rpartition(".")
-        cls = self._fake_classes.get(owner)
-        return cls is not None and is_async_callable(inspect.getattr_static(cls, method, None))
 
     def _require_clock(self) -> Any:
         if self.clock is None:
