@@ -22,6 +22,7 @@ import functools
 import inspect
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -52,14 +53,20 @@ def _clear_caches(namespace: dict[str, Any], module_name: str) -> None:
             _clear_cache(value)
 
 
-@functools.lru_cache(maxsize=1024)
+_PROPERTY_NAMES: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
 def _cached_property_names(cls: type) -> tuple[str, ...]:
-    return tuple(
-        name
-        for klass in cls.__mro__
-        for name, attribute in vars(klass).items()
-        if isinstance(attribute, functools.cached_property)
-    )
+    """The names of ``cls``'s ``cached_property`` attributes (remembered while ``cls`` lives)."""
+    names = _PROPERTY_NAMES.get(cls)
+    if names is None:
+        names = _PROPERTY_NAMES[cls] = tuple(
+            name
+            for klass in cls.__mro__
+            for name, attribute in vars(klass).items()
+            if isinstance(attribute, functools.cached_property)
+        )
+    return names
 
 
 def clear_cached_properties(value: Any) -> None:
