@@ -159,3 +159,22 @@ def test_writing_after_the_command_instead_of_before_is_caught(
         ),
         expected="file `index.html` (created) moved: event 1 in the golden, 3 in this run",
     )
+
+
+def test_a_sqlite_database_digest_does_not_depend_on_the_library_version(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "ledger.db"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE entries (cents INTEGER)")
+    db.close()
+    watcher = WorkspaceWatcher(tmp_path)
+    first = watcher.snapshot()["ledger.db"].digest
+    data = bytearray(database.read_bytes())
+    data[92:100] = b"\x00\x00\x00\x07\x00\x2d\xc6\xa8"  # written by another SQLite release
+    database.write_bytes(bytes(data))
+
+    assert watcher.snapshot()["ledger.db"].digest == first
+    data[200] ^= 0xFF  # any other byte still counts
+    database.write_bytes(bytes(data))
+    assert watcher.snapshot()["ledger.db"].digest != first
