@@ -59,3 +59,56 @@ def copy_demo(pytester: pytest.Pytester, *, goldens: bool) -> None:
     shutil.copy(DEMO_DIR / "scenarios_order_shipping.py", pytester.path / "test_order_shipping.py")
     if goldens:
         shutil.copytree(DEMO_DIR / "golden", pytester.path / "golden")
+
+
+def assert_stable_and_caught(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    scenarios: int,
+    planted: tuple[str, str, str],
+    expected: str,
+) -> dict[str, str]:
+    """Capture the scenarios laid out in ``pytester``, check that the goldens are stable, then
+    plant a change and check that it fails naming ``expected``; return the goldens' texts.
+
+    Stable: the goldens verify in random order, and in a fresh interpreter with another ``TZ``,
+    another ``PYTHONHASHSEED`` and another random order (three runs with the capture).
+    ``planted`` is ``(file, old, new)``: ``old`` (present once) becomes ``new``.
+    """
+    pytester.runpytest("--snapshot-update", "-p", "no:randomly").assert_outcomes(passed=scenarios)
+    goldens = sorted((pytester.path / "golden").rglob("*.golden.yaml"))
+    assert len(goldens) == scenarios
+    texts = {
+        p.relative_to(pytester.path).as_posix(): p.read_text(encoding="utf-8") for p in goldens
+    }
+
+    pytester.runpytest("-p", "randomly", "--randomly-seed=1234").assert_outcomes(passed=scenarios)
+    with monkeypatch.context() as env:
+        env.setenv("TZ", "Pacific/Chatham")
+        env.setenv("PYTHONHASHSEED", "4321")
+        pytester.runpytest_subprocess("-p", "randomly", "--randomly-seed=98765").assert_outcomes(
+            passed=scenarios
+        )
+    assert {
+        p.relative_to(pytester.path).as_posix(): p.read_text(encoding="utf-8") for p in goldens
+    } == texts
+
+    file, old, new = planted
+    target = pytester.path / file
+    source = target.read_text(encoding="utf-8")
+    assert source.count(old) == 1, f"{file} must hold {old!r} once"
+    target.write_text(source.replace(old, new), encoding="utf-8")
+    forget_bytecode(pytester.path)
+    result = pytester.runpytest("-p", "no:randomly")
+    target.write_text(source, encoding="utf-8")
+    assert result.parseoutcomes().get("failed", 0) >= 1, result.stdout.str()
+    assert expected in result.stdout.str()
+    return texts
+
+
+def forget_bytecode(root: Path) -> None:
+    """Remove the ``__pycache__`` folders under ``root``: a source edited within the second it
+    was written, to the same size, would otherwise run from its stale bytecode."""
+    for cache in list(root.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)

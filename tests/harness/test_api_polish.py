@@ -72,7 +72,7 @@ def test_unknown_marker_keyword_is_a_usage_error(inner: pytest.Pytester) -> None
     result.stderr.fnmatch_lines(
         [
             "*test_marker.py::test_typo: @pytest.mark.golden() got unknown keyword(s) 'freez';*"
-            "known: chdir, freeze, seed, strict*"
+            "known: chdir, freeze, output, seed, strict*"
         ]
     )
 

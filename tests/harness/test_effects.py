@@ -289,3 +289,36 @@ def test_observe_refuses_an_empty_label(recorder: Recorder) -> None:
 
     with pytest.raises(ScriptError, match=r"non-empty label string, got ''"):
         recorder.observe("", 1)
+
+
+class _SlottedCounter:
+    __slots__ = ("count", "history")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.history: list[str] = []
+
+    def bump(self, by: int) -> int:
+        self.count += by
+        self.history.append(f"+{by}")
+        return self.count
+
+
+def test_a_slots_instance_changed_by_its_method_is_recorded(recorder: Recorder) -> None:
+    recorder.call(_SlottedCounter().bump, 2)
+
+    assert recorder.events[0] == {
+        "mutated": "self",
+        "changes": [
+            {"at": "count", "before": 0, "after": 2},
+            {"at": "history", "appended": ["+2"]},
+        ],
+    }
+
+
+def test_a_seam_that_exits_records_system_exit(recorder: Recorder) -> None:
+    import sys
+
+    recorder.call(lambda: sys.exit(2))
+
+    assert recorder.events == [{"raised": {"type": "SystemExit", "message": "2"}}]

@@ -122,3 +122,41 @@ def test_a_bad_number_of_seeds_is_a_usage_error(inner: pytest.Pytester) -> None:
 
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*golden_hash_check = 'many' is not a number of seeds*"])
+
+
+UNSTABLE_SCENARIO = """
+from pathlib import Path
+
+from golden_harness import Seam
+
+GOLDEN_SEAM = Seam("visits", covers=["test_visits:visit"])
+COUNTER = Path(__file__).parent / "visits.txt"
+
+
+def visit():
+    count = int(COUNTER.read_text()) + 1 if COUNTER.exists() else 1
+    COUNTER.write_text(str(count))
+    return {"visitor": "ada", "visit": count}
+
+
+def test_visit(golden):
+    golden.call(visit)
+"""
+
+
+def test_a_difference_the_same_seed_reproduces_is_not_blamed_on_string_hashing(
+    inner: pytest.Pytester,
+) -> None:
+    inner.makeini("[pytest]\ngolden_hash_check = 1\n")
+    inner.makepyfile(test_visits=UNSTABLE_SCENARIO)
+
+    result = inner.runpytest("--snapshot-update", "-p", "no:randomly")
+
+    assert result.ret == 1
+    output = result.stdout.str()
+    assert "goldens that are not stable" in output
+    assert "a run with the same PYTHONHASHSEED=1 does not record the same" in output
+    assert "string hashing is not the cause" in output
+    assert 'returned (event 1): ["visit"]: 1 -> 2' in output
+    assert "global state another scenario or an earlier run left" in output
+    assert "goldens that depend on string hashing" not in output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from golden_harness import Recorder, ScriptError
+from golden_harness import Recorder, ScriptError, UnsetAttributeError
 from golden_harness.format import Tagged
 from harness.shop.processor import OrderProcessor
 
@@ -71,3 +71,30 @@ def test_a_plain_instance_of_the_class_is_still_unserializable(recorder: Recorde
 
     with pytest.raises(UnserializableValueError, match="OrderProcessor"):
         recorder.observe("processor", OrderProcessor.__new__(OrderProcessor))
+
+
+class _Facade:
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._backend, name)
+
+    def sync(self) -> object:
+        return self.pull("main")
+
+
+def test_a_class_that_delegates_unknown_attributes_still_delegates_when_isolated(
+    recorder: Recorder,
+) -> None:
+    recorder.fake("backend.pull", returns="pulled")
+    facade = recorder.isolate(_Facade, real=["sync"], attrs={"_backend": recorder.fake("backend")})
+
+    assert recorder.call(facade.sync) == "pulled"
+    assert recorder.events[0] == {"call": "backend.pull", "args": ["main"], "returns": "pulled"}
+
+
+def test_a_delegating_class_without_its_target_set_says_which_attribute_to_set(
+    recorder: Recorder,
+) -> None:
+    facade = recorder.isolate(_Facade, real=["sync"])
+
+    with pytest.raises(UnsetAttributeError, match="'_backend'"):
+        recorder.call(facade.sync)

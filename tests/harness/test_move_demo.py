@@ -34,7 +34,7 @@ def test_moved_code_verifies_against_the_same_goldens(
 EXPECTED_MESSAGES = {
     "reordered_calls": "call `mailer.queue` moved: event 3 in the golden, 2 in this run",
     "keyword_changed": "call `db.save_shipment` (event 2): kwarg `retries`: 2 -> 3",
-    "log_dropped": 'log INFO (event 6 in the golden): missing in this run: {"logger": "harness", "message": "order A-1 shipped, total 12.50"}',
+    "log_dropped": 'log INFO (event 7 in the golden): missing in this run: {"logger": "harness", "message": "order A-1 shipped, total 12.50"}',
     "payload_keys_swapped": (
         'call `db.save_shipment` (event 2): kwarg `payload`: key order ["order_id", "shipment_id", "total"] '
         '-> ["shipment_id", "order_id", "total"]'

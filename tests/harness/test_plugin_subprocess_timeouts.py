@@ -56,6 +56,7 @@ TIMED_OUT = """\
 - subprocess:
     - "pytest"
     - "-q"
+  cwd: "<workspace>"
   timeout: 300
   timed_out: true
   stdout: ".."

@@ -152,3 +152,29 @@ def test_self_containing_value_is_an_error(serialize: ValueSerializer) -> None:
     loop.append(loop)
     with pytest.raises(UnserializableValueError, match="contains itself"):
         serialize(loop)
+
+
+class _Slotted:
+    __slots__ = ("__hidden", "_balance", "name", "unset")
+
+    def __init__(self) -> None:
+        self.name = "ada"
+        self._balance = 3
+        self.__hidden = "h"
+
+
+class _MoreSlots(_Slotted):
+    __slots__ = "extra"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.extra = [1]
+
+
+def test_slots_instances_are_written_by_their_slots_without_a_serializer(
+    serialize: ValueSerializer,
+) -> None:
+    assert serialize(_MoreSlots()) == Tagged(
+        "_MoreSlots",
+        {"_Slotted__hidden": "h", "_balance": 3, "name": "ada", "extra": [1]},
+    )

@@ -35,7 +35,12 @@ def test_invocations_are_recorded_in_trace_order_with_their_details(recorder: Re
     assert recorder.call(seam) == 1
     events = recorder.events
     assert [next(iter(e)) for e in events] == ["call", "subprocess", "subprocess", "returned"]
-    assert events[1] == {"subprocess": ["git", "status"], "returncode": 0, "stdout": "clean\n"}
+    assert events[1] == {
+        "subprocess": ["git", "status"],
+        "cwd": "<workspace>",
+        "returncode": 0,
+        "stdout": "clean\n",
+    }
     assert events[2] == {
         "subprocess": ["python", "-m", "pytest", "tests", "-q"],
         "cwd": "<workspace>",
@@ -75,3 +80,22 @@ def test_subprocess_is_real_again_after_the_recorder() -> None:
         )
     real = subprocess.run(["echo", "hi"], capture_output=True, text=True, check=True)
     assert real.stdout == "hi\n"
+
+
+def test_the_working_directory_is_the_one_in_effect_at_spawn(recorder: Recorder) -> None:
+    (recorder.workspace / "repo").mkdir()
+    recorder.subprocess(["git", "status"], occurrences=3)
+
+    def seam() -> None:
+        subprocess.run(["git", "status"], check=True)
+        os.chdir("repo")  # a library that changes directory, as plumbum's local.cwd does
+        subprocess.run(["git", "status"], check=True)
+        subprocess.run(["git", "status"], cwd="..", check=True)
+
+    recorder.call(seam)
+
+    assert [e["cwd"] for e in recorder.events[:3]] == [
+        "<workspace>",
+        "<workspace>/repo",
+        "<workspace>",
+    ]

@@ -68,6 +68,7 @@ def test_every_timeout_of_a_polling_loop_is_recorded_in_order(recorder: Recorder
     (event,) = recorder.events
     assert event == {
         "subprocess": ["build"],
+        "cwd": "<workspace>",
         "timeout": [1, 1, 1],
         "timed_out": True,
         "returncode": 3,
@@ -93,6 +94,7 @@ def test_times_out_raises_timeout_expired_with_the_partial_output(recorder: Reco
     (event,) = recorder.events
     assert event == {
         "subprocess": ["make", "e2e"],
+        "cwd": "<workspace>",
         "timeout": 600,
         "timed_out": True,
         "stdout": "3 passed\n",
@@ -136,7 +138,9 @@ def test_a_command_killed_before_it_finished_records_the_signal(recorder: Record
     process = subprocess.Popen(["serve"])
     process.terminate()
     assert process.wait() == -signal.SIGTERM
-    assert recorder.events == [{"subprocess": ["serve"], "returncode": -signal.SIGTERM}]
+    assert recorder.events == [
+        {"subprocess": ["serve"], "cwd": "<workspace>", "returncode": -signal.SIGTERM}
+    ]
 
 
 def test_waiting_without_timeout_for_a_command_that_never_ends_is_an_error(
@@ -167,6 +171,7 @@ def test_duration_moves_the_clock_while_the_seam_waits(recorder: Recorder) -> No
     assert time.monotonic() - started == 3.25
     assert recorder.events[0] == {
         "subprocess": ["pytest"],
+        "cwd": "<workspace>",
         "timeout": 300,
         "returncode": 0,
         "stdout": "4 passed\n",
@@ -184,6 +189,7 @@ def test_a_duration_longer_than_the_timeout_times_out_after_the_timeout(
     assert time.monotonic() - started == 300
     assert recorder.events[0] == {
         "subprocess": ["pytest"],
+        "cwd": "<workspace>",
         "timeout": 300,
         "timed_out": True,
         "stdout": "..",
@@ -242,14 +248,45 @@ def test_raises_also_fails_asyncio_subprocesses(recorder: Recorder) -> None:
     assert recorder.events[0]["raised"]["type"] == "FileNotFoundError"
 
 
-def test_asyncio_subprocesses_cannot_be_given_a_duration(recorder: Recorder) -> None:
-    recorder.subprocess(["slow"], duration=2)
+def test_asyncio_subprocesses_take_a_duration_on_the_frozen_clock(recorder: Recorder) -> None:
+    recorder.subprocess(["slow"], stdout="done\n", duration=2)
 
-    async def start() -> None:
-        await asyncio.create_subprocess_exec("slow")
+    async def start() -> tuple[bytes, float]:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        process = await asyncio.create_subprocess_exec("slow", stdout=asyncio.subprocess.PIPE)
+        out, _ = await process.communicate()
+        return out, loop.time() - started
 
-    with pytest.raises(ScriptError, match="started through asyncio"):
-        asyncio.run(start())
+    assert recorder.call(start) == (b"done\n", 2.0)
+    assert recorder.events[0] == {
+        "subprocess": ["slow"],
+        "cwd": "<workspace>",
+        "returncode": 0,
+        "stdout": "done\n",
+    }
+
+
+def test_an_asyncio_subprocess_that_times_out_under_wait_for(recorder: Recorder) -> None:
+    recorder.subprocess(["hang"], stdout="so far\n", times_out=True)
+
+    async def start() -> object:
+        process = await asyncio.create_subprocess_exec("hang", stdout=asyncio.subprocess.PIPE)
+        try:
+            await asyncio.wait_for(process.communicate(), timeout=30)
+        except TimeoutError:
+            process.kill()
+            return await process.wait()
+        return "finished"
+
+    assert recorder.call(start) == -signal.SIGKILL
+    assert recorder.events[0] == {
+        "subprocess": ["hang"],
+        "cwd": "<workspace>",
+        "timed_out": True,
+        "stdout": "so far\n",
+    }
+    assert recorder.clock.time_to_freeze.isoformat().endswith("03:04:35")
 
 
 # -- scripting errors -------------------------------------------------------------------------------

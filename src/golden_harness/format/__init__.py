@@ -48,6 +48,7 @@ from golden_harness.format._serialize import (
     ValueSerializer,
     isolated_name,
     register_serializer,
+    slot_fields,
     type_tag,
 )
 from golden_harness.format._trace import Trace, event_kind
@@ -92,6 +93,7 @@ __all__ = [
     "scenario_name",
     "scenario_stem",
     "seam_folder",
+    "slot_fields",
     "type_path",
     "type_tag",
     "write_atomic",

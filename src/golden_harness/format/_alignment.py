@@ -72,7 +72,7 @@ def _same_event(old: dict[str, Any], new: dict[str, Any]) -> bool:
     kind = event_kind(old)
     if kind != event_kind(new):
         return False
-    if kind in ("call", "mutated", "observed"):
+    if kind in ("call", "mutated", "observed", "global"):
         return bool(old[kind] == new[kind])
     if kind == "file":
         return bool(old.get("path") == new.get("path"))

@@ -75,7 +75,7 @@ def event_title(event: dict[str, Any], number: int | None = None) -> str:
     event's position: ``call `db.save` (event 3)``."""
     kind = event_kind(event)
     head = event[kind]
-    if kind in ("call", "mutated", "observed"):
+    if kind in ("call", "mutated", "observed", "global"):
         title = f"{kind} `{head}`"
     elif kind == "subprocess":
         argv = head if isinstance(head, str) else " ".join(str(a) for a in head or [])
@@ -121,7 +121,7 @@ def _field_changes(kind: str, old: dict[str, Any], new: dict[str, Any]) -> list[
             elif a != b or type(a) is not type(b):
                 lines.append(f"{name}s {compact(a)} -> {compact(b)}")
             continue
-        if kind == "mutated" and key == "changes" and key in old and key in new:
+        if kind in ("mutated", "global") and key == "changes" and key in old and key in new:
             entries = (
                 _change_entries(old[key], new[key])
                 if isinstance(old[key], list) and isinstance(new[key], list)

@@ -5,7 +5,7 @@ The result ("plain data") is made of ``None``, ``bool``, ``int``, ``float``, ``s
 (sorted), bytes, dates, decimals, paths, enums, exceptions, fakes, isolated instances (by class
 name: the seam's own object passed to a collaborator), and objects written by type
 name and public fields (dataclasses, namedtuples, pydantic models, SQLAlchemy rows and mapped
-instances, ``SimpleNamespace``). Strings pass through the scenario's :class:`Normalizer`; values
+instances, ``SimpleNamespace``, instances of classes with ``__slots__``). Strings pass through the scenario's :class:`Normalizer`; values
 under secret-looking keys become ``<redacted>``. Any other object raises
 :class:`UnserializableValueError` naming its type and :func:`register_serializer`, never a repr
 that carries an address.
@@ -34,6 +34,7 @@ __all__ = [
     "ValueSerializer",
     "isolated_name",
     "register_serializer",
+    "slot_fields",
     "type_tag",
 ]
 
@@ -214,7 +215,37 @@ def _public_fields(value: Any) -> dict[str, Any] | None:
         return {attr.key: getattr(value, attr.key) for attr in mapper.column_attrs}
     if isinstance(value, types.SimpleNamespace):
         return {k: v for k, v in vars(value).items() if not k.startswith("_")}
-    return None
+    return slot_fields(value)
+
+
+def slot_fields(value: Any) -> dict[str, Any] | None:
+    """The fields of an instance whose class declares ``__slots__``: every slot that holds a
+    value (private ones too: they are where such classes keep their state), then the public
+    attributes of its ``__dict__`` if it has one; None for a class without slots."""
+    names: list[str] = []
+    for klass in reversed(type(value).__mro__):
+        declared = vars(klass).get("__slots__")
+        if declared is None:
+            continue
+        for name in [declared] if isinstance(declared, str) else declared:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):
+                name = f"_{klass.__name__.lstrip('_')}{name}"
+            if name not in names:
+                names.append(name)
+    if not names:
+        return None
+    fields: dict[str, Any] = {}
+    for name in names:
+        try:
+            fields[name] = object.__getattribute__(value, name)
+        except AttributeError:
+            continue
+    instance_dict = getattr(value, "__dict__", None)
+    if isinstance(instance_dict, dict):
+        fields.update((k, v) for k, v in instance_dict.items() if not k.startswith("_"))
+    return fields
 
 
 def _sort_key(item: Any) -> tuple[str, str]:

@@ -7,8 +7,13 @@ Every event is a dict of plain data whose first key names its kind:
                 ``timeout``, then ``raised`` or ``timed_out``/``returncode``, ``stdout``,
                 ``stderr``)
 ``log``         a log record (level, ``logger`` top-level package, ``message``, ``exception``)
+``stdout``      text the seam wrote to ``sys.stdout`` (consecutive writes joined)
+``stderr``      text the seam wrote to ``sys.stderr``
 ``file``        a workspace file ``created``, ``changed`` or ``removed`` (``path``, ``content``
-                or ``digest``)
+                or ``digest``, ``mode``), where the change happened
+``yielded``     a value a generator seam yielded
+``global``      a module global the seam rebound (``before``, ``after``) or changed in place
+                (``changes``)
 ``mutated``     a deep difference in an argument of the seam after the call (``changes``); for a
                 bound method, ``self`` is the instance's plain (non-fake) attributes
 ``observed``    a value the scenario chose to record (``golden.observe``), e.g. database rows
@@ -27,7 +32,11 @@ EVENT_KINDS = (
     "call",
     "subprocess",
     "log",
+    "stdout",
+    "stderr",
     "file",
+    "yielded",
+    "global",
     "mutated",
     "observed",
     "returned",
@@ -55,6 +64,8 @@ def event_label(event: dict[str, Any]) -> str:
         return f"file {head} `{event.get('path')}`"
     if kind == "mutated":
         return f"mutation of `{head}`"
+    if kind == "global":
+        return f"global `{head}`"
     if kind == "observed":
         return f"observed `{head}`"
     return kind

@@ -150,7 +150,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "golden(freeze=..., seed=..., strict=..., chdir=...): per-scenario recorder settings; freeze=None runs without frozen time, chdir=False keeps the current directory instead of the workspace.",
+        "golden(freeze=..., seed=..., strict=..., chdir=..., output=...): per-scenario recorder settings; freeze=None runs without frozen time, chdir=False keeps the current directory instead of the workspace, output=False does not record what the seam prints.",
     )
     updating = getattr(config.option, "update_snapshots", False) or getattr(
         config.option, "update_new_snapshots_only", False

@@ -13,7 +13,7 @@ __all__ = ["RECORDER_KEY", "SNAPSHOT_KEY", "marker_kwargs"]
 RECORDER_KEY = pytest.StashKey[Recorder]()
 SNAPSHOT_KEY = pytest.StashKey[Any]()
 
-_MARKER_KEYWORDS = ("chdir", "freeze", "seed", "strict")
+_MARKER_KEYWORDS = ("chdir", "freeze", "output", "seed", "strict")
 
 
 def marker_kwargs(item: pytest.Item) -> dict[str, Any]:

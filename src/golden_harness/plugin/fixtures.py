@@ -11,6 +11,7 @@ import pytest
 
 from golden_harness.plugin._markers import RECORDER_KEY, SNAPSHOT_KEY, marker_kwargs
 from golden_harness.recording import Recorder, freeze_keeper
+from golden_harness.seams import covered_modules
 
 __all__ = ["golden"]
 
@@ -27,6 +28,7 @@ def golden(
         freeze = None
     if freeze is None:
         freeze_keeper.release()
+    module = getattr(request.node, "module", None)
     recorder = Recorder(
         workspace=tmp_path / "workspace",
         freeze=freeze,
@@ -42,6 +44,8 @@ def golden(
         keep_patches=True,
         chdir=bool(settings.get("chdir", True)),
         ignore_files=config.getini("golden_ignore_files"),
+        output=bool(settings.get("output", True)),
+        modules=covered_modules(module) if module is not None else (),
     )
     request.node.stash[SNAPSHOT_KEY] = snapshot
     with recorder:

@@ -10,8 +10,11 @@ start. :class:`DeterministicIds` provides the seeded ``uuid4`` replacement and r
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
 import random
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -25,7 +28,9 @@ __all__ = [
     "DeterministicIds",
     "FreezeKeeper",
     "TemporaryNames",
+    "empty_scratch",
     "freeze_keeper",
+    "scratch_folder",
 ]
 
 DEFAULT_INSTANT = "2024-01-02T03:04:05+00:00"
@@ -87,9 +92,13 @@ class DeterministicIds:
         """A version-4 UUID drawn from the seeded generator (same sequence in every run)."""
         return uuid.UUID(int=self._rng.getrandbits(128), version=4)
 
-    def reseed(self) -> None:
-        """Reset the UUID sequence and seed the global ``random`` module (state saved first)."""
-        self._rng.seed(self.seed)
+    def reseed(self, *, call: bool = False) -> None:
+        """Reset the UUID sequence and seed the global ``random`` module (state saved first).
+
+        The scenario's setup and its calls draw UUIDs from two sequences (``call=True`` for the
+        calls), so an id made in setup never comes again inside ``golden.call``.
+        """
+        self._rng.seed(self.seed if call else f"{self.seed}/setup")
         if self._saved_state is None:
             self._saved_state = random.getstate()
         random.seed(self.seed)
@@ -143,3 +152,33 @@ class TemporaryNames:
             tempfile.tempdir, names = self._saved
             setattr(tempfile, "_name_sequence", names)  # noqa: B010
             self._saved = None
+
+
+_SCRATCH: list[Path] = []
+
+
+def scratch_folder() -> Path:
+    """An empty folder for one scenario's :mod:`tempfile` files (:func:`empty_scratch` empties
+    it again when the scenario ends).
+
+    One folder per process (so a name never collides with another process's files), created
+    once and emptied for each scenario (creating and removing a folder per scenario costs
+    milliseconds on a busy disk); removed when the process ends.
+    """
+    if _SCRATCH and _SCRATCH[0].is_dir():
+        empty_scratch(_SCRATCH[0])
+        return _SCRATCH[0]
+    folder = Path(tempfile.mkdtemp(prefix="golden-tmp-"))
+    _SCRATCH[:] = [folder]
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def empty_scratch(folder: Path) -> None:
+    """Remove everything inside ``folder`` (a scenario's temporary files)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)

@@ -34,10 +34,10 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from golden_harness.exceptions import (
     FileWriteError,
@@ -55,6 +55,16 @@ from golden_harness.format import (
     type_path,
     write_atomic,
 )
+from golden_harness.recording._harvest_files import WorkspaceFiles
+from golden_harness.recording._harvest_proxy import PROXY_MARKER, Collaborator, stand_in_path
+from golden_harness.recording._harvest_report import (
+    HarvestReport,
+    HarvestSeam,
+    SeamHarvest,
+    cut_label,
+    exception_data,
+    iter_scenarios,
+)
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
 from golden_harness.recording._isolate import method_names
 
@@ -68,113 +78,10 @@ __all__ = [
     "iter_scenarios",
 ]
 
-# Set on every subject proxy class: the harvested class it stands for is its first base
-# without this marker.
-_PROXY_MARKER = "__golden_harvest_proxy__"
-# Folders of a workspace whose files are not laid out by a replay.
-IGNORED_FOLDERS = frozenset(
-    {
-        ".git",
-        ".autonomous_runs",
-        ".venv",
-        "venv",
-        "__pycache__",
-        "node_modules",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".tox",
-    }
-)
-_MAX_FILE_BYTES = 64_000
 # The real clock, as it was when the module was imported (frozen time in a test does not stop it).
 _monotonic = time.monotonic
 # Cut calls and commands quicker than this (seconds) record no duration.
 _LEAST_DURATION = 0.01
-
-
-class _Named(Protocol):
-    @property
-    def name(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class HarvestSeam:
-    """One seam to harvest: the entry that starts a scenario and where the seam is cut.
-
-    ``seam``: the golden folder name, or a :class:`~golden_harness.Seam` (its name is used).
-    ``entry``: ``"pkg.mod:func"`` or ``"pkg.mod:Class.method"``. ``real``: methods of the
-    subject that run for real besides a method entry itself; every other method of the subject
-    the seam calls is cut (recorded as ``self.<method>``). ``cut``: module-level functions and
-    classes (``"pkg.mod:name"``) the seam calls, cut by identity. ``subject``: the parameter
-    whose attributes the seam reads (``"self"`` for a method entry; for a function, none unless
-    named).
-    """
-
-    seam: _Named | str
-    entry: str
-    real: Sequence[str] = ()
-    cut: Sequence[str] = ()
-    subject: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The golden folder the scenarios of this seam belong to."""
-        return self.seam if isinstance(self.seam, str) else self.seam.name
-
-
-@dataclass
-class SeamHarvest:
-    """What a harvest wrote for one seam."""
-
-    seam: str
-    written: list[Path] = field(default_factory=list)
-    duplicates: int = 0
-    too_large: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-@dataclass
-class HarvestReport:
-    """Per seam (in declaration order): scenarios written, duplicates, too large, failures."""
-
-    seams: dict[str, SeamHarvest]
-
-    @property
-    def written(self) -> list[Path]:
-        """Every scenario file written, all seams."""
-        return [path for seam in self.seams.values() for path in seam.written]
-
-    def render(self) -> str:
-        """A readable summary: one line per seam, then each message."""
-        lines = []
-        for seam in self.seams.values():
-            lines.append(
-                f"seam {seam.seam}: {len(seam.written)} scenario(s) written, "
-                f"{seam.duplicates} duplicate(s) skipped, {len(seam.too_large)} too large, "
-                f"{len(seam.failures)} failed"
-            )
-            lines += [f"  too large: {message}" for message in seam.too_large]
-            counts: dict[str, int] = {}
-            for message in seam.failures:
-                counts[message] = counts.get(message, 0) + 1
-            lines += [
-                f"  failed{f' ({count} calls)' if count > 1 else ''}: {message}"
-                for message, count in counts.items()
-            ]
-        return "\n".join(lines)
-
-
-def exception_data(error: BaseException, codec: ScenarioCodec) -> dict[str, Any]:
-    """How a scenario writes an exception: its type path, its message and (when they can be
-    recorded exactly) its arguments, with which replay raises it again."""
-    data: dict[str, Any] = {"type": type_path(type(error)), "message": codec.text(str(error))}
-    with contextlib.suppress(UnserializableValueError):
-        data["args"] = codec.encode(list(error.args), "the exception's arguments")
-    if isinstance(error, OSError) and error.filename is not None:
-        with contextlib.suppress(UnserializableValueError):
-            data["filename"] = codec.encode(error.filename, "the exception's file name")
-    return data
 
 
 @dataclass
@@ -255,11 +162,11 @@ class Harvester:
         self._workspace = Path(workspace).resolve() if workspace is not None else None
         self._max_bytes = max_scenario_bytes
         self._files_mode = workspace_files
-        self._reading = False
         self._codec = ScenarioCodec(
             workspace=self._workspace, tmp=Path(tempfile.gettempdir()).resolve()
         )
-        self._golden = ValueSerializer(Normalizer(), _stand_in_path)
+        self._files = WorkspaceFiles(self._workspace, self._out_dir, self._codec, workspace_files)
+        self._golden = ValueSerializer(Normalizer(), stand_in_path)
         self._report = HarvestReport({s.name: SeamHarvest(s.name) for s in self._declared})
         self._active: list[_Scenario] = []
         self._stack = contextlib.ExitStack()
@@ -301,7 +208,7 @@ class Harvester:
             self._patcher.patch(original, self._function_wrapper(original, entries, cuts))
         self._patcher.patch(subprocess.run, self._run_wrapper(subprocess.run))
         if self._workspace is not None and self._files_mode == "read":
-            self._patcher.patch(open, self._open_wrapper(open))
+            self._patcher.patch(open, self._files.open_wrapper(open, lambda: self._active))
 
     def _prepare(self, declared: HarvestSeam) -> tuple[_Prepared, Any, Any]:
         if not isinstance(declared.entry, str) or ":" not in declared.entry:
@@ -512,71 +419,8 @@ class Harvester:
             document["kwargs"] = self._codec.encode(dict(kwargs), "the entry's keyword arguments")
         except UnserializableValueError as error:
             scenario.fail(error)
-        document["files"] = self._workspace_files()
+        document["files"] = self._files.all_files()
         return document
-
-    def _workspace_files(self) -> dict[str, str]:
-        """Every text file of the workspace now (``workspace_files="all"``), by relative path."""
-        files: dict[str, str] = {}
-        if self._workspace is None or self._files_mode != "all" or not self._workspace.is_dir():
-            return files
-        out_dir = self._out_dir.resolve()
-        for folder, dirs, names in os.walk(self._workspace):
-            dirs[:] = sorted(
-                d for d in dirs if d not in IGNORED_FOLDERS and Path(folder, d) != out_dir
-            )
-            for name in sorted(names):
-                content = self._text_file(Path(folder, name))
-                if content is not None:
-                    files[Path(folder, name).relative_to(self._workspace).as_posix()] = content
-        return files
-
-    def _text_file(self, path: Path) -> str | None:
-        """The content of the small text file at ``path`` as scenario data, else None."""
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_FILE_BYTES:
-                return None
-            return self._codec.text(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, OSError):
-            return None
-
-    def _workspace_path(self, file: Any) -> str | None:
-        """``file`` relative to the workspace when it is a file a replay lays out, else None."""
-        if self._workspace is None or not isinstance(file, (str, bytes, os.PathLike)):
-            return None
-        path = Path(os.path.realpath(os.fsdecode(file)))
-        if not path.is_relative_to(self._workspace) or path.is_relative_to(self._out_dir.resolve()):
-            return None
-        rel = path.relative_to(self._workspace)
-        if any(part in IGNORED_FOLDERS for part in rel.parts[:-1]):
-            return None
-        return rel.as_posix()
-
-    def _open_wrapper(self, original: Callable[..., Any]) -> Callable[..., Any]:
-        harvester = self
-
-        @functools.wraps(original)
-        def open_file(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-            if harvester._reading:
-                return original(file, mode, *args, **kwargs)
-            recording = [s for s in harvester._active if s.recording]
-            rel = harvester._workspace_path(file) if recording else None
-            if rel is not None:
-                writes = any(flag in mode for flag in "wax+")
-                for scenario in recording:
-                    if writes:
-                        scenario.files_written.add(rel)
-                    elif rel not in scenario.files and rel not in scenario.files_written:
-                        harvester._reading = True
-                        try:
-                            content = harvester._text_file(Path(os.fsdecode(file)))
-                        finally:
-                            harvester._reading = False
-                        if content is not None:
-                            scenario.files[rel] = content
-            return original(file, mode, *args, **kwargs)
-
-        return open_file
 
     def _finish(self, scenario: _Scenario, document: dict[str, Any]) -> None:
         seam = scenario.seam
@@ -668,7 +512,7 @@ class Harvester:
         if instance is not None:
             for event in events:
                 event["instance"] = instance
-            return _Collaborator(self, scenarios, instance, result)
+            return Collaborator(self, scenarios, instance, result)
         for scenario, event in zip(scenarios, events, strict=True):
             try:
                 event["returns"] = self._codec.encode(result, f"the returns of {path}")
@@ -687,7 +531,7 @@ class Harvester:
     def _subject_proxy(self, scenario: _Scenario, subject: Any) -> Any:
         """``subject`` seen through a proxy recording the reads of ``scenario``'s seam."""
         base = type(subject)
-        harvested = next(k for k in base.__mro__ if _PROXY_MARKER not in vars(k))
+        harvested = next(k for k in base.__mro__ if PROXY_MARKER not in vars(k))
         if not hasattr(subject, "__dict__") or isinstance(subject, type):
             scenario.fail(
                 ScriptError(
@@ -715,7 +559,7 @@ class Harvester:
             base_setattr(proxy, name, value)
 
         namespace = {
-            _PROXY_MARKER: True,
+            PROXY_MARKER: True,
             "__getattribute__": __getattribute__,
             "__setattr__": __setattr__,
             "__module__": base.__module__,
@@ -743,7 +587,7 @@ class Harvester:
             if name in scenario.written or name in scenario.attrs:
                 return value
             if not self._codec.is_data(value):
-                wrapper = _Collaborator(self, [scenario], f"self.{name}", value)
+                wrapper = Collaborator(self, [scenario], f"self.{name}", value)
                 scenario.collaborators[name] = wrapper
                 return wrapper
             try:
@@ -809,74 +653,6 @@ class Harvester:
         return out
 
 
-class _Collaborator:
-    """A collaborator object of a recorded subject: its calls are recorded with their answers,
-    its plain attributes as the fake's ``attrs``, its other attributes as deeper collaborators."""
-
-    __slots__ = ("_harvest_owner", "_harvest_path", "_harvest_scenarios", "_harvest_target")
-
-    def __init__(
-        self, harvester: Harvester, scenarios: list[_Scenario], path: str, target: Any
-    ) -> None:
-        object.__setattr__(self, "_harvest_owner", harvester)
-        object.__setattr__(self, "_harvest_scenarios", scenarios)
-        object.__setattr__(self, "_harvest_path", path)
-        object.__setattr__(self, "_harvest_target", target)
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        """The collaborator's class, so that ``isinstance`` checks of the run behave as without
-        the harvest."""
-        return type(self._harvest_target)
-
-    def _live(self) -> list[_Scenario]:
-        return [s for s in self._harvest_scenarios if s.recording]
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._harvest_target, name)
-        if name.startswith("__"):
-            return value
-        path = f"{self._harvest_path}.{name}"
-        harvester = self._harvest_owner
-        live = self._live()
-        if not live:
-            return value
-        if callable(value):
-
-            def call(*args: Any, **kwargs: Any) -> Any:
-                return harvester._cut_call(self._live(), path, value, args, kwargs)
-
-            return call
-        if harvester._codec.is_data(value):
-            for scenario in live:
-                known = scenario.fake_attrs.setdefault(self._harvest_path, {})
-                if name not in known:
-                    try:
-                        known[name] = harvester._codec.attribute(name, value, path)
-                    except UnserializableValueError as error:
-                        scenario.fail(error)
-            return value
-        return _Collaborator(harvester, live, path, value)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._harvest_target, name, value)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._harvest_owner._cut_call(
-            self._live(), self._harvest_path, self._harvest_target, args, kwargs
-        )
-
-    def __enter__(self) -> Any:
-        entered = self._harvest_target.__enter__()
-        return self if entered is self._harvest_target else entered
-
-    def __exit__(self, *exc: Any) -> Any:
-        return self._harvest_target.__exit__(*exc)
-
-    def __repr__(self) -> str:
-        return f"<harvested {self._harvest_path}>"
-
-
 def _note_duration(events: list[dict[str, Any]], started: float) -> None:
     """Add the wall-clock time since ``started`` to ``events``, to the microsecond, when it is at
     least :data:`_LEAST_DURATION`: a replay moves its frozen clock by it, so the durations a seam
@@ -888,24 +664,6 @@ def _note_duration(events: list[dict[str, Any]], started: float) -> None:
     if elapsed >= _LEAST_DURATION:
         for event in events:
             event["duration"] = elapsed
-
-
-def _stand_in_path(value: object) -> str | None:
-    """What stands for ``value`` in a replay's golden: a fake for a recorded collaborator, the
-    isolated instance for a subject proxy (checked as a fake: both are written by name)."""
-    if type(value) is _Collaborator:
-        return str(object.__getattribute__(value, "_harvest_path"))
-    if any(_PROXY_MARKER in vars(klass) for klass in type(value).__mro__):
-        return "self"
-    return None
-
-
-def cut_label(obj: Any) -> str:
-    """The name calls of a cut function or class are recorded under (as ``fake_function``)."""
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if not isinstance(name, str):
-        raise ScriptError(f"Cannot cut {obj!r}: it has no name; cut a function or a class.")
-    return name.rsplit("<locals>.", 1)[-1]
 
 
 def _locate(
@@ -924,9 +682,3 @@ def _locate(
 def _round_up(size: int) -> int:
     step = 64_000
     return (size // step + 1) * step
-
-
-def iter_scenarios(directory: Path) -> Iterator[Path]:
-    """The ``*.scenario.yaml`` files of ``directory``, sorted by name (none when it is missing)."""
-    if directory.is_dir():
-        yield from sorted(directory.glob(f"*{SCENARIO_SUFFIX}"))

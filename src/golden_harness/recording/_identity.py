@@ -178,18 +178,25 @@ class IdentityPatcher:
 
     def patch(self, original: Any, replacement: Any) -> None:
         """Swap ``original`` for ``replacement`` in every loaded module namespace."""
-        if id(original) in self._originals:
-            raise ScriptError(
-                f"{original!r} is already faked in this scenario; script the existing fake "
-                f"instead of faking it twice."
-            )
-        self._originals[id(original)] = original
-        self._replacements[id(replacement)] = original
-        self._alive.append(replacement)
-        places = _INDEX.holders(original)
-        for namespace, key in places:
-            namespace[key] = replacement
-        _INDEX.track(replacement, places)
+        self.patch_many([(original, replacement)])
+
+    def patch_many(self, pairs: list[tuple[Any, Any]]) -> None:
+        """Swap each ``original`` for its ``replacement``, looking for changed namespaces once."""
+        for original, _ in pairs:
+            if id(original) in self._originals:
+                raise ScriptError(
+                    f"{original!r} is already faked in this scenario; script the existing fake "
+                    f"instead of faking it twice."
+                )
+        _INDEX.sync()
+        for original, replacement in pairs:
+            self._originals[id(original)] = original
+            self._replacements[id(replacement)] = original
+            self._alive.append(replacement)
+            places = _INDEX.holders(original, sync=False)
+            for namespace, key in places:
+                namespace[key] = replacement
+            _INDEX.track(replacement, places)
 
     def restore(self) -> None:
         """Put every original back, including in modules imported since the swap."""

@@ -5,7 +5,9 @@ name, module and qualified name, so ``isinstance`` and reprs behave. Every metho
 class (plain, static or class methods, excluding dunders) that is not listed in ``real`` is
 replaced on the instance by a fake recorded as ``self.<method>``; attributes given in ``attrs``
 are set as they are (they are real). Reading an attribute that was neither set nor is a method
-raises :class:`UnsetAttributeError` (an ``AttributeError``) with the line that would set it.
+raises :class:`UnsetAttributeError` (an ``AttributeError``) with the line that would set it;
+a class with a ``__getattr__`` of its own (a facade delegating to the object it wraps) is asked
+first, as without isolation.
 
 A plain read in the code (``self.db``, ``self.db.save()``, ``self.count += 1``) is a mistake of
 the scenario: the error is also handed to ``on_error`` (the recorder keeps it, so the scenario
@@ -62,9 +64,24 @@ def _is_attribute_read(frame: FrameType | None) -> bool:
 def _missing_attribute(
     cls: type, on_error: Callable[[GoldenHarnessError], GoldenHarnessError] | None
 ) -> Callable[[Any, str], Any]:
+    own = getattr(cls, "__getattr__", None)
+    resolving: set[tuple[int, str]] = set()
+
     def __getattr__(self: Any, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
+        key = (id(self), name)
+        if own is not None and key not in resolving:
+            # The class delegates unknown attributes itself (a facade): let it, as it would.
+            resolving.add(key)
+            try:
+                return own(self, name)
+            except UnsetAttributeError:
+                raise
+            except AttributeError:
+                pass
+            finally:
+                resolving.discard(key)
         error = UnsetAttributeError(cls.__qualname__, name)
         if on_error is not None and _is_attribute_read(sys._getframe(1)):
             raise on_error(error)

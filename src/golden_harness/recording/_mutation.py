@@ -10,12 +10,17 @@ otherwise (and length) is shown whole as ``before``/``after``. Paths read like P
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import inspect
 import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["argument_names", "plain_changes"]
+from golden_harness.exceptions import UnserializableValueError
+from golden_harness.format import slot_fields
+
+__all__ = ["argument_names", "plain_changes", "plain_state", "tracked_arguments"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -78,3 +83,61 @@ def argument_names(
         else:
             pairs.append((name, value))
     return pairs
+
+
+_SCALAR_TYPES = (type(None), bool, int, float, str, bytes)
+
+
+def plain_state(
+    owner: Any, serialize: Callable[[Any, str], Any], is_fake: Callable[[Any], bool]
+) -> dict[str, Any]:
+    """The attributes of ``owner`` that are plain data (its ``__dict__`` and its ``__slots__``):
+    fakes, callables and values that cannot be serialized are left out (they are not state the
+    seam computes)."""
+    state: dict[str, Any] = {}
+    items = list(getattr(owner, "__dict__", {}).items())
+    slots = slot_fields(owner)
+    if slots:
+        items += [(name, value) for name, value in slots.items() if name not in dict(items)]
+    for name, value in items:
+        if is_fake(value) or callable(value):
+            continue
+        try:
+            serialize(value, f"self.{name}")
+        except UnserializableValueError:
+            continue
+        state[name] = value
+    return state
+
+
+def tracked_arguments(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    serialize: Callable[[Any, str], Any],
+    is_fake: Callable[[Any], bool],
+) -> dict[str, tuple[Callable[[], Any], Any]]:
+    """What to compare after the call: each mutable argument, and ``self`` of a bound method.
+
+    Each entry maps a name to a function giving the value's current state and its serialized
+    state before the call.
+    """
+    tracked: dict[str, tuple[Callable[[], Any], Any]] = {}
+    owner = getattr(fn, "__self__", None)
+    if (
+        inspect.ismethod(fn)
+        and not isinstance(owner, type)
+        and (hasattr(owner, "__dict__") or slot_fields(owner) is not None)
+    ):
+        state = functools.partial(plain_state, owner, serialize, is_fake)
+        tracked["self"] = (state, serialize(state(), "self"))
+    for name, value in argument_names(fn, args, kwargs):
+        if isinstance(value, _SCALAR_TYPES) or is_fake(value):
+            continue
+        with contextlib.suppress(UnserializableValueError):
+            tracked[name] = (functools.partial(_identity, value), serialize(value, name))
+    return tracked
+
+
+def _identity(value: Any) -> Any:
+    return value

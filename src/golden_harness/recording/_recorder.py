@@ -2,20 +2,21 @@
 
 ``Recorder`` is a context manager usable without pytest (the plugin's ``golden`` fixture yields
 one). While it is active: the workspace is the current directory (``chdir=False`` leaves it
-alone), time is frozen, ``uuid.uuid4`` and ``random`` are deterministic, subprocesses are faked
-and recorded, log records are captured, and the workspace is watched around each
-:meth:`Recorder.call`, so files the seam writes under relative paths are recorded too. Leaving
-it restores everything, also when the scenario failed.
+alone), time is frozen, ids, randomness, process ids and the time zone are pinned,
+subprocesses are faked and recorded, and log records are captured. Around each
+:meth:`Recorder.call` it also records what the seam prints, the workspace files it changes (each
+at its place in the trace), the module globals it changes, and it runs the seam's threads one at
+a time. Leaving it restores everything, also when the scenario failed.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
 import inspect
 import logging
-import reprlib
 import shutil
 import tempfile
 import uuid
@@ -28,51 +29,44 @@ from pytest_subprocess import FakeProcess
 from golden_harness.exceptions import (
     GoldenHarnessError,
     ScriptError,
-    UnscriptedCallError,
     UnserializableValueError,
 )
 from golden_harness.format import (
     Normalizer,
+    Tagged,
     TextNormalizer,
     Trace,
     ValueSerializer,
     dump_trace,
     type_tag,
 )
+from golden_harness.recording._awaiting import is_async_callable
 from golden_harness.recording._clock import (
     DEFAULT_INSTANT,
     DeterministicIds,
     FreezeKeeper,
     TemporaryNames,
+    empty_scratch,
     freeze_keeper,
+    scratch_folder,
 )
+from golden_harness.recording._fake_calls import FakeCalls
 from golden_harness.recording._fakes import UNSET, Fake, Script, fake_path
 from golden_harness.recording._identity import IdentityPatcher, resolve_target
-from golden_harness.recording._isolate import isolate_instance
+from golden_harness.recording._isolate import isolate_instance, method_names
 from golden_harness.recording._logs import LogCapture
-from golden_harness.recording._mutation import argument_names, plain_changes
+from golden_harness.recording._module_state import MISSING, ModuleState
+from golden_harness.recording._mutation import plain_changes, tracked_arguments
+from golden_harness.recording._output import OutputCapture
+from golden_harness.recording._pinned import Pins, ScenarioThreads, pinned_umask
 from golden_harness.recording._scripted_process import ProcessScript
+from golden_harness.recording._seam_run import run_seam
 from golden_harness.recording._subprocesses import SubprocessScripter
-from golden_harness.recording._workspace import WorkspaceWatcher
+from golden_harness.recording._threads import SerialThreads
+from golden_harness.recording._trace_feed import TraceFeed
+from golden_harness.recording._workspace import WorkspaceWatcher, write_hooks
 
 __all__ = ["Recorder"]
-
-_SCALAR_TYPES = (type(None), bool, int, float, str, bytes)
-
-
-class _FakeCalls:
-    """The recorder's side of its fakes: the :class:`CallSink` every :class:`Fake` it makes holds."""
-
-    __slots__ = ("_recorder",)
-
-    def __init__(self, recorder: Recorder) -> None:
-        self._recorder = recorder
-
-    def fake_at(self, path: str) -> Fake:
-        return self._recorder._fake_object(path)
-
-    def record_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return self._recorder._record_fake_call(path, args, kwargs)
 
 
 class Recorder:
@@ -92,11 +86,19 @@ class Recorder:
         keep_patches: bool = False,
         chdir: bool = True,
         ignore_files: Iterable[str] = (),
+        output: bool = True,
+        modules: Iterable[str] = (),
     ) -> None:
         self.strict = strict
+        self._record_output = output
+        self._state = ModuleState(modules)
+        self._threads = ScenarioThreads()
+        self._pins = Pins(seed, self._threads, lambda: self.clock)
+        self._serial = SerialThreads(self._threads)
         self._ignored_files: list[str] = _glob_patterns(ignore_files)
         self._chdir = chdir
         self.trace = Trace()
+        self._feed = TraceFeed(self.trace, write_hooks, lambda text: self.normalizer.text(text))
         self.errors: list[GoldenHarnessError] = []
         self.exception: BaseException | None = None
         self.clock: Any = None
@@ -109,10 +111,13 @@ class Recorder:
         )
         self._paths = list(paths)
         self._extra_normalizers = list(normalizers)
-        self._fakes: dict[str, Fake] = {}
-        self._fake_calls = _FakeCalls(self)
-        self._scripts: dict[str, Script] = {}
-        self._lenient: set[str] = set()
+        self._calls = FakeCalls(
+            append=self._append,
+            serialize=self._serialize,
+            fail=self._fail,
+            describe_error=self._exception_info,
+            strict=lambda: self.strict,
+        )
         self._ids = DeterministicIds(seed)
         self._temp_names = TemporaryNames(seed)
         self._called = False
@@ -120,7 +125,7 @@ class Recorder:
         self._patcher = IdentityPatcher()
         self._stack = contextlib.ExitStack()
         self.workspace: Path = workspace or Path()
-        self.normalizer = Normalizer()
+        self.normalizer = Normalizer(environ={})  # replaced when the recorder starts
         self._serializer = ValueSerializer(self.normalizer, fake_path)
         self._subprocesses = SubprocessScripter(
             self._append,
@@ -147,8 +152,8 @@ class Recorder:
             self.workspace = Path(tempfile.mkdtemp(prefix="golden-workspace-"))
             stack.callback(shutil.rmtree, self.workspace, ignore_errors=True)
         self.workspace.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(prefix="golden-tmp-"))
-        stack.callback(shutil.rmtree, temporary, ignore_errors=True)
+        temporary = scratch_folder()
+        stack.callback(empty_scratch, temporary)
         self._temp_names.install(temporary)
         stack.callback(self._temp_names.uninstall)
         if self._chdir:
@@ -162,7 +167,18 @@ class Recorder:
         stack.callback(self._patcher.restore)
         self._ids.reseed()
         stack.callback(self._ids.restore)
-        self._patcher.patch(uuid.uuid4, self._ids.uuid4)
+        self._threads.add_current()
+        self._patcher.patch_many(
+            [
+                (uuid.uuid4, self._ids.uuid4),
+                (concurrent.futures.as_completed, self._serial.as_completed),
+                *self._pins.replacements(),
+            ]
+        )
+        self._pins.pin_zone()
+        stack.callback(self._pins.unpin_zone)
+        stack.enter_context(pinned_umask())
+        stack.callback(self._state.restore)
         logs = LogCapture(self._log_event, self._log_level)
         logs.install()
         stack.callback(logs.uninstall)
@@ -185,22 +201,27 @@ class Recorder:
         sequence: Sequence[Any] | object = UNSET,
         attrs: Mapping[str, Any] | None = None,
         strict: bool | None = None,
+        awaitable: bool | None = None,
     ) -> Fake:
         """The fake recorded under ``path``; script what calls on it produce.
 
         ``returns=`` a value, ``side_effect=`` an exception or a callable, ``sequence=`` one
         result per call. ``attrs`` sets real attributes on the fake. ``strict=False`` lets
-        unscripted calls on this path and below return None.
+        unscripted calls on this path and below return None. ``awaitable=True``: a coroutine
+        function's fake; each call is recorded when made and returns a coroutine that delivers
+        the result (or raises the exception) when awaited.
         """
-        fake = self._fake_object(path)
+        fake = self._calls.fake_at(path)
         if returns is not UNSET or side_effect is not UNSET or sequence is not UNSET:
-            self._scripts[path] = Script(
-                path, returns=returns, side_effect=side_effect, sequence=sequence
+            self._calls.script(
+                path, Script(path, returns=returns, side_effect=side_effect, sequence=sequence)
             )
         for name, value in (attrs or {}).items():
             object.__setattr__(fake, name, value)
         if strict is not None:
-            (self._lenient.discard if strict else self._lenient.add)(path)
+            self._calls.set_strict(path, strict)
+        if awaitable is not None:
+            self._calls.set_awaitable(path, awaitable)
         return fake
 
     def fake_function(
@@ -227,8 +248,12 @@ class Recorder:
             )
         label = name or _qualname(original)
         unscripted = returns is UNSET and side_effect is UNSET and sequence is UNSET
-        if isinstance(original, type) and unscripted:
-            returns = self._fake_object(f"{label}()")
+        if isinstance(original, type):
+            self._calls.add_class(f"{label}()", original)
+            if unscripted:
+                returns = self._calls.fake_at(f"{label}()")
+        elif is_async_callable(original):
+            self._calls.set_awaitable(label, True)
         fake = self.fake(label, returns=returns, side_effect=side_effect, sequence=sequence)
         self._patcher.patch(original, fake)
         return fake
@@ -238,9 +263,14 @@ class Recorder:
     ) -> Any:
         """An instance of ``cls`` built without ``__init__``: ``real`` methods run, the other
         methods are fakes recorded as ``self.<name>``, ``attrs`` are set as given."""
-        return isolate_instance(
-            cls, real=real, attrs=attrs or {}, make_fake=self._fake_object, on_error=self._fail
+        real = list(real)
+        instance = isolate_instance(
+            cls, real=real, attrs=attrs or {}, make_fake=self._calls.fake_at, on_error=self._fail
         )
+        for name in method_names(cls):
+            if name not in real and is_async_callable(inspect.getattr_static(cls, name)):
+                self._calls.set_awaitable(f"self.{name}", True)
+        return instance
 
     def subprocess(
         self,
@@ -305,38 +335,52 @@ class Recorder:
 
     # -- running the seam ------------------------------------------------------------------
     def call(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run the seam ``fn(*args, **kwargs)`` and record its effects.
+        """Run the seam ``fn(*args, **kwargs)`` to completion and record its effects.
 
-        Records, after the calls the seam makes: deep changes of its mutable arguments
-        (``mutated``), workspace file changes (``file``), then ``returned`` or ``raised``.
-        Returns the seam's result (None when it raised; the exception is in ``.exception``).
-        The first call reseeds ``random`` and restarts the uuid4 sequence, so that other
-        plugins reseeding ``random`` between setup and the test body change nothing.
-        A harness error the seam swallowed is raised here.
+        A coroutine function (or a coroutine) runs on a fresh event loop; a generator (sync or
+        async) is consumed, each value it yields recorded as ``yielded``. While it runs, what
+        it prints (``stdout``/``stderr``), the workspace files it changes (``file``, where the
+        change happened) and the calls, commands and logs are recorded in order; then deep
+        changes of its mutable arguments (``mutated``), the module globals it changed
+        (``global``), then ``returned`` or ``raised`` (``SystemExit`` included). Returns the
+        seam's result (None when it raised; the exception is in ``.exception``). The first call
+        reseeds ``random`` and starts the uuid4 sequence of the calls, so that other plugins
+        reseeding ``random`` between setup and the test body change nothing, and clears the
+        caches of the covered modules. A harness error the seam swallowed is raised here.
         """
-        self._refuse_when_closed(f"golden.call({_short_name(fn)})")
+        name = _short_name(fn)
+        self._refuse_when_closed(f"golden.call({name})")
         if not self._called:
             self._called = True
-            self._ids.reseed()
+            self._ids.reseed(call=True)
             self._temp_names.reseed()
-        tracked = self._tracked_arguments(fn, args, kwargs)
-        files_before = self._watcher.snapshot()
+        self._state.watch(getattr(inspect.unwrap(fn), "__module__", None))
+        instances = [getattr(fn, "__self__", None), *args, *kwargs.values()]
+        globals_before = self._state.before_call(v for v in instances if v is not None)
+        tracked = tracked_arguments(fn, args, kwargs, self._serializer, _is_fake)
         result: Any = None
         self.exception = None
         try:
-            result = fn(*args, **kwargs)
+            with contextlib.ExitStack() as effects:
+                effects.enter_context(write_hooks)
+                self._feed.start_watching(self._watcher)
+                effects.callback(self._feed.stop_watching)
+                if self._record_output:
+                    effects.enter_context(OutputCapture(self._feed.output))
+                effects.enter_context(self._serial)
+                result = run_seam(
+                    fn, args, kwargs, clock=self.clock, on_yield=self._yielded, name=name
+                )
         except GoldenHarnessError:
             raise
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             self.exception = error
-        for name, (current, before) in tracked.items():
+        for label, (current, before) in tracked.items():
             with contextlib.suppress(UnserializableValueError):
-                changes = plain_changes(before, self._serializer(current(), name))
+                changes = plain_changes(before, self._serializer(current(), label))
                 if changes:
-                    self._append({"mutated": name, "changes": changes})
-        for event in self._watcher.changes(
-            files_before, self._watcher.snapshot(), self.normalizer.text
-        ):
+                    self._append({"mutated": label, "changes": changes})
+        for event in self._state.changes(globals_before, self._global_fields):
             self._append(event)
         if self.exception is not None:
             self._append({"raised": self._exception_info(self.exception)})
@@ -384,14 +428,24 @@ class Recorder:
                 f"would be recorded nowhere. Call it in the test body, after golden.call(...)."
             )
 
-    def _fake_object(self, path: str) -> Fake:
-        fake = self._fakes.get(path)
-        if fake is None:
-            fake = self._fakes[path] = Fake(self._fake_calls, path)
-        return fake
-
     def _append(self, event: dict[str, Any]) -> dict[str, Any]:
-        return self.trace.append(event)
+        return self._feed.append(event)
+
+    def _yielded(self, value: Any) -> None:
+        self._append({"yielded": self._serialize(value, "a value the seam yielded")})
+
+    def _global_fields(self, old: Any, new: Any) -> dict[str, Any] | None:
+        """The fields of a ``global`` event for a value that went from ``old`` to ``new``."""
+        missing = _is_missing(old), _is_missing(new)
+        if not any(missing) and type(old) is type(new) and isinstance(new, (dict, list, set)):
+            changes = plain_changes(self._global_value(old), self._global_value(new))
+            return {"changes": changes} if changes else None
+        fields: dict[str, Any] = {}
+        if not missing[0]:
+            fields["before"] = self._global_value(old)
+        if not missing[1]:
+            fields["after"] = self._global_value(new)
+        return fields
 
     def _advance_clock(self, seconds: float) -> None:
         """Move the frozen clock by ``seconds`` (a scenario without frozen time has no clock)."""
@@ -411,74 +465,14 @@ class Recorder:
     def _log_event(self, event: dict[str, Any]) -> None:
         self._append(self._serializer(event, "a log record"))
 
+    def _global_value(self, value: Any) -> Any:
+        try:
+            return self._serializer(value, "a module global")
+        except UnserializableValueError:
+            return Tagged("object", type_tag(type(value)))
+
     def _exception_info(self, error: BaseException) -> dict[str, Any]:
         return {"type": type_tag(type(error)), "message": self.normalizer.text(str(error))}
-
-    def _is_strict(self, path: str) -> bool:
-        if not self.strict:
-            return False
-        return not any(path == p or path.startswith(f"{p}.") for p in self._lenient)
-
-    def _record_fake_call(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        event: dict[str, Any] = {"call": path}
-        if args:
-            event["args"] = self._serialize(list(args), f"{path} positional arguments")
-        if kwargs:
-            event["kwargs"] = self._serialize(kwargs, f"{path} keyword arguments")
-        self._append(event)
-        script = self._scripts.get(path)
-        if script is None:
-            if self._is_strict(path):
-                shown = ", ".join(
-                    [reprlib.repr(a) for a in args]
-                    + [f"{k}={reprlib.repr(v)}" for k, v in kwargs.items()]
-                )
-                raise self._fail(UnscriptedCallError(path, shown, event))
-            result = None
-        else:
-            try:
-                result = script.produce(args, kwargs)
-            except GoldenHarnessError as error:
-                raise self._fail(error) from None
-            except BaseException as error:
-                event["raises"] = self._exception_info(error)
-                raise
-        event["returns"] = self._serialize(result, f"the result of {path}")
-        return result
-
-    def _tracked_arguments(
-        self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> dict[str, tuple[Callable[[], Any], Any]]:
-        """What to compare after the call: each mutable argument, and ``self`` of a bound method.
-
-        Each entry maps a name to a function giving the value's current state and its
-        serialized state before the call.
-        """
-        tracked: dict[str, tuple[Callable[[], Any], Any]] = {}
-        owner = getattr(fn, "__self__", None)
-        if inspect.ismethod(fn) and not isinstance(owner, type) and hasattr(owner, "__dict__"):
-            state = functools.partial(self._plain_state, owner)
-            tracked["self"] = (state, self._serializer(state(), "self"))
-        for name, value in argument_names(fn, args, kwargs):
-            if isinstance(value, _SCALAR_TYPES) or fake_path(value) is not None:
-                continue
-            with contextlib.suppress(UnserializableValueError):
-                tracked[name] = (functools.partial(_identity, value), self._serializer(value, name))
-        return tracked
-
-    def _plain_state(self, owner: Any) -> dict[str, Any]:
-        """The attributes of ``owner`` that are plain data: fakes, callables and values that
-        cannot be serialized are left out (they are not state the seam computes)."""
-        state: dict[str, Any] = {}
-        for name, value in vars(owner).items():
-            if fake_path(value) is not None or callable(value):
-                continue
-            try:
-                self._serializer(value, f"self.{name}")
-            except UnserializableValueError:
-                continue
-            state[name] = value
-        return state
 
     def _require_clock(self) -> Any:
         if self.clock is None:
@@ -524,5 +518,9 @@ def _short_name(obj: Any) -> str:
     return name if isinstance(name, str) else type(obj).__name__
 
 
-def _identity(value: Any) -> Any:
-    return value
+def _is_fake(value: Any) -> bool:
+    return fake_path(value) is not None
+
+
+def _is_missing(value: Any) -> bool:
+    return value is MISSING

@@ -24,7 +24,9 @@ and ``communicate(timeout=)`` never raises ``TimeoutExpired`` with them.
 
 from __future__ import annotations
 
+import asyncio
 import math
+import os
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -116,6 +118,7 @@ class ScriptedProcess:
         self.popen = popen
         self.script = script
         self.input: Any = None
+        self.cwd: str | None = None
         self.timeouts: list[float] = []
         self.timed_out = False
         self.remaining = script.length
@@ -127,7 +130,10 @@ class ScriptedProcess:
         self._communicate = popen.communicate
         self._wait = popen.wait
         popen.configure = self.configure
-        if not isinstance(popen, AsyncFakePopen):
+        if isinstance(popen, AsyncFakePopen):
+            popen.communicate = self.communicate_async  # type: ignore[method-assign]
+            popen.wait = self.wait_async  # type: ignore[method-assign]
+        else:
             popen.communicate = self.communicate
             popen.wait = self.wait
 
@@ -156,15 +162,9 @@ class ScriptedProcess:
     # -- the wrapped FakePopen methods -------------------------------------------------------
     def configure(self, **kwargs: Any) -> None:
         """pytest-subprocess's ``configure``, then the event; ``raises=`` fails here."""
+        self.cwd = _effective_cwd(kwargs.get("cwd"))
         try:
             self._configure(**kwargs)
-            if isinstance(self.popen, AsyncFakePopen) and self.script.length:
-                raise self._hooks.fail(
-                    ScriptError(
-                        f"{self.popen.args!r} was started through asyncio, where the harness "
-                        f"cannot see timeouts; script it without duration=/times_out=."
-                    )
-                )
         finally:
             self._hooks.publish(self)
         if self.script.raises is not None:
@@ -181,6 +181,21 @@ class ScriptedProcess:
         """Record ``timeout``, let the scripted time pass, then the return code."""
         self._run(timeout, with_output=False)
         return self._wait(None)  # type: ignore[no-any-return]
+
+    async def communicate_async(
+        self, input: Any = None, timeout: float | None = None
+    ) -> tuple[Any, Any]:
+        """The asyncio ``communicate``: the scripted time passes on the event loop's clock (a
+        ``wait_for`` timeout around it cancels it, and the command has then timed out)."""
+        if input:
+            self.input = input
+        await self._run_async()
+        return await self._communicate(input, None)  # type: ignore[no-any-return]
+
+    async def wait_async(self, timeout: float | None = None) -> int:
+        """The asyncio ``wait``, like :meth:`communicate_async`."""
+        await self._run_async()
+        return await self._wait(None)  # type: ignore[no-any-return]
 
     def on_signal(self, sig: int) -> None:
         """``kill()`` / ``terminate()``: a command still running ends with ``-sig``."""
@@ -219,9 +234,44 @@ class ScriptedProcess:
         finally:
             self._hooks.publish(self)
 
+    async def _run_async(self) -> None:
+        """Let the scripted time pass on the running loop; cancelled, the command timed out."""
+        if self.ended is not None:
+            return
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            if math.isinf(self.remaining):
+                await loop.create_future()
+            else:
+                await asyncio.sleep(self.remaining)
+        except asyncio.CancelledError:
+            if not math.isinf(self.remaining):
+                self.remaining = max(0.0, self.remaining - (loop.time() - started))
+            self.timed_out = True
+            self._hooks.publish(self)
+            raise
+        self.remaining = 0.0
+        self.ended = "finished"
+        self._hooks.publish(self)
+
     def _output_so_far(self) -> tuple[bytes | None, bytes | None]:
         """What the command wrote to captured pipes, as bytes (None when nothing)."""
         return _as_bytes(self.popen.stdout), _as_bytes(self.popen.stderr)
+
+
+def _effective_cwd(given: Any) -> str | None:
+    """The folder the command starts in: ``cwd=`` resolved against the current directory."""
+    try:
+        current = os.getcwd()
+    except OSError:
+        current = None
+    if given is None:
+        return current
+    path = os.fsdecode(os.fspath(given))
+    if current is None or os.path.isabs(path):
+        return os.path.normpath(path)
+    return os.path.normpath(os.path.join(current, path))
 
 
 def _as_bytes(stream: Any) -> bytes | None:

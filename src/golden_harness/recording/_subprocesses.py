@@ -172,8 +172,8 @@ class SubprocessScripter:
         if program is not None and isinstance(argv, list) and argv:
             argv[0] = program  # the name the scenario scripted, the same on every machine
         event: dict[str, Any] = {"subprocess": self._serialize(argv, "subprocess argv")}
-        if kwargs.get("cwd") is not None:
-            event["cwd"] = self._serialize(os.fspath(kwargs["cwd"]), "subprocess cwd")
+        if process.cwd is not None:
+            event["cwd"] = self._serialize(process.cwd, "subprocess cwd")
         env = kwargs.get("env")
         if env is not None:
             changed = {k: v for k, v in env.items() if os.environ.get(k) != v}
@@ -199,7 +199,7 @@ class SubprocessScripter:
         return event
 
     def _unscripted(self, popen: Any) -> None:
-        argv = _argv(popen.args)
+        argv = _bare_argv(_argv(popen.args))
         event = self._sink({"subprocess": self._serialize(argv, "subprocess argv")})
         raise self._fail(UnscriptedSubprocessError(argv, event))
 
@@ -212,6 +212,14 @@ def _bare_program(command: str | list[Any]) -> str | None:
     if isinstance(first, str) and first and "/" not in first and os.sep not in first:
         return first
     return None
+
+
+def _bare_argv(argv: Any) -> Any:
+    """``argv`` with its program as a bare name (``/usr/bin/git`` -> ``git``): what a scenario
+    scripts, since a bare name matches the program wherever it is found."""
+    if isinstance(argv, list) and argv and isinstance(argv[0], str) and os.sep in argv[0]:
+        return [os.path.basename(argv[0]), *argv[1:]]
+    return argv
 
 
 def _argv(command: Any) -> Any:

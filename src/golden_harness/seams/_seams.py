@@ -275,6 +275,15 @@ def seam_name_of_module(module: ModuleType) -> str:
     return stem.removeprefix("test_")
 
 
+def covered_modules(module: ModuleType) -> list[str]:
+    """The modules a test module's ``GOLDEN_SEAM`` covers (``package.module`` of each entry of
+    its ``covers``), in order; empty without a declaration."""
+    declared = getattr(module, SEAM_VARIABLE, None)
+    if not isinstance(declared, Seam):
+        return []
+    return list(dict.fromkeys(ref.split(":", 1)[0] for ref in declared.covers))
+
+
 def _declaration_calls(tree: ast.Module) -> list[ast.Call]:
     """The ``Seam(...)`` calls assigned to ``GOLDEN_SEAM`` at the top level of a module."""
     return [

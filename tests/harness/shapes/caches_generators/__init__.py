@@ -1,0 +1,1 @@
+"""Cached lookups and generators: ``lru_cache``, ``cached_property``, ``yield``."""

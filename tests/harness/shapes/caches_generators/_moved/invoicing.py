@@ -1,0 +1,29 @@
+"""Invoice lines, produced lazily, with cached tax rates."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from caches_generators import rates
+from caches_generators.lines import invoice_lines
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=32)
+def tax_rate(region: str) -> float:
+    return rates.lookup(region)
+
+
+class Invoice:
+    def __init__(self, region: str, items: list[tuple[str, int]]) -> None:
+        self.region = region
+        self.items = items
+
+    @functools.cached_property
+    def rate(self) -> float:
+        return tax_rate(self.region)
+
+    def lines(self):
+        return (yield from invoice_lines(self))

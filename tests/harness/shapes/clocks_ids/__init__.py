@@ -1,0 +1,1 @@
+"""Code that stamps records with clocks, process ids and uuids."""

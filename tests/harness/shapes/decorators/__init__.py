@@ -1,0 +1,1 @@
+"""Functions wrapped in decorators: a retry with back-off and a timing log."""

@@ -1,0 +1,1 @@
+"""A facade that delegates unknown attributes to the object it wraps."""

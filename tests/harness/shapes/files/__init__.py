@@ -1,0 +1,1 @@
+"""Code that writes files, makes one executable and commits them with git."""

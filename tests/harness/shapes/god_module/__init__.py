@@ -1,0 +1,1 @@
+"""A module that keeps its state in globals: counters, a registry, a lazily built setting."""

@@ -1,0 +1,1 @@
+"""Module-level functions that call an HTTP API through ``urllib.request``."""

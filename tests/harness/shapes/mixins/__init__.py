@@ -1,0 +1,1 @@
+"""A class assembled from mixins; the seam's helpers live in the mixins."""

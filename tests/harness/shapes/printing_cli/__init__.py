@@ -1,0 +1,1 @@
+"""A command-line tool whose output is what it prints."""

@@ -1,0 +1,1 @@
+"""Code that keeps its data in a sqlite3 database file."""

@@ -1,0 +1,1 @@
+"""Code that fans work out to a thread pool and to a thread of its own."""
