@@ -24,19 +24,20 @@ from harness.synthetic import commit, git, make_project, write
 # A scenario that says it started (its pid, one file per side) and then takes its time.
 SLOW = """
 import os
-import time
+import select
 from pathlib import Path
 
 from golden_harness import Seam
 
 GOLDEN_SEAM = Seam("slow")
+PID = os.getpid()  # read on import: inside a scenario the harness pins the pid
 
 
 def test_slow(golden):
-    marker = Path(os.environ["SLOW_MARKERS"]) / f"{os.getpid()}.pid"
-    marker.with_suffix(".tmp").write_text(str(os.getpid()))
+    marker = Path(os.environ["SLOW_MARKERS"]) / f"{PID}.pid"
+    marker.with_suffix(".tmp").write_text(str(PID))
     marker.with_suffix(".tmp").rename(marker)  # whole when it appears
-    time.sleep(120)
+    select.select([], [], [], 120)  # a real wait: the scenario's time.sleep moves the frozen clock
     golden.call(lambda: 1)
 """
 
