@@ -79,6 +79,7 @@ from autopack.phase_marker import (
     write_phase_marker,
 )
 from autopack.quality_gate import QualityGate
+from autopack.run_redaction import redacting_run
 from autopack.workspace_state import (
     WorkspaceState,
     run_keep_paths,
@@ -236,79 +237,82 @@ class AutonomousExecutor:
         phase it hits to its checkpoint, marks the run INTERRUPTED and raises RunInterrupted; a
         write that failed (RunStorageError) does the same and raises RunStopped (without marking
         the run when the database itself failed). `on_phase_end` is called with each phase's outcome
-        as soon as it is known (for progress output).
+        as soon as it is known (for progress output). The run's Redactor is made from the
+        environment when the run begins (or the caller's `redacting_run` is kept): everything the
+        run writes is redacted with it.
         """
-        try:
-            self.start()
-            summary = RunSummary(
-                run_id=self.run_id,
-                checkpoint_error=self._run_checkpoint_error,
-                on_phase_end=on_phase_end,
-            )
-            stopped = False
-            for phase in self.phases:
-                phase_id = phase["phase_id"]
-                if stopped:
-                    summary.add(self._phase_outcome(phase_id, skipped=True))
-                    continue
-                row = self._get_phase_from_db(phase_id)
-                if row is not None and row.state == PhaseState.COMPLETE:
-                    logger.info(
-                        "Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id
-                    )
-                    summary.add(self._phase_outcome(phase_id, skipped=True))
-                    continue
-                if row is not None and row.state == PhaseState.FAILED:
-                    logger.warning(
-                        "Phase %s already FAILED in run %s (%s); stopping the run",
-                        phase_id,
-                        self.run_id,
-                        row.last_failure_reason,
-                    )
-                    summary.add(self._phase_outcome(phase_id, skipped=True))
-                    stopped = True
-                    continue
-                checkpoint = take_phase_checkpoint(
-                    workspace=self.workspace,
-                    keep=run_keep_paths(self.workspace, sqlite_path(self.db_url)),
-                    session_factory=self._session_factory,
+        with redacting_run():
+            try:
+                self.start()
+                summary = RunSummary(
                     run_id=self.run_id,
-                    phase_id=phase_id,
+                    checkpoint_error=self._run_checkpoint_error,
+                    on_phase_end=on_phase_end,
                 )
-                try:
-                    stopped = not self._run_phase_to_completion(phase, checkpoint)
-                except (KeyboardInterrupt, RunStorageError) as stop:
-                    with sigint_ignored():
-                        problem = restore_phase_checkpoint(
-                            checkpoint,
-                            workspace=self.workspace,
-                            session_factory=self._session_factory,
-                            run_id=self.run_id,
+                stopped = False
+                for phase in self.phases:
+                    phase_id = phase["phase_id"]
+                    if stopped:
+                        summary.add(self._phase_outcome(phase_id, skipped=True))
+                        continue
+                    row = self._get_phase_from_db(phase_id)
+                    if row is not None and row.state == PhaseState.COMPLETE:
+                        logger.info(
+                            "Phase %s already COMPLETE in run %s; skipping", phase_id, self.run_id
                         )
-                        if not isinstance(stop, RunDatabaseError):
-                            mark_run_interrupted(self._session_factory, self.run_id)
-                        if problem is None:
-                            try:
-                                clear_phase_marker(self.workspace, self.run_id)
-                            except RunStorageError as failure:
-                                problem = str(failure)
-                    if isinstance(stop, RunStorageError):
-                        raise RunStopped(self.run_id, phase_id, stop, problem) from None
-                    raise RunInterrupted(self.run_id, phase_id, problem) from None
-                clear_phase_marker(self.workspace, self.run_id)
-                summary.add(self._phase_outcome(phase_id))
-        except (KeyboardInterrupt, RunStorageError) as stop:
-            with sigint_ignored():
-                if self._session_factory is not None and not isinstance(stop, RunDatabaseError):
-                    mark_run_interrupted(self._session_factory, self.run_id)
-            if isinstance(stop, RunStorageError):
-                raise RunStopped(self.run_id, None, stop) from None
-            raise RunInterrupted(self.run_id, None) from None
-        try:
-            self._finish_run(summary)
-        except RunStorageError as failure:
-            raise RunStopped(self.run_id, None, failure) from None
-        return summary
+                        summary.add(self._phase_outcome(phase_id, skipped=True))
+                        continue
+                    if row is not None and row.state == PhaseState.FAILED:
+                        logger.warning(
+                            "Phase %s already FAILED in run %s (%s); stopping the run",
+                            phase_id,
+                            self.run_id,
+                            row.last_failure_reason,
+                        )
+                        summary.add(self._phase_outcome(phase_id, skipped=True))
+                        stopped = True
+                        continue
+                    checkpoint = take_phase_checkpoint(
+                        workspace=self.workspace,
+                        keep=run_keep_paths(self.workspace, sqlite_path(self.db_url)),
+                        session_factory=self._session_factory,
+                        run_id=self.run_id,
+                        phase_id=phase_id,
+                    )
+                    try:
+                        stopped = not self._run_phase_to_completion(phase, checkpoint)
+                    except (KeyboardInterrupt, RunStorageError) as stop:
+                        with sigint_ignored():
+                            problem = restore_phase_checkpoint(
+                                checkpoint,
+                                workspace=self.workspace,
+                                session_factory=self._session_factory,
+                                run_id=self.run_id,
+                            )
+                            if not isinstance(stop, RunDatabaseError):
+                                mark_run_interrupted(self._session_factory, self.run_id)
+                            if problem is None:
+                                try:
+                                    clear_phase_marker(self.workspace, self.run_id)
+                                except RunStorageError as failure:
+                                    problem = str(failure)
+                        if isinstance(stop, RunStorageError):
+                            raise RunStopped(self.run_id, phase_id, stop, problem) from None
+                        raise RunInterrupted(self.run_id, phase_id, problem) from None
+                    clear_phase_marker(self.workspace, self.run_id)
+                    summary.add(self._phase_outcome(phase_id))
+            except (KeyboardInterrupt, RunStorageError) as stop:
+                with sigint_ignored():
+                    if self._session_factory is not None and not isinstance(stop, RunDatabaseError):
+                        mark_run_interrupted(self._session_factory, self.run_id)
+                if isinstance(stop, RunStorageError):
+                    raise RunStopped(self.run_id, None, stop) from None
+                raise RunInterrupted(self.run_id, None) from None
+            try:
+                self._finish_run(summary)
+            except RunStorageError as failure:
+                raise RunStopped(self.run_id, None, failure) from None
+            return summary
 
     def _run_phase_to_completion(
         self, phase: dict[str, Any], checkpoint: PhaseCheckpoint | None = None

@@ -6,6 +6,9 @@ workspace, database, options), reported as one `autopack: error: ...` line befor
 `autopack: interrupted...: ...` line after the interrupted phase was rolled back to its checkpoint;
 74 the run database or a run file could not be written, reported as one `autopack: error: ...` line
 naming the file and the error, after the phase in progress was rolled back.
+
+Everything the command prints and logs is redacted with the run's Redactor
+(`autopack.run_redaction`), made once from the environment the command runs in.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from autopack.exceptions import AutopackError, PlanError, RunStorageError, WorkspaceError
+from autopack.run_redaction import RedactingFormatter, redact_text, redacting_run
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +37,17 @@ EXIT_STORAGE = 74
 """The run could not write its database or a run file (sysexits' EX_IOERR)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are redacted (they may repeat a secret given as an
+    argument)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(redact_text(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `autopack` command."""
-    parser = argparse.ArgumentParser(prog="autopack", description="Run a plan of phases.")
+    parser = _Parser(prog="autopack", description="Run a plan of phases.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="execute a plan against a git workspace")
     run.add_argument("plan", type=Path, help="YAML plan file")
@@ -75,7 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+def _say(text: str, *, error: bool = False) -> None:
+    """Print `text` (one or more lines of the command's output) redacted, to stdout or, for an
+    `error`, stderr, and flush it at once."""
+    print(redact_text(text), file=sys.stderr if error else sys.stdout, flush=True)
 
 
 def _print_phase_line(outcome: Any) -> None:
@@ -89,10 +109,7 @@ def _print_phase_line(outcome: Any) -> None:
     if outcome.last_failure_reason:
         label = "recovered from" if outcome.state == "COMPLETE" else "reason"
         reason = f"  {label}: {outcome.last_failure_reason}"
-    print(
-        f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}",
-        flush=True,
-    )
+    _say(f"  {outcome.phase_id:<36} {outcome.state:<9} attempts={outcome.attempts}{reason}{note}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -137,14 +154,13 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     for action in prepare_workspace(workspace_check):
-        print(f"workspace {workspace}: {action}")
+        _say(f"workspace {workspace}: {action}")
 
     with RunLock(workspace, run_id) as lock:
         if lock.previous is not None:
-            print(
+            _say(
                 f"workspace {workspace}: took over the run lock left by "
-                f"{lock.previous.describe()}, whose process is no longer running",
-                flush=True,
+                f"{lock.previous.describe()}, whose process is no longer running"
             )
         return _execute(args, plan, run_id, workspace, db_url, approval_channel)
 
@@ -173,7 +189,7 @@ def _execute(
         telemetry_enabled=False if args.no_telemetry else None,
         require_checkpoint=not args.no_checkpoint,
     )
-    print(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}", flush=True)
+    _say(f"Run {run_id}: {len(executor.phases)} phase(s), workspace {workspace}")
     with contextlib.ExitStack() as recording:
         harvester = None
         if args.record_scenarios is not None:
@@ -187,17 +203,17 @@ def _execute(
         finally:
             executor.close()
     if harvester is not None:
-        print(harvester.report.render())
-        print(f"scenarios: {len(harvester.report.written)} written under {args.record_scenarios}")
+        _say(harvester.report.render())
+        _say(f"scenarios: {len(harvester.report.written)} written under {args.record_scenarios}")
 
     if summary.checkpoint_error:
-        print(f"warning: no run checkpoint ({summary.checkpoint_error}); rollback unavailable")
+        _say(f"warning: no run checkpoint ({summary.checkpoint_error}); rollback unavailable")
     rollback_log = workspace / RUNS_DIRNAME / run_id / "run_rollback.log"
     if rollback_log.exists():
-        print(f"rollbacks: {rollback_log}")
+        _say(f"rollbacks: {rollback_log}")
     done = sum(1 for p in summary.phases if p.state == "COMPLETE")
     verdict = "COMPLETE" if summary.all_complete else "INCOMPLETE"
-    print(
+    _say(
         f"Result: {verdict} ({done}/{len(summary.phases)} phases complete); "
         f"database {safe_url(db_url)}"
     )
@@ -209,26 +225,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     from autopack.phase_checkpoint import RunInterrupted, RunStopped
     from autopack.stop_signals import stop_signals_handled
 
-    args = build_parser().parse_args(argv)
-    _configure_logging(args.verbose)
-    with stop_signals_handled() as stop:
-        try:
-            return _run(args)
-        except AutopackError as exc:
-            print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except (RunStopped, RunStorageError) as exc:
-            print(f"autopack: error: {_one_line(exc)}", file=sys.stderr)
-            return EXIT_STORAGE
-        except RunInterrupted as exc:
-            print(f"autopack: {_interrupted(stop.name)}: {_one_line(exc)}", file=sys.stderr)
-            return stop.exit_code
-        except KeyboardInterrupt:
-            print(
-                f"autopack: {_interrupted(stop.name)}; run the same command again to resume",
-                file=sys.stderr,
-            )
-            return stop.exit_code
+    with redacting_run():
+        args = build_parser().parse_args(argv)
+        _configure_logging(args.verbose)
+        with stop_signals_handled() as stop:
+            try:
+                return _run(args)
+            except AutopackError as exc:
+                _say(f"autopack: error: {_one_line(exc)}", error=True)
+                return EXIT_BAD_INPUT
+            except (RunStopped, RunStorageError) as exc:
+                _say(f"autopack: error: {_one_line(exc)}", error=True)
+                return EXIT_STORAGE
+            except RunInterrupted as exc:
+                _say(f"autopack: {_interrupted(stop.name)}: {_one_line(exc)}", error=True)
+                return stop.exit_code
+            except KeyboardInterrupt:
+                _say(
+                    f"autopack: {_interrupted(stop.name)}; run the same command again to resume",
+                    error=True,
+                )
+                return stop.exit_code
 
 
 def _one_line(error: BaseException) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 from autopack.db.models import PhaseState
 from autopack.exceptions import WorkspaceError
 from autopack.phase_checkpoint import PhaseCheckpoint, phase_row, restore_phase_checkpoint
-from autopack.run_files import remove_run_file, write_run_text
+from autopack.run_files import remove_run_file, write_run_json
 from autopack.run_folder import RUNS_DIRNAME
 from autopack.workspace_state import WorkspaceState
 
@@ -72,7 +72,7 @@ def write_phase_marker(
         "row": row,
         "last_event_ids": checkpoint.last_event_ids,
     }
-    write_run_text(marker_path(workspace, run_id), json.dumps(data, indent=2) + "\n")
+    write_run_json(marker_path(workspace, run_id), data)
 
 
 def clear_phase_marker(workspace: Path, run_id: str) -> None:

@@ -11,16 +11,24 @@ new one.
 No run file is written through a symbolic link that leads outside the workspace (a repository
 may commit `.autonomous_runs` as such a link): `check_run_folder` refuses one before a run writes
 anything (WorkspaceError), and each write checks its own path again.
+
+Everything written is redacted first with the run's Redactor (`autopack.run_redaction`): secrets
+of the environment, and text shaped like a credential, become `<redacted>`. JSON is redacted as
+data (`write_run_json`), so a secret JSON escapes is found too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from autopack.exceptions import RunFileError, WorkspaceError
 from autopack.run_folder import RUNS_DIRNAME
+from autopack.run_redaction import redact_data, redact_text
 
 _DATABASE_FILES = ("autopack.db", "autopack.db-journal", "autopack.db-wal", "autopack.db-shm")
 _LOCK_FILE = "run.lock"
@@ -97,9 +105,11 @@ def _failure(path: Path, exc: OSError, *, temporary: Path | None = None) -> RunF
 
 
 def write_run_text(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) as the whole content of `path`, creating its folders; atomic."""
+    """Write `text` (UTF-8), redacted, as the whole content of `path`, creating its folders;
+    atomic."""
     path = Path(path)
     _refuse_outside_links(path)
+    text = redact_text(text)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,10 +124,25 @@ def write_run_text(path: Path, text: str) -> None:
         raise _failure(path, exc, temporary=temporary) from exc
 
 
+def write_run_json(
+    path: Path,
+    data: Any,
+    *,
+    sort_keys: bool = False,
+    default: Callable[[Any], Any] | None = None,
+) -> None:
+    """Write `data` as JSON indented by 2 (and a final line break) as the whole content of
+    `path`, like `write_run_text`. The data is redacted before it is serialized (`redact_data`;
+    `default` converts what JSON cannot hold, as for `json.dumps`)."""
+    text = json.dumps(redact_data(data, default=default), indent=2, sort_keys=sort_keys)
+    write_run_text(path, text + "\n")
+
+
 def append_run_text(path: Path, text: str) -> None:
-    """Append `text` (UTF-8) to `path`, creating it and its folders when missing."""
+    """Append `text` (UTF-8), redacted, to `path`, creating it and its folders when missing."""
     path = Path(path)
     _refuse_outside_links(path)
+    text = redact_text(text)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:

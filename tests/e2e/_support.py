@@ -27,14 +27,18 @@ def autopack_command() -> list[str]:
     return [str(script)]
 
 
-def autopack(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run `autopack ARGS...` and return the finished process."""
+def autopack(
+    *args: str | Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `autopack ARGS...` (in `env`, default this process's environment) and return the
+    finished process."""
     return subprocess.run(
         [*autopack_command(), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env=env,
     )
 
 

@@ -22,6 +22,7 @@ from autopack.db.identity import (
     safe_url,
 )
 from autopack.db.models import Base
+from autopack.db.row_redaction import install_row_redaction
 from autopack.exceptions import DatabaseError, RunDatabaseError
 from autopack.run_folder import RUNS_DIRNAME
 
@@ -214,6 +215,7 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
 def create_session_factory(url: str) -> tuple[Engine, sessionmaker[Session]]:
     """Create the engine for `url`, create missing tables, and return it with a session factory.
 
+    The sessions redact every row's text before they write it (`autopack.db.row_redaction`).
     The parent directory of a file-backed SQLite database is created. Raises DatabaseError when the
     database cannot be opened or its tables cannot be created. Afterwards, a SQLite file that
     cannot be written or read raises RunDatabaseError from the statement that found it.
@@ -238,7 +240,9 @@ def create_session_factory(url: str) -> tuple[Engine, sessionmaker[Session]]:
         raise DatabaseError(
             f"cannot open database {safe_url(url)!r}: {exc.__class__.__name__}: {exc}"
         ) from exc
-    return engine, sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    install_row_redaction(factory)
+    return engine, factory
 
 
 def _check_and_stamp_sqlite(engine: Engine, url: str) -> None:

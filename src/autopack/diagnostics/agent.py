@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import subprocess
 from dataclasses import asdict, dataclass, field
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from autopack.git_commands import run_git
-from autopack.run_files import write_run_text
+from autopack.run_files import write_run_json
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +62,6 @@ class DiagnosticsAgent:
         report = report_dir / f"{phase_id}-attempt{attempt}.json"
         outcome.report_path = report.relative_to(self.workspace).as_posix()
         payload = {**asdict(outcome), "context": context}
-        write_run_text(report, json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+        write_run_json(report, payload, sort_keys=True, default=str)
         logger.info("Diagnostics for %s: %s", phase_id, summary)
         return outcome

@@ -2,14 +2,15 @@
 counts from its output, trim the output, and write the full log and a JSON report under the run
 folder.
 
-Reads `workspace` and `run_id` from the executor. The log and report are written through
+Reads `workspace` and `run_id` from the executor. The output is redacted as soon as it is read
+(`autopack.run_redaction`), so every copy of it (the log, the result the Auditor, the Doctor,
+diagnostics and the Builder's hints see) holds no secret. The log and report are written through
 `autopack.run_files`: a write that fails raises RunStorageError, which stops the run.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
 import re
@@ -20,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autopack.process_group import run_in_own_group
-from autopack.run_files import write_run_text
+from autopack.run_files import write_run_json, write_run_text
 from autopack.run_folder import RUNS_DIRNAME
+from autopack.run_redaction import redact_text
 
 CI_COMMAND_TIMEOUT_SECONDS = 600
 CI_PYTEST_TIMEOUT_SECONDS = 300
@@ -99,7 +101,8 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
     `phase["ci"]` (else `scope["ci"]`) chooses: `skip`, a `command` (a string runs in a shell,
     600 s timeout), or pytest on `paths` (default `tests/`, 300 s timeout, with
     PYTHONPATH=<workspace>/src and TESTING=1). The command runs in a process group of its own,
-    killed as a whole when its timeout expires or the run is stopped.
+    killed as a whole when its timeout expires or the run is stopped. The test counts are read
+    from the output as it came; everything else holds it redacted.
     """
     ci_config = phase.get("ci") or (phase.get("scope") or {}).get("ci") or {}
     ci_dir = executor.workspace / RUNS_DIRNAME / executor.run_id / "ci"
@@ -161,6 +164,7 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
     suspicious_zero_tests = is_pytest and tests_run == 0
     if suspicious_zero_tests:
         logger.warning("CI for %s ran zero tests (exit code %s)", phase_id, returncode)
+    output = redact_text(output)
 
     if len(output) > CI_OUTPUT_LIMIT:
         half = CI_OUTPUT_LIMIT // 2
@@ -187,7 +191,7 @@ def run_ci(executor: Any, phase_id: str, phase: dict[str, Any]) -> CiResult:
     )
     report = {k: v for k, v in result.as_dict().items() if k != "output"}
     report["returncode"] = returncode
-    write_run_text(report_path, json.dumps(report, indent=2) + "\n")
+    write_run_json(report_path, report)
     logger.info(
         "CI for %s: status=%s tests_run=%d passed=%d failed=%d errors=%d (%.2fs)",
         phase_id,

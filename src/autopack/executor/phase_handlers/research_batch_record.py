@@ -6,10 +6,9 @@ A write that fails raises RunStorageError (through `autopack.run_files`), which 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from autopack.run_files import write_run_text
+from autopack.run_files import write_run_json
 
 
 def write_research_batch_record(
@@ -28,4 +27,4 @@ def write_research_batch_record(
     payload = {"phase_id": phase_id, "batching": label, "batches": batch_records}
     if extra:
         payload.update(extra)
-    write_run_text(target, json.dumps(payload, indent=2) + "\n")
+    write_run_json(target, payload)
