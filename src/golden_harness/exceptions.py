@@ -26,6 +26,7 @@ __all__ = [
     "SeamDeclarationError",
     "SeamResolutionError",
     "SeamRootsError",
+    "SourceReadError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -188,6 +189,19 @@ class SeamResolutionError(GoldenHarnessError):
 class ReviewError(GoldenHarnessError):
     """A review command (``verify-move``, ``check-move``, ``coverage``, ``strength``) cannot run:
     not a git repository, an unknown revision, no seams, a suite that does not run."""
+
+
+class SourceReadError(ReviewError):
+    """A Python source a review command must read cannot be decoded or parsed.
+
+    The message is ``path:line: problem``, with the fix; :attr:`path` is relative to the
+    repository root (with ``@REV`` appended when the file was read at a revision)."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{path}:{line}: {problem}")
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):
