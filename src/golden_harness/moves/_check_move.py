@@ -42,7 +42,7 @@ from golden_harness.moves._pairing import SIMILAR, Pairing
 from golden_harness.moves._survey import ChangedFile, Survey, survey
 from golden_harness.moves._values import compare_values
 from golden_harness.moves._wrapper_checks import binding_problems, parameter_problems
-from golden_harness.moves._wrappers import delegate_of, stored_parameters, wrapper_call
+from golden_harness.moves._wrappers import Wrapper, delegate_of, stored_parameters, wrapper_call
 
 __all__ = ["check_move"]
 
@@ -83,7 +83,7 @@ def _alias_link(changed: ChangedFile, alias: Alias) -> Link:
             and node.lineno == alias.line
             and isinstance(node.value, ast.Call)
         ):
-            return Link((node.value.func,))
+            return Link((node.value.func,), changed.path, alias.qualname)
     return Link()
 
 
@@ -97,6 +97,7 @@ class _Checker:
         self.added: list[Function] = []
         self.pool: list[Function] = []
         self.survivors: list[Function] = []
+        self.maybe_wrappers: list[tuple[Function, WrapperReport]] = []
         self.wrappers: list[WrapperReport] = []
         self.aliases: list[AliasReport] = []
         self.links: dict[tuple[str, str], Link] = {}
@@ -122,18 +123,43 @@ class _Checker:
                 self.pool.append(old)
                 alias = changed.aliases.get(name)
                 if alias is not None:
-                    report = AliasReport(old, alias.line, alias.target, (), alias.binding)
-                    self.aliases.append(report)
+                    bound = AliasReport(old, alias.line, alias.target, (), alias.binding)
+                    self.aliases.append(bound)
                     self.links[old.path, old.qualname] = _alias_link(changed, alias)
-            elif (wrapper := wrapper_call(now, unbound=True)) is not None and wrapper_call(
-                old, unbound=True
-            ) is None:
-                self.pool.append(old)
-                target = delegate_of(wrapper, now, changed.imports)
-                self.wrappers.append(WrapperReport(now, wrapper, target))
-                self.links[old.path, old.qualname] = Link(tuple(now.node.decorator_list))
+            elif (wrapper := wrapper_call(now, unbound=True)) is not None and (
+                (before := wrapper_call(old, unbound=True)) is None or before.call != wrapper.call
+            ):
+                report = WrapperReport(now, wrapper, self._delegate(changed, wrapper, now))
+                if before is None:
+                    self.pool.append(old)
+                    self._wrapper(old, report)
+                else:
+                    # One call before, another call now: a body moved behind a wrapper only
+                    # if a moved function is paired with it; else a caller updated.
+                    self.maybe_wrappers.append((old, report))
             elif changed.text(old) != changed.text(now):
                 self.survivors.append(old)
+
+    def _wrapper(self, old: Function, report: WrapperReport) -> None:
+        self.wrappers.append(report)
+        now, form = report.function, report.wrapper.form
+        kept = () if form.endswith("with") else tuple(now.node.decorator_list)
+        self.links[old.path, old.qualname] = Link(kept, now.path, now.qualname)
+
+    def _delegate(self, changed: ChangedFile, wrapper: Wrapper, function: Function) -> str:
+        """The dotted name a wrapper delegates to: a call on the object it holds as
+        :func:`delegate_of` tells, any other through the resolver (star imports included)."""
+        if wrapper.receiver is not None or changed.now is None:
+            return delegate_of(wrapper, function, changed.imports)
+        parts = wrapper.target.split(".")
+        scope = self.context.resolver.index(changed.now).scope(function.node)
+        if parts[0] in scope.imported or parts[0] in scope.bound:
+            return delegate_of(wrapper, function, changed.imports)
+        found = self.context.resolver.chain("now", changed.now, parts)
+        if len(found.refs) == 1 and found.refs[0].kind == "def":
+            ref = found.refs[0]
+            return ".".join([ref.module, ref.name, *found.rest])
+        return delegate_of(wrapper, function, changed.imports)
 
     def _pair_functions(self, classes: list[ClassPair]) -> dict[int, Function]:
         by_place = {(f.path, f.qualname): f for f in self.pool}
@@ -158,7 +184,21 @@ class _Checker:
             for function in by_full_name.get(alias.target, []):
                 linked.setdefault(id(function), []).append(alias.function)
         ordered = sorted(self.added, key=lambda f: (f.path, f.node.lineno))
-        pairs = self.pairing.pair(ordered, forced, linked)
+        maybe = [old for old, _ in self.maybe_wrappers]
+        self.pairing = Pairing([*self.pool, *maybe])
+        pairs = self.pairing.pair(ordered, forced, linked, {id(old) for old in maybe})
+        paired = {id(old) for old in pairs.values()}
+        for old, report in self.maybe_wrappers:
+            unpaired = [f for f in by_full_name.get(report.delegates_to, []) if id(f) not in pairs]
+            if id(old) not in paired and unpaired:
+                pairs[id(unpaired[0])] = old
+                paired.add(id(old))
+            if id(old) in paired:
+                self.pool.append(old)
+                self._wrapper(old, report)
+            else:
+                self.pairing.pool.remove(old)
+                self.survivors.append(old)
         for function in self.added:
             old = pairs.get(id(function))
             if old is not None and not old.owner and not function.owner:
@@ -264,7 +304,9 @@ class _Checker:
         wrappers, aliases = self._delegations()
         paired = {id(old) for old in pairs.values()}
         defaults = {c.path for c in self.survey.files if c.in_default}
-        files = {f.path for f in self.added} | {f.path for f in self.pool if f.path in defaults}
+        files = {f.path for f in self.added} | {
+            f.path for f in [*self.pool, *self.survivors] if f.path in defaults
+        }
         files |= {w.function.path for w in self.wrappers} | {a.function.path for a in aliases}
         judged = {id(f) for f in self.added if id(f) in pairs}
         undefined = undefined_around(self.survey, files, self.changed_functions, judged)

@@ -54,9 +54,12 @@ _NAME_BLIND = frozenset(
 @dataclass(frozen=True)
 class Link:
     """What the wrapper or alias left at the counterpart's place keeps of its decorators: the
-    decorator expressions (of the working tree), outermost first."""
+    decorator expressions, outermost first, of the function (or class body) ``qualname`` in the
+    working tree's file ``path``."""
 
     kept: tuple[ast.expr, ...] = ()
+    path: str = ""
+    qualname: str = ""
 
 
 def first_parameter(old: Function, added: Function) -> tuple[str | None, bool]:
@@ -135,7 +138,20 @@ def _decorator_differences(
     kept = list(link.kept) if link else []
     now = list(new.node.decorator_list)
     left, right = sides.left_outer, sides.right_outer
-    if kept and [left(d) for d in was[: len(kept)]] == [right(d) for d in kept]:
+    if link is not None and kept:
+        file = sides.context.file("now", link.path)
+        owner = link.qualname.rpartition(".")[0]
+        cls = classes_in(file.tree).get(owner) if owner else None
+        keeper = Dumper(
+            token=Namer(
+                sides.context,
+                "now",
+                file,
+                class_names=class_bound_names(cls) if cls is not None else None,
+                class_key=f"{file.module}:{owner}" if cls is not None else None,
+            )
+        )
+    if kept and [left(d) for d in was[: len(kept)]] == [keeper(d) for d in kept]:
         was = was[len(kept) :]
     elif kept:
         verdict.differences.append(

@@ -100,15 +100,21 @@ class Pairing:
         added: list[Function],
         forced: dict[int, Function],
         linked: dict[int, list[Function]],
+        exact_only: set[int] | None = None,
     ) -> dict[int, Function]:
         """Counterparts by ``id`` of the added function. ``forced`` pairs come first (methods
-        of a class moved whole), then ``linked`` candidates (a wrapper's or alias's)."""
+        of a class moved whole), then ``linked`` candidates (a wrapper's or alias's). The
+        removed functions in ``exact_only`` (by ``id``) are paired only by fingerprint."""
         found: dict[int, Function] = {}
-        used: set[int] = set()
+        used: set[int] = set(exact_only or ())
+        weak = set(exact_only or ())
+
+        taken: set[int] = set()
 
         def take(new: Function, old: Function) -> None:
             found[id(new)] = old
             used.add(id(old))
+            taken.add(id(old))
 
         for new in added:
             if id(new) in forced:
@@ -126,7 +132,7 @@ class Pairing:
                     old
                     for digest in dict.fromkeys(prints)
                     for old in self._by_print.get(digest, [])
-                    if id(old) not in used
+                    if id(old) not in used or (id(old) in weak and id(old) not in taken)
                 ]
                 candidates = list({id(c): c for c in candidates}.values())
                 if step == "print and name":

@@ -61,6 +61,15 @@ def _form_problems(wrapper: WrapperReport, delegate: Function) -> list[str]:
         problems.append(f"it uses `yield from` on {delegate.qualname}, which is no generator")
     if form == "async for" and not (is_async and generator):
         problems.append(f"it iterates {delegate.qualname} with `async for`: no async generator")
+    if form.endswith("with"):
+        kept = [ast.unparse(d) for d in wrapper.function.node.decorator_list]
+        made = [ast.unparse(d) for d in delegate.node.decorator_list]
+        if kept != made:
+            problems.append(
+                f"it enters {delegate.qualname} as a context manager: the wrapper is decorated "
+                f"with ({', '.join(kept) or 'nothing'}), {delegate.qualname} with "
+                f"({', '.join(made) or 'nothing'})"
+            )
     if not wrapper.wrapper.returns and facts(delegate.node).returns_value:
         problems.append(f"it drops what {delegate.qualname} returns")
     return problems
