@@ -71,12 +71,12 @@ def _align(olds: list[ast.AST], news: list[ast.AST], left: Dumper, right: Dumper
         ):
             pairs.append((olds[i - 1], news[j - 1]))
             i, j = i - 1, j - 1
-        elif i and cost[i][j] == cost[i - 1][j] + 1:
-            pairs.append((olds[i - 1], None))
-            i -= 1
-        else:
+        elif j and cost[i][j] == cost[i][j - 1] + 1:
             pairs.append((None, news[j - 1]))
             j -= 1
+        else:
+            pairs.append((olds[i - 1], None))
+            i -= 1
     return pairs[::-1]
 
 
