@@ -591,6 +591,10 @@ PROPERTIES = Pattern(
             (("src/shop/totals.py", "return len(orders.items)", "return len(orders.items) + 1"),),
             "len(orders.items) + 1",
         ),
+        "alias without the property": (
+            (("src/shop/orders.py", "count = property(totals.count)", "count = totals.count"),),
+            "decorator `@property` removed",
+        ),
     },
 )
 
@@ -1004,6 +1008,157 @@ TEST_DATA = Pattern(
     },
 )
 
+GLOBALS = Pattern(
+    "module state",
+    _dedent(
+        {
+            "src/shop/orders.py": """
+                import logging
+
+                _CACHE = None
+
+
+                def load(db):
+                    global _CACHE
+                    _CACHE = db.all()
+                    logging.getLogger(__name__).info("loaded")
+                    return _CACHE
+
+
+                def peek():
+                    return _CACHE
+
+
+                def register(fn):
+                    return fn
+
+
+                register(load)
+            """,
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/orders.py": """
+                from shop.cache import load, peek, register  # noqa: F401
+            """,
+            "src/shop/cache.py": """
+                import logging
+
+                _CACHE = None
+
+
+                def load(db):
+                    global _CACHE
+                    _CACHE = db.all()
+                    logging.getLogger(__name__).info("loaded")
+                    return _CACHE
+
+
+                def peek():
+                    return _CACHE
+
+
+                def register(fn):
+                    return fn
+
+
+                register(load)
+            """,
+        }
+    ),
+    planted={
+        "a copy of the state rebound": (
+            (
+                (
+                    "src/shop/orders.py",
+                    "from shop.cache import load, peek, register  # noqa: F401\n",
+                    "from shop.cache import load, register  # noqa: F401\n\n_CACHE = None\n\n\n"
+                    "def peek():\n    return _CACHE\n",
+                ),
+                ("src/shop/cache.py", "\n\ndef peek():\n    return _CACHE\n", ""),
+            ),
+            "rebinds the module global `_CACHE` (global statement): shop.orders._CACHE at the "
+            "base, shop.cache._CACHE now, not one variable",
+        ),
+        "the module's own name": (
+            (
+                (
+                    "src/shop/cache.py",
+                    "    return _CACHE\n\n\ndef peek",
+                    "    return __name__\n\n\ndef peek",
+                ),
+            ),
+            "`__name__` (src/shop/cache.py:10) is each module's own: shop.orders's at the base, "
+            "shop.cache's now",
+        ),
+        "code run on import": (
+            (("src/shop/cache.py", "register(load)\n", "register(peek)\n"),),
+            "NOT A PURE MOVE  src/shop/cache.py:21 `register(peek)`",
+        ),
+    },
+)
+
+ANNOTATED = Pattern(
+    "annotations evaluated when defined",
+    _dedent(
+        {
+            "src/shop/receipts.py": "class Receipt:\n    pass\n",
+            "src/shop/orders.py": """
+                from shop.receipts import Receipt
+
+
+                class Orders:
+                    def receipt(self, order) -> Receipt:
+                        orders = [order]
+                        return self.make(orders)
+            """,
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/orders.py": """
+                from shop import billing
+
+
+                class Orders:
+                    def receipt(self, order):
+                        return billing.receipt(self, order)
+            """,
+            "src/shop/billing.py": """
+                from shop.receipts import Receipt
+
+
+                def receipt(executor, order) -> Receipt:
+                    orders = [order]
+                    return executor.make(orders)
+            """,
+        }
+    ),
+    planted={
+        "the annotation's import forgotten": (
+            (("src/shop/billing.py", "from shop.receipts import Receipt\n", ""),),
+            "annotation name `Receipt` (src/shop/billing.py:3), evaluated when the function is "
+            "defined, cannot be resolved in shop.billing",
+        ),
+        "self renamed onto a local name": (
+            (
+                (
+                    "src/shop/billing.py",
+                    "def receipt(executor, order)",
+                    "def receipt(orders, order)",
+                ),
+                (
+                    "src/shop/billing.py",
+                    "return executor.make(orders)",
+                    "return orders.make(orders)",
+                ),
+            ),
+            "`self` becomes `orders`, a name the body at the base already binds",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1020,6 +1175,8 @@ PATTERNS = [
     RENAMED,
     REMOVED,
     TEST_DATA,
+    GLOBALS,
+    ANNOTATED,
 ]
 
 CASES = [

@@ -29,6 +29,7 @@ def removed_definitions(
     aliases: list[AliasReport],
     classes: list[tuple[ChangedFile, str]],
     values: list[tuple[ChangedFile, ModuleValue]],
+    statements: list[Definition],
 ) -> list[Removed]:
     """The functions, classes and values of the changed packages (tests aside) that were
     defined at the base and are paired with nothing now."""
@@ -60,6 +61,10 @@ def removed_definitions(
     for changed, value in values:
         if changed.path in defaults:
             removed.append(Removed(value.definition(), "no added value of that name"))
+    removed += [
+        Removed(d, "module-level code that ran on import, and no added statement is the same")
+        for d in statements
+    ]
     return sorted(removed, key=lambda r: (r.definition.path, r.definition.line))
 
 

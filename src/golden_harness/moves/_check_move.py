@@ -37,7 +37,12 @@ from golden_harness.moves._move_result import (
     ValueVerdict,
     WrapperReport,
 )
-from golden_harness.moves._pair_definitions import ClassPair, pair_classes, pair_values
+from golden_harness.moves._pair_definitions import (
+    ClassPair,
+    pair_classes,
+    pair_statements,
+    pair_values,
+)
 from golden_harness.moves._pairing import SIMILAR, Pairing
 from golden_harness.moves._survey import ChangedFile, Survey, survey
 from golden_harness.moves._values import compare_values
@@ -290,6 +295,8 @@ class _Checker:
             else ValueVerdict(p.new.definition(), None)
             for p in value_pairs
         ]
+        statements, removed_statements = pair_statements(self.survey)
+        values += statements
         classes: list[ClassVerdict] = []
         new_classes: list[Definition] = []
         for pair in class_pairs:
@@ -317,6 +324,7 @@ class _Checker:
             self.aliases,
             removed_classes,
             removed_values,
+            removed_statements,
         )
         return CheckMoveResult(
             base=base,

@@ -30,6 +30,7 @@ from golden_harness.moves._move_context import (
 )
 from golden_harness.moves._move_result import MoveVerdict
 from golden_harness.moves._normal_form import Dumper
+from golden_harness.moves._sources import SourceFile
 from golden_harness.moves._statement_diff import detail, diff_statements, statement_text
 from golden_harness.moves._values import in_place_change
 
@@ -108,16 +109,19 @@ class _Sides:
         own = expression_locals(old.node.args) | expression_locals(new.node.args)
         for decorator in [*old.node.decorator_list, *new.node.decorator_list]:
             own |= expression_locals(decorator)
-        self.left_outer = Dumper(token=self._outer(context, "base", old, old_file, own))
-        self.right_outer = Dumper(token=self._outer(context, "now", new, new_file, own))
+        self.left_outer = Dumper(token=self.outer(context, "base", old, old_file, own))
+        self.right_outer = Dumper(token=self.outer(context, "now", new, new_file, own))
 
     @staticmethod
-    def _outer(context: MoveContext, side: str, f: Function, file: object, own: set[str]) -> Namer:
-        cls = classes_in(file.tree).get(f.owner) if f.owner else None  # type: ignore[attr-defined]
+    def outer(
+        context: MoveContext, side: str, f: Function, file: SourceFile, own: set[str]
+    ) -> Namer:
+        """A namer for the code around ``f`` that runs where it is defined."""
+        cls = classes_in(file.tree).get(f.owner) if f.owner else None
         return Namer(
             context,
             side,
-            file,  # type: ignore[arg-type]
+            file,
             class_names=class_bound_names(cls) if cls is not None else None,
             class_key=f"{f.module}:{f.owner}" if cls is not None else None,
             own=own,
@@ -161,7 +165,7 @@ def _decorator_differences(
             + (", ".join(f"`@{ast.unparse(d)}`" for d in old.node.decorator_list) or "none")
             + ")"
         )
-    if old.owner and not new.owner:
+    if old.owner and not new.owner and link is None:
         remaining = []
         for decorator in was:
             name = decorator_name(decorator)
@@ -172,7 +176,7 @@ def _decorator_differences(
                 continue
             remaining.append(decorator)
         was = remaining
-    if not old.owner and new.owner:
+    if not old.owner and new.owner and link is None:
         now = [d for d in now if decorator_name(d) != "staticmethod"]
     a, b = [left(d) for d in was], [right(d) for d in now]
     if a == b:
@@ -394,6 +398,64 @@ def _rename(
         )
 
 
+def _scope_differences(
+    context: MoveContext,
+    old: Function,
+    new: Function,
+    sides: _Sides,
+    first: str | None,
+    verdict: MoveVerdict,
+) -> None:
+    """The first parameter renamed onto a name the body already binds; the module globals the
+    function rebinds (``global X``), which must be the moved variable itself, not a copy."""
+    if (
+        first is not None
+        and old.params
+        and first != old.params[0]
+        and first in sides.old_scope.bound
+    ):
+        verdict.differences.append(
+            f"`{old.params[0]}` becomes `{first}`, a name the body at the base already binds"
+        )
+    for name in sorted(sides.new_scope.declared | sides.old_scope.declared):
+        was = context.resolver.chain("base", sides.left_namer.file, [name])
+        now = context.resolver.chain("now", sides.right_namer.file, [name])
+        keys_was = sorted(context.key("base", r) for r in was.refs)
+        keys_now = sorted(context.key("now", r) for r in now.refs)
+        copied = any(r.key in context.copies for r in now.refs)
+        if keys_was != keys_now or copied or name not in sides.new_scope.declared:
+            verdict.differences.append(
+                f"rebinds the module global `{name}` (global statement): {was.describe()} at "
+                f"the base, {now.describe()} now, not one variable"
+            )
+
+
+def _annotation_differences(new: Function, sides: _Sides, verdict: MoveVerdict) -> None:
+    """Without ``from __future__ import annotations`` a function's annotations are evaluated
+    when it is defined: each name they read must be defined where it moved."""
+    if sides.right_namer.file.future_annotations:
+        return
+    a = new.node.args
+    annotations = [
+        p.annotation
+        for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+        if p is not None and p.annotation is not None
+    ]
+    if new.node.returns is not None:
+        annotations.append(new.node.returns)
+    namer = _Sides.outer(sides.context, "now", new, sides.right_namer.file, set())
+    dumper = Dumper(token=namer)
+    for annotation in annotations:
+        dumper(annotation)
+    for use in namer.uses.values():
+        if use.resolution.unresolved:
+            reasons = "; ".join(r.what for r in use.resolution.unresolved)
+            verdict.differences.append(
+                f"annotation name `{use.name}` ({new.path}:{use.line}), evaluated when the "
+                f"function is defined, cannot be resolved in {new.module}: {reasons}"
+            )
+
+
 def _keyword_only_notes(old: Function, added: Function) -> list[str]:
     """Parameters that became keyword-only, or stopped being, compared by name."""
     before = [a.arg for a in old.node.args.kwonlyargs]
@@ -444,6 +506,8 @@ def _compare(
         )
     _decorator_differences(old, new, sides, link, verdict)
     _body_differences(old, new, sides, verdict)
+    _scope_differences(context, old, new, sides, first, verdict)
+    _annotation_differences(new, sides, verdict)
     _unresolved(new, sides, verdict)
     _values_read(sides, verdict)
     _dunders(old, new, sides, verdict)

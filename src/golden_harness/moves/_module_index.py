@@ -40,12 +40,14 @@ class Binding:
 @dataclass(frozen=True)
 class FunctionScope:
     """The names of a function's body: ``globals`` read from the module (in any of its nested
-    scopes), ``bound`` stored by the function or a nested scope (parameters included), and
-    ``imported``: name -> dotted target, for the names its own import statements bind."""
+    scopes), ``bound`` stored by the function or a nested scope (parameters included),
+    ``imported``: name -> dotted target, for the names its own import statements bind, and
+    ``declared``: the names a ``global`` statement lets it rebind in the module."""
 
     globals: frozenset[str]
     bound: frozenset[str]
     imported: dict[str, str] = field(default_factory=dict)
+    declared: frozenset[str] = frozenset()
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -192,25 +194,30 @@ class ModuleIndex:
         imported: dict[str, str] = {}
         for inner in facts(node).imports:
             imported.update(import_targets(inner, self.file.module, package=self.file.is_package))
-        return FunctionScope(found.globals, found.bound, imported)
+        return FunctionScope(found.globals, found.bound, imported, found.declared)
 
     def _index_tables(self, table: symtable.SymbolTable) -> None:
         for child in table.get_children():
             if child.get_type() == "function" and table.get_type() in ("module", "class"):
                 found_globals: set[str] = set()
                 bound: set[str] = set()
-                self._collect(child, found_globals, bound)
+                declared: set[str] = set()
+                self._collect(child, found_globals, bound, declared)
                 self._scopes[child.get_lineno()] = FunctionScope(  # type: ignore[index]
-                    frozenset(found_globals), frozenset(bound)
+                    frozenset(found_globals), frozenset(bound), {}, frozenset(declared)
                 )
             if child.get_type() == "class":
                 self._index_tables(child)
 
-    def _collect(self, table: symtable.SymbolTable, found: set[str], bound: set[str]) -> None:
+    def _collect(
+        self, table: symtable.SymbolTable, found: set[str], bound: set[str], declared: set[str]
+    ) -> None:
         for symbol in table.get_symbols():
+            if symbol.is_declared_global():
+                declared.add(symbol.get_name())
             if symbol.is_global() or symbol.is_declared_global():
                 found.add(symbol.get_name())
             elif symbol.is_local() or symbol.is_parameter():
                 bound.add(symbol.get_name())
         for child in table.get_children():
-            self._collect(child, found, bound)
+            self._collect(child, found, bound, declared)

@@ -129,6 +129,7 @@ class MoveContext:
     value_changes: dict[str, str] = field(default_factory=dict)
     in_place: dict[str, str | None] = field(default_factory=dict)
     value_keys: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    copies: set[str] = field(default_factory=set)
     _name_formats: list[str] | None = None
     _deep: MoveContext | None = None
 
@@ -157,6 +158,7 @@ class MoveContext:
                 Resolver(self.sources, installed=True),
                 self.back,
                 self.value_changes,
+                copies=self.copies,
             )
             self._deep._deep = self._deep
         return self._deep

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from golden_harness.moves._wrappers import is_docstring
 
@@ -64,11 +64,13 @@ class Dumper:
         self._known: dict[int, str] = {}
         self._field_names: dict[type[ast.AST], tuple[str, ...]] = {}
 
-    def __call__(self, node: ast.AST | list[ast.AST] | None) -> str:
+    def __call__(self, node: ast.AST | Sequence[ast.AST | str] | None) -> str:
         if node is None:
             return "~"
-        if isinstance(node, list):
-            return "[" + ",".join([self(item) for item in node]) + "]"
+        if not isinstance(node, ast.AST):
+            return (
+                "[" + ",".join([self(i) if isinstance(i, ast.AST) else repr(i) for i in node]) + "]"
+            )
         if not isinstance(node, _KEPT):
             return self._dump(node)
         key = id(node)

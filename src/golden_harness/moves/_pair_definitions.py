@@ -5,18 +5,28 @@ within its parent's pair), preferring the same qualified name, then the most met
 A value is paired with a value of the same name that a changed file bound at the base:
 preferably one gone from there (moved: each is paired once), else one still there (copied).
 Every pair makes the added definition's key stand for its counterpart's in the comparisons.
+A module-level statement that runs code on import (a registration, a call) is paired with a
+removed one that is the same code where it is now.
 """
 
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
 
 from golden_harness.moves._classes import Located
+from golden_harness.moves._move_result import Definition, ValueVerdict
+from golden_harness.moves._sources import SourceFile
 from golden_harness.moves._survey import ChangedFile, Survey
-from golden_harness.moves._values import ModuleValue, is_dunder
+from golden_harness.moves._values import (
+    ModuleValue,
+    compare_statements,
+    is_dunder,
+    module_statements,
+)
 
-__all__ = ["ClassPair", "ValuePair", "pair_classes", "pair_values"]
+__all__ = ["ClassPair", "ValuePair", "pair_classes", "pair_statements", "pair_values"]
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,9 @@ def pair_values(survey: Survey) -> tuple[list[ValuePair], list[tuple[ChangedFile
                 continue
             owner, old = candidates[0]
             copied = name in owner.new_values
-            if not copied:
+            if copied:
+                survey.context.copies.add(value.key)
+            else:
                 used.add(old.key)
             survey.context.back[value.key] = old.key
             pairs.append(ValuePair(value, old, copied))
@@ -137,3 +149,66 @@ def pair_values(survey: Survey) -> tuple[list[ValuePair], list[tuple[ChangedFile
         if name not in changed.new_values and not is_dunder(name) and value.key not in used
     ]
     return pairs, left
+
+
+def _statement(file: SourceFile, node: ast.stmt) -> Definition:
+    text = " ".join(ast.unparse(node).split())
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    return Definition(file.path, file.module, shown, node.lineno, "statement")
+
+
+def _only_in(first: list[ast.stmt], second: list[ast.stmt]) -> list[ast.stmt]:
+    left = Counter(ast.dump(node) for node in second)
+    found = []
+    for node in first:
+        text = ast.dump(node)
+        if left[text]:
+            left[text] -= 1
+        else:
+            found.append(node)
+    return found
+
+
+def pair_statements(
+    survey: Survey,
+) -> tuple[list[ValueVerdict], list[Definition]]:
+    """The module-level statements the move added (code run on import: a registration, a
+    call), each paired with a statement removed from a changed file that is the same code
+    where it is now; and the removed statements of the changed packages left unpaired."""
+    removed: list[tuple[SourceFile, ast.stmt]] = []
+    added: list[tuple[SourceFile, ast.stmt]] = []
+    for changed in survey.files:
+        before = module_statements(changed.base) if changed.base is not None else []
+        after = module_statements(changed.now) if changed.now is not None else []
+        if changed.base is not None:
+            removed += [(changed.base, node) for node in _only_in(before, after)]
+        if changed.now is not None and changed.in_scope:
+            added += [(changed.now, node) for node in _only_in(after, before)]
+    used: set[int] = set()
+    verdicts = []
+    for file, node in added:
+        match = next(
+            (
+                (old_file, old)
+                for old_file, old in removed
+                if id(old) not in used
+                and compare_statements(survey.context, old_file, old, file, node)
+            ),
+            None,
+        )
+        if match is None:
+            verdict = ValueVerdict(_statement(file, node), None)
+            verdict.differences.append(
+                "module-level code without counterpart: it runs when the module is imported"
+            )
+        else:
+            used.add(id(match[1]))
+            verdict = ValueVerdict(_statement(file, node), _statement(*match))
+        verdicts.append(verdict)
+    defaults = {c.path for c in survey.files if c.in_default}
+    left = [
+        _statement(file, node)
+        for file, node in removed
+        if id(node) not in used and file.path in defaults
+    ]
+    return verdicts, left

@@ -71,8 +71,14 @@ def _definitions(result: CheckMoveResult) -> list[str]:
             "its methods are judged above"
         )
     if result.values:
-        lines.append("module-level values:")
+        lines.append("module-level values and code run on import:")
     for v in result.values:
+        if v.added.kind == "statement":
+            origin = f" <- {v.counterpart.where} at the base" if v.counterpart else ""
+            verdict = "pure move" if v.pure else "NOT A PURE MOVE"
+            lines.append(f"  {verdict:<16} {v.added.where} `{v.added.qualname}`{origin}")
+            lines += [f"      {line}" for line in v.differences]
+            continue
         if v.counterpart is None:
             lines.append(
                 f"  no counterpart   {v.added.full_name} ({v.added.where}): no value of that "
@@ -90,7 +96,8 @@ def _definitions(result: CheckMoveResult) -> list[str]:
         lines.append(f"removed (defined at the base, nowhere now){accepted}:")
     for r in result.removed:
         d = r.definition
-        lines.append(f"  removed          {d.full_name} ({d.where} at the base): {r.why}")
+        name = f"`{d.qualname}`" if d.kind == "statement" else d.full_name
+        lines.append(f"  removed          {name} ({d.where} at the base): {r.why}")
     return lines
 
 

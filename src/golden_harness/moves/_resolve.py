@@ -98,7 +98,7 @@ class Resolution:
         return tuple(r for r in self.refs if r.kind == "unresolved")
 
     def describe(self) -> str:
-        text = " or ".join(r.describe() for r in self.refs)
+        text = " or ".join(dict.fromkeys(r.describe() for r in self.refs))
         return text + "".join(f".{attr}" for attr in self.rest)
 
 

@@ -40,6 +40,16 @@ class SourceFile:
     side: str
 
     @property
+    def future_annotations(self) -> bool:
+        """True when the module has ``from __future__ import annotations``."""
+        return any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "__future__"
+            and any(a.name == "annotations" for a in node.names)
+            for node in self.tree.body
+        )
+
+    @property
     def is_package(self) -> bool:
         """True for a package's ``__init__.py`` (relative imports count from the package)."""
         return Path(self.path).name == "__init__.py"

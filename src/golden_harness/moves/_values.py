@@ -27,9 +27,11 @@ from golden_harness.moves._sources import SourceFile
 
 __all__ = [
     "ModuleValue",
+    "compare_statements",
     "compare_values",
     "in_place_change",
     "is_dunder",
+    "module_statements",
     "module_values",
     "value_change",
 ]
@@ -123,7 +125,10 @@ def _compare(
         context.value_changes[old.key] = change
     else:
         context.value_changes.pop(old.key, None)
-    if copied and not (immutable(new.value) or own_logger(new.value)):
+    rebound = any(
+        len(context.resolver.index(v.file).bindings.get(v.name, [])) > 1 for v in (old, new)
+    )
+    if copied and (rebound or not (immutable(new.value) or own_logger(new.value))):
         verdict.differences.append(
             f"copied: {old.file.module}.{old.name} ({old.file.path}:{old.statement.lineno}) is "
             f"still there, and {new.file.module}.{new.name} is a second object, not the same "
@@ -169,3 +174,67 @@ def in_place_change(context: MoveContext, key: str) -> str | None:
             if old is not None and new is not None:
                 context.in_place[key] = value_change(context, old, new)
     return context.in_place[key]
+
+
+def _imports_only(node: ast.stmt) -> bool:
+    """A ``try`` block of imports and their fallbacks (``except ImportError: x = None``)."""
+    inner = [*node.body, *node.orelse, *node.finalbody]  # type: ignore[attr-defined]
+    for handler in getattr(node, "handlers", []):
+        inner += handler.body
+    return all(
+        isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass))
+        or (isinstance(s, ast.Assign) and all(isinstance(t, ast.Name) for t in s.targets))
+        for s in inner
+    )
+
+
+def _about_all(node: ast.stmt) -> bool:
+    target: ast.expr | None = None
+    if isinstance(node, ast.AugAssign):
+        target = node.target
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        target = func.value if isinstance(func, ast.Attribute) else None
+    return isinstance(target, ast.Name) and target.id == "__all__"
+
+
+def module_statements(file: SourceFile) -> list[ast.stmt]:
+    """The statements of a module's body that run code of their own when it is imported:
+    everything but docstrings (the module's, its values'), imports, definitions, plain
+    assignments (values), what
+    maintains ``__all__``, ``if TYPE_CHECKING:`` blocks and ``try`` blocks of imports."""
+    found = []
+    for node in file.tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring, an attribute's docstring: nothing runs
+        if isinstance(
+            node,
+            (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef),
+        ):
+            continue
+        if isinstance(node, ast.AnnAssign) or (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            continue
+        if _about_all(node):
+            continue
+        if isinstance(node, ast.If) and (
+            "TYPE_CHECKING" in ast.unparse(node.test) and not node.orelse
+        ):
+            continue
+        if isinstance(node, ast.Try) and _imports_only(node):
+            continue
+        found.append(node)
+    return found
+
+
+def compare_statements(
+    context: MoveContext, old: SourceFile, old_node: ast.stmt, new: SourceFile, new_node: ast.stmt
+) -> bool:
+    """True when two module-level statements are the same code where they are."""
+    own = expression_locals(old_node) | expression_locals(new_node)
+    left = Dumper(token=Namer(context, "base", old, own=own))
+    right = Dumper(token=Namer(context, "now", new, own=own))
+    return left(old_node) == right(new_node)
