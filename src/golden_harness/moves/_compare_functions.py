@@ -8,10 +8,8 @@ statement, and what every name the code reads refers to. The counterpart's first
 (``self``) is renamed to the new first parameter, or dropped when the body never used it and
 the new function takes exactly the other parameters.
 
-Around the body: the module constants it reads must keep their values; a method moved to
-another class must find there the attributes it reads on ``self`` (and their values, for class
-attributes); a method moved into a base class or mixin must still be what its old class
-resolves the name to; a rename is pure only when nothing can observe the name.
+What the function relies on around its body is checked by
+:mod:`golden_harness.moves._function_checks`.
 """
 
 from __future__ import annotations
@@ -19,37 +17,25 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from golden_harness.moves._class_attrs import class_attributes, class_values, self_reads
-from golden_harness.moves._classes import Located, classes_in, linearize
-from golden_harness.moves._move_ast import BINDING_DECORATORS, Function, decorator_name, facts
-from golden_harness.moves._move_context import (
-    MoveContext,
-    Namer,
-    class_bound_names,
-    expression_locals,
+from golden_harness.moves._classes import classes_in
+from golden_harness.moves._function_checks import (
+    annotation_differences,
+    dunder_differences,
+    owner_differences,
+    rename_differences,
+    scope_differences,
+    values_read,
 )
+from golden_harness.moves._function_sides import Sides
+from golden_harness.moves._move_ast import Function, decorator_name
+from golden_harness.moves._move_context import MoveContext, Namer, class_bound_names
 from golden_harness.moves._move_result import MoveVerdict
 from golden_harness.moves._normal_form import Dumper
-from golden_harness.moves._sources import SourceFile
 from golden_harness.moves._statement_diff import detail, diff_statements, statement_text
-from golden_harness.moves._values import in_place_change
 
 __all__ = ["Link", "compare_functions", "first_parameter"]
 
 _CELL = 72
-_NAME_BLIND = frozenset(
-    {
-        *BINDING_DECORATORS,
-        "abstractmethod",
-        "abc.abstractmethod",
-        "override",
-        "typing.override",
-        "overload",
-        "typing.overload",
-        "final",
-        "typing.final",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -91,52 +77,8 @@ def _def_line(function: Function) -> str:
     return f"def {node.name}({ast.unparse(node.args)})"
 
 
-class _Sides:
-    """The dumpers of one comparison: bodies (``left``/``right``) and the code around them
-    that runs where the function is defined (``outer``: defaults, decorators)."""
-
-    def __init__(self, context: MoveContext, old: Function, new: Function, rename: str | None):
-        self.context = context
-        old_file, new_file = context.file("base", old.path), context.file("now", new.path)
-        self.old_scope = context.resolver.index(old_file).scope(old.node)
-        self.new_scope = context.resolver.index(new_file).scope(new.node)
-        exempt = set(facts(old.node).logger_names | facts(new.node).logger_names)
-        self.left_namer = Namer(context, "base", old_file, self.old_scope, exempt=exempt)
-        self.right_namer = Namer(context, "now", new_file, self.new_scope, exempt=exempt)
-        renamed = {old.params[0]: rename} if rename and old.params else {}
-        self.left = Dumper(rename=renamed, token=self.left_namer)
-        self.right = Dumper(token=self.right_namer)
-        own = expression_locals(old.node.args) | expression_locals(new.node.args)
-        for decorator in [*old.node.decorator_list, *new.node.decorator_list]:
-            own |= expression_locals(decorator)
-        self.left_outer = Dumper(token=self.outer(context, "base", old, old_file, own))
-        self.right_outer = Dumper(token=self.outer(context, "now", new, new_file, own))
-
-    @staticmethod
-    def outer(
-        context: MoveContext, side: str, f: Function, file: SourceFile, own: set[str]
-    ) -> Namer:
-        """A namer for the code around ``f`` that runs where it is defined."""
-        cls = classes_in(file.tree).get(f.owner) if f.owner else None
-        return Namer(
-            context,
-            side,
-            file,
-            class_names=class_bound_names(cls) if cls is not None else None,
-            class_key=f"{f.module}:{f.owner}" if cls is not None else None,
-            own=own,
-        )
-
-    def redo_right(self, overridden: set[str]) -> None:
-        """Dump the right side again with the names in ``overridden`` resolved as the left
-        side resolves them (their difference is reported once, by name)."""
-        for name in overridden:
-            self.right_namer.override[name] = self.left_namer
-        self.right = Dumper(token=self.right_namer)
-
-
 def _decorator_differences(
-    old: Function, new: Function, sides: _Sides, link: Link | None, verdict: MoveVerdict
+    old: Function, new: Function, sides: Sides, link: Link | None, verdict: MoveVerdict
 ) -> None:
     was = list(old.node.decorator_list)
     kept = list(link.kept) if link else []
@@ -192,9 +134,7 @@ def _decorator_differences(
             verdict.differences.append(f"decorator `@{ast.unparse(y)}` added")
 
 
-def _name_differences(
-    old: Function, new: Function, sides: _Sides, verdict: MoveVerdict
-) -> set[str]:
+def _name_differences(old: Function, new: Function, sides: Sides, verdict: MoveVerdict) -> set[str]:
     """Report the names both bodies read under the same spelling that refer to different
     objects; return them."""
     left, right = sides.left_namer.uses, sides.right_namer.uses
@@ -231,7 +171,7 @@ def _name_differences(
     return differing
 
 
-def _unresolved(new: Function, sides: _Sides, verdict: MoveVerdict) -> None:
+def _unresolved(new: Function, sides: Sides, verdict: MoveVerdict) -> None:
     for namer in (sides.right_namer, sides.right_outer.token):
         assert isinstance(namer, Namer)
         for use in namer.uses.values():
@@ -243,32 +183,7 @@ def _unresolved(new: Function, sides: _Sides, verdict: MoveVerdict) -> None:
                 )
 
 
-def _values_read(sides: _Sides, verdict: MoveVerdict) -> None:
-    context = sides.context
-    seen = set()
-    for namer in (sides.left_namer, sides.left_outer.token):
-        assert isinstance(namer, Namer)
-        for use in namer.uses.values():
-            for ref in use.resolution.refs:
-                if ref.kind != "def" or ref.what != "value" or ref.key in seen:
-                    continue
-                seen.add(ref.key)
-                change = context.value_changes.get(ref.key) or in_place_change(context, ref.key)
-                if change is not None:
-                    verdict.differences.append(change)
-
-
-def _dunders(old: Function, new: Function, sides: _Sides, verdict: MoveVerdict) -> None:
-    if old.module == new.module:
-        return
-    for name, line in sides.right_namer.dunders.items():
-        verdict.differences.append(
-            f"`{name}` ({new.path}:{line}) is each module's own: {old.module}'s at the base, "
-            f"{new.module}'s now"
-        )
-
-
-def _body_differences(old: Function, new: Function, sides: _Sides, verdict: MoveVerdict) -> None:
+def _body_differences(old: Function, new: Function, sides: Sides, verdict: MoveVerdict) -> None:
     left_body: list[ast.AST] = list(sides.left.body(old.node.body, old.node))
     sides.left(left_body)
     sides.right(list(sides.right.body(new.node.body, new.node)))
@@ -290,170 +205,6 @@ def _body_differences(old: Function, new: Function, sides: _Sides, verdict: Move
         verdict.differences.append(f"{was:<{_CELL}} | {now}")
         if x is not None and y is not None:
             verdict.differences.append(f"    {detail(x, y, sides.left, sides.right)}")
-
-
-def _owner_differences(
-    context: MoveContext, old: Function, new: Function, sides: _Sides, verdict: MoveVerdict
-) -> None:
-    """A method moved to another class: the class pair, a base class of the old one, or a
-    class the old object holds."""
-    if not (old.is_method and new.is_method):
-        return
-    old_key, new_key = f"{old.module}:{old.owner}", f"{new.module}:{new.owner}"
-    if context.back.get(new_key, new_key) == old_key:
-        return
-    if facts(new.node).uses_super:
-        verdict.differences.append(
-            f"uses `super()`: in {new.owner} it continues the method resolution order after "
-            f"{new.owner}, not after {old.owner}"
-        )
-    now_file = context.sources.file("now", old.path, strict=False)
-    old_class = classes_in(now_file.tree).get(old.owner) if now_file is not None else None
-    order = (
-        linearize(context, "now", Located(now_file, old.owner, old_class))
-        if now_file is not None and old_class is not None
-        else None
-    )
-    keys = [entry.key for entry in order or []]
-    if new_key in keys:
-        for entry in order[: keys.index(new_key)]:  # type: ignore[index]
-            if entry.located is None:
-                verdict.differences.append(
-                    f"{old.owner} now inherits {new.qualname}, but its base {entry.key} comes "
-                    "first and cannot be read: it may define the same name"
-                )
-                return
-            if old.name in class_bound_names(entry.located.node):
-                verdict.differences.append(
-                    f"{old.owner}.{old.name} now resolves to {entry.key}.{old.name}, which "
-                    f"shadows {new.qualname} in the method resolution order"
-                )
-                return
-        verdict.notes.append(f"{old.owner} inherits it: {old.owner}.{old.name} resolves here")
-        return
-    _attribute_differences(context, old, new, sides, verdict)
-
-
-def _attribute_differences(
-    context: MoveContext, old: Function, new: Function, sides: _Sides, verdict: MoveVerdict
-) -> None:
-    """A method moved to another class reads on ``self`` what its old class set: the new class
-    must set or define each such attribute too, a class attribute with the same value."""
-    before = class_attributes(old.source, old.owner)
-    after = class_attributes(new.source, new.owner)
-    if before is None or after is None:
-        return
-    old_values, new_values = (
-        class_values(old.source, old.owner),
-        class_values(new.source, new.owner),
-    )
-    for attribute, line in self_reads(new):
-        where = f"`self.{attribute}` ({new.path}:{line})"
-        if attribute in old_values and attribute in new_values:
-            a, b = old_values[attribute], new_values[attribute]
-            value_a, value_b = getattr(a, "value", None), getattr(b, "value", None)
-            if sides.left_outer(value_a) != sides.right_outer(value_b):
-                verdict.differences.append(
-                    f"{where}: class attribute {ast.unparse(value_a or a)} in {old.owner} at "
-                    f"the base, {ast.unparse(value_b or b)} in {new.owner} now"
-                )
-            continue
-        if attribute not in before.names or attribute in after.names:
-            continue
-        if after.open:
-            verdict.notes.append(
-                f"{where}: {new.owner} does not set it here; not judged, its base classes "
-                "or setattr may"
-            )
-        else:
-            verdict.differences.append(
-                f"{where} is read, but {new.owner} never sets it; {old.owner} did at the "
-                f"base ({old.path}:{before.names[attribute]})"
-            )
-
-
-def _rename(
-    context: MoveContext, old: Function, new: Function, allow: bool, verdict: MoveVerdict
-) -> None:
-    if old.name == new.name:
-        return
-    observers = [
-        f"its decorator `@{ast.unparse(d)}` may read its name"
-        for d in new.node.decorator_list
-        if decorator_name(d) not in _NAME_BLIND
-    ]
-    formats = context.name_formats() if facts(new.node).logs else []
-    if formats:
-        observers.append(
-            f"it logs, and {formats[0]} formats log records with the function's name (funcName)"
-        )
-    renamed = f"renamed from `{old.name}` to `{new.name}`"
-    if not observers:
-        verdict.notes.append(f"{renamed} (nothing reads its name)")
-    elif allow:
-        verdict.notes.append(f"{renamed}: {'; '.join(observers)} (allowed by --allow-rename)")
-    else:
-        verdict.differences.append(
-            f"{renamed}: {'; '.join(observers)}; pass --allow-rename if that does not matter"
-        )
-
-
-def _scope_differences(
-    context: MoveContext,
-    old: Function,
-    new: Function,
-    sides: _Sides,
-    first: str | None,
-    verdict: MoveVerdict,
-) -> None:
-    """The first parameter renamed onto a name the body already binds; the module globals the
-    function rebinds (``global X``), which must be the moved variable itself, not a copy."""
-    if (
-        first is not None
-        and old.params
-        and first != old.params[0]
-        and first in sides.old_scope.bound
-    ):
-        verdict.differences.append(
-            f"`{old.params[0]}` becomes `{first}`, a name the body at the base already binds"
-        )
-    for name in sorted(sides.new_scope.declared | sides.old_scope.declared):
-        was = context.resolver.chain("base", sides.left_namer.file, [name])
-        now = context.resolver.chain("now", sides.right_namer.file, [name])
-        keys_was = sorted(context.key("base", r) for r in was.refs)
-        keys_now = sorted(context.key("now", r) for r in now.refs)
-        copied = any(r.key in context.copies for r in now.refs)
-        if keys_was != keys_now or copied or name not in sides.new_scope.declared:
-            verdict.differences.append(
-                f"rebinds the module global `{name}` (global statement): {was.describe()} at "
-                f"the base, {now.describe()} now, not one variable"
-            )
-
-
-def _annotation_differences(new: Function, sides: _Sides, verdict: MoveVerdict) -> None:
-    """Without ``from __future__ import annotations`` a function's annotations are evaluated
-    when it is defined: each name they read must be defined where it moved."""
-    if sides.right_namer.file.future_annotations:
-        return
-    a = new.node.args
-    annotations = [
-        p.annotation
-        for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
-        if p is not None and p.annotation is not None
-    ]
-    if new.node.returns is not None:
-        annotations.append(new.node.returns)
-    namer = _Sides.outer(sides.context, "now", new, sides.right_namer.file, set())
-    dumper = Dumper(token=namer)
-    for annotation in annotations:
-        dumper(annotation)
-    for use in namer.uses.values():
-        if use.resolution.unresolved:
-            reasons = "; ".join(r.what for r in use.resolution.unresolved)
-            verdict.differences.append(
-                f"annotation name `{use.name}` ({new.path}:{use.line}), evaluated when the "
-                f"function is defined, cannot be resolved in {new.module}: {reasons}"
-            )
 
 
 def _keyword_only_notes(old: Function, added: Function) -> list[str]:
@@ -489,7 +240,7 @@ def _compare(
     context: MoveContext, old: Function, new: Function, link: Link | None, allow_rename: bool
 ) -> MoveVerdict:
     first, dropped = first_parameter(old, new)
-    sides = _Sides(context, old, new, first)
+    sides = Sides(context, old, new, first)
     verdict = MoveVerdict(new, old)
     if type(old.node) is not type(new.node):
         kinds = {ast.FunctionDef: "def", ast.AsyncFunctionDef: "async def"}
@@ -506,13 +257,13 @@ def _compare(
         )
     _decorator_differences(old, new, sides, link, verdict)
     _body_differences(old, new, sides, verdict)
-    _scope_differences(context, old, new, sides, first, verdict)
-    _annotation_differences(new, sides, verdict)
+    scope_differences(context, old, new, sides, first, verdict)
+    annotation_differences(new, sides, verdict)
     _unresolved(new, sides, verdict)
-    _values_read(sides, verdict)
-    _dunders(old, new, sides, verdict)
-    _owner_differences(context, old, new, sides, verdict)
-    _rename(context, old, new, allow_rename, verdict)
+    values_read(sides, verdict)
+    dunder_differences(old, new, sides, verdict)
+    owner_differences(context, old, new, sides, verdict)
+    rename_differences(context, old, new, allow_rename, verdict)
     if not verdict.differences:
         if dropped:
             verdict.notes.append(f"parameters: `{old.params[0]}` dropped (the body never used it)")
