@@ -1159,6 +1159,49 @@ ANNOTATED = Pattern(
     },
 )
 
+ACCESSORS = Pattern(
+    "property with a setter, moved with its class",
+    _dedent(
+        {
+            "src/shop/orders.py": """
+                class Account:
+                    @property
+                    def balance(self):
+                        return self._cents / 100
+
+                    @balance.setter
+                    def balance(self, value):
+                        self._cents = round(value * 100)
+            """
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/orders.py": "from shop.accounts import Account  # noqa: F401\n",
+            "src/shop/accounts.py": """
+                class Account:
+                    @property
+                    def balance(self):
+                        return self._cents / 100
+
+                    @balance.setter
+                    def balance(self, value):
+                        self._cents = round(value * 100)
+            """,
+        }
+    ),
+    planted={
+        "getter": (
+            (("src/shop/accounts.py", "self._cents / 100", "self._cents // 100"),),
+            "NOT A PURE MOVE  shop.accounts.Account.balance (src/shop/accounts.py:3)",
+        ),
+        "setter": (
+            (("src/shop/accounts.py", "round(value * 100)", "int(value * 100)"),),
+            "NOT A PURE MOVE  shop.accounts.Account.balance.setter (src/shop/accounts.py:7)",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1177,6 +1220,7 @@ PATTERNS = [
     TEST_DATA,
     GLOBALS,
     ANNOTATED,
+    ACCESSORS,
 ]
 
 CASES = [

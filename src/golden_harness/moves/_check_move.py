@@ -174,7 +174,8 @@ class _Checker:
                 continue
             for function in self.added:
                 if function.path == pair.new.file.path and function.owner == pair.new.qualname:
-                    old = by_place.get((pair.old.file.path, f"{pair.old.qualname}.{function.name}"))
+                    inner = function.qualname[len(pair.new.qualname) + 1 :]
+                    old = by_place.get((pair.old.file.path, f"{pair.old.qualname}.{inner}"))
                     if old is not None:
                         forced[id(function)] = old
         by_full_name: dict[str, list[Function]] = {}

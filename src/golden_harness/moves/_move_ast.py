@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_ACCESSORS = ("setter", "getter", "deleter")
 BINDING_DECORATORS = frozenset(
     {"staticmethod", "classmethod", "property", "cached_property", "functools.cached_property"}
 )
@@ -61,7 +62,10 @@ class Function:
     @property
     def owner(self) -> str:
         """The qualified name of the class a method belongs to ("" for a module function)."""
-        return self.qualname.rpartition(".")[0]
+        parts = self.qualname.split(".")
+        if len(parts) > 1 and parts[-2] == self.node.name and parts[-1] in _ACCESSORS:
+            parts = parts[:-1]
+        return ".".join(parts[:-1])
 
     @property
     def params(self) -> list[str]:
@@ -99,8 +103,26 @@ def decorator_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ast.unparse(node)
 
 
-def functions_in(path: str, tree: ast.Module, source: str) -> dict[str, Function]:
-    """Every top-level function and method (nested classes included) of a parsed module."""
+def _accessor(node: FunctionNode) -> str | None:
+    """``setter`` for a function decorated ``@<name>.setter`` (also ``getter``, ``deleter``)."""
+    for decorator in node.decorator_list:
+        if (
+            isinstance(decorator, ast.Attribute)
+            and decorator.attr in _ACCESSORS
+            and isinstance(decorator.value, ast.Name)
+            and decorator.value.id == node.name
+        ):
+            return decorator.attr
+    return None
+
+
+def functions_in(
+    path: str, tree: ast.Module, source: str, *, unique: bool = False
+) -> dict[str, Function]:
+    """Every top-level function and method (nested classes included) of a parsed module. A
+    name defined twice keeps its last definition, unless ``unique``: then each definition is
+    kept, a property's setter as ``Class.name.setter`` (also ``getter``, ``deleter``), any other
+    repeated definition as ``name#2``, ``name#3``, ..."""
     found: dict[str, Function] = {}
     module = module_name(path)
     remember_tree(source, tree)
@@ -112,6 +134,13 @@ def functions_in(path: str, tree: ast.Module, source: str) -> dict[str, Function
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 static = any(decorator_name(d) == "staticmethod" for d in node.decorator_list)
                 qualname = prefix + node.name
+                if unique and qualname in found:
+                    accessor = _accessor(node)
+                    qualname = f"{qualname}.{accessor}" if accessor else qualname
+                    count = 2
+                    while qualname in found:
+                        qualname = f"{prefix}{node.name}#{count}"
+                        count += 1
                 found[qualname] = Function(
                     path, module, qualname, node, source, in_class and not static
                 )

@@ -117,12 +117,12 @@ def _read(sources: Sources, path: str, strict: bool, unread: list[str]) -> Chang
 def _define(changed: ChangedFile, resolver: Resolver) -> None:
     if changed.base is not None:
         base = changed.base
-        changed.olds = functions_in(base.path, base.tree, base.text)
+        changed.olds = functions_in(base.path, base.tree, base.text, unique=True)
         changed.old_classes = classes_in(base.tree)
         changed.old_values = module_values(base)
     if changed.now is not None:
         now = changed.now
-        changed.news = functions_in(now.path, now.tree, now.text)
+        changed.news = functions_in(now.path, now.tree, now.text, unique=True)
         changed.new_classes = classes_in(now.tree)
         changed.new_values = module_values(now)
         changed.aliases = aliases_in(now.tree, now.module, package=now.is_package)
