@@ -321,6 +321,18 @@ CONSTANT = Pattern(
             "module constant `TIMEOUT`: 10 at the base (src/shop/orders.py), 20 now "
             "(src/shop/shipping.py)",
         ),
+        "old name bound to another value": (
+            (
+                (
+                    "src/shop/orders.py",
+                    "from shop.shipping import LIMITS, TIMEOUT, ship  # noqa: F401\n",
+                    "from shop.shipping import LIMITS, ship  # noqa: F401\n"
+                    "from shop.shipping import LIMITS as TIMEOUT  # noqa: F401\n",
+                ),
+            ),
+            "shop.orders.TIMEOUT now refers to shop.shipping.LIMITS, not to "
+            "shop.shipping.TIMEOUT: its callers there get another object",
+        ),
         "copied, not moved": (
             (
                 (

@@ -19,7 +19,7 @@ from golden_harness.moves._survey import ChangedFile, Survey
 from golden_harness.moves._undefined import Span, undefined_names
 from golden_harness.moves._values import ModuleValue
 
-__all__ = ["attribute_warnings", "removed_definitions", "undefined_around"]
+__all__ = ["attribute_warnings", "old_name_differences", "removed_definitions", "undefined_around"]
 
 
 def removed_definitions(
@@ -144,3 +144,21 @@ def attribute_warnings(
                         )
                     )
     return sorted(warnings, key=lambda w: (w.path, w.line, w.attribute))
+
+
+def old_name_differences(survey: Survey, old: Definition, new: Definition) -> list[str]:
+    """When the module a definition moved out of still binds its name (an import of the moved
+    definition, for the callers that name it there), the name must refer to what it moved to:
+    ``from pkg.new import helper2 as helper`` would hand its callers another function."""
+    file = survey.sources.file("now", old.path, strict=False)
+    name = old.qualname
+    if file is None or "." in name or name not in survey.context.resolver.index(file).bindings:
+        return []
+    found = survey.context.resolver.name("now", file, name)
+    keys = {survey.context.key("now", ref) for ref in found.refs}
+    if keys == {f"{old.module}:{name}"}:
+        return []
+    return [
+        f"{old.full_name} now refers to {found.describe()}, not to {new.full_name}: its "
+        f"callers there get another object"
+    ]

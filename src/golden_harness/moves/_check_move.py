@@ -21,6 +21,7 @@ from pathlib import Path
 
 from golden_harness.moves._around_move import (
     attribute_warnings,
+    old_name_differences,
     removed_definitions,
     undefined_around,
 )
@@ -262,6 +263,24 @@ class _Checker:
                 verdicts.append(self._unpaired(function))
         return verdicts, constructors
 
+    def _old_names(
+        self, verdicts: list[MoveVerdict], definitions: list[ClassVerdict | ValueVerdict]
+    ) -> None:
+        """Add to each verdict what the name its definition had at its old place refers to now,
+        when that place still binds the name and it refers to something else."""
+        for verdict in verdicts:
+            old, new = verdict.counterpart, verdict.added
+            if old is None or old.owner or new.owner:
+                continue
+            before = Definition(old.path, old.module, old.qualname, old.node.lineno, "function")
+            after = Definition(new.path, new.module, new.qualname, new.node.lineno, "function")
+            verdict.differences += old_name_differences(self.survey, before, after)
+        for judged in definitions:
+            if judged.counterpart is not None and judged.added.kind != "statement":
+                judged.differences += old_name_differences(
+                    self.survey, judged.counterpart, judged.added
+                )
+
     def _delegations(self) -> tuple[list[WrapperReport], list[AliasReport]]:
         by_name = {f.full_name: f for f in self.added}
         wrappers = [
@@ -309,6 +328,7 @@ class _Checker:
                 )
                 classes.append(verdict)
         verdicts, constructors = self._verdicts(pairs)
+        self._old_names(verdicts, [*classes, *values])
         wrappers, aliases = self._delegations()
         paired = {id(old) for old in pairs.values()}
         defaults = {c.path for c in self.survey.files if c.in_default}
