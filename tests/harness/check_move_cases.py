@@ -1214,6 +1214,55 @@ ACCESSORS = Pattern(
     },
 )
 
+RELATIVE = Pattern(
+    "relative imports into a subpackage",
+    _dedent(
+        {
+            "src/shop/pricing.py": "def compute_total(items):\n    return sum(items)\n",
+            "src/shop/orders.py": """
+                from .pricing import compute_total
+
+
+                class Orders:
+                    def total(self, order):
+                        return compute_total(order["items"])
+            """,
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/orders.py": """
+                from .billing import total
+
+
+                class Orders:
+                    def total(self, order):
+                        return total(self, order)
+            """,
+            "src/shop/billing/__init__.py": """
+                from .totals import total
+
+                __all__ = ["total"]
+            """,
+            "src/shop/billing/totals.py": """
+                from ..pricing import compute_total
+
+
+                def total(orders, order):
+                    return compute_total(order["items"])
+            """,
+        }
+    ),
+    planted={
+        "one level too few": (
+            (("src/shop/billing/totals.py", "from ..pricing", "from .pricing"),),
+            "name `compute_total` (src/shop/billing/totals.py:5) cannot be resolved in "
+            "shop.billing.totals: shop.billing.pricing.compute_total cannot be imported: "
+            "shop.billing has no pricing",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1233,6 +1282,7 @@ PATTERNS = [
     GLOBALS,
     ANNOTATED,
     ACCESSORS,
+    RELATIVE,
 ]
 
 CASES = [

@@ -144,6 +144,8 @@ def _name_differences(old: Function, new: Function, sides: Sides, verdict: MoveV
             continue
         was, now = left[name].resolution, right[name].resolution
         differing.add(name)
+        if now.unresolved:
+            continue  # said as a name that cannot be resolved
         if any(ref.key in sides.context.value_changes for ref in was.refs):
             continue  # said as the module constant's change
         if (

@@ -98,6 +98,8 @@ class Resolution:
         return tuple(r for r in self.refs if r.kind == "unresolved")
 
     def describe(self) -> str:
+        if self.unresolved:
+            return " or ".join(dict.fromkeys(r.describe() for r in self.unresolved))
         text = " or ".join(dict.fromkeys(r.describe() for r in self.refs))
         return text + "".join(f".{attr}" for attr in self.rest)
 
@@ -168,6 +170,9 @@ class Resolver:
         found = self.name(side, file, rest[0])
         if file.side == "installed" and found.unresolved:
             return Resolution((Ref("external", name=".".join(parts[: end + 1])),), tuple(rest[1:]))
+        if found.unresolved:
+            reason = f"{name} cannot be imported: {module} has no {rest[0]}"
+            return Resolution((Ref("unresolved", module, rest[0], reason),))
         return self.follow(side, found, tuple(rest[1:]))
 
     def _name(self, side: str, file: SourceFile, name: str) -> Resolution:
