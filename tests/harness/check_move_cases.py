@@ -1263,6 +1263,84 @@ RELATIVE = Pattern(
     },
 )
 
+HELD = Pattern(
+    "method moved to a class the object holds",
+    _dedent(
+        {
+            "src/shop/ledger.py": """
+                class Ledger:
+                    def __init__(self, db):
+                        self.db = db
+
+                    def save(self, row):
+                        self.db.insert("orders", row)
+            """,
+            "src/shop/orders.py": """
+                from shop.ledger import Ledger
+
+
+                class Orders:
+                    def __init__(self, db):
+                        self.db = db
+                        self.ledger = Ledger(db)
+
+                    def save(self, row):
+                        self.db.insert("orders", row)
+
+                    def record(self, order):
+                        row = {"id": order["id"]}
+                        self.save(row)
+                        return row
+            """,
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/ledger.py": """
+                class Ledger:
+                    def __init__(self, db):
+                        self.db = db
+
+                    def save(self, row):
+                        self.db.insert("orders", row)
+
+                    def record(self, order):
+                        row = {"id": order["id"]}
+                        self.save(row)
+                        return row
+            """,
+            "src/shop/orders.py": """
+                from shop.ledger import Ledger
+
+
+                class Orders:
+                    def __init__(self, db):
+                        self.db = db
+                        self.ledger = Ledger(db)
+
+                    def save(self, row):
+                        self.db.insert("orders", row)
+
+                    def record(self, order):
+                        return self.ledger.record(order)
+            """,
+        }
+    ),
+    planted={
+        "another method of the name": (
+            (
+                (
+                    "src/shop/ledger.py",
+                    'self.db.insert("orders", row)',
+                    'self.db.insert("ledger", row)',
+                ),
+            ),
+            "`self.save` (src/shop/ledger.py:10) is Ledger.save now, which is neither Orders.save "
+            "moved nor the same code: another method",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1283,6 +1361,7 @@ PATTERNS = [
     ANNOTATED,
     ACCESSORS,
     RELATIVE,
+    HELD,
 ]
 
 CASES = [

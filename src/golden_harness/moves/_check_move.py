@@ -208,6 +208,11 @@ class _Checker:
                 self.survivors.append(old)
         for function in self.added:
             old = pairs.get(id(function))
+            if old is not None:
+                self.context.method_pairs[function.path, function.qualname] = (
+                    old.path,
+                    old.qualname,
+                )
             if old is not None and not old.owner and not function.owner:
                 self.context.back[f"{function.module}:{function.qualname}"] = (
                     f"{old.module}:{old.qualname}"

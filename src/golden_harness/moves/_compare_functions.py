@@ -264,7 +264,9 @@ def _compare(
     _unresolved(new, sides, verdict)
     values_read(sides, verdict)
     dunder_differences(old, new, sides, verdict)
-    owner_differences(context, old, new, sides, verdict)
+    owner_differences(
+        context, old, new, sides, verdict, lambda a, b: compare_functions(context, a, b).pure
+    )
     rename_differences(context, old, new, allow_rename, verdict)
     if not verdict.differences:
         if dropped:

@@ -7,15 +7,26 @@ annotations when they are evaluated."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from golden_harness.moves._class_attrs import class_attributes, class_values, self_reads
 from golden_harness.moves._classes import Located, classes_in, linearize
 from golden_harness.moves._function_sides import Sides
-from golden_harness.moves._move_ast import BINDING_DECORATORS, Function, decorator_name, facts
+from golden_harness.moves._move_ast import (
+    BINDING_DECORATORS,
+    Function,
+    decorator_name,
+    facts,
+    functions_in,
+)
 from golden_harness.moves._move_context import MoveContext, Namer, class_bound_names
 from golden_harness.moves._move_result import MoveVerdict
 from golden_harness.moves._normal_form import Dumper
 from golden_harness.moves._values import in_place_change
+from golden_harness.moves._wrappers import class_node
+
+SameCode = Callable[[Function, Function], bool]
+"""Whether two functions (at the base, now) are the same code: a full comparison."""
 
 __all__ = [
     "annotation_differences",
@@ -67,7 +78,12 @@ def dunder_differences(old: Function, new: Function, sides: Sides, verdict: Move
 
 
 def owner_differences(
-    context: MoveContext, old: Function, new: Function, sides: Sides, verdict: MoveVerdict
+    context: MoveContext,
+    old: Function,
+    new: Function,
+    sides: Sides,
+    verdict: MoveVerdict,
+    same_code: SameCode,
 ) -> None:
     """A method moved to another class: the class pair, a base class of the old one, or a
     class the old object holds."""
@@ -105,11 +121,43 @@ def owner_differences(
                 return
         verdict.notes.append(f"{old.owner} inherits it: {old.owner}.{old.name} resolves here")
         return
-    _attribute_differences(context, old, new, sides, verdict)
+    _attribute_differences(context, old, new, sides, verdict, same_code)
+
+
+def _methods(cls: ast.ClassDef | None) -> set[str]:
+    return {
+        n.name
+        for n in (cls.body if cls is not None else [])
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+
+
+def _same_method(
+    context: MoveContext, old: Function, new: Function, name: str, same_code: SameCode
+) -> bool:
+    """Whether the method ``name`` of the new class is the old class's, moved (paired with
+    it), or the same code."""
+    was, now = (old.path, f"{old.owner}.{name}"), (new.path, f"{new.owner}.{name}")
+    if context.method_pairs.get(now) == was:
+        return True
+    before = context.sources.file("base", old.path, strict=False)
+    after = context.sources.file("now", new.path, strict=False)
+    if before is None or after is None:
+        return False
+    a = functions_in(before.path, before.tree, before.text, unique=True).get(was[1])
+    b = functions_in(after.path, after.tree, after.text, unique=True).get(now[1])
+    if a is None or b is None:
+        return False
+    return same_code(a, b)
 
 
 def _attribute_differences(
-    context: MoveContext, old: Function, new: Function, sides: Sides, verdict: MoveVerdict
+    context: MoveContext,
+    old: Function,
+    new: Function,
+    sides: Sides,
+    verdict: MoveVerdict,
+    same_code: SameCode,
 ) -> None:
     """A method moved to another class reads on ``self`` what its old class set: the new class
     must set or define each such attribute too, a class attribute with the same value."""
@@ -121,8 +169,18 @@ def _attribute_differences(
         class_values(old.source, old.owner),
         class_values(new.source, new.owner),
     )
+    old_cls, new_cls = class_node(old.source, old.owner), class_node(new.source, new.owner)
+    old_methods = _methods(old_cls)
+    new_methods = _methods(new_cls)
     for attribute, line in self_reads(new):
         where = f"`self.{attribute}` ({new.path}:{line})"
+        if attribute in old_methods and attribute in new_methods:
+            if not _same_method(context, old, new, attribute, same_code):
+                verdict.differences.append(
+                    f"{where} is {new.owner}.{attribute} now, which is neither "
+                    f"{old.owner}.{attribute} moved nor the same code: another method"
+                )
+            continue
         if attribute in old_values and attribute in new_values:
             a, b = old_values[attribute], new_values[attribute]
             value_a, value_b = getattr(a, "value", None), getattr(b, "value", None)

@@ -130,6 +130,7 @@ class MoveContext:
     in_place: dict[str, str | None] = field(default_factory=dict)
     value_keys: dict[tuple[str, str], str | None] = field(default_factory=dict)
     copies: set[str] = field(default_factory=set)
+    method_pairs: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _name_formats: list[str] | None = None
     _deep: MoveContext | None = None
 
@@ -159,6 +160,7 @@ class MoveContext:
                 self.back,
                 self.value_changes,
                 copies=self.copies,
+                method_pairs=self.method_pairs,
             )
             self._deep._deep = self._deep
         return self._deep
