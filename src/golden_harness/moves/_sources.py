@@ -1,7 +1,7 @@
 """The Python sources ``check-move`` reads, each read, decoded and parsed once per side.
 
 A side is ``base`` (the files at the base revision: the changed ones read from git in one
-``git cat-file --batch`` process, the others from the working tree, where they are the same) or
+``git cat-file --batch`` process, :func:`~golden_harness.moves._git.blobs_at`, the others from the working tree, where they are the same) or
 ``now`` (the working tree). Modules are located by dotted name on a side: in the repository
 (``src/<pkg>/`` or ``<pkg>/``), else, for a top-level package the repository does not hold, among
 the sources installed on ``sys.path`` (side ``installed``, read only when a name must be followed
@@ -17,15 +17,15 @@ from __future__ import annotations
 import ast
 import importlib.machinery
 import io
-import subprocess
 import sys
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from golden_harness.exceptions import ReviewError, SourceReadError
+from golden_harness.exceptions import SourceReadError
+from golden_harness.moves._git import blobs_at
 
-__all__ = ["SourceFile", "Sources", "module_name", "parse_source", "read_blobs"]
+__all__ = ["SourceFile", "Sources", "module_name", "parse_source"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,38 +105,6 @@ def parse_source(shown: str, data: bytes) -> tuple[str, ast.Module]:
     return text, tree
 
 
-def read_blobs(root: Path, commit: str, paths: list[str]) -> dict[str, bytes | None]:
-    """The bytes of each path at ``commit`` (None where it does not exist), read by one
-    ``git cat-file --batch``."""
-    if not paths:
-        return {}
-    request = "".join(f"{commit}:{path}\n" for path in paths).encode()
-    done = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "--batch"],
-        input=request,
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ReviewError(
-            f"`git cat-file --batch` failed in {root} (exit {done.returncode}): "
-            f"{done.stderr.decode(errors='replace').strip()}; run `git fsck` to see why."
-        )
-    found: dict[str, bytes | None] = {}
-    out, at = done.stdout, 0
-    for path in paths:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[path] = out[at : at + size]
-            at += size + 1
-        else:
-            found[path] = None
-    return found
-
-
 class Sources:
     """The Python files of both sides, read and parsed at most once each."""
 
@@ -144,7 +112,7 @@ class Sources:
         self.root = root
         self.commit = commit
         self.changed = set(changed)
-        self._blobs = read_blobs(root, commit, sorted(p for p in changed if p.endswith(".py")))
+        self._blobs = blobs_at(root, commit, sorted(p for p in changed if p.endswith(".py")))
         self._files: dict[tuple[str, str], SourceFile | None] = {}
         self._modules: dict[tuple[str, str], SourceFile | None] = {}
         self._tops: dict[str, bool] = {}
