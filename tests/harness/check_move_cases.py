@@ -1341,6 +1341,74 @@ HELD = Pattern(
     },
 )
 
+INHERITED = Pattern(
+    "method moved to a class whose base sets what it reads",
+    _dedent(
+        {
+            "src/shop/base.py": """
+                class Store:
+                    def __init__(self, db, run_id):
+                        self.db = db
+                        self.run_id = run_id
+            """,
+            "src/shop/orders.py": """
+                class Orders:
+                    def __init__(self, db, run_id):
+                        self.db = db
+                        self.run_id = run_id
+
+                    def record(self, order):
+                        self.db.save(run_id=self.run_id, order_id=order["id"])
+                        return True
+            """,
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/ledger.py": """
+                from shop.base import Store
+
+
+                class Ledger(Store):
+                    def record(self, order):
+                        self.db.save(run_id=self.run_id, order_id=order["id"])
+                        return True
+            """,
+            "src/shop/orders.py": """
+                from shop.ledger import Ledger
+
+
+                class Orders:
+                    def __init__(self, db, run_id):
+                        self.db = db
+                        self.run_id = run_id
+                        self.ledger = Ledger(db, run_id)
+
+                    def record(self, order):
+                        return self.ledger.record(order)
+            """,
+        }
+    ),
+    planted={
+        "a base that cannot be read": (
+            (
+                ("src/shop/base.py", "        self.run_id = run_id\n", ""),
+                ("src/shop/ledger.py", "class Ledger(Store):", "class Ledger(Store, array):"),
+                (
+                    "src/shop/ledger.py",
+                    "from shop.base import Store",
+                    "from array import array\n\nfrom shop.base import Store",
+                ),
+            ),
+            "Ledger does not set it, and its base array.array cannot be read",
+        ),
+        "no base sets it": (
+            (("src/shop/base.py", "        self.run_id = run_id\n", ""),),
+            "is read, but Ledger never sets it; Orders did at the base",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1362,6 +1430,7 @@ PATTERNS = [
     ACCESSORS,
     RELATIVE,
     HELD,
+    INHERITED,
 ]
 
 CASES = [

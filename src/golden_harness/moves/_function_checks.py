@@ -192,16 +192,65 @@ def _attribute_differences(
             continue
         if attribute not in before.names or attribute in after.names:
             continue
-        if after.open:
-            verdict.notes.append(
-                f"{where}: {new.owner} does not set it here; not judged, its base classes "
-                "or setattr may"
+        unknown = _inherited(context, new, attribute) if after.open else None
+        if unknown == "":
+            continue
+        if unknown:
+            verdict.differences.append(
+                f"{where}: {new.owner} does not set it, and {unknown}: it cannot be told "
+                f"that the attribute {old.owner} set at the base "
+                f"({old.path}:{before.names[attribute]}) is there"
             )
         else:
             verdict.differences.append(
                 f"{where} is read, but {new.owner} never sets it; {old.owner} did at the "
                 f"base ({old.path}:{before.names[attribute]})"
             )
+
+
+def _inherited(context: MoveContext, new: Function, attribute: str) -> str | None:
+    """Whether a class whose attributes cannot all be read in its module gets ``attribute``
+    from its other bases: "" when one of them sets it, what cannot be read when that is
+    unknown, None when none of them sets it."""
+    file = context.sources.file("now", new.path, strict=False)
+    cls = classes_in(file.tree).get(new.owner) if file is not None else None
+    if file is None or cls is None:
+        return "its class cannot be read"
+    order = linearize(context, "now", Located(file, new.owner, cls))
+    if order is None:
+        return "its bases cannot be put in order"
+    for entry in order:
+        if entry.located is None:
+            return f"its base {entry.key.removeprefix('ext:')} cannot be read"
+        found = class_attributes(entry.located.file.text, entry.located.qualname)
+        if found is None:
+            return f"its base {entry.key} cannot be read"
+        if attribute in found.names:
+            return ""
+        dynamic = _dynamic(entry.located.node)
+        if dynamic:
+            return f"{entry.key} {dynamic}"
+    return None
+
+
+def _dynamic(cls: ast.ClassDef) -> str:
+    """How a class may get attributes that cannot be read (``setattr``, ``__dict__``,
+    ``__getattr__``), or ""."""
+    for node in ast.walk(cls):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in (
+            "__getattr__",
+            "__getattribute__",
+        ):
+            return f"defines {node.name}"
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+        ):
+            return "calls setattr"
+        if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+            return "writes its __dict__"
+    return ""
 
 
 def rename_differences(
