@@ -92,6 +92,17 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="Dotted package whose added functions are checked (default: every changed package).",
     )
+    check.add_argument(
+        "--allow-rename",
+        action="store_true",
+        help="Accept a function renamed on its move although its decorators or logs may read "
+        "its name.",
+    )
+    check.add_argument(
+        "--allow-removed",
+        action="store_true",
+        help="Accept functions, classes and values removed since --base that are nowhere now.",
+    )
     cover = commands.add_parser(
         "coverage", help="Per seam: lines and branches its own scenarios execute."
     )
@@ -255,7 +266,13 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
 def _check_move(args: argparse.Namespace) -> int:
     from golden_harness.moves import check_move, render_check_move
 
-    result = check_move(repository_root(args.root or Path.cwd()), args.base, args.package)
+    result = check_move(
+        repository_root(args.root or Path.cwd()),
+        args.base,
+        args.package,
+        allow_rename=args.allow_rename,
+        allow_removed=args.allow_removed,
+    )
     _show(render_check_move(result))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 

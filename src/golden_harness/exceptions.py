@@ -33,6 +33,7 @@ __all__ = [
     "SeamResolutionError",
     "SeamRootsError",
     "SourceError",
+    "SourceReadError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -271,6 +272,19 @@ class MoveRefusedError(GoldenHarnessError):
     """``golden move`` will not perform a move: the source or target cannot be found, or the
     move would change behaviour (``super()``, name mangling, a closure, a name clash, ...).
     Raised before any file is changed."""
+
+
+class SourceReadError(ReviewError):
+    """A Python source a review command must read cannot be decoded or parsed.
+
+    The message is ``path:line: problem``, with the fix; :attr:`path` is relative to the
+    repository root (with ``@REV`` appended when the file was read at a revision)."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{path}:{line}: {problem}")
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):

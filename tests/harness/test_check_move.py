@@ -209,10 +209,16 @@ def test_a_module_constant_copied_with_the_move_must_keep_its_value(
     if pure:
         assert constant_lines == []
     else:
-        assert constant_lines == [
+        changed = (
             "module constant `RETRIES`: 2 at the base (src/shopx/orders.py), "
             "3 now (src/shopx/shipping.py)"
-        ]
+        )
+        # Said for the function that reads it, and for the value itself.
+        assert constant_lines == [changed, changed]
+        assert lines[lines.index("module-level values and code run on import:") + 1].startswith(
+            "  NOT A PURE MOVE  shopx.shipping.RETRIES (src/shopx/shipping.py:3) <- "
+            "shopx.orders.RETRIES (src/shopx/orders.py:3 at the base)"
+        )
 
 
 def _with_priority(project: Path, moved_signature: str, call: str = "self, order") -> None:

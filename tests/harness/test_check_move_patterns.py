@@ -363,6 +363,9 @@ def test_attribute_delegate_report(tmp_path: Path, capsys: pytest.CaptureFixture
         "parameters (`self.db`, `self.run_id`)",
         "  pure move        shopx.ledger.Ledger.record (src/shopx/ledger.py:11) <- "
         "shopx.orders.Orders.record (src/shopx/orders.py:11 at the base)",
+        "classes (compared whole: header, body statements, methods):",
+        "  new class        shopx.ledger.Ledger (src/shopx/ledger.py:6): no class of that name "
+        "was removed; its methods are judged above",
         "thin wrappers (functions at the base whose body now delegates):",
         "  shopx.orders.Orders.record (src/shopx/orders.py:12) -> shopx.ledger.Ledger.record "
         "through `self.ledger` with the same arguments",
@@ -394,9 +397,10 @@ def test_function_without_self_report(tmp_path: Path, capsys: pytest.CaptureFixt
     code, lines, _ = _run(project, capsys)
 
     assert code == 0, lines
-    assert lines[1:5] == [
+    assert lines[1:6] == [
         "  pure move        shopx.labels.make_label (src/shopx/labels.py:4) <- "
         "shopx.orders.Orders.label (src/shopx/orders.py:8 at the base)",
+        "      note: renamed from `label` to `make_label` (nothing reads its name)",
         "      note: parameters: `self` dropped (the body never used it)",
         "thin wrappers (functions at the base whose body now delegates):",
         "  shopx.orders.Orders.label (src/shopx/orders.py:10) -> shopx.labels.make_label "
@@ -410,7 +414,7 @@ def test_swapped_arguments_are_named(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, lines, _ = _run(project, capsys)
 
     assert code == 1
-    assert lines[4] == (
+    assert lines[5] == (
         "  shopx.orders.Orders.label (src/shopx/orders.py:10) -> shopx.labels.make_label "
         "without `self` with OTHER ARGUMENTS: make_label(prefix, order) (`prefix` is passed as "
         "`order`; `order` is passed as `prefix`)"
@@ -620,11 +624,11 @@ def test_a_held_object_whose_class_cannot_be_told_is_said_and_matched_by_body(
 
     assert code == 1
     assert lines[2].startswith("  pure move        shopx.ledger.Ledger.record"), lines
-    assert lines[4] == (
+    assert lines[6] == (
         "  shopx.orders.Orders.record (src/shopx/orders.py:11) -> self.ledger.record (the class "
         "of `self.ledger` could not be told) with the same arguments"
     )
-    assert lines[6] == (
+    assert lines[8] == (
         "  src/shopx/orders.py:9  `Ledger` in shopx.orders.Orders.__init__ is not defined"
     )
 

@@ -3,7 +3,7 @@
 Also the fixed string-hashing seed of every pytest run the ``golden`` command starts.
 """
 
-from golden_harness.moves._check_move import CheckMoveResult, check_move, render_check_move
+from golden_harness.moves._check_move import check_move
 from golden_harness.moves._git import (
     blob_at,
     git,
@@ -24,12 +24,17 @@ from golden_harness.moves._interrupts import (
     process_is_gone,
     stop_process,
 )
-from golden_harness.moves._move_ast import (
-    aliases_of,
-    delegate_of,
-    functions_of,
-    imports_of,
-    wrapper_call,
+from golden_harness.moves._move_ast import aliases_of, functions_of, imports_of
+from golden_harness.moves._move_result import (
+    AliasReport,
+    CheckMoveResult,
+    ClassVerdict,
+    Definition,
+    MoveVerdict,
+    Removed,
+    UndefinedName,
+    ValueVerdict,
+    WrapperReport,
 )
 from golden_harness.moves._pytest_run import (
     CommandExit,
@@ -39,6 +44,7 @@ from golden_harness.moves._pytest_run import (
     start_pytest,
     stop_reason,
 )
+from golden_harness.moves._render_check_move import render_check_move
 from golden_harness.moves._verify_move import (
     DEFAULT_TESTS,
     VerifyMoveResult,
@@ -46,13 +52,22 @@ from golden_harness.moves._verify_move import (
     render_verify_move,
     verify_move,
 )
+from golden_harness.moves._wrappers import delegate_of, wrapper_call
 
 __all__ = [
     "DEFAULT_TESTS",
+    "AliasReport",
     "CheckMoveResult",
+    "ClassVerdict",
     "CommandExit",
     "CommandInterrupted",
+    "Definition",
+    "MoveVerdict",
+    "Removed",
+    "UndefinedName",
+    "ValueVerdict",
     "VerifyMoveResult",
+    "WrapperReport",
     "aliases_of",
     "blob_at",
     "check_move",

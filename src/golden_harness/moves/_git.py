@@ -24,6 +24,7 @@ from golden_harness.moves._interrupts import process_is_gone
 __all__ = [
     "ChangedFile",
     "blob_at",
+    "blobs_at",
     "changed_files",
     "file_at",
     "git",
@@ -180,3 +181,35 @@ def remove_stale_worktrees(root: Path) -> list[Path]:
             _remove_worktree(root, path)
             removed.append(path)
     return removed
+
+
+def blobs_at(root: Path, commit: str, paths: list[str]) -> dict[str, bytes | None]:
+    """The bytes of each path at ``commit`` (None where it does not exist), read by one
+    ``git cat-file --batch``."""
+    if not paths:
+        return {}
+    request = "".join(f"{commit}:{path}\n" for path in paths).encode()
+    done = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input=request,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ReviewError(
+            f"`git cat-file --batch` failed in {root} (exit {done.returncode}): "
+            f"{done.stderr.decode(errors='replace').strip()}; run `git fsck` to see why."
+        )
+    found: dict[str, bytes | None] = {}
+    out, at = done.stdout, 0
+    for path in paths:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[path] = out[at : at + size]
+            at += size + 1
+        else:
+            found[path] = None
+    return found

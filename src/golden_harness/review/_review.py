@@ -24,6 +24,8 @@ from golden_harness.exceptions import GoldenHarnessError, ReviewError
 from golden_harness.moves import (
     DEFAULT_TESTS,
     CheckMoveResult,
+    ClassVerdict,
+    ValueVerdict,
     VerifyMoveResult,
     check_move,
     git,
@@ -164,7 +166,7 @@ def _check(reviewed: ReviewedCommit, tree: Path) -> None:
         reviewed.check_error = str(error)
         reviewed.problems.append("check-move could not run")
         return
-    if not reviewed.check.verdicts:
+    if not reviewed.check.moved_anything:
         reviewed.problems.append("no function moved")
     elif not reviewed.check.ok:
         reviewed.problems.append("not a pure move")
@@ -295,7 +297,21 @@ def _check_lines(check: CheckMoveResult) -> list[str]:
             f"alias            {a.function.full_name} ({_at(a.function.path, a.line)}) "
             f"= {a.target} with {parameters}"
         )
-    if not check.verdicts:
+    judged: list[ClassVerdict | ValueVerdict] = [*check.classes, *check.values]
+    for c in judged:
+        name = c.added.qualname if c.added.kind == "statement" else c.added.full_name
+        origin = f" <- {c.counterpart.where} in the parent" if c.counterpart else ""
+        lines.append(
+            f"{'pure move' if c.pure else 'NOT A PURE MOVE':<16} {c.added.kind} {name} "
+            f"({c.added.where}){origin}"
+        )
+        lines += [f"    {line}" for line in c.differences]
+    for r in check.removed:
+        d = r.definition
+        lines.append(f"removed          {d.kind} {d.full_name} ({d.where} in the parent): {r.why}")
+    for u in check.undefined:
+        lines.append(f"undefined name   `{u.name}` in {u.function} ({_at(u.path, u.line)})")
+    if not check.moved_anything:
         lines.append("nothing to check: the commit adds no function")
     return lines
 
@@ -438,6 +454,7 @@ def render_markdown(result: ReviewResult) -> list[str]:
 
 
 def _check_json(check: CheckMoveResult) -> dict[str, Any]:
+    definitions: list[ClassVerdict | ValueVerdict] = [*check.classes, *check.values]
     return {
         "ok": check.ok,
         "scope": check.scope,
@@ -474,6 +491,24 @@ def _check_json(check: CheckMoveResult) -> dict[str, Any]:
                 "problems": list(a.problems),
             }
             for a in check.aliases
+        ],
+        "definitions": [
+            {
+                "kind": d.added.kind,
+                "name": d.added.full_name,
+                "at": d.added.where,
+                "counterpart_at": d.counterpart.where if d.counterpart else None,
+                "pure": d.pure,
+                "differences": d.differences,
+            }
+            for d in definitions
+        ],
+        "removed": [
+            {"kind": r.definition.kind, "name": r.definition.full_name, "at": r.definition.where}
+            for r in check.removed
+        ],
+        "undefined": [
+            {"name": u.name, "in": u.function, "at": _at(u.path, u.line)} for u in check.undefined
         ],
     }
 
