@@ -343,11 +343,6 @@ def test_covers_gain_the_new_reference_or_have_it_replaced(tmp_path: Path) -> No
     assert '        "pkg.mod:Other.run",' in pending["tests/test_s.py"][1].splitlines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs check-move recall: a moved method whose body was already one delegating "
-    "call (`return self.step(x)`) reads as a wrapper at the base, so it is not paired",
-)
 def test_a_method_that_was_one_call_moves_purely(tmp_path: Path) -> None:
     body = "class Runner:\n    def run(self, job):\n        return self.step(job)\n"
     repo = make_repo(tmp_path / "project", files={"src/movex/runner.py": body})

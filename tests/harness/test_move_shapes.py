@@ -1,10 +1,8 @@
 """``golden move`` on every kind of SOURCE and every ``--leave`` option, on scratch copies of the
 example project (``harness.move_examples``): the code it writes, the moved code passing its
 scenarios against the committed goldens, and check-move calling the move pure.
-
-The moves that today's check-move does not yet recognise (wrappers that ``await`` or
-``yield from``, property bindings) are correct: their scenarios pass. Their check-move test is
-marked ``xfail(strict=True)`` so that it flips when check-move learns those shapes.
+Wrappers that ``await`` or ``yield from`` and property bindings are moves like the others: their
+scenarios pass and check-move calls them pure.
 """
 
 from __future__ import annotations
@@ -160,7 +158,6 @@ class Tally:
         return self.counts[key]
 '''
 
-NEEDS_RECALL = "needs issue-24 check-move recall: "
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
 
 
@@ -176,7 +173,6 @@ class Case:
     holds: dict[str, list[str]]
     scenarios: str
     gone: dict[str, list[str]] = field(default_factory=dict)
-    recall: str | None = None
 
 
 ORDERS, STREAMS = "src/movex/orders.py", "src/movex/streams.py"
@@ -258,7 +254,6 @@ CASES = {
             ]
         },
         ORDER_TESTS,
-        recall="a property whose getter is a thin wrapper (the @property stays behind)",
     ),
     "property-alias": Case(
         f"{ORDERS}::Orders.total_with_tax",
@@ -267,7 +262,6 @@ CASES = {
         TOTAL,
         {ORDERS: ["    total_with_tax = property(taxes.total_with_tax)"]},
         ORDER_TESTS,
-        recall="a property bound as `x = property(f)`",
     ),
     "property-nothing": Case(
         f"{ORDERS}::Orders.label_prefix",
@@ -277,7 +271,6 @@ CASES = {
         {ORDERS: ["texts.label_prefix(self)"]},
         ORDER_TESTS,
         gone={ORDERS: ["def label_prefix(", "self.label_prefix"]},
-        recall="a property's getter moved to a function, its reads rewritten as calls",
     ),
     "classmethod-wrapper": Case(
         f"{ORDERS}::Orders.from_rows",
@@ -345,7 +338,6 @@ CASES = {
         },
         "tests/characterization/test_streams.py",
         gone={STREAMS: ["import asyncio"]},
-        recall="a coroutine's wrapper `return await f(self, ...)`",
     ),
     "async-alias": Case(
         f"{STREAMS}::Reader.fetch",
@@ -362,7 +354,6 @@ CASES = {
         LINES,
         {STREAMS: ["    def lines(self, text):", "        yield from lines.lines(self, text)"]},
         "tests/characterization/test_streams.py",
-        recall="a generator's wrapper `yield from f(self, ...)`",
     ),
     "generator-alias": Case(
         f"{STREAMS}::Reader.lines",
@@ -379,8 +370,6 @@ CASES = {
         NUMBERED,
         {STREAMS: ["        return (yield from lines.numbered(self, text))"]},
         "tests/characterization/test_streams.py",
-        recall="a generator's wrapper `return (yield from f(self, ...))` (it keeps the "
-        "generator's return value)",
     ),
     "mixin-wrapper": Case(
         f"{MIXINS}::AuditMixin.audit",
@@ -521,13 +510,7 @@ def test_the_moved_code_passes_its_scenarios(
     assert git(root, "status", "--porcelain", "--", "golden") == ""
 
 
-def _check_case(case_id: str) -> pytest.param:  # type: ignore[valid-type]
-    recall = CASES[case_id].recall
-    marks = [pytest.mark.xfail(strict=True, reason=NEEDS_RECALL + recall)] if recall else []
-    return pytest.param(case_id, marks=marks, id=case_id)
-
-
-@pytest.mark.parametrize("case_id", [_check_case(c) for c in sorted(CASES)])
+@pytest.mark.parametrize("case_id", sorted(CASES))
 def test_check_move_calls_it_pure(
     case_id: str, moved: Callable[[str], tuple[Path, MoveOutcome]]
 ) -> None:
