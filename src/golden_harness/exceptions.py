@@ -33,7 +33,6 @@ __all__ = [
     "SeamResolutionError",
     "SeamRootsError",
     "SourceError",
-    "SourceReadError",
     "UnscriptedCallError",
     "UnscriptedSubprocessError",
     "UnserializableValueError",
@@ -256,35 +255,25 @@ class ReviewError(GoldenHarnessError):
     not a git repository, an unknown revision, no seams, a suite that does not run."""
 
 
-class SourceError(GoldenHarnessError):
-    """A Python file the ``golden`` commands read without importing it does not decode or parse."""
+class SourceError(ReviewError):
+    """A Python file a ``golden`` command reads without importing it (a test module, the code a
+    seam covers, a file check-move compares) cannot be decoded or parsed.
+
+    The message is ``path:line: problem``, the problem ending with its fix; :attr:`path` is the
+    file as the command names it (for check-move, relative to the repository root with ``@REV``
+    appended when the file was read at a revision)."""
 
     def __init__(self, path: str | os.PathLike[str], line: int, problem: str) -> None:
         self.path = os.fspath(path)
         self.line = line
-        super().__init__(
-            f"{self.path}:{line}: {problem}. The golden commands read this file without "
-            f"importing it: fix it, or leave it out of the seams' covers= and of the tests folder."
-        )
+        self.problem = problem
+        super().__init__(f"{self.path}:{line}: {problem}")
 
 
 class MoveRefusedError(GoldenHarnessError):
     """``golden move`` will not perform a move: the source or target cannot be found, or the
     move would change behaviour (``super()``, name mangling, a closure, a name clash, ...).
     Raised before any file is changed."""
-
-
-class SourceReadError(ReviewError):
-    """A Python source a review command must read cannot be decoded or parsed.
-
-    The message is ``path:line: problem``, with the fix; :attr:`path` is relative to the
-    repository root (with ``@REV`` appended when the file was read at a revision)."""
-
-    def __init__(self, path: str, line: int, problem: str) -> None:
-        self.path = path
-        self.line = line
-        self.problem = problem
-        super().__init__(f"{path}:{line}: {problem}")
 
 
 class SeamRootsError(GoldenHarnessError, TypeError):

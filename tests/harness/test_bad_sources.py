@@ -15,10 +15,14 @@ ORDERS = "src/shopx/orders.py"
 TESTS = "tests/characterization/test_shipping.py"
 
 BREAKS = {
-    "syntax": (ORDERS, lambda t: t.replace("def ship(", "def ship(self,,", 1), "cannot parse: "),
-    "undecodable": (ORDERS, lambda t: t.replace('"""', '"""caf\xe9', 1), "byte 0xe9 at column"),
-    "nul": (ORDERS, lambda t: t.replace('"""', '"""\x00', 1), "a NUL byte"),
-    "test-syntax": (TESTS, lambda t: t + "\ndef broken(:\n", "cannot parse: "),
+    "syntax": (ORDERS, lambda t: t.replace("def ship(", "def ship(self,,", 1), "SyntaxError: "),
+    "undecodable": (
+        ORDERS,
+        lambda t: t.replace('"""', '"""caf\xe9', 1),
+        "cannot be decoded as utf-8 (byte 0xe9",
+    ),
+    "nul": (ORDERS, lambda t: t.replace('"""', '"""\x00', 1), "holds a NUL byte"),
+    "test-syntax": (TESTS, lambda t: t + "\ndef broken(:\n", "SyntaxError: "),
 }
 
 

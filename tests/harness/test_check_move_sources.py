@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from golden_harness import SourceReadError
+from golden_harness import SourceError
 from golden_harness.cli import main
 from golden_harness.moves import check_move
 from harness.check_move_cases import REMOVED, Case, build
@@ -94,7 +94,7 @@ def test_the_error_is_typed_for_callers(tmp_path: Path) -> None:
     root = build(MOVE, tmp_path / "repo")
     (root / "src/shop/shipping.py").write_bytes(b"x = 1\x00\n")
 
-    with pytest.raises(SourceReadError) as raised:
+    with pytest.raises(SourceError) as raised:
         check_move(root, "HEAD")
 
     assert (raised.value.path, raised.value.line) == ("src/shop/shipping.py", 1)

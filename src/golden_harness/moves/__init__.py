@@ -45,6 +45,7 @@ from golden_harness.moves._pytest_run import (
     stop_reason,
 )
 from golden_harness.moves._render_check_move import render_check_move
+from golden_harness.moves._sources import parse_source
 from golden_harness.moves._verify_move import (
     DEFAULT_TESTS,
     VerifyMoveResult,
@@ -78,6 +79,7 @@ __all__ = [
     "hashing_is_fixed",
     "imports_of",
     "interruptible",
+    "parse_source",
     "process_is_gone",
     "pytest_argv",
     "ran_the_tests",

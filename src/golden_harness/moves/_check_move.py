@@ -69,7 +69,7 @@ def check_move(
     something may read its name; ``allow_removed`` accepts definitions removed without a trace.
 
     Raises :class:`~golden_harness.exceptions.ReviewError` when the check cannot run (an unknown
-    revision, a package not found, ruff missing), :class:`~golden_harness.exceptions.SourceReadError`
+    revision, a package not found, ruff missing), :class:`~golden_harness.exceptions.SourceError`
     for a changed file of the checked packages that cannot be decoded or parsed."""
     started = time.monotonic()
     found = survey(root, resolve_revision(root, base), package)

@@ -8,7 +8,7 @@ the sources installed on ``sys.path`` (side ``installed``, read only when a name
 into it).
 
 Bytes are decoded as Python decodes a source file (a BOM or a coding comment, else UTF-8). A file
-that cannot be decoded or parsed raises :class:`SourceReadError` (``path:line: problem``) when the
+that cannot be decoded or parsed raises :class:`SourceError` (``path:line: problem``) when the
 caller needs it, and reads as absent otherwise.
 """
 
@@ -22,7 +22,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from golden_harness.exceptions import SourceReadError
+from golden_harness.exceptions import SourceError
 from golden_harness.moves._git import blobs_at
 
 __all__ = ["SourceFile", "Sources", "module_name", "parse_source"]
@@ -71,25 +71,30 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def parse_source(shown: str, data: bytes) -> tuple[str, ast.Module]:
     """The text and syntax tree of a Python file's bytes; ``shown`` names it in errors."""
+    declared: SyntaxError | None = None
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:
-        raise SourceReadError(
-            shown, error.lineno or 1, f"{error.msg}; declare an encoding Python knows, or none"
-        ) from None
+    except SyntaxError as error:  # a bad coding declaration, or bytes that are not UTF-8
+        encoding, declared = "utf-8", error
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise SourceReadError(
+        raise SourceError(
             shown,
             _line_of(data, error.start),
             f"cannot be decoded as {encoding} (byte {data[error.start]:#04x} at offset "
             f"{error.start}): save the file as {encoding}, or declare its encoding in a "
             "`# -*- coding: ... -*-` comment",
         ) from None
+    if declared is not None:
+        raise SourceError(
+            shown,
+            declared.lineno or 1,
+            f"{declared.msg}; declare an encoding Python knows, or none",
+        )
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        raise SourceReadError(
+        raise SourceError(
             shown,
             text.count("\n", 0, text.index("\x00")) + 1,
             "holds a NUL byte, which Python source cannot: remove it",
@@ -97,7 +102,7 @@ def parse_source(shown: str, data: bytes) -> tuple[str, ast.Module]:
     try:
         tree = ast.parse(text, filename=shown)
     except SyntaxError as error:
-        raise SourceReadError(
+        raise SourceError(
             shown,
             error.lineno or 1,
             f"SyntaxError: {error.msg}: fix the syntax (python -m py_compile {shown} shows it)",
@@ -136,7 +141,7 @@ class Sources:
 
     def file(self, side: str, path: str, *, strict: bool = True) -> SourceFile | None:
         """The parsed file at ``path`` on ``side``; None when it does not exist there, or when
-        it cannot be read and ``strict`` is False (else :class:`SourceReadError`)."""
+        it cannot be read and ``strict`` is False (else :class:`SourceError`)."""
         key = (side, path)
         if key not in self._files:
             data = self._bytes(side, path)
@@ -145,7 +150,7 @@ class Sources:
                 shown = f"{path}@{self.commit[:12]}" if side == "base" else path
                 try:
                     text, tree = parse_source(shown, data)
-                except SourceReadError:
+                except SourceError:
                     if strict:
                         raise
                     self._files[key] = None
@@ -224,6 +229,6 @@ class Sources:
             return None
         try:
             text, tree = parse_source(origin, Path(origin).read_bytes())
-        except (OSError, SourceReadError):
+        except (OSError, SourceError):
             return None
         return SourceFile(origin, dotted, text, tree, "installed")

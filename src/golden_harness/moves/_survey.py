@@ -4,7 +4,7 @@ what each defines on each side: functions and methods, classes, module-level val
 The packages checked (the scope) are PKG's folder or module, or by default every package
 folder (one with an ``__init__.py``) outside ``tests/`` holding a changed file. A changed file
 in the default scope or in PKG must be readable: one that cannot be decoded or parsed stops the
-run (:class:`~golden_harness.exceptions.SourceReadError`). Any other is skipped, and said.
+run (:class:`~golden_harness.exceptions.SourceError`). Any other is skipped, and said.
 """
 
 from __future__ import annotations

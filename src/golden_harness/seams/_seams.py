@@ -32,9 +32,15 @@ from pathlib import Path
 from types import ModuleType
 
 from golden_harness.exceptions import SeamDeclarationError, SeamResolutionError
-from golden_harness.moves import aliases_of, delegate_of, functions_of, imports_of, wrapper_call
+from golden_harness.moves import (
+    aliases_of,
+    delegate_of,
+    functions_of,
+    imports_of,
+    parse_source,
+    wrapper_call,
+)
 from golden_harness.seams._module_search import Roots, module_file, search_roots
-from golden_harness.seams._source import parse_python, read_python
 
 __all__ = [
     "SEAM_VARIABLE",
@@ -185,8 +191,7 @@ def _delegate(location: CodeLocation, roots: list[Path]) -> str | None:
     if "#" in location.ref:
         return None
     module, qualname = location.ref.split(":")
-    source = read_python(location.file)
-    parse_python(location.file, source)
+    source, _ = _read_python(location.file)
     function = functions_of(module.replace(".", "/") + ".py", source).get(qualname)
     wrapper = wrapper_call(function) if function is not None else None
     if function is None:
@@ -315,7 +320,7 @@ def discover_seams(tests_dir: str | os.PathLike[str]) -> list[SeamDeclaration]:
     """Every ``GOLDEN_SEAM = Seam(...)`` declaration in ``test_*.py`` files under ``tests_dir``."""
     found: list[SeamDeclaration] = []
     for path in sorted(Path(tests_dir).rglob("test_*.py")):
-        tree = parse_python(path)
+        _, tree = _read_python(path)
         for call in _declaration_calls(tree):
             found.append(SeamDeclaration(_literal_seam(call, path), path, call.lineno))
     return found
@@ -346,8 +351,8 @@ def resolve_code(ref: str, roots: Roots | None = None) -> CodeLocation:
             f"{ref!r} is not a code reference ('package.module:Qualified.name')."
         )
     file = module_file(match["module"], [*folders, *(Path(p) for p in sys.path if p)])
-    source = read_python(file)
-    node = _find_definition(parse_python(file, source), match["qualname"], ref, file)
+    source, tree = _read_python(file)
+    node = _find_definition(tree, match["qualname"], ref, file)
     decorators = getattr(node, "decorator_list", [])
     start = min([node.lineno, *(d.lineno for d in decorators)])
     end = node.end_lineno or node.lineno
@@ -431,3 +436,9 @@ def _regions(
             f"markers around the block or drop '#{region}' from the reference."
         )
     return tuple(spans)
+
+
+def _read_python(path: Path) -> tuple[str, ast.Module]:
+    """The text and syntax tree of the Python file ``path``, read without importing it; a file
+    that does not decode or parse raises :class:`~golden_harness.exceptions.SourceError`."""
+    return parse_source(str(path), path.read_bytes())
