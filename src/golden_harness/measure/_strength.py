@@ -34,7 +34,8 @@ from coverage import Coverage
 
 from golden_harness.exceptions import ReviewError
 from golden_harness.format import relative_path
-from golden_harness.measure._mutants import Mutant, MutantBreaksImport, apply_mutant, mutants_in
+from golden_harness.measure._apply import MutantBreaksImport, apply_mutant
+from golden_harness.measure._mutants import Mutant, mutants_in
 from golden_harness.measure._seam_coverage import find_seams, run_suite_with_contexts
 from golden_harness.seams import ResolvedSeam, followed_note
 
