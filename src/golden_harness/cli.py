@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -128,6 +129,34 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PERCENT",
         help="Exit 1 when the overall mutation score is below PERCENT.",
     )
+    strength.add_argument(
+        "--since",
+        default=None,
+        metavar="REV",
+        help="Only mutants on the lines added or changed since REV (moved code counts whole).",
+    )
+    strength.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="Run slice K of N (zero-based) of the mutants, for one of N machines.",
+    )
+    strength.add_argument(
+        "--json", type=Path, default=None, metavar="FILE", help="Also write the outcomes here."
+    )
+    strength.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="Run every mutant, also those whose outcome is kept from an earlier run.",
+    )
+    strength.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="Print the table of the shards' --json files as one run (nothing runs).",
+    )
     review = commands.add_parser(
         "review",
         help="Per commit since --base: its kind, golden changes per event, check-move and "
@@ -148,15 +177,26 @@ def _parser() -> argparse.ArgumentParser:
         help="Also run verify-move for each move: and refactor: commit against its parent.",
     )
     review.add_argument(
+        "--strength",
+        action="store_true",
+        help="Also measure each commit's mutation score on the lines it touched "
+        "(golden strength --since its parent).",
+    )
+    review.add_argument(
         "--tests",
         default="tests/characterization",
-        help="Suite verify-move runs (default: tests/characterization).",
+        help="Suite verify-move and strength run (default: tests/characterization).",
     )
     return parser
 
 
 def _review(args: argparse.Namespace) -> int:
-    from golden_harness.review import render_review, review
+    from golden_harness.review import CommitStrength, render_review, review
+
+    def strength(tree: Path, parent: str) -> CommitStrength:
+        from golden_harness.measure import strength_of_commit
+
+        return CommitStrength(*strength_of_commit(tree, parent, args.tests))
 
     result = review(
         repository_root(args.root or Path.cwd()),
@@ -164,6 +204,7 @@ def _review(args: argparse.Namespace) -> int:
         verify=args.verify,
         golden_dir=args.golden_dir,
         tests=args.tests,
+        strength=strength if args.strength else None,
     )
     print("\n".join(render_review(result, args.format)))
     return CommandExit.OK if result.ok else CommandExit.FOUND
@@ -216,21 +257,63 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _strength(args: argparse.Namespace) -> int:
-    from golden_harness.measure import measure_strength, render_strength
+    from golden_harness.measure import (
+        measure_strength,
+        merge_runs,
+        parse_shard,
+        render_strength,
+        run_json,
+    )
 
     if args.jobs < 1:
         raise ReviewError(f"--jobs {args.jobs!r} must be at least 1 (the machine's cores at most).")
-    root = repository_root(args.root or Path.cwd())
-    results, seconds = measure_strength(
-        root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
-    )
-    print("\n".join(render_strength(results, seconds, root)))
+    if args.merge is not None:
+        given = [f"--{n}" for n in ("seam", "since", "shard", "max_mutants") if getattr(args, n)]
+        if given:
+            raise ReviewError(
+                f"--merge prints the shards' outcomes and runs nothing: leave out "
+                f"{', '.join(given)} (each shard was run with them)."
+            )
+        run = merge_runs(args.merge)
+    else:
+        shard = parse_shard(args.shard) if args.shard is not None else None
+        run = measure_strength(
+            repository_root(args.root or Path.cwd()),
+            args.tests,
+            args.seam,
+            jobs=args.jobs,
+            max_mutants=args.max_mutants,
+            since=args.since,
+            shard=shard,
+            use_cache=not args.no_cache,
+        )
+    print("\n".join(render_strength(run)))
+    if args.json is not None:
+        args.json.write_text(run_json(run) + "\n", encoding="utf-8")
+    results = run.seams
     killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
         return CommandExit.FOUND
     if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
         return CommandExit.FOUND
     return CommandExit.OK
+
+
+def _stopped_by_signals() -> list[int]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt (once: a second one while the command cleans
+    up is ignored), so that a stopped command kills its children and removes its files; the
+    list receives the signal's number."""
+    received: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return received
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,10 +334,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "review":
             return _review(args)
         if args.command == "strength":
-            if not hashing_is_fixed():
+            if not hashing_is_fixed() and args.merge is None:
                 # The mutant runs are forks of this process: it must hash like every other run.
                 return rerun_with_fixed_hashing("golden_harness.cli", argv)
-            return _strength(args)
+            received = _stopped_by_signals()
+            try:
+                return _strength(args)
+            except KeyboardInterrupt:
+                signum = received[0] if received else signal.SIGINT
+                print(
+                    f"golden strength: stopped by {signal.Signals(signum).name}; its mutant runs "
+                    f"were ended and its temporary files removed.",
+                    file=sys.stderr,
+                )
+                return 128 + signum
         if args.command == "report":
             if args.run:
                 run_pytest(

@@ -28,7 +28,11 @@ from types import CodeType
 from golden_harness.measure._mutants import Mutant, assigned_name
 from golden_harness.moves import imports_of
 
-__all__ = ["MutantBreaksImport", "apply_mutant"]
+__all__ = ["MutantBreaksImport", "apply_mutant", "mutated_code"]
+
+_FUTURE_FLAGS = 0
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
 
 
 class MutantBreaksImport(ValueError):
@@ -54,13 +58,6 @@ def apply_mutant(mutant: Mutant) -> None:
     if mutant.kind == "value":
         _apply_value(mutant)
         return
-    try:
-        code = compile(mutant.mutated_source(), str(mutant.file), "exec")
-    except SyntaxError as error:  # e.g. a swap that puts a name's use before its `global`
-        raise ValueError(f"the mutated {mutant.file} does not compile: {error}") from None
-    replacement = _code_named(code, mutant.qualname)
-    if replacement is None:
-        raise ValueError(f"no code object {mutant.qualname!r} in the mutated {mutant.file}")
     target: object = importlib.import_module(mutant.module)
     for part in mutant.qualname.split("."):
         owner = target
@@ -68,7 +65,44 @@ def apply_mutant(mutant: Mutant) -> None:
     function = getattr(target, "__func__", target)
     if not callable(function):
         raise ValueError(f"{mutant.module}:{mutant.qualname} is not a function")
-    inspect.unwrap(function).__code__ = replacement
+    live = inspect.unwrap(function)
+    original = getattr(live, "__code__", None)
+    if not isinstance(original, CodeType):
+        raise ValueError(f"{mutant.module}:{mutant.qualname} has no code object to replace")
+    live.__code__ = mutated_code(mutant, original.co_flags & _FUTURE_FLAGS)
+
+
+def mutated_code(mutant: Mutant, future_flags: int = 0) -> CodeType:
+    """The code object of the mutant's function with the mutant in it.
+
+    Only the function's own lines are compiled, at their line numbers, inside empty classes of
+    the names that enclose it (so its qualified name, private-name mangling and ``super()`` are
+    as in the module); the whole mutated module is compiled when that text does not compile (a
+    definition inside an ``if`` block, for example). ``future_flags``: the ``from __future__``
+    features of the module, as the live code object carries them."""
+    _, def_line, last = mutant.frame
+    if def_line:
+        text = mutant.mutated_source().splitlines(keepends=True)
+        shift = mutant.replacement.count("\n") - (mutant.end[0] - mutant.start[0])
+        lines = ["\n"] * (def_line - 1)
+        for line, column, name in mutant.classes:
+            lines[line - 1] = " " * column + f"class {name}:\n"
+        lines += text[def_line - 1 : last + shift]
+        with contextlib.suppress(SyntaxError):
+            code = compile(
+                "".join(lines), str(mutant.file), "exec", flags=future_flags, dont_inherit=True
+            )
+            found = _code_named(code, mutant.qualname)
+            if found is not None:
+                return found
+    try:
+        code = compile(mutant.mutated_source(), str(mutant.file), "exec", dont_inherit=True)
+    except SyntaxError as error:  # e.g. a swap that puts a name's use before its `global`
+        raise ValueError(f"the mutated {mutant.file} does not compile: {error}") from None
+    found = _code_named(code, mutant.qualname)
+    if found is None:
+        raise ValueError(f"no code object {mutant.qualname!r} in the mutated {mutant.file}")
+    return found
 
 
 def _apply_value(mutant: Mutant) -> None:

@@ -52,6 +52,11 @@ class Mutant:
     # "function": inside function ``qualname``; "value": in the value of the module-level
     # assignment to ``qualname``.
     kind: str = "function"
+    # The top-level definition the mutant lies in: its first line (decorators included), its
+    # ``def`` line and its last line; for a value, the assignment's first line, 0 and its last.
+    frame: tuple[int, int, int] = field(compare=False, default=(0, 0, 0))
+    # The classes around that definition, outermost first: (line, column, name) of each header.
+    classes: tuple[tuple[int, int, str], ...] = field(compare=False, default=())
 
     @property
     def line(self) -> int:
@@ -96,6 +101,8 @@ class _Finder(ast.NodeVisitor):
         self.found: list[Mutant] = []
         self.skip: set[int] = set()
         self.kind = "function"
+        self.frame = (0, 0, 0)
+        self.classes: list[tuple[int, int, str]] = []
 
     def _add(
         self, node: ast.AST, replacement: str, operator: str, last: ast.AST | None = None
@@ -118,6 +125,8 @@ class _Finder(ast.NodeVisitor):
                 operator,
                 self.source,
                 self.kind,
+                self.frame,
+                tuple(self.classes),
             )
         )
 
@@ -131,6 +140,7 @@ class _Finder(ast.NodeVisitor):
                 self.visit(statement)
                 continue
             self.function, self.kind = name, "value"
+            self.frame = (statement.lineno, 0, last)
             if isinstance(statement, ast.Assign) and not (
                 isinstance(value, ast.Constant) and value.value is None
             ):
@@ -139,8 +149,13 @@ class _Finder(ast.NodeVisitor):
             self.function, self.kind = None, "function"
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        outer = self.function is None
         self.scope.append(node.name)
+        if outer:
+            self.classes.append((node.lineno, node.col_offset, node.name))
         self.generic_visit(node)
+        if outer:
+            self.classes.pop()
         self.scope.pop()
 
     def visit(self, node: ast.AST) -> None:
@@ -185,6 +200,8 @@ class _Finder(ast.NodeVisitor):
         top = self.function is None
         if top:
             self.function = ".".join([*self.scope, node.name])
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            self.frame = (first, node.lineno, node.end_lineno or node.lineno)
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             self.skip.add(id(body[0].value))
