@@ -145,6 +145,12 @@ def _parser() -> argparse.ArgumentParser:
         "--json", type=Path, default=None, metavar="FILE", help="Also write the outcomes here."
     )
     strength.add_argument(
+        "--all-scenarios",
+        action="store_true",
+        help="Run each mutant against every scenario of its seam's modules and of the modules "
+        "executing its lines, not only the scenarios executing them (slower).",
+    )
+    strength.add_argument(
         "--no-cache",
         action="store_true",
         help="Run every mutant, also those whose outcome is kept from an earlier run.",
@@ -286,6 +292,7 @@ def _strength(args: argparse.Namespace) -> int:
             since=args.since,
             shard=shard,
             use_cache=not args.no_cache,
+            every_scenario=args.all_scenarios,
         )
     print("\n".join(render_strength(run)))
     if args.json is not None:

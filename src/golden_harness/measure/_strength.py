@@ -271,9 +271,11 @@ class _Run:
         *,
         jobs: int,
         read_cache: bool,
+        every_scenario: bool = False,
     ) -> None:
         self.root, self.tests, self.resolved, self.planned = root, tests, resolved, planned
         self.work, self.jobs, self.read_cache = work, jobs, read_cache
+        self.every_scenario = every_scenario
         self.outcomes: dict[str, tuple[str, bool]] = {}
         self.errors: dict[str, list[str]] = {}
         self.spans: dict[str, tuple[float, float]] = {}
@@ -319,7 +321,10 @@ class _Run:
             starts[mutant.file] = statement_starts(mutant.source)
         first = starts[mutant.file].get(mutant.start[0], mutant.start[0])
         lines = {first, *range(mutant.start[0], mutant.end[0] + 1)}
-        return sorted(self.map.executing(file, lines))
+        executing = self.map.executing(file, lines)
+        if self.every_scenario:  # whole modules: the seam's own and those executing a line
+            return sorted(self.map.of_modules(own | {self.map.scenarios[k][0] for k in executing}))
+        return sorted(executing)
 
     def plan(self, config: pytest.Config) -> list[Path]:
         """Before collection: the map, each mutant's scenarios, the cached outcomes; the test
@@ -430,11 +435,14 @@ def measure_strength(
     since: str | None = None,
     shard: tuple[int, int] | None = None,
     use_cache: bool = True,
+    every_scenario: bool = False,
 ) -> StrengthRun:
     """Mutation results per seam (all seams, or the one named ``seam``).
 
     ``since``: only mutants on lines touched since that revision; ``shard`` (K, N): only slice
-    K of N; ``use_cache=False``: run every mutant (outcomes are still kept for later runs)."""
+    K of N; ``use_cache=False``: run every mutant (outcomes are still kept for later runs);
+    ``every_scenario``: a mutant runs every scenario of its seam's modules and of the modules
+    executing its lines, not only the scenarios executing them (slower; checks the selection)."""
     started = time.monotonic()
     folder = (root / tests).resolve()
     resolved = find_seams(root, folder)
@@ -456,7 +464,16 @@ def measure_strength(
         planned = [p for p in planned if p.id in mine]
     with tempfile.TemporaryDirectory(prefix="golden-strength-") as tmp:
         work = Path(tmp)
-        run = _Run(root, folder, resolved, planned, work, jobs=jobs, read_cache=use_cache)
+        run = _Run(
+            root,
+            folder,
+            resolved,
+            planned,
+            work,
+            jobs=jobs,
+            read_cache=use_cache,
+            every_scenario=every_scenario,
+        )
         if planned:
             _in_process_session(root, folder, work, run)
     results = []
@@ -494,8 +511,17 @@ def measure_strength(
         shard,
         since,
         cached=sum(1 for outcome, cached in run.outcomes.values() if cached),
-        notes=run.notes + (touched.notes if touched is not None else []),
+        notes=run.notes + (_touched_notes(touched) if touched is not None else []),
     )
+
+
+def _touched_notes(touched: Touched) -> list[str]:
+    moved = (
+        [f"counted whole as pure moves (check-move): {', '.join(sorted(touched.moved))}"]
+        if touched.moved
+        else []
+    )
+    return moved + touched.notes
 
 
 def _in_process_session(root: Path, tests: Path, work: Path, run: _Run) -> None:
