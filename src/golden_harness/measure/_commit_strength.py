@@ -49,5 +49,5 @@ def strength_of_commit(
         for seam in document["seams"]:
             seam.pop("seconds", None)
         document.pop("seconds", None)
-        lines = tuple(render_strength(run, timings=False))
+        lines = tuple(render_strength(run, timings=False)) if run.seams else ()
         return strength_summary(run.seams), lines, document, None

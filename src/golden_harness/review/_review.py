@@ -473,7 +473,8 @@ def render_markdown(result: ReviewResult) -> list[str]:
         if c.strength is not None:
             title = "strength could not run" if c.strength.error else "strength on its own lines"
             body = c.strength.error.splitlines() if c.strength.error else list(c.strength.lines)
-            lines += [f"**{title}**: {_html(c.strength.summary)}", "", *_fence(body), ""]
+            lines += [f"**{title}**: {_html(c.strength.summary)}", ""]
+            lines += [*_fence(body), ""] if body else []
         lines.append("</details>")
     return lines
 
