@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -77,11 +78,16 @@ class Forker:
         self._failed.append(self._current)
 
     def _prepare(self, index: int) -> None:
-        """In child ``index``: pytest's temporary folders apart from every other child's, and
-        output capture of its own."""
+        """In child ``index``: pytest's temporary folders and the temporary files of the code
+        it runs in a folder of its own (removed when it ends, however it ends), and output
+        capture of its own."""
+        own = self.work / f"tmp-{index}"
+        (own / "tmp").mkdir(parents=True)
+        tempfile.tempdir = str(own / "tmp")
+        os.environ["TMPDIR"] = tempfile.tempdir
         factory = getattr(self.session.config, "_tmp_path_factory", None)
         if factory is not None:
-            factory._given_basetemp = self.work / f"tmp-{index}"
+            factory._given_basetemp = own / "pytest"
             factory._basetemp = None
         if self._capture is not None:
             self._capture.start_global_capturing()

@@ -111,6 +111,8 @@ def run_suite_with_contexts(
     )
     env = with_fixed_hashing(os.environ)
     env[ITEMS_VARIABLE] = str(work / "items.json")
+    (work / "tmp").mkdir(exist_ok=True)
+    env["TMPDIR"] = str(work / "tmp")  # removed with ``work``, also when the run is stopped
     if fixture_contexts:
         env[FIXTURE_CONTEXTS_VARIABLE] = "1"
     paths = [str(root / "src"), str(root), env.get("PYTHONPATH", "")]
@@ -118,7 +120,7 @@ def run_suite_with_contexts(
     args = [
         str(tests),
         "-p", "golden_harness.measure._coverage_plugin", f"--golden-trace-dir={work / 'traces'}",
-        "-o", f"cache_dir={work / 'cache'}", "-q",
+        "-o", f"cache_dir={work / 'cache'}", f"--basetemp={work / 'basetemp'}", "-q",
     ]  # fmt: skip
     done = run_pytest(args, cwd=root, env=env, runner=["coverage", "run", f"--rcfile={rc}", "-m"])
     reason = stop_reason(done.returncode)
