@@ -378,3 +378,56 @@ def test_a_value_mutant_rebuilds_the_values_other_modules_of_its_package_built_f
         sys.path.remove(str(tmp_path))
         for name in ("roots_probe", "roots_probe.settings", "roots_probe.loop"):
             sys.modules.pop(name, None)
+
+
+MANGLED = """\
+from __future__ import annotations
+
+import sys
+
+
+class Base:
+    def total(self, n: int) -> int:
+        return n
+
+
+class Order(Base):
+    __fee = 2
+
+    def total(self, n: int) -> int:
+        def inner(k: Undefined) -> int:
+            return k
+        return super().total(n) + self.__fee + inner(0)
+
+
+if sys.version_info >= (3,):
+    def guarded(n):
+        return n + 1
+"""
+
+
+def test_a_mutant_compiles_only_its_function_as_the_module_would(tmp_path: Path) -> None:
+    import importlib
+
+    from golden_harness.measure import apply_mutant, mutants_in
+    from golden_harness.measure._apply import mutated_code
+
+    (tmp_path / "mangled_probe.py").write_text(MANGLED)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("mangled_probe")
+        found = mutants_in(tmp_path / "mangled_probe.py", "mangled_probe", ((14, 17), (21, 22)))
+        (plus,) = [m for m in found if "(super().total(n) - self.__fee)" in m.replacement]
+        (guarded,) = [m for m in found if m.line == 22 and m.operator == "arithmetic changed"]
+        # Compiled inside an empty `class Order:`: its name, `super()`'s cell, `self.__fee`'s
+        # mangling and the module's `from __future__ import annotations` are as in the module
+        # (the nested function's annotation names nothing that exists).
+        assert mutated_code(plus, 0x1000000).co_qualname == "Order.total"
+        apply_mutant(plus)
+        assert module.Order().total(5) == 5 - 2 + 0
+        # A function inside an `if` block: the whole mutated module is compiled instead.
+        apply_mutant(guarded)
+        assert module.guarded(1) == 0
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("mangled_probe", None)
