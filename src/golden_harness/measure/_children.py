@@ -137,14 +137,15 @@ def run_children(
     prepare: Callable[[int], None] | None = None,
     wall_limit: float | None = None,
     done: Callable[[int, Outcome], None] | None = None,
+    name: str = "run",
 ) -> list[Outcome]:
     """Run one child per body (its return value is the exit code), ``parallel`` at a time; each
     child's outcome, in order.
 
-    Child ``i`` writes its output to ``work/run-i.log``, calls ``prepare(i)`` first, and may use
+    Child ``i`` writes its output to ``work/<name>-i.log``, calls ``prepare(i)`` first, and may use
     ``cpu_limits[i]`` processor seconds; ``wall_limit`` (default: ten times that, at least 60 s)
     stops a child that waits without computing. ``done(i, outcome)`` is called as each ends;
-    ``work/tmp-i`` is removed then (a folder the child may use)."""
+    ``work/<name>-tmp-i`` is removed then (a folder the child may use)."""
     outcomes: list[Outcome | None] = [None] * len(bodies)
     pending = deque(range(len(bodies)))
     running: _Running = {}
@@ -153,7 +154,7 @@ def run_children(
             while pending and len(running) < parallel:
                 index = pending.popleft()
                 pid = _fork(
-                    work / f"run-{index}.log",
+                    work / f"{name}-{index}.log",
                     cpu_limits[index],
                     functools.partial(prepare or _nothing, index),
                     bodies[index],
@@ -173,7 +174,7 @@ def run_children(
                 if fd is not None:
                     os.close(fd)
                 del running[pid]
-                shutil.rmtree(work / f"tmp-{index}", ignore_errors=True)
+                shutil.rmtree(work / f"{name}-tmp-{index}", ignore_errors=True)
                 outcome = Outcome(code, elapsed, usage.ru_utime + usage.ru_stime)
                 outcomes[index] = outcome
                 if done is not None:

@@ -11,6 +11,7 @@ own output capture and temporary folder, and ends at its first failing test.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -77,11 +78,11 @@ class Forker:
             os._exit(FAILED)
         self._failed.append(self._current)
 
-    def _prepare(self, index: int) -> None:
+    def _prepare(self, name: str, index: int) -> None:
         """In child ``index``: pytest's temporary folders and the temporary files of the code
         it runs in a folder of its own (removed when it ends, however it ends), and output
         capture of its own."""
-        own = self.work / f"tmp-{index}"
+        own = self.work / f"{name}-tmp-{index}"
         (own / "tmp").mkdir(parents=True)
         tempfile.tempdir = str(own / "tmp")
         os.environ["TMPDIR"] = tempfile.tempdir
@@ -114,7 +115,9 @@ class Forker:
             report.write_text(json.dumps({"passed": passed, "cpu": spent}), encoding="utf-8")
             return 0
 
-        (outcome,) = self.run([body], [cpu_limit], parallel=1, wall_limit=10 * cpu_limit)
+        (outcome,) = self.run(
+            [body], [cpu_limit], parallel=1, wall_limit=10 * cpu_limit, name="baseline"
+        )
         data: dict[str, Any] = {"passed": {}, "cpu": {}}
         if report.is_file():
             data = json.loads(report.read_text(encoding="utf-8"))
@@ -142,6 +145,7 @@ class Forker:
         parallel: int,
         wall_limit: float | None = None,
         done: Callable[[int, Outcome], None] | None = None,
+        name: str = "run",
     ) -> list[Outcome]:
         """:func:`run_children` with this session's preparation of each child."""
         return run_children(
@@ -149,21 +153,24 @@ class Forker:
             cpu_limits,
             self.work,
             parallel=parallel,
-            prepare=self._prepare,
+            prepare=functools.partial(self._prepare, name),
             wall_limit=wall_limit,
             done=done,
+            name=name,
         )
 
 
 class SessionRunner:
     """A pytest plugin for one in-process run: ``plan(config)`` (before collection) returns the
-    test modules to collect, or None for all; ``work(forker)`` replaces the run loop."""
+    test modules to collect and the test modules it knows of (a known module it does not need
+    is not collected; any other file is collected as pytest would), or None for all;
+    ``run(forker)`` replaces the run loop."""
 
     def __init__(
         self,
         root: Path,
         work: Path,
-        plan: Callable[[pytest.Config], Iterable[Path] | None],
+        plan: Callable[[pytest.Config], tuple[Iterable[Path], Iterable[Path]] | None],
         run: Callable[[Forker], None],
     ) -> None:
         self.root = root
@@ -184,15 +191,17 @@ class SessionRunner:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> None:
-        modules = self._plan(session.config)
-        self.modules = None if modules is None else {m.resolve() for m in modules}
+        planned = self._plan(session.config)
+        if planned is not None:
+            needed, known = planned
+            self.modules = {m.resolve() for m in needed}
+            self.known = {m.resolve() for m in known}
 
     def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
         if self.modules is None or collection_path.suffix != ".py":
             return None
-        if collection_path.name == "conftest.py":
-            return None
-        return True if collection_path.resolve() not in self.modules else None
+        path = collection_path.resolve()
+        return True if path in self.known and path not in self.modules else None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:

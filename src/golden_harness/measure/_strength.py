@@ -326,9 +326,9 @@ class _Run:
             return sorted(self.map.of_modules(own | {self.map.scenarios[k][0] for k in executing}))
         return sorted(executing)
 
-    def plan(self, config: pytest.Config) -> list[Path]:
+    def plan(self, config: pytest.Config) -> tuple[list[Path], list[Path]]:
         """Before collection: the map, each mutant's scenarios, the cached outcomes; the test
-        modules the other mutants need."""
+        modules the other mutants need, and every test module the map knows."""
         folder = config.cache.mkdir("golden-strength") if config.cache is not None else None
         if folder is None:
             self.notes.append("no pytest cache folder (-p no:cacheprovider): nothing is kept")
@@ -347,14 +347,15 @@ class _Run:
             item.key = mutant_key(
                 item.mutant, self.root, [self.map.scenarios[k] for k in item.scenarios], inputs
             )
-            known = self.cache.get(item.key)
+            kept = self.cache.get(item.key)
             if not item.scenarios:
                 self.outcomes[item.id] = ("survived", False)
-            elif known is not None:
-                self.outcomes[item.id] = (known, True)
+            elif kept is not None:
+                self.outcomes[item.id] = (kept, True)
             else:
                 needed.update(self.map.scenarios[k][0] for k in item.scenarios)
-        return [self.root / module for module in sorted(needed)]
+        known = {module for module, _ in self.map.scenarios.values()}
+        return [self.root / m for m in sorted(needed)], [self.root / m for m in sorted(known)]
 
     def _record(self, item: _Planned, outcome: str, seconds: float) -> None:
         self.outcomes[item.id] = (outcome, False)
