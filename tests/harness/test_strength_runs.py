@@ -209,3 +209,19 @@ def test_merge_refuses_overlaps_gaps_and_other_plans(project: Path, tmp_path: Pa
     assert f"{other} is shard 1/2 of plan" in foreign.stderr
     assert bad.returncode == 2
     assert "--shard '2/2': K must be at least 0 and below N" in bad.stderr
+
+
+def test_a_suite_that_does_not_collect_is_one_error_without_a_traceback(tmp_path: Path):
+    root = make_project(tmp_path / "project")
+    write(root, {"tests/characterization/test_broken.py": 'raise RuntimeError("broken")\n'})
+
+    done = _strength(root)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith(
+        "golden strength: The characterization suite "
+        f"'{root / 'tests/characterization'}' did not run under coverage (exit code 2, "
+        "interrupted); its output ends with:"
+    ), done.stderr
+    assert "INTERNALERROR" not in done.stderr
+    assert "Traceback" not in done.stderr

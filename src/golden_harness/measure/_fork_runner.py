@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from golden_harness.exceptions import GoldenHarnessError
 from golden_harness.measure._children import Outcome, run_children
 from golden_harness.moves import run_in_one_process
 
@@ -180,6 +181,8 @@ class SessionRunner:
         self.modules: set[Path] | None = None
         self.known: set[Path] = set()
         self.finished = False
+        self.error: GoldenHarnessError | None = None
+        """Why ``plan`` could not plan (nothing is collected or run then)."""
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_cmdline_main(self, config: pytest.Config) -> None:
@@ -191,13 +194,19 @@ class SessionRunner:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> None:
-        planned = self._plan(session.config)
+        try:
+            planned = self._plan(session.config)
+        except GoldenHarnessError as error:
+            self.error = error
+            return
         if planned is not None:
             needed, known = planned
             self.modules = {m.resolve() for m in needed}
             self.known = {m.resolve() for m in known}
 
     def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
+        if self.error is not None:
+            return True
         if self.modules is None or collection_path.suffix != ".py":
             return None
         path = collection_path.resolve()
@@ -205,6 +214,8 @@ class SessionRunner:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        if self.error is not None:
+            return True
         if session.testsfailed:
             return False  # collection errors: pytest's own loop reports them
         items = {item_key(item, self.root): item for item in session.items}
