@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,10 @@ class _Finder(ast.NodeVisitor):
         self.file, self.module, self.lines = file, module, lines
         self.source = source
         self.text = source.splitlines()
+        self._kept = source.splitlines(keepends=True)
+        # Lines as the parser counts them (``\n``, ``\r\n``, ``\r``; not form feeds), with their
+        # ends, split once: ``ast.get_source_segment`` splits the whole source on every call.
+        self._parsed = _parser_lines(source)
         self.scope: list[str] = []
         self.function: str | None = None
         self.found: list[Mutant] = []
@@ -167,7 +172,19 @@ class _Finder(ast.NodeVisitor):
         super().visit(node)
 
     def _segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's source text, as ``ast.get_source_segment`` gives it."""
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        first, last = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or first is None or last is None:
+            return ast.unparse(node)
+        lines = self._parsed
+        if start == end:
+            text = lines[start - 1].encode("utf-8")[first:last].decode("utf-8")
+        else:
+            head = lines[start - 1].encode("utf-8")[first:].decode("utf-8")
+            tail = lines[end - 1].encode("utf-8")[:last].decode("utf-8")
+            text = head + "".join(lines[start : end - 1]) + tail
+        return text or ast.unparse(node)
 
     def _swaps(self, statements: list[ast.stmt]) -> None:
         """A mutant per pair of adjacent statements (not docstrings, decorated definitions, or
@@ -189,7 +206,7 @@ class _Finder(ast.NodeVisitor):
 
     def _between(self, a: tuple[int, int], b: tuple[int, int]) -> str:
         """The source text from ``a`` to ``b`` ((line, byte column) pairs)."""
-        lines = self.source.splitlines(keepends=True)
+        lines = self._kept
         if a[0] == b[0]:
             return lines[a[0] - 1].encode("utf-8")[a[1] : b[1]].decode("utf-8")
         head = lines[a[0] - 1].encode("utf-8")[a[1] :].decode("utf-8")
@@ -317,6 +334,17 @@ class _Finder(ast.NodeVisitor):
 
     def visit_Continue(self, node: ast.Continue) -> None:
         self._add(node, "break", "continue -> break")
+
+
+def _parser_lines(source: str) -> list[str]:
+    """``source``'s lines with their ends, split where the parser counts a new line."""
+    lines, start = [], 0
+    for match in re.finditer(r"\r\n|\r|\n", source):
+        lines.append(source[start : match.end()])
+        start = match.end()
+    if start < len(source):
+        lines.append(source[start:])
+    return lines
 
 
 def assigned_name(statement: ast.stmt) -> str | None:

@@ -190,11 +190,13 @@ def _plan(
     planned: list[_Planned] = []
     for name in selected:
         parts = [r for r in resolved if r.declaration.seam.name == name]
+        locations = [loc for r in parts for loc in r.locations]
+        if touched is not None:  # files the change does not touch have no mutant to keep
+            locations = [
+                loc for loc in locations if touched.lines.get(relative_path(loc.file, root))
+            ]
         found = [
-            m
-            for r in parts
-            for loc in r.locations
-            for m in mutants_in(loc.file, loc.ref.split(":")[0], loc.lines)
+            m for loc in locations for m in mutants_in(loc.file, loc.ref.split(":")[0], loc.lines)
         ]
         if touched is not None:
             found = [
