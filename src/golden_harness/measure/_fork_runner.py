@@ -183,6 +183,9 @@ class SessionRunner:
         self.finished = False
         self.error: GoldenHarnessError | None = None
         """Why ``plan`` could not plan (nothing is collected or run then)."""
+        self.interrupt: KeyboardInterrupt | None = None
+        """The interruption (SIGINT, or a signal the command turns into one) that stopped the
+        run loop; pytest reports it as an exit code, the caller raises it again."""
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_cmdline_main(self, config: pytest.Config) -> None:
@@ -221,6 +224,10 @@ class SessionRunner:
         items = {item_key(item, self.root): item for item in session.items}
         forker = Forker(session, items, self.work)
         session.config.pluginmanager.register(forker, "golden-strength-forker")
-        self._run(forker)
+        try:
+            self._run(forker)
+        except KeyboardInterrupt as stop:
+            self.interrupt = stop
+            raise
         self.finished = True
         return True

@@ -536,6 +536,8 @@ def _in_process_session(root: Path, tests: Path, work: Path, run: _Run) -> None:
         code = pytest.main(args, plugins=[runner])
     if runner.error is not None:
         raise runner.error
+    if runner.interrupt is not None:
+        raise runner.interrupt
     if code == pytest.ExitCode.INTERRUPTED and not runner.finished:
         raise KeyboardInterrupt
     if not runner.finished and any(p.id not in run.outcomes for p in run.planned):
