@@ -144,6 +144,40 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PERCENT",
         help="Exit 1 when the overall mutation score is below PERCENT.",
     )
+    strength.add_argument(
+        "--since",
+        default=None,
+        metavar="REV",
+        help="Only mutants on the lines added or changed since REV (moved code counts whole).",
+    )
+    strength.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="Run slice K of N (zero-based) of the mutants, for one of N machines.",
+    )
+    strength.add_argument(
+        "--json", type=Path, default=None, metavar="FILE", help="Also write the outcomes here."
+    )
+    strength.add_argument(
+        "--all-scenarios",
+        action="store_true",
+        help="Run each mutant against every scenario of its seam's modules and of the modules "
+        "executing its lines, not only the scenarios executing them (slower).",
+    )
+    strength.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="Run every mutant, also those whose outcome is kept from an earlier run.",
+    )
+    strength.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="Print the table of the shards' --json files as one run (nothing runs).",
+    )
     review = commands.add_parser(
         "review",
         help="Per commit since --base: its kind, golden changes per event, check-move and "
@@ -164,9 +198,15 @@ def _parser() -> argparse.ArgumentParser:
         help="Also run verify-move for each move: and refactor: commit against its parent.",
     )
     review.add_argument(
+        "--strength",
+        action="store_true",
+        help="Also measure each commit's mutation score on the lines it touched "
+        "(golden strength --since its parent).",
+    )
+    review.add_argument(
         "--tests",
         default="tests/characterization",
-        help="Suite verify-move runs (default: tests/characterization).",
+        help="Suite verify-move and strength run (default: tests/characterization).",
     )
     move = commands.add_parser(
         "move",
@@ -231,7 +271,12 @@ def _move(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from golden_harness.review import render_review, review
+    from golden_harness.review import CommitStrength, render_review, review
+
+    def strength(tree: Path, parent: str) -> CommitStrength:
+        from golden_harness.measure import strength_of_commit
+
+        return CommitStrength(*strength_of_commit(tree, parent, args.tests))
 
     result = review(
         repository_root(args.root or Path.cwd()),
@@ -239,6 +284,7 @@ def _review(args: argparse.Namespace) -> int:
         verify=args.verify,
         golden_dir=args.golden_dir,
         tests=args.tests,
+        strength=strength if args.strength else None,
     )
     _show(render_review(result, args.format))
     return CommandExit.OK if result.ok else CommandExit.FOUND
@@ -297,21 +343,56 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _strength(args: argparse.Namespace) -> int:
-    from golden_harness.measure import measure_strength, render_strength
+    from golden_harness.measure import (
+        measure_strength,
+        merge_runs,
+        parse_shard,
+        render_strength,
+        run_json,
+    )
 
     if args.jobs < 1:
         raise ReviewError(f"--jobs {args.jobs!r} must be at least 1 (the machine's cores at most).")
-    root = repository_root(args.root or Path.cwd())
-    results, seconds = measure_strength(
-        root, args.tests, args.seam, jobs=args.jobs, max_mutants=args.max_mutants
-    )
-    _show(render_strength(results, seconds, root))
+    if args.merge is not None:
+        given = [f"--{n}" for n in ("seam", "since", "shard", "max_mutants") if getattr(args, n)]
+        if given:
+            raise ReviewError(
+                f"--merge prints the shards' outcomes and runs nothing: leave out "
+                f"{', '.join(given)} (each shard was run with them)."
+            )
+        run = merge_runs(args.merge)
+    else:
+        shard = parse_shard(args.shard) if args.shard is not None else None
+        run = measure_strength(
+            repository_root(args.root or Path.cwd()),
+            args.tests,
+            args.seam,
+            jobs=args.jobs,
+            max_mutants=args.max_mutants,
+            since=args.since,
+            shard=shard,
+            use_cache=not args.no_cache,
+            every_scenario=args.all_scenarios,
+        )
+    _show(render_strength(run))
+    if args.json is not None:
+        write_atomic(args.json, run_json(run) + "\n")
+    results = run.seams
     killed, total = sum(r.detected for r in results), sum(r.total for r in results)
     if any(r.errors for r in results):
         return CommandExit.FOUND
     if args.fail_under is not None and total and 100.0 * killed / total < args.fail_under:
         return CommandExit.FOUND
     return CommandExit.OK
+
+
+# What a command stopped by a signal has cleaned up (see moves._interrupts), as its last line says.
+_CLEANED_UP = {
+    "strength": "its mutant runs were ended and its temporary files removed",
+    "verify-move": "the pytest runs it started were stopped and its temporary worktrees removed",
+    "review": "the pytest runs it started were stopped and its temporary worktrees removed",
+    "move": "the pytest runs it started were stopped and its temporary worktrees removed",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -327,9 +408,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _dispatch(args, extra, argv, root)
     except KeyboardInterrupt as stop:
         number = stop.signal if isinstance(stop, CommandInterrupted) else signal.SIGINT
+        cleaned = _CLEANED_UP.get(args.command, "the processes it started were stopped")
         print(
-            f"golden {args.command}: stopped by {signal.Signals(number).name}; the pytest runs it "
-            f"started were stopped and its temporary worktrees removed.",
+            f"golden {args.command}: stopped by {signal.Signals(number).name}; {cleaned}.",
             file=sys.stderr,
         )
         return 128 + number
@@ -349,7 +430,7 @@ def _dispatch(args: argparse.Namespace, extra: list[str], argv: list[str], root:
         if args.command == "move":
             return _move(args)
         if args.command == "strength":
-            if not hashing_is_fixed():
+            if not hashing_is_fixed() and args.merge is None:
                 # The mutant runs are forks of this process: it must hash like every other run.
                 return rerun_with_fixed_hashing("golden_harness.cli", argv)
             return _strength(args)

@@ -9,37 +9,17 @@ assignment assigns None; a call made for its effect is dropped; ``break`` and ``
 And the mistakes refactors make: a keyword argument of a call dropped; the first two entries of
 a dict literal swapped (its key order changes); two adjacent statements swapped; a whole
 condition (of ``if``, ``while``, ``x if c else y``) negated.
-
-A mutant is applied in a running process by compiling the mutated module and giving the live
-function (or method) the mutated code object: every alias of the function sees the mutant, its
-identity does not change, and no copy of the tree is needed.
-
-A span may also hold a module-level assignment (a constant or a table the code reads, such as
-``LIMITS = {...}``): the same operators change its value, and an assignment of None is one more
-mutant. Such a mutant is applied by running the mutated assignment, and every module-level
-assignment after it, again in the module's namespace, so that values built from it are rebuilt;
-each new object then replaces the old one wherever another module imported its name
-(``from mod import LIMITS``), and the module-level values other modules of the same package
-built from the changed module are built again. An object that keeps the old value otherwise (a
-default argument, an object built inside a function) is not rebuilt.
 """
 
 from __future__ import annotations
-import __future__
 
 import ast
-import contextlib
-import importlib
-import inspect
 import itertools
-import sys
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType
 
-from golden_harness.moves import imports_of
-
-__all__ = ["Mutant", "MutantBreaksImport", "apply_mutant", "mutants_in"]
+__all__ = ["Mutant", "assigned_name", "mutants_in"]
 
 _COMPARE_SWAPS: dict[type, type] = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
@@ -53,11 +33,6 @@ _BINOP_SWAPS: dict[type, type] = {
     ast.Mult: ast.Div,
     ast.Div: ast.Mult,
 }
-
-
-class MutantBreaksImport(ValueError):
-    """A mutated module-level value cannot be computed: the mutated module would fail to
-    import, so every scenario importing it fails (the mutant is killed)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +53,11 @@ class Mutant:
     # "function": inside function ``qualname``; "value": in the value of the module-level
     # assignment to ``qualname``.
     kind: str = "function"
+    # The top-level definition the mutant lies in: its first line (decorators included), its
+    # ``def`` line and its last line; for a value, the assignment's first line, 0 and its last.
+    frame: tuple[int, int, int] = field(compare=False, default=(0, 0, 0))
+    # The classes around that definition, outermost first: (line, column, name) of each header.
+    classes: tuple[tuple[int, int, str], ...] = field(compare=False, default=())
 
     @property
     def line(self) -> int:
@@ -117,11 +97,17 @@ class _Finder(ast.NodeVisitor):
         self.file, self.module, self.lines = file, module, lines
         self.source = source
         self.text = source.splitlines()
+        self._kept = source.splitlines(keepends=True)
+        # Lines as the parser counts them (``\n``, ``\r\n``, ``\r``; not form feeds), with their
+        # ends, split once: ``ast.get_source_segment`` splits the whole source on every call.
+        self._parsed = _parser_lines(source)
         self.scope: list[str] = []
         self.function: str | None = None
         self.found: list[Mutant] = []
         self.skip: set[int] = set()
         self.kind = "function"
+        self.frame = (0, 0, 0)
+        self.classes: list[tuple[int, int, str]] = []
 
     def _add(
         self, node: ast.AST, replacement: str, operator: str, last: ast.AST | None = None
@@ -144,12 +130,14 @@ class _Finder(ast.NodeVisitor):
                 operator,
                 self.source,
                 self.kind,
+                self.frame,
+                tuple(self.classes),
             )
         )
 
     def visit_Module(self, node: ast.Module) -> None:
         for statement in node.body:
-            name = _assigned_name(statement)
+            name = assigned_name(statement)
             last = statement.end_lineno or statement.lineno
             value = getattr(statement, "value", None)
             in_span = set(range(statement.lineno, last + 1)) <= self.lines
@@ -157,6 +145,7 @@ class _Finder(ast.NodeVisitor):
                 self.visit(statement)
                 continue
             self.function, self.kind = name, "value"
+            self.frame = (statement.lineno, 0, last)
             if isinstance(statement, ast.Assign) and not (
                 isinstance(value, ast.Constant) and value.value is None
             ):
@@ -165,8 +154,13 @@ class _Finder(ast.NodeVisitor):
             self.function, self.kind = None, "function"
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        outer = self.function is None
         self.scope.append(node.name)
+        if outer:
+            self.classes.append((node.lineno, node.col_offset, node.name))
         self.generic_visit(node)
+        if outer:
+            self.classes.pop()
         self.scope.pop()
 
     def visit(self, node: ast.AST) -> None:
@@ -178,7 +172,19 @@ class _Finder(ast.NodeVisitor):
         super().visit(node)
 
     def _segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's source text, as ``ast.get_source_segment`` gives it."""
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        first, last = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or first is None or last is None:
+            return ast.unparse(node)
+        lines = self._parsed
+        if start == end:
+            text = lines[start - 1].encode("utf-8")[first:last].decode("utf-8")
+        else:
+            head = lines[start - 1].encode("utf-8")[first:].decode("utf-8")
+            tail = lines[end - 1].encode("utf-8")[:last].decode("utf-8")
+            text = head + "".join(lines[start : end - 1]) + tail
+        return text or ast.unparse(node)
 
     def _swaps(self, statements: list[ast.stmt]) -> None:
         """A mutant per pair of adjacent statements (not docstrings, decorated definitions, or
@@ -200,7 +206,7 @@ class _Finder(ast.NodeVisitor):
 
     def _between(self, a: tuple[int, int], b: tuple[int, int]) -> str:
         """The source text from ``a`` to ``b`` ((line, byte column) pairs)."""
-        lines = self.source.splitlines(keepends=True)
+        lines = self._kept
         if a[0] == b[0]:
             return lines[a[0] - 1].encode("utf-8")[a[1] : b[1]].decode("utf-8")
         head = lines[a[0] - 1].encode("utf-8")[a[1] :].decode("utf-8")
@@ -211,6 +217,8 @@ class _Finder(ast.NodeVisitor):
         top = self.function is None
         if top:
             self.function = ".".join([*self.scope, node.name])
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            self.frame = (first, node.lineno, node.end_lineno or node.lineno)
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             self.skip.add(id(body[0].value))
@@ -328,7 +336,18 @@ class _Finder(ast.NodeVisitor):
         self._add(node, "break", "continue -> break")
 
 
-def _assigned_name(statement: ast.stmt) -> str | None:
+def _parser_lines(source: str) -> list[str]:
+    """``source``'s lines with their ends, split where the parser counts a new line."""
+    lines, start = [], 0
+    for match in re.finditer(r"\r\n|\r|\n", source):
+        lines.append(source[start : match.end()])
+        start = match.end()
+    if start < len(source):
+        lines.append(source[start:])
+    return lines
+
+
+def assigned_name(statement: ast.stmt) -> str | None:
     """The name a module-level ``name = value`` (or ``name: T = value``) binds, else None."""
     if (
         isinstance(statement, ast.Assign)
@@ -353,175 +372,3 @@ def mutants_in(file: Path, module: str, spans: tuple[tuple[int, int], ...]) -> l
     finder = _Finder(file, module, source, lines)
     finder.visit(ast.parse(source, filename=str(file)))
     return sorted(finder.found, key=lambda m: (m.start, m.end, m.replacement))
-
-
-def _code_named(code: CodeType, qualname: str) -> CodeType | None:
-    for const in code.co_consts:
-        if isinstance(const, CodeType):
-            if const.co_qualname == qualname:
-                return const
-            inner = _code_named(const, qualname)
-            if inner is not None:
-                return inner
-    return None
-
-
-def apply_mutant(mutant: Mutant) -> None:
-    """Give the live function the mutant's code, or the module the mutated value (in this
-    process only). Raises ValueError when the mutated code cannot replace it (for example a
-    changed set of closure variables) or the mutated value cannot be computed."""
-    if mutant.kind == "value":
-        _apply_value(mutant)
-        return
-    try:
-        code = compile(mutant.mutated_source(), str(mutant.file), "exec")
-    except SyntaxError as error:  # e.g. a swap that puts a name's use before its `global`
-        raise ValueError(f"the mutated {mutant.file} does not compile: {error}") from None
-    replacement = _code_named(code, mutant.qualname)
-    if replacement is None:
-        raise ValueError(f"no code object {mutant.qualname!r} in the mutated {mutant.file}")
-    target: object = importlib.import_module(mutant.module)
-    for part in mutant.qualname.split("."):
-        owner = target
-        target = vars(owner)[part] if part in vars(owner) else getattr(owner, part)
-    function = getattr(target, "__func__", target)
-    if not callable(function):
-        raise ValueError(f"{mutant.module}:{mutant.qualname} is not a function")
-    inspect.unwrap(function).__code__ = replacement
-
-
-def _apply_value(mutant: Mutant) -> None:
-    """Run the mutated module-level assignment and the module-level assignments after it in the
-    module's namespace; put each new object where other modules imported the name; then
-    rebuild, in the modules of the same package, the module-level values built from what
-    changed."""
-    try:
-        tree = ast.parse(mutant.mutated_source(), filename=str(mutant.file))
-    except SyntaxError as error:
-        raise ValueError(f"the mutated {mutant.file} does not parse: {error}") from None
-    at = next(
-        (
-            index
-            for index, statement in enumerate(tree.body)
-            if statement.lineno <= mutant.line <= (statement.end_lineno or statement.lineno)
-        ),
-        None,
-    )
-    if at is None or _assigned_name(tree.body[at]) != mutant.qualname:
-        raise ValueError(f"no assignment to {mutant.qualname!r} in the mutated {mutant.file}")
-    module = importlib.import_module(mutant.module)
-    imports = _Imports()
-    again = [s for s in tree.body[at:] if _assigned_name(s) is not None]
-    _run_again(module, again, f"{mutant.module}.{mutant.qualname}", imports)
-    package = mutant.module.partition(".")[0]
-    done = {module.__name__}
-    changed = [module]
-    while changed:
-        source_module = changed.pop()
-        for other in list(sys.modules.values()):
-            name = getattr(other, "__name__", "")
-            if name in done or not (name == package or name.startswith(package + ".")):
-                continue
-            statements = _built_from(other, source_module, imports)
-            if statements:
-                done.add(name)
-                _run_again(other, statements, f"{mutant.module}.{mutant.qualname}", imports)
-                changed.append(other)
-
-
-class _Imports:
-    """What a loaded module imports (local name -> ``module.attribute``), read from its source
-    once; a source that does not mention the imported module's own name is not parsed."""
-
-    def __init__(self) -> None:
-        self._text: dict[str, str] = {}
-        self._found: dict[str, dict[str, str]] = {}
-
-    def of(self, module: object, imported: str) -> dict[str, str]:
-        """``module``'s imports, or nothing when its source cannot name module ``imported``."""
-        name = getattr(module, "__name__", "")
-        if name not in self._text:
-            file = getattr(module, "__file__", None)
-            self._text[name] = ""
-            if isinstance(file, str) and file.endswith(".py"):
-                with contextlib.suppress(OSError, UnicodeDecodeError):
-                    self._text[name] = Path(file).read_text(encoding="utf-8")
-        if imported.rpartition(".")[2] not in self._text[name]:
-            return {}
-        if name not in self._found:
-            self._found[name] = {}
-            with contextlib.suppress(SyntaxError, ValueError):
-                self._found[name] = imports_of(self._text[name], name)
-        return self._found[name]
-
-
-def _run_again(module: object, statements: list[ast.stmt], what: str, imports: _Imports) -> None:
-    """Run module-level assignments again in ``module``'s namespace, and put every new object
-    wherever another module imported its name (``from module import NAME [as alias]``)."""
-    namespace = vars(module)
-    before = {n: namespace[n] for s in statements if (n := _assigned_name(s)) in namespace}
-    code = compile(
-        ast.Module(body=statements, type_ignores=[]),
-        getattr(module, "__file__", None) or "<module>",
-        "exec",
-        flags=__future__.annotations.compiler_flag,
-        dont_inherit=True,
-    )
-    try:
-        exec(code, namespace)
-    except Exception as error:
-        raise MutantBreaksImport(
-            f"with the mutated value of {what}, the module-level assignments of "
-            f"{getattr(module, '__name__', module)} fail: {type(error).__name__}: {error}"
-        ) from None
-    # By imported name, never by identity alone: equal small ints and strings are one object
-    # in every module, so an identity search would also rewrite unrelated constants.
-    rebound = {
-        f"{module.__name__}.{n}": (old, namespace[n])  # type: ignore[attr-defined]
-        for n, old in before.items()
-        if namespace[n] is not old
-    }
-    for other in list(sys.modules.values()):
-        held = getattr(other, "__dict__", None)
-        if other is module or not isinstance(held, dict):
-            continue
-        for local, target in imports.of(other, module.__name__).items():  # type: ignore[attr-defined]
-            if target in rebound and held.get(local) is rebound[target][0]:
-                held[local] = rebound[target][1]
-
-
-def _built_from(module: object, changed: object, imports: _Imports) -> list[ast.stmt]:
-    """The module-level assignments of ``module`` whose value reads the ``changed`` module (by
-    the name it is imported as, or a name imported from it), a function of it (which reads its
-    globals when called), or a name such an assignment binds; in source order. Empty when the
-    module's source cannot be read."""
-    file = getattr(module, "__file__", None)
-    if not file or not str(file).endswith(".py"):
-        return []
-    try:
-        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return []
-    changed_name = getattr(changed, "__name__", "")
-    changed_globals = vars(changed)
-    triggers = {
-        local
-        for local, target in imports.of(module, changed_name).items()
-        if target == changed_name or target.startswith(changed_name + ".")
-    } | {
-        key
-        for key, value in vars(module).items()
-        if value is changed or getattr(value, "__globals__", None) is changed_globals
-    }
-    if not triggers:
-        return []
-    found = []
-    for statement in tree.body:
-        name = _assigned_name(statement)
-        value = getattr(statement, "value", None)
-        if name is None or value is None:
-            continue
-        if {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} & triggers:
-            found.append(statement)
-            triggers.add(name)
-    return found

@@ -18,13 +18,14 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from coverage import Coverage
 from coverage.python import PythonFileReporter
 from coverage.results import analysis_from_file_reporter
 
 from golden_harness.exceptions import ReviewError
-from golden_harness.measure._coverage_plugin import ITEMS_VARIABLE
+from golden_harness.measure._coverage_plugin import FIXTURE_CONTEXTS_VARIABLE, ITEMS_VARIABLE
 from golden_harness.moves import run_pytest, stop_reason, with_fixed_hashing
 from golden_harness.seams import ResolvedSeam, followed_note, resolve_seams
 
@@ -85,10 +86,21 @@ def find_seams(root: Path, tests: Path) -> list[ResolvedSeam]:
 
 
 def run_suite_with_contexts(
-    root: Path, tests: Path, seams: list[ResolvedSeam], work: Path
-) -> dict[str, str]:
+    root: Path,
+    tests: Path,
+    seams: list[ResolvedSeam],
+    work: Path,
+    *,
+    fixture_contexts: bool = False,
+) -> dict[str, dict[str, Any]]:
     """Run the suite under ``tests`` once under coverage (the seams' files, branches, one
-    context per test) into ``work/coverage.db``; return node id -> test module file."""
+    context per test, and with ``fixture_contexts`` one per setup of a fixture of a wider scope)
+    into ``work/coverage.db``; return node id -> ``{"path": test module file, "fixtures":
+    [fixture names]}``.
+
+    The user's pytest configuration applies; pytest-xdist's ``-n`` (and the cache plugin's
+    ``--lf``-like selections) of ``addopts`` are turned off for this run, as coverage contexts
+    are per process."""
     files = sorted({str(loc.file) for s in seams for loc in s.locations})
     rc = work / "coveragerc"
     rc.write_text(
@@ -99,12 +111,16 @@ def run_suite_with_contexts(
     )
     env = with_fixed_hashing(os.environ)
     env[ITEMS_VARIABLE] = str(work / "items.json")
+    (work / "tmp").mkdir(exist_ok=True)
+    env["TMPDIR"] = str(work / "tmp")  # removed with ``work``, also when the run is stopped
+    if fixture_contexts:
+        env[FIXTURE_CONTEXTS_VARIABLE] = "1"
     paths = [str(root / "src"), str(root), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     args = [
         str(tests),
         "-p", "golden_harness.measure._coverage_plugin", f"--golden-trace-dir={work / 'traces'}",
-        "-o", f"cache_dir={work / 'cache'}", "-q", "-p", "no:xdist",
+        "-o", f"cache_dir={work / 'cache'}", f"--basetemp={work / 'basetemp'}", "-q",
     ]  # fmt: skip
     done = run_pytest(args, cwd=root, env=env, runner=["coverage", "run", f"--rcfile={rc}", "-m"])
     reason = stop_reason(done.returncode)
@@ -116,7 +132,10 @@ def run_suite_with_contexts(
             + "\n".join(f"    {line}" for line in tail)
         )
     items = work / "items.json"
-    return json.loads(items.read_text(encoding="utf-8")) if items.is_file() else {}
+    found: dict[str, dict[str, Any]] = (
+        json.loads(items.read_text(encoding="utf-8")) if items.is_file() else {}
+    )
+    return found
 
 
 def _headers(file: Path) -> set[int]:
@@ -187,7 +206,7 @@ def measure_coverage(root: Path, tests: str) -> tuple[list[SeamCoverage], float]
         results = []
         for seam in seams:
             module = str(seam.declaration.module_path.resolve())
-            nodeids = sorted(n for n, path in items.items() if path == module)
+            nodeids = sorted(n for n, item in items.items() if item["path"] == module)
             results.append(_measure(cov, seam, nodeids, root))
     return results, time.monotonic() - started
 

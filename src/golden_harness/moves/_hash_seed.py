@@ -10,6 +10,7 @@ with ``PYTHONHASHSEED`` = :data:`HASH_SEED`; a capture that depends on the seed 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,13 +37,23 @@ def rerun_with_fixed_hashing(module: str, argv: Sequence[str]) -> int:
     """Run ``python -m module argv`` with fixed hashing and return its exit code.
 
     For work that forks this process (a running interpreter cannot change its own string
-    hashing). Ctrl-C reaches the child through the terminal's process group; this process then
-    waits for the child to clean up instead of leaving it behind.
+    hashing). SIGINT and SIGTERM sent to this process are passed on to the child, and this
+    process waits for the child to clean up instead of leaving it behind (Ctrl-C in a terminal
+    reaches both; the child acts on the first it receives).
     """
     command = [sys.executable, "-m", module, *argv]
     child = subprocess.Popen(command, env=with_fixed_hashing(os.environ))
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def forward(signum: int, frame: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
+
+    previous = {number: signal.signal(number, forward) for number in _FORWARDED}
     try:
         return child.wait()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_FORWARDED = (signal.SIGINT, signal.SIGTERM)

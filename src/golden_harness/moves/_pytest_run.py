@@ -4,6 +4,11 @@ Every pytest the harness starts in a subprocess (``verify-move`` on both sides, 
 the capture-time hash check, ``report --run``) is built and started here, and its return code is
 read through :class:`pytest.ExitCode`. pytest itself is imported only when a code is read, so
 commands that start no pytest (``golden diff``) do not load it.
+
+The runs that measure (``golden coverage``, ``golden strength``) keep the user's pytest
+configuration, ``addopts`` and plugins included, and pass no ``-p no:NAME`` that an option of
+the user's would then miss; :func:`run_in_one_process` only turns off what would spread the
+tests over other processes or pick a subset of them by history.
 """
 
 from __future__ import annotations
@@ -13,11 +18,16 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pytest
 
 __all__ = [
     "CommandExit",
     "pytest_argv",
     "ran_the_tests",
+    "run_in_one_process",
     "run_pytest",
     "start_pytest",
     "stop_reason",
@@ -107,3 +117,33 @@ def start_pytest(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+_ONE_PROCESS: tuple[tuple[str, object], ...] = (
+    # pytest-xdist: ``-n auto``, ``--dist``, ``-d`` and ``--tx`` of the user's ``addopts``.
+    ("numprocesses", 0),
+    ("maxprocesses", None),
+    ("dist", "no"),
+    ("distload", False),
+    ("tx", []),
+    ("looponfail", False),
+    # The cache plugin's selections by the previous run: ``--lf``, ``--ff``, ``--nf``, ``--sw``.
+    ("lf", False),
+    ("failedfirst", False),
+    ("newfirst", False),
+    ("stepwise", False),
+    ("stepwise_skip", False),
+)
+
+
+def run_in_one_process(config: pytest.Config) -> None:
+    """Make a pytest run the ``golden`` command starts to measure collect and run every selected
+    test in this one process, whatever the user's ``addopts`` say: pytest-xdist's distribution
+    (``-n``, ``--dist``) and the cache plugin's selections by history (``--lf``, ``--ff``,
+    ``--nf``, ``--sw``) are turned off; every other option and plugin stays as configured.
+
+    Called from ``pytest_cmdline_main`` and ``pytest_configure`` (both ``tryfirst``) of the
+    measuring runs' plugins, before pytest-xdist and the cache plugin read these options."""
+    for name, value in _ONE_PROCESS:
+        if hasattr(config.option, name):
+            setattr(config.option, name, list(value) if isinstance(value, list) else value)

@@ -14,11 +14,12 @@ from golden_harness.review._golden_diff import (
     render_changes,
 )
 from golden_harness.review._report import OK_STATUSES, build_report, render_report
-from golden_harness.review._review import render_review, review
+from golden_harness.review._review import CommitStrength, render_review, review
 
 __all__ = [
     "GUARDED_KINDS",
     "OK_STATUSES",
+    "CommitStrength",
     "GoldenChange",
     "build_report",
     "changed_goldens",

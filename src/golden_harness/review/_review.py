@@ -6,7 +6,9 @@ goldens it adds, changes or removes against its first parent with their per-even
 (:func:`golden_harness.review._golden_diff.describe_change`), for a ``move:`` the check-move verdict
 (:func:`golden_harness.moves.check_move`, run in a temporary worktree of the commit against
 its parent) and, when asked, for a ``move:`` or ``refactor:`` the verify-move verdict
-(:func:`golden_harness.moves.verify_move`, the same way). The working tree is not read.
+(:func:`golden_harness.moves.verify_move`, the same way) and, when asked, the mutation score of
+the goldens on the lines the commit touched (``golden strength --since <parent>``, measured by the
+callable the caller passes, in the same worktree). The working tree is not read.
 
 A commit fails when it is a move that is not pure, a move or refactor that touches anything under
 the golden folder, or a verified move or refactor whose traces differ (or whose suite fails). The
@@ -16,6 +18,7 @@ renderings (text, GitHub-flavoured Markdown, JSON) carry no timings and no tempo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,7 @@ from golden_harness.review._golden_diff import GoldenChange, changed_goldens, de
 
 __all__ = [
     "FORMATS",
+    "CommitStrength",
     "GoldenEntry",
     "ReviewResult",
     "ReviewedCommit",
@@ -67,6 +71,22 @@ class GoldenEntry:
     lines: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CommitStrength:
+    """The mutation score of the goldens on the lines one commit touched, as ``golden strength
+    --since <parent>`` reports it: a summary (``12/14 caught (85.7%)``), its table and survivors
+    as printed, and its JSON document; ``error`` when it could not run."""
+
+    summary: str
+    lines: tuple[str, ...] = ()
+    document: dict[str, Any] | None = None
+    error: str | None = None
+
+
+StrengthOfCommit = Callable[[Path, str], CommitStrength]
+"""Measures a commit checked out at the path against its parent (a revision)."""
+
+
 @dataclass
 class ReviewedCommit:
     """One commit of the range and what it proves."""
@@ -82,6 +102,7 @@ class ReviewedCommit:
     check_error: str | None = None
     verify: VerifyMoveResult | None = None
     verify_error: str | None = None
+    strength: CommitStrength | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -111,6 +132,8 @@ class ReviewedCommit:
             passed.append(f"{self.touched} golden file(s) changed")
         if self.verify is not None:
             passed.append("same traces")
+        if self.strength is not None and self.strength.error is None:
+            passed.append(f"strength {self.strength.summary}")
         return ", ".join(passed) or "no check"
 
 
@@ -195,8 +218,10 @@ def review(
     verify: bool = False,
     golden_dir: str = "golden",
     tests: str = DEFAULT_TESTS,
+    strength: StrengthOfCommit | None = None,
 ) -> ReviewResult:
-    """Review every commit of ``base..HEAD`` in the repository at ``root``."""
+    """Review every commit of ``base..HEAD`` in the repository at ``root``; with ``strength``,
+    also measure each commit's own lines (informational: it fails no commit)."""
     base_commit = resolve_revision(root, base)
     head_commit = resolve_revision(root, "HEAD")
     try:
@@ -233,12 +258,14 @@ def review(
             reviewed.problems.append(f"touches {golden_dir}/")
         run_check = reviewed.kind == "move"
         run_verify = verify and reviewed.kind in GUARDED_KINDS
-        if run_check or run_verify:
+        if run_check or run_verify or strength is not None:
             with temporary_worktree(root, sha) as tree:
                 if run_check:
                     _check(reviewed, tree)
                 if run_verify:
                     _verify(reviewed, tree, tests)
+                if strength is not None:
+                    reviewed.strength = strength(tree, parent)
         commits.append(reviewed)
     return ReviewResult(base, base_commit, head_commit, golden_dir, verify, commits)
 
@@ -336,6 +363,15 @@ def _verify_lines(result: VerifyMoveResult) -> list[str]:
     return lines
 
 
+def _strength_lines(strength: CommitStrength | None) -> list[str]:
+    """The text rendering's strength lines of one commit (none when not measured)."""
+    if strength is None:
+        return []
+    if strength.error is not None:
+        return [f"strength error: {line}" for line in strength.error.splitlines()]
+    return [f"strength: {strength.summary}", *(f"strength: {line}" for line in strength.lines)]
+
+
 def _golden_lines(entry: GoldenEntry) -> list[str]:
     return [f"{entry.path} ({entry.summary})", *(f"    {line}" for line in entry.lines)]
 
@@ -360,6 +396,7 @@ def render_text(result: ReviewResult) -> list[str]:
             lines += [f"       verify-move: {line}" for line in _verify_lines(c.verify)]
         if c.verify_error:
             lines.append(f"       verify-move error: {c.verify_error}")
+        lines += [f"       {line}" for line in _strength_lines(c.strength)]
     lines.append(_outcome(result))
     return lines
 
@@ -449,6 +486,11 @@ def render_markdown(result: ReviewResult) -> list[str]:
                 *_fence(c.verify_error.splitlines()),
                 "",
             ]
+        if c.strength is not None:
+            title = "strength could not run" if c.strength.error else "strength on its own lines"
+            body = c.strength.error.splitlines() if c.strength.error else list(c.strength.lines)
+            lines += [f"**{title}**: {_html(c.strength.summary)}", ""]
+            lines += [*_fence(body), ""] if body else []
         lines.append("</details>")
     return lines
 
@@ -570,6 +612,8 @@ def render_json(result: ReviewResult) -> list[str]:
                 "check_move_error": c.check_error,
                 "verify_move": _verify_json(c.verify) if c.verify is not None else None,
                 "verify_move_error": c.verify_error,
+                "strength": c.strength.document if c.strength is not None else None,
+                "strength_error": c.strength.error if c.strength is not None else None,
             }
             for c in result.commits
         ],
