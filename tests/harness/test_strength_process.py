@@ -41,13 +41,14 @@ def _golden(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 # A scenario that waits a minute in the mutant runs (not in the coverage run, where the
-# harness's coverage plugin names its items file in the environment).
+# harness's coverage plugin names its items file in the environment). The wait is a real one:
+# inside a scenario the harness makes time.sleep move its frozen clock.
 SLOW = SCENARIOS.replace(
     "def _orders(golden):\n",
     "def _orders(golden):\n"
-    "    import os, time\n"
+    "    import os, select\n"
     "    if os.environ.get('SLOW_SHIPPING') and 'GOLDEN_COVERAGE_ITEMS' not in os.environ:\n"
-    "        time.sleep(60)\n",
+    "        select.select([], [], [], 60)\n",
 )
 
 
@@ -98,8 +99,8 @@ def test_a_stopped_run_kills_its_children_and_removes_its_files(
     )
     try:
         deadline = time.monotonic() + 120
-        # The first child (the unmutated run) is waiting in its scenario.
-        while not list(temp.glob("golden-strength-*/run-0.log")):
+        # The first child (the unmutated baseline run) is waiting in its scenario.
+        while not list(temp.glob("golden-strength-*/baseline-0.log")):
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "no mutant run started"
             time.sleep(0.1)
