@@ -157,12 +157,15 @@ def is_secret_name(name: str) -> bool:
     The decision looks at the last word of the name: ``GITHUB_TOKEN``, ``api_key``,
     ``accessToken``, ``DB_PASS``, ``MYSQL_PWD``, ``PGPASSWORD``, ``SENTRY_DSN``, ``--password`` are
     secrets; ``max_tokens``, ``token_budget``, ``cache_key``, ``PASSWD_FILE``, ``GIT_ASKPASS`` are
-    not. ``PWD`` and ``OLDPWD`` are the shell's folders, not passwords. ``key`` alone is not a
+    not. ``PWD`` and ``OLDPWD`` are the shell's folders, not passwords, and a lower-case ``pass``
+    alone is the English word (``make the tests pass: ...``). ``key`` alone is not a
     secret, nor a lower-case ``*_key`` other than ``api_key``, ``secret_key``, ``private_key`` and
     the like; an environment-style ``STRIPE_KEY`` is.
     """
     words = [word.lower() for word in _WORD_SPLIT.split(name) if word]
     if not words or (len(words) == 1 and words[0] in _NOT_SECRET):
+        return False
+    if name == "pass":  # the English word ("make the tests pass: ..."); PASS, DB_PASS, --pass are
         return False
     last = words[-1]
     if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
