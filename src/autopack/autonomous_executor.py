@@ -413,18 +413,7 @@ class AutonomousExecutor:
 
         return failed_attempts.after_failure(self, phase, status, state=state)
 
-    def _derive_allowed_paths(self, scope_config: dict[str, Any]) -> list[str]:
-        """Return the scope's paths as apply roots: directories end with `/`, files stay as given."""
-        allowed: list[str] = []
-        for raw in scope_config.get("paths") or []:
-            path = str(raw).strip()
-            if not path:
-                continue
-            if path.endswith("/") or (self.workspace / path).is_dir():
-                path = path.rstrip("/") + "/"
-            if path not in allowed:
-                allowed.append(path)
-        return allowed
+    _derive_allowed_paths = scope_generation.derive_allowed_paths
 
     # ------------------------------------------------------------------
     # The attempt itself: builder, apply, CI, auditor, quality gate

@@ -37,6 +37,7 @@ GOLDEN_SEAM = Seam(
     "execute_phase",
     covers=[
         "autopack.autonomous_executor:AutonomousExecutor.execute_phase",
+        "autopack.executor.scope_generation:derive_allowed_paths",
         "autopack.autonomous_executor:AutonomousExecutor._derive_allowed_paths",
         "autopack.executor.phase_records:record_phase_error",
         "autopack.executor.phase_records:record_learning_hint",

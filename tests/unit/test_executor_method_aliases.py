@@ -21,6 +21,7 @@ from autopack.executor import (
     phase_records,
     run_checkpointing,
     run_setup,
+    scope_generation,
     state_persistence,
 )
 from autopack.executor.phase_handlers import batched_deliverables, research_batch_record
@@ -54,6 +55,7 @@ ALIASES = {
     "_write_rollback_audit_log": run_checkpointing.write_rollback_audit_log,
     "_create_git_checkpoint_commit": run_checkpointing.create_git_checkpoint_commit,
     "_execute_fix": run_checkpointing.execute_fix,
+    "_derive_allowed_paths": scope_generation.derive_allowed_paths,
 }
 
 

@@ -62,3 +62,17 @@ def ensure_phase_scope(*, executor: Any, phase: dict[str, Any]) -> dict[str, Any
                 exc,
             )
     return scope_config
+
+
+def derive_allowed_paths(executor, scope_config: dict[str, Any]) -> list[str]:
+    """Return the scope's paths as apply roots: directories end with `/`, files stay as given."""
+    allowed: list[str] = []
+    for raw in scope_config.get("paths") or []:
+        path = str(raw).strip()
+        if not path:
+            continue
+        if path.endswith("/") or (executor.workspace / path).is_dir():
+            path = path.rstrip("/") + "/"
+        if path not in allowed:
+            allowed.append(path)
+    return allowed
