@@ -12,7 +12,6 @@ constructor), and `start()` opens the database and takes the run checkpoint.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -549,14 +548,7 @@ class AutonomousExecutor:
             executor=self, phase_id=phase_id, ci_result=ci_result, auditor_result=auditor_result
         )
 
-    def _protected_paths(self) -> list[str]:
-        """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""
-        protected: list[str] = []
-        db_file = sqlite_path(self.db_url)
-        if db_file is not None:
-            with contextlib.suppress(ValueError):
-                protected.append(db_file.resolve().relative_to(self.workspace.resolve()).as_posix())
-        return protected
+    _protected_paths = patch_apply_pipeline.protected_paths
 
     # ------------------------------------------------------------------
     # Steps whose bodies are executor module functions, bound as methods

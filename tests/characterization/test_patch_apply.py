@@ -32,6 +32,7 @@ GOLDEN_SEAM = Seam(
     covers=[
         "autopack.executor.patch_apply_pipeline:apply_builder_result_patch",
         "autopack.autonomous_executor:AutonomousExecutor._apply_builder_result_patch",
+        "autopack.executor.patch_apply_pipeline:protected_paths",
         "autopack.autonomous_executor:AutonomousExecutor._protected_paths",
     ],
 )

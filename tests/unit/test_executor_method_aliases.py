@@ -56,6 +56,7 @@ ALIASES = {
     "_create_git_checkpoint_commit": run_checkpointing.create_git_checkpoint_commit,
     "_execute_fix": run_checkpointing.execute_fix,
     "_derive_allowed_paths": scope_generation.derive_allowed_paths,
+    "_protected_paths": patch_apply_pipeline.protected_paths,
 }
 
 

@@ -9,6 +9,7 @@ dicts (written); calls its `_protected_paths` and `_request_approval`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -102,3 +103,15 @@ def apply_builder_result_patch(
     executor._last_files_changed_by_phase[phase_id] = list(result.files_changed)
     logger.info("Patch for %s applied: %d file(s) changed", phase_id, len(result.files_changed))
     return True, "APPLIED"
+
+
+def protected_paths(executor) -> list[str]:
+    """Paths no patch may touch beyond the defaults: the database file when it is in the workspace."""
+    from autopack.db.session import sqlite_path
+
+    protected: list[str] = []
+    db_file = sqlite_path(executor.db_url)
+    if db_file is not None:
+        with contextlib.suppress(ValueError):
+            protected.append(db_file.resolve().relative_to(executor.workspace.resolve()).as_posix())
+    return protected
