@@ -218,13 +218,7 @@ class AutonomousExecutor:
             self.workspace,
         )
 
-    def close(self) -> None:
-        """Dispose of the database engine."""
-        if self.engine is not None:
-            self.engine.dispose()
-            self.engine = None
-            self._session_factory = None
-        self._started = False
+    close = run_setup.close_run
 
     def run(self, on_phase_end: Callable[[PhaseOutcome], None] | None = None) -> RunSummary:
         """Execute every phase in plan order; a phase that fails for good stops the run.

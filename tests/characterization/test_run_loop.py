@@ -60,6 +60,7 @@ GOLDEN_SEAM = Seam(
         "autopack.executor.run_setup:phase_outcome",
         "autopack.executor.run_setup:finish_run",
         "autopack.autonomous_executor:AutonomousExecutor.start",
+        "autopack.executor.run_setup:close_run",
         "autopack.autonomous_executor:AutonomousExecutor.close",
         "autopack.autonomous_executor:AutonomousExecutor.run",
         "autopack.autonomous_executor:AutonomousExecutor._run_phase_to_completion",

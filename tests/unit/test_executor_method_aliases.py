@@ -1,5 +1,5 @@
-"""The executor's private methods whose bodies live in `autopack.executor` modules are those
-module functions, bound as class attributes: each name is bound to the function it names, and a
+"""The executor's methods whose bodies live in `autopack.executor` modules are those module
+functions, bound as class attributes: each name is bound to the function it names, and a
 call on an executor passes the executor as the function's first argument."""
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ ALIASES = {
     "_execute_fix": run_checkpointing.execute_fix,
     "_derive_allowed_paths": scope_generation.derive_allowed_paths,
     "_protected_paths": patch_apply_pipeline.protected_paths,
+    "close": run_setup.close_run,
 }
 
 

@@ -138,3 +138,12 @@ def finish_run(executor, summary: RunSummary) -> None:
     logger.info(
         "Run %s finished: %s (%d/%d complete)", executor.run_id, state, done, len(summary.phases)
     )
+
+
+def close_run(executor) -> None:
+    """Dispose of the database engine."""
+    if executor.engine is not None:
+        executor.engine.dispose()
+        executor.engine = None
+        executor._session_factory = None
+    executor._started = False
