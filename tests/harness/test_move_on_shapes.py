@@ -286,6 +286,24 @@ CASES: dict[str, Case] = {
         ("--leave", "alias"),
         holds={"caches_generators/invoicing.py": ("    lines = producing.lines",)},
     ),
+    "lru_cache function, wrapper": Case(
+        "caches_generators",
+        "invoicing.py::tax_rate",
+        "caches_generators.taxes",
+        holds={
+            "caches_generators/invoicing.py": (
+                "from caches_generators import taxes",
+                "@functools.lru_cache(maxsize=32)",
+                "def tax_rate(region: str) -> float:",
+                "    return taxes.tax_rate(region)",
+            ),
+            "caches_generators/taxes.py": (
+                "def tax_rate(region: str) -> float:",
+                "    return rates.lookup(region)",
+            ),
+        },
+        gone={"caches_generators/taxes.py": ("lru_cache", "import functools")},
+    ),
     "lru_cache function, alias": Case(
         "caches_generators",
         "invoicing.py::tax_rate",
@@ -299,6 +317,26 @@ CASES: dict[str, Case] = {
             ),
         },
         gone={"caches_generators/invoicing.py": ("lru_cache",)},
+    ),
+    "decorated function, wrapper": Case(
+        "decorators",
+        "inventory.py::push_stock",
+        "decorators.pushing",
+        holds={
+            "decorators/inventory.py": (
+                "from decorators import pushing",
+                "from decorators.retrying import retry, timed",
+                "@timed",
+                "@retry(times=3, backoff=2.0)",
+                "def push_stock(api, levels: dict[str, int]) -> int:",
+                "    return pushing.push_stock(api, levels)",
+            ),
+            "decorators/pushing.py": (
+                "def push_stock(api, levels: dict[str, int]) -> int:",
+                '    accepted = api.push({"levels": levels, "partial": False})',
+            ),
+        },
+        gone={"decorators/pushing.py": ("@timed", "@retry", "decorators.retrying")},
     ),
     "decorated function, alias": Case(
         "decorators",
@@ -354,6 +392,27 @@ CASES: dict[str, Case] = {
         "thread_pool.statuses",
         ("--leave", "alias"),
         holds={"thread_pool/crawler.py": ("    _status = statuses.status",)},
+    ),
+    "click command, wrapper": Case(
+        "printing_cli",
+        "cli.py::main",
+        "printing_cli.command",
+        holds={
+            "printing_cli/cli.py": (
+                "import click",
+                "from printing_cli import command",
+                "@click.command()",
+                '@click.argument("items", nargs=-1)',
+                '@click.option("--done", multiple=True, help="Items already done.")',
+                "def main(items: tuple[str, ...], done: tuple[str, ...]) -> None:",
+                "    return command.main(items, done)",
+            ),
+            "printing_cli/command.py": (
+                "def main(items: tuple[str, ...], done: tuple[str, ...]) -> None:",
+                '        print("nothing to do", file=sys.stderr)',
+            ),
+        },
+        gone={"printing_cli/command.py": ("@click.",)},
     ),
     "click command, alias": Case(
         "printing_cli",

@@ -257,8 +257,11 @@ def uses_of(
     copied: list[cst.CSTNode] = (),  # type: ignore[assignment]
 ) -> Uses:
     """The module-level names ``nodes`` (and the statements ``copied`` along, such as a module
-    logger) read, after refusing what in ``nodes`` cannot move safely."""
+    logger) read, after refusing what in ``nodes`` cannot move safely. The decorators that stay
+    on what is left behind (``located.staying``) are not part of the moved code."""
     moved = node_ids(*nodes)
+    if isinstance(located.node, cst.FunctionDef) and located.staying:
+        moved -= node_ids(*located.node.decorators[: located.staying])
     _refuse_unsafe(located, moved, what)
     moved |= node_ids(*copied)
     global_scope = next(s for s in _scopes(located) if isinstance(s, GlobalScope))

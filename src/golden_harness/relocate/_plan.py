@@ -196,6 +196,8 @@ def plan_move(request: MoveRequest) -> Plan:
         refuse_nested(located)
     target = target_of(root, located, request.to)
     leave = _leave(located, request.leave)
+    if leave == "wrapper" and isinstance(located.node, cst.FunctionDef):
+        located.staying = len(located.node.decorators)
     new_name = request.name or default_name(located)
     if not new_name.isidentifier() or keyword.iskeyword(new_name):
         raise MoveRefusedError(f"--name {new_name!r} is not a Python name.")
