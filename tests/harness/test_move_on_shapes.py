@@ -454,6 +454,7 @@ def test_the_move_is_proven_committed_and_passes_the_goldens(
     assert any(line.startswith("  pure move        ") for line in lines), out
     assert not any(line.startswith("  NOT PURE") for line in lines), out
     assert "Same behaviour: every scenario run on both sides produced the same trace." in lines
+    assert not [line for line in lines if line.startswith("  equal ")], out
     assert lines[-1].startswith("Committed "), out
     assert git(root, "log", "-1", "--format=%s") == f"move: {case.qualname} to {case.to}\n"
     assert git(root, "rev-parse", "HEAD~1").strip() == before
@@ -475,6 +476,36 @@ def test_the_move_is_proven_committed_and_passes_the_goldens(
     assert scenarios.returncode == 0, scenarios.stdout[-3000:]
     assert scenarios.stdout.splitlines()[-1].split()[1] == "passed", scenarios.stdout
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_verify_move_lists_every_scenario_with_verbose_only(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    shape_repository: Callable[[str, Path], Path],
+) -> None:
+    root = shape_repository("slotted", tmp_path / "repository")
+    move = ("slotted/account.py::Account.fee", "--to", "slotted.fees")
+
+    code, out, _ = _move(root, capsys, *move)
+    git(root, "checkout", "-q", ".")
+    git(root, "clean", "-qfd", "slotted")
+    verbose_code, verbose, _ = _move(root, capsys, *move, "--verbose")
+
+    assert (code, verbose_code) == (0, 0)
+    short, full = out.splitlines(), verbose.splitlines()
+    at = next(i for i, line in enumerate(short) if line.startswith("verify-move: base HEAD ("))
+    assert short[at].endswith(" against the working tree, 3 scenario(s)")
+    assert short[at + 1].startswith("3 equal, 0 different, 0 only on the base, 0 only in the ")
+    assert short[at + 2 :] == [
+        "Same behaviour: every scenario run on both sides produced the same trace.",
+        "Proven: check-move and verify-move both pass (pass --commit to commit it).",
+    ]
+    assert full[at + 1 : at + 4] == [
+        "  equal  slotted/test_deposit_updates_the_balance",
+        "  equal  slotted/test_overdraft_is_refused",
+        "  equal  slotted/test_withdrawal_pays_a_fee",
+    ]
+    assert full[at + 5 :] == short[at + 2 :]
 
 
 @dataclass(frozen=True)
