@@ -27,7 +27,7 @@ from golden_harness.relocate._edit import ModuleBinding, bindings_of
 if TYPE_CHECKING:
     from golden_harness.relocate._plan import Plan
 
-__all__ = ["rewrite_callers"]
+__all__ = ["refuse_imported_helpers", "rewrite_callers"]
 
 _SHOWN = 6
 _COVERS_REF = re.compile(r"[\"'][\w.]+:[\w.]+(#[\w.\-]+)?[\"']")
@@ -190,6 +190,41 @@ def _importers(plan: Plan, source_names: dict[str, ModuleBinding]) -> None:
             f"{located.qualname}",
             places,
             "Use --leave alias, which keeps the name importable from its old module.",
+        )
+
+
+def refuse_imported_helpers(plan: Plan, helpers: list[str]) -> None:
+    """Refuse to move along (``--with-helpers``) a definition that another file of the
+    repository imports from the source module (``from source import name``, or
+    ``source.name`` through an import of the module): it would no longer be there."""
+    if not helpers:
+        return
+    located, root = plan.located, plan.request.root
+    module = located.module
+    words = re.compile(rf"\b({'|'.join(map(re.escape, helpers))})\b")
+    places: list[str] = []
+    for relpath in _tracked_python(root):
+        if relpath in (located.relpath, plan.target.relpath) or not (root / relpath).is_file():
+            continue
+        text = (root / relpath).read_text(encoding="utf-8", errors="replace")
+        if module.rpartition(".")[2] not in text or not words.search(text):
+            continue
+        try:
+            bound = bindings_of(text, _package_of(root, relpath))
+        except (SyntaxError, MoveRefusedError):
+            continue
+        for binding in bound.values():
+            for name in helpers:
+                if binding.refers_to == f"{module}.{name}" or (
+                    binding.refers_to == module
+                    and re.search(rf"\b{re.escape(binding.name)}\.{re.escape(name)}\b", text)
+                ):
+                    places.append(f"`{name}` ({relpath}:{binding.line})")
+    if places:
+        raise MoveRefusedError(
+            f"--with-helpers would move {', '.join(sorted(set(places)))} out of {module}, where "
+            "that file imports it from. Move it first with its own golden move (an alias keeps "
+            "it importable there), then move this."
         )
 
 

@@ -19,7 +19,7 @@ import libcst as cst
 
 from golden_harness.exceptions import MoveRefusedError
 from golden_harness.relocate._analysis import Binding, refuse_nested, uses_of
-from golden_harness.relocate._callers import rewrite_callers
+from golden_harness.relocate._callers import refuse_imported_helpers, rewrite_callers
 from golden_harness.relocate._checks import helpers_of, module_binding, refuse_clashes
 from golden_harness.relocate._edit import (
     append_definitions,
@@ -213,6 +213,7 @@ def plan_move(request: MoveRequest) -> Plan:
     plan = Plan(request, located, target, new_name, leave, role)
     helper_bindings = helpers_of(located, request.with_helpers, located.node)
     plan.helpers = [b.name for b in helper_bindings]
+    refuse_imported_helpers(plan, plan.helpers)
     moving = [located.node, *(b.statement for b in helper_bindings)]
     loggers = [
         b for b in uses_of(located, moving, located.qualname).definitions.values() if b.logger
