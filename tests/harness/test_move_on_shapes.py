@@ -207,6 +207,26 @@ CASES: dict[str, Case] = {
         },
         gone={"slotted/account.py": ("def fee(", "self.fee")},
     ),
+    "method annotated with its own class, wrapper": Case(
+        "slotted",
+        "account.py::Account.apply",
+        "slotted.ledger",
+        ("--name", "apply_transaction"),
+        holds={
+            "slotted/account.py": (
+                "from slotted import ledger",
+                "    def apply(self, transaction: Transaction) -> Account:",
+                "        return ledger.apply_transaction(self, transaction)",
+            ),
+            "slotted/ledger.py": (
+                "from typing import TYPE_CHECKING",
+                "if TYPE_CHECKING:",
+                "    from slotted.account import Account, Transaction",
+                "def apply_transaction(account, transaction: Transaction) -> Account:",
+                "        account.balance -= transaction.amount + account.fee",
+            ),
+        },
+    ),
     "mixin method moved out of the mixin": Case(
         "mixins",
         "exporter.py::AuditMixin.audit",
