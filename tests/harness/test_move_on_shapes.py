@@ -538,6 +538,13 @@ class Refusal:
 
 
 REFUSALS: dict[str, Refusal] = {
+    "a mixin method a subclass calls, nothing left": Refusal(
+        "mixins",
+        ("mixins/exporter.py::AuditMixin.audit", "--to", "mixins.auditing", "--leave", "nothing"),
+        "--leave nothing cannot rewrite every use of AuditMixin.audit in its module: "
+        'mixins/exporter.py:35 `self.audit("export", key=key, rows=len(rows))`. Use --leave '
+        "wrapper or --leave alias, which keep the attribute for them.",
+    ),
     "a property with a setter": Refusal(
         "slotted",
         ("slotted/account.py::Account.balance", "--to", "slotted.balances"),
