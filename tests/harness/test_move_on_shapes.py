@@ -397,6 +397,22 @@ CASES: dict[str, Case] = {
             ),
         },
     ),
+    "__getattr__ under another name, wrapper": Case(
+        "delegation",
+        "facade.py::Storage.__getattr__",
+        "delegation.forwarding",
+        ("--name", "forward"),
+        holds={
+            "delegation/facade.py": (
+                "    def __getattr__(self, name: str):",
+                "        return forwarding.forward(self, name)",
+            ),
+            "delegation/forwarding.py": (
+                "def forward(storage, name: str):",
+                "    return getattr(storage._backend, name)",
+            ),
+        },
+    ),
     "method run on a thread, wrapper": Case(
         "thread_pool",
         "crawler.py::LinkChecker._report",
@@ -544,6 +560,13 @@ REFUSALS: dict[str, Refusal] = {
         "--leave nothing cannot rewrite every use of AuditMixin.audit in its module: "
         'mixins/exporter.py:35 `self.audit("export", key=key, rows=len(rows))`. Use --leave '
         "wrapper or --leave alias, which keep the attribute for them.",
+    ),
+    "__getattr__ as a module function": Refusal(
+        "delegation",
+        ("delegation/facade.py::Storage.__getattr__", "--to", "delegation.forwarding"),
+        "A module-level function named `__getattr__` is its module's attribute hook (PEP 562): "
+        "every missing attribute of delegation.forwarding goes through it. Move a method under "
+        "another name (--name NEW)",
     ),
     "a property with a setter": Refusal(
         "slotted",

@@ -41,6 +41,9 @@ __all__ = ["LEAVE_CHOICES", "MoveRequest", "Plan", "plan_move"]
 
 LEAVE_CHOICES = ("wrapper", "alias", "nothing")
 
+_MODULE_HOOKS = frozenset({"__getattr__", "__dir__"})
+"""Names a module function cannot take without becoming its module's attribute hook."""
+
 
 @dataclass(frozen=True)
 class MoveRequest:
@@ -201,6 +204,17 @@ def plan_move(request: MoveRequest) -> Plan:
     new_name = request.name or default_name(located)
     if not new_name.isidentifier() or keyword.iskeyword(new_name):
         raise MoveRefusedError(f"--name {new_name!r} is not a Python name.")
+    if new_name in _MODULE_HOOKS or (located.owner is None and located.name in _MODULE_HOOKS):
+        hook, module = (
+            (new_name, target.module)
+            if new_name in _MODULE_HOOKS
+            else (located.name, located.module)
+        )
+        raise MoveRefusedError(
+            f"A module-level function named `{hook}` is its module's attribute hook (PEP 562): "
+            f"every missing attribute of {module} goes through it. Move a method under another "
+            "name (--name NEW); move a module's hook by hand."
+        )
     if request.self_name is not None and (located.owner is None or located.kind == "staticmethod"):
         raise MoveRefusedError(
             f"--self-name applies to methods; {located.qualname} is a {located.kind}."
