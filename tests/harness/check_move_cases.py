@@ -1425,6 +1425,52 @@ INHERITED = Pattern(
     },
 )
 
+ATTRIBUTE_HOOK = Pattern(
+    "attribute hook",
+    _dedent(
+        {
+            "src/shop/facade.py": """
+                class Storage:
+                    def __init__(self, backend):
+                        self._backend = backend
+
+                    def __getattr__(self, name):
+                        return getattr(self._backend, name)
+            """
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/facade.py": """
+                from shop import forwarding
+
+
+                class Storage:
+                    def __init__(self, backend):
+                        self._backend = backend
+
+                    def __getattr__(self, name):
+                        return forwarding.forward(self, name)
+            """,
+            "src/shop/forwarding.py": """
+                def forward(storage, name):
+                    return getattr(storage._backend, name)
+            """,
+        }
+    ),
+    expect_pure="note: renamed from `__getattr__` to `forward` (nothing reads its name)",
+    planted={
+        "named as the module's hook": (
+            (
+                ("src/shop/facade.py", "forwarding.forward(", "forwarding.__getattr__("),
+                ("src/shop/forwarding.py", "def forward(", "def __getattr__("),
+            ),
+            "`__getattr__` at module level is the attribute hook of shop.forwarding (PEP 562): "
+            "every missing attribute of the module now goes through it",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1447,6 +1493,7 @@ PATTERNS = [
     RELATIVE,
     HELD,
     INHERITED,
+    ATTRIBUTE_HOOK,
 ]
 
 CASES = [
