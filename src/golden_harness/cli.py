@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         default="tests/characterization",
         help="Suite run when the pytest arguments name no path (default: tests/characterization).",
     )
+    verify.add_argument(
+        "--verbose",
+        action="store_true",
+        help="List every scenario, the equal ones too (default: only those that differ).",
+    )
     check = commands.add_parser(
         "check-move",
         help="Is each function added since --base a pure move of a removed or wrapped one?",
@@ -244,6 +249,11 @@ def _parser() -> argparse.ArgumentParser:
         default="tests/characterization",
         help="Suite verify-move runs (default: tests/characterization).",
     )
+    move.add_argument(
+        "--verbose",
+        action="store_true",
+        help="List every scenario verify-move compared, the equal ones too.",
+    )
     return parser
 
 
@@ -266,7 +276,7 @@ def _move(args: argparse.Namespace) -> int:
         self_name=args.self_name,
     )
     outcome = perform_move(request, dry_run=args.dry_run, commit=args.commit, tests=args.tests)
-    _show(render_move(outcome))
+    _show(render_move(outcome, verbose=args.verbose))
     return CommandExit.OK if args.dry_run or outcome.proven else CommandExit.FOUND
 
 
@@ -305,7 +315,7 @@ def _verify_move(args: argparse.Namespace, extra: list[str]) -> int:
     result = verify_move(
         repository_root(args.root or Path.cwd()), args.base, extra, tests=args.tests
     )
-    _show(render_verify_move(result))
+    _show(render_verify_move(result, verbose=args.verbose))
     return CommandExit.OK if result.ok else CommandExit.FOUND
 
 

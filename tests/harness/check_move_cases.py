@@ -371,17 +371,15 @@ DECORATED = Pattern(
         {
             "src/shop/orders.py": """
                 from shop import shipping
+                from shop.retry import retry
 
 
                 class Orders:
+                    @retry(times=3)
                     def ship(self, order):
                         return shipping.ship(self, order)
             """,
             "src/shop/shipping.py": """
-                from shop.retry import retry
-
-
-                @retry(times=3)
                 def ship(orders, order):
                     return orders.db.save(order)
             """,
@@ -389,12 +387,26 @@ DECORATED = Pattern(
     ),
     planted={
         "argument": (
-            (("src/shop/shipping.py", "times=3", "times=2"),),
-            "decorator: `@retry(times=3)` -> `@retry(times=2)`",
+            (("src/shop/orders.py", "times=3", "times=2"),),
+            "decorators: the wrapper keeps `@retry(times=2)`, which are not the outermost of "
+            "the base's (`@retry(times=3)`)",
         ),
         "dropped": (
-            (("src/shop/shipping.py", "@retry(times=3)\n", ""),),
+            (("src/shop/orders.py", "    @retry(times=3)\n", ""),),
             "decorator `@retry(times=3)` removed",
+        ),
+        "moved to what the wrapper calls": (
+            (
+                ("src/shop/orders.py", "    @retry(times=3)\n", ""),
+                (
+                    "src/shop/shipping.py",
+                    "def ship(",
+                    "from shop.retry import retry\n\n\n@retry(times=3)\ndef ship(",
+                ),
+            ),
+            "which is decorated (`@retry(times=3)`): the call reaches what the decorators made "
+            "of it, not the parameters of its def; keep the decorators on the wrapper, or leave "
+            "an alias",
         ),
     },
 )
@@ -895,12 +907,14 @@ RENAMED = Pattern(
         {
             "src/shop/orders.py": """
                 from shop.labels import make_label, notify, ship
+                from shop.tracing import traced
 
 
                 class Orders:
                     def _label(self, order):
                         return make_label(order)
 
+                    @traced
                     def _notify(self, order):
                         return notify(order)
 
@@ -919,7 +933,6 @@ RENAMED = Pattern(
                     return f"#{order['id']}"
 
 
-                @traced
                 def notify(order):
                     return order["email"]
 
@@ -934,7 +947,10 @@ RENAMED = Pattern(
     args=("--allow-rename",),
     planted={
         "decorator reads the name": (
-            (),
+            (
+                ("src/shop/orders.py", "    @traced\n    def _notify", "    def _notify"),
+                ("src/shop/labels.py", "def notify(order):", "@traced\ndef notify(order):"),
+            ),
             "renamed from `_notify` to `notify`: its decorator `@traced` may read its name; "
             "pass --allow-rename if that does not matter",
         ),
@@ -1409,6 +1425,52 @@ INHERITED = Pattern(
     },
 )
 
+ATTRIBUTE_HOOK = Pattern(
+    "attribute hook",
+    _dedent(
+        {
+            "src/shop/facade.py": """
+                class Storage:
+                    def __init__(self, backend):
+                        self._backend = backend
+
+                    def __getattr__(self, name):
+                        return getattr(self._backend, name)
+            """
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/facade.py": """
+                from shop import forwarding
+
+
+                class Storage:
+                    def __init__(self, backend):
+                        self._backend = backend
+
+                    def __getattr__(self, name):
+                        return forwarding.forward(self, name)
+            """,
+            "src/shop/forwarding.py": """
+                def forward(storage, name):
+                    return getattr(storage._backend, name)
+            """,
+        }
+    ),
+    expect_pure="note: renamed from `__getattr__` to `forward` (nothing reads its name)",
+    planted={
+        "named as the module's hook": (
+            (
+                ("src/shop/facade.py", "forwarding.forward(", "forwarding.__getattr__("),
+                ("src/shop/forwarding.py", "def forward(", "def __getattr__("),
+            ),
+            "`__getattr__` at module level is the attribute hook of shop.forwarding (PEP 562): "
+            "every missing attribute of the module now goes through it",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1431,6 +1493,7 @@ PATTERNS = [
     RELATIVE,
     HELD,
     INHERITED,
+    ATTRIBUTE_HOOK,
 ]
 
 CASES = [

@@ -56,7 +56,7 @@ def _captured_project(root: Path) -> Path:
 def test_verify_move_on_an_unchanged_tree_reports_no_difference(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", hashed=True)
 
-    done = _golden(project, "verify-move", "--base", "HEAD", "-p", "no:randomly")
+    done = _golden(project, "verify-move", "--base", "HEAD", "--verbose", "-p", "no:randomly")
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "  equal  notices/test_notify" in done.stdout.splitlines()

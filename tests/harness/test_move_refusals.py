@@ -108,6 +108,23 @@ class Checks:
         return value < LIMIT
 """
 
+COUNTER = """\
+class Counter:
+    def __init__(self, start=0):
+        self.value = start
+
+    def copy(self):
+        return Counter(self.value)
+"""
+
+UNITS = """\
+UNIT = "kg"
+
+
+def weigh(amount):
+    return f"{amount} {UNIT}"
+"""
+
 TARGETS = {
     "src/movex/busy.py": "def ship():\n    return 1\n",
     "src/movex/cheap.py": "from movex.pricing import retry as price_total\n",
@@ -116,6 +133,9 @@ TARGETS = {
     "src/movex/ports.py": ABSTRACT,
     "src/movex/flags.py": FLAGGED,
     "src/movex/shared.py": SHARED,
+    "src/movex/counter.py": COUNTER,
+    "src/movex/units.py": UNITS,
+    "src/movex/labels.py": "from movex.units import UNIT\n\nLABEL = f'weight ({UNIT})'\n",
 }
 
 REFUSALS = {
@@ -174,6 +194,20 @@ REFUSALS = {
     "helper-used-elsewhere": (
         ["src/movex/shared.py::Checks.under", "--to", "movex.x", "--with-helpers"],
         "`LIMIT` is also used by src/movex/shared.py (line(s) 5)",
+    ),
+    "own-class-with-helpers": (
+        ["src/movex/counter.py::Counter.copy", "--to", "movex.x", "--with-helpers"],
+        "Counter.copy reads `Counter`, the class it is defined in: its new module would have "
+        "to import it from movex.counter, which imports the new module (an import cycle).",
+    ),
+    "own-class": (
+        ["src/movex/counter.py::Counter.copy", "--to", "movex.x"],
+        "Counter.copy reads `Counter`, the class it is defined in",
+    ),
+    "helper-imported-elsewhere": (
+        ["src/movex/units.py::weigh", "--to", "movex.x", "--with-helpers"],
+        "--with-helpers would move `UNIT` (src/movex/labels.py:1) out of movex.units, where "
+        "that file imports it from.",
     ),
     "helper-without-with-helpers": (
         ["src/movex/orders.py::Orders.announce", "--to", "movex.x"],

@@ -65,10 +65,6 @@ def summary(orders, order_id):
 '''
 
 SAVE = """\
-from movex.pricing import retry
-
-
-@retry(times=3)
 def save_with_retry(orders, order):
     saved = orders.db.save(order_id=order["id"], total=0)
     return f"{order['id']}: {saved}"
@@ -234,12 +230,23 @@ CASES = {
         SAVE,
         {
             ORDERS: [
+                "from movex.pricing import retry",
+                "    @retry(times=3)",
                 "    def save_with_retry(self, order):",
                 "        return saving.save_with_retry(self, order)",
             ]
         },
         ORDER_TESTS,
-        gone={ORDERS: ["@retry(times=3)", "from movex.pricing import retry"]},
+        gone={ORDERS: ["saved = self.db.save("]},
+    ),
+    "decorated-alias": Case(
+        f"{ORDERS}::Orders.save_with_retry",
+        "movex.saving",
+        {"leave": "alias"},
+        "from movex.pricing import retry\n\n\n@retry(times=3)\n" + SAVE,
+        {ORDERS: ["    save_with_retry = saving.save_with_retry"]},
+        ORDER_TESTS,
+        gone={ORDERS: ["@retry(times=3)"]},
     ),
     "property-wrapper": Case(
         f"{ORDERS}::Orders.total_with_tax",

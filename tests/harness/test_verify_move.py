@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from golden_harness.cli import main
+from golden_harness.moves import VerifyMoveResult, render_verify_move
 from golden_harness.moves import _verify_move as verify_move_module
+from golden_harness.moves._verify_move import ScenarioComparison, SideRun
 from harness.synthetic import commit, git, make_project, move_ship, write
 
 
@@ -39,10 +41,22 @@ def test_pure_move_is_equal(project: Path, capsys: pytest.CaptureFixture[str]) -
     move_ship(project, "pure")
 
     code, out, _ = _run(project, capsys, "--base", "HEAD")
+    verbose_code, verbose, _ = _run(project, capsys, "--base", "HEAD", "--verbose")
 
     assert code == 0, out
-    assert "  equal  shipping/test_small_order" in out.splitlines()
-    assert "1 equal, 0 different, 0 only on the base, 0 only in the working tree;" in out
+    lines = out.splitlines()
+    assert lines[0].startswith("verify-move: base HEAD (")
+    assert lines[0].endswith(") against the working tree, 1 scenario(s)")
+    assert lines[1].startswith(
+        "1 equal, 0 different, 0 only on the base, 0 only in the working tree;"
+    )
+    assert lines[2:] == [
+        "Same behaviour: every scenario run on both sides produced the same trace."
+    ]
+    assert verbose_code == 0, verbose
+    assert verbose.splitlines()[1] == "  equal  shipping/test_small_order"
+    assert verbose.splitlines()[2][:70] == lines[1][:70]
+    assert verbose.splitlines()[3:] == lines[2:]
     assert _worktrees(project) == [f"worktree {project}"]
 
 
@@ -81,7 +95,7 @@ def test_scenarios_on_one_side_and_failures_are_reported(
 
     assert code == 1
     lines = out.splitlines()
-    assert "  equal              shipping/test_small_order" in lines
+    assert "shipping/test_small_order" not in out
     assert "  only working tree  shipping/test_new_order" in lines
     assert (
         "  test failed on the working tree: tests.characterization.test_shipping::test_broken"
@@ -108,7 +122,7 @@ def test_selection_passes_through(project: Path, capsys: pytest.CaptureFixture[s
     assert code == 0, out
     assert "verify-move: base HEAD" in out
     assert "1 scenario(s)" in out
-    assert "  equal  shipping/test_other" in out.splitlines()
+    assert "1 equal, 0 different" in out
 
 
 def _editable_venv(tmp_path: Path, project: Path) -> Path:
@@ -226,3 +240,56 @@ def test_differences_name_the_base_and_the_working_tree(tmp_path: Path) -> None:
         'log INFO (event 3 on the base): missing in the working tree: {"logger": "shopx", '
         '"message": "shipped"}',
     )
+
+
+def _result(*comparisons: ScenarioComparison, failed: tuple[str, ...] = ()) -> VerifyMoveResult:
+    sides = [
+        SideRun("base HEAD", Path("/base"), Path("/t/base"), Path("/t/base.log")),
+        SideRun("working tree", Path("/work"), Path("/t/work"), Path("/t/work.log")),
+    ]
+    sides[1].failed = list(failed)
+    return VerifyMoveResult("HEAD", "c0ffee" * 7, list(comparisons), sides, 2.5)
+
+
+def test_the_rendering_lists_what_is_not_equal_and_every_scenario_when_verbose() -> None:
+    result = _result(
+        ScenarioComparison("seam/test_a", "equal"),
+        ScenarioComparison(
+            "seam/test_b", "different", ("call `db.save` (event 1): kwarg `x`: 1 -> 2",)
+        ),
+        ScenarioComparison("seam/test_c", "equal"),
+        ScenarioComparison("seam/test_d", "only base"),
+        failed=("tests.test_seam::test_e",),
+    )
+
+    short = render_verify_move(result)
+    full = render_verify_move(result, verbose=True)
+
+    assert short == [
+        "verify-move: base HEAD (c0ffeec0ffee) against the working tree, 4 scenario(s)",
+        "  DIFFERENT  seam/test_b",
+        "      call `db.save` (event 1): kwarg `x`: 1 -> 2",
+        "  only base  seam/test_d",
+        "  test failed on the working tree: tests.test_seam::test_e",
+        "2 equal, 1 different, 1 only on the base, 0 only in the working tree; 1 failed test(s); 2.5 s.",
+        "Not the same behaviour (see above).",
+    ]
+    assert full == [
+        short[0],
+        "  equal      seam/test_a",
+        "  DIFFERENT  seam/test_b",
+        "      call `db.save` (event 1): kwarg `x`: 1 -> 2",
+        "  equal      seam/test_c",
+        "  only base  seam/test_d",
+        *short[4:],
+    ]
+
+
+def test_when_every_scenario_is_equal_only_the_counts_and_verdict_follow_the_header() -> None:
+    result = _result(*(ScenarioComparison(f"seam/test_{n}", "equal") for n in range(698)))
+
+    assert render_verify_move(result)[1:] == [
+        "698 equal, 0 different, 0 only on the base, 0 only in the working tree; 0 failed test(s); 2.5 s.",
+        "Same behaviour: every scenario run on both sides produced the same trace.",
+    ]
+    assert len(render_verify_move(result, verbose=True)) == 698 + 3

@@ -253,9 +253,18 @@ def _dynamic(cls: ast.ClassDef) -> str:
     return ""
 
 
+_MODULE_HOOKS = frozenset({"__getattr__", "__dir__"})
+"""Module-level function names Python calls as the module's attribute hooks (PEP 562)."""
+
+
 def rename_differences(
     context: MoveContext, old: Function, new: Function, allow: bool, verdict: MoveVerdict
 ) -> None:
+    if old.owner and not new.owner and new.name in _MODULE_HOOKS:
+        verdict.differences.append(
+            f"`{new.name}` at module level is the attribute hook of {new.module} (PEP 562): "
+            "every missing attribute of the module now goes through it; give it another name"
+        )
     if old.name == new.name:
         return
     observers = [

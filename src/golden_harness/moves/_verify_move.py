@@ -237,14 +237,17 @@ def verify_move(
     return VerifyMoveResult(base, commit, comparisons, sides, time.monotonic() - started)
 
 
-def render_verify_move(result: VerifyMoveResult) -> list[str]:
-    """The lines ``golden verify-move`` prints."""
+def render_verify_move(result: VerifyMoveResult, *, verbose: bool = False) -> list[str]:
+    """The lines ``golden verify-move`` prints: a header, the scenarios that are not equal
+    (different, with their per-event differences, or run on one side only), the tests that
+    failed, the counts and the verdict. ``verbose`` lists the equal scenarios too."""
     lines = [
         f"verify-move: base {result.base} ({result.commit[:12]}) against the working tree, "
         f"{len(result.comparisons)} scenario(s)"
     ]
-    width = max(len(c.status) for c in result.comparisons)
-    for comparison in result.comparisons:
+    listed = [c for c in result.comparisons if verbose or c.status != "equal"]
+    width = max((len(c.status) for c in listed), default=0)
+    for comparison in listed:
         label = comparison.status.upper() if comparison.status == "different" else comparison.status
         lines.append(f"  {label:<{width}}  {comparison.scenario}")
         lines += [f"      {line}" for line in comparison.differences]

@@ -2,15 +2,18 @@
 
 A thin wrapper must pass each argument to the delegate's parameter of the same name, return
 what the delegate returns, and delegate in the delegate's own way (``await`` a coroutine
-function, ``yield from`` a generator). An alias must be bound to a function that takes the
-parameters the old function took, so that callers' arguments bind the same way.
+function, ``yield from`` a generator). It must call an undecorated delegate: a call of a
+decorated one reaches what the decorators made of it (a click command, a cache), whose
+parameters and attributes need not be the def's, while the old name lost them. An alias must
+be bound to a function that takes the parameters the old function took, so that callers'
+arguments bind the same way.
 """
 
 from __future__ import annotations
 
 import ast
 
-from golden_harness.moves._move_ast import Function, facts
+from golden_harness.moves._move_ast import Function, decorator_name, facts
 from golden_harness.moves._move_result import WrapperReport
 
 __all__ = ["binding_problems", "parameter_problems"]
@@ -50,6 +53,26 @@ def parameter_problems(function: Function, target: Function) -> tuple[str, ...]:
     return (f"parameters {after}were ({show(was)}), the target takes ({show(now)})",)
 
 
+_CALL_AS_DEFINED = frozenset(
+    {"staticmethod", "classmethod", "override", "typing.override", "typing_extensions.override"}
+)
+"""Decorators after which a call still binds to the def's own parameters."""
+
+
+def _decorated_problems(wrapper: WrapperReport, delegate: Function) -> list[str]:
+    if wrapper.wrapper.form.endswith("with"):
+        return []  # compared with the wrapper's own decorators in _form_problems
+    made = [d for d in delegate.node.decorator_list if decorator_name(d) not in _CALL_AS_DEFINED]
+    if not made:
+        return []
+    shown = ", ".join(f"`@{ast.unparse(d)}`" for d in made)
+    return [
+        f"it calls {delegate.qualname}, which is decorated ({shown}): the call reaches what "
+        "the decorators made of it, not the parameters of its def; keep the decorators on the "
+        "wrapper, or leave an alias"
+    ]
+
+
 def _form_problems(wrapper: WrapperReport, delegate: Function) -> list[str]:
     form = wrapper.wrapper.form
     is_async = isinstance(delegate.node, ast.AsyncFunctionDef)
@@ -86,7 +109,10 @@ def binding_problems(wrapper: WrapperReport, delegate: Function) -> tuple[str, .
     if delegate.is_method and not wrapper.wrapper.passes_first:
         positional = positional[1:]  # a bound method: its `self` is the object called
     first = wrapper.function.params[0] if wrapper.function.params else None
-    problems: list[str] = _form_problems(wrapper, delegate)
+    problems: list[str] = [
+        *_form_problems(wrapper, delegate),
+        *_decorated_problems(wrapper, delegate),
+    ]
     bound: set[str] = set()
     for index, arg in enumerate(call.args):
         if isinstance(arg, ast.Starred):

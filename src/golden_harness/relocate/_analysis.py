@@ -257,8 +257,11 @@ def uses_of(
     copied: list[cst.CSTNode] = (),  # type: ignore[assignment]
 ) -> Uses:
     """The module-level names ``nodes`` (and the statements ``copied`` along, such as a module
-    logger) read, after refusing what in ``nodes`` cannot move safely."""
+    logger) read, after refusing what in ``nodes`` cannot move safely. The decorators that stay
+    on what is left behind (``located.staying``) are not part of the moved code."""
     moved = node_ids(*nodes)
+    if isinstance(located.node, cst.FunctionDef) and located.staying:
+        moved -= node_ids(*located.node.decorators[: located.staying])
     _refuse_unsafe(located, moved, what)
     moved |= node_ids(*copied)
     global_scope = next(s for s in _scopes(located) if isinstance(s, GlobalScope))
@@ -271,6 +274,7 @@ def uses_of(
     )
     uses = Uses()
     unresolved: set[str] = set()
+    evaluated: set[str] = set()
     for scope in _scopes(located):
         for access in scope.accesses:
             if id(access.node) not in moved:
@@ -282,15 +286,54 @@ def uses_of(
                 if referent.scope is not global_scope:
                     continue
                 name = referent.name
+                if not access.is_annotation:
+                    evaluated.add(name)
                 if name in uses.imports or name in uses.definitions:
                     continue
                 _bind(located, global_scope, name, moved, uses)
+    if _postponed_annotations(located):
+        _import_for_type_checking(located, uses, evaluated)
     if star and unresolved:
         raise MoveRefusedError(
             f"{what} reads {', '.join(sorted(unresolved))}, which {located.relpath} may bind by a "
             "star import (from m import *): import the names explicitly first, then move."
         )
     return uses
+
+
+def _postponed_annotations(located: Located) -> bool:
+    """True when the module has ``from __future__ import annotations``: its annotations are
+    never evaluated when a function is defined."""
+    for statement in located.tree.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (
+                isinstance(small, cst.ImportFrom)
+                and isinstance(small.module, cst.Name)
+                and small.module.value == "__future__"
+                and not isinstance(small.names, cst.ImportStar)
+                and any(_dotted(alias.name) == "annotations" for alias in small.names)
+            ):
+                return True
+    return False
+
+
+def _import_for_type_checking(located: Located, uses: Uses, evaluated: set[str]) -> None:
+    """Definitions of the source module that the moved code names in annotations only (never
+    evaluated here) are imported from it under ``if TYPE_CHECKING:`` instead of moving along:
+    ``-> Account`` in a method of ``Account`` imports the class for type checkers without an
+    import cycle."""
+    for name in [n for n, b in uses.definitions.items() if n not in evaluated and not b.logger]:
+        binding = uses.definitions.pop(name)
+        uses.imports[name] = Binding(
+            name,
+            binding.statement,
+            binding.line_number,
+            f"from {located.module} import {name}",
+            f"{located.module}.{name}",
+            type_checking=True,
+        )
 
 
 def _bind(located: Located, scope: GlobalScope, name: str, moved: set[int], uses: Uses) -> None:

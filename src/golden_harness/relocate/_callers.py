@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
+from libcst.metadata import PositionProvider
 
 from golden_harness.exceptions import MoveRefusedError
 from golden_harness.moves import git
@@ -27,7 +28,7 @@ from golden_harness.relocate._edit import ModuleBinding, bindings_of
 if TYPE_CHECKING:
     from golden_harness.relocate._plan import Plan
 
-__all__ = ["rewrite_callers"]
+__all__ = ["refuse_imported_helpers", "rewrite_callers"]
 
 _SHOWN = 6
 _COVERS_REF = re.compile(r"[\"'][\w.]+:[\w.]+(#[\w.\-]+)?[\"']")
@@ -137,6 +138,26 @@ def _elsewhere(root: Path, skip: set[str], pattern: re.Pattern[str]) -> list[tup
     return found
 
 
+def _lines_holding(relpath: str, text: str, fragments: list[str]) -> list[tuple[str, int, str]]:
+    """The place of each fragment, found in source order: the first line at or after the
+    previous fragment's that holds it (the line number and the line as written; the moved
+    definition's lines are blanked in ``text``)."""
+    lines = text.splitlines()
+    places: list[tuple[str, int, str]] = []
+    at = 0
+    for fragment in fragments:
+        pattern = re.compile(rf"(?<![\w.]){re.escape(fragment)}(?!\w)")
+        found = next((i for i in range(at, len(lines)) if pattern.search(lines[i])), None)
+        if found is None:
+            found = next((i for i, line in enumerate(lines) if pattern.search(line)), None)
+        if found is None:
+            places.append((relpath, 0, fragment))
+            continue
+        places.append((relpath, found + 1, lines[found].strip()))
+        at = found
+    return places
+
+
 def _refuse(what: str, places: list[tuple[str, int, str]], hint: str) -> None:
     shown = "; ".join(f"{p}:{n} `{text[:70]}`" for p, n, text in places[:_SHOWN])
     more = f" and {len(places) - _SHOWN} more" if len(places) > _SHOWN else ""
@@ -153,7 +174,12 @@ def _methods(plan: Plan, tree: cst.Module) -> cst.Module:
     new = tree.visit(rewriter)
     hint = "Use --leave wrapper or --leave alias, which keep the attribute for them."
     if rewriter.left:
-        places = [(located.relpath, 0, text) for text in rewriter.left]
+        span = located.wrapper.resolve(PositionProvider)[located.node]
+        text = "\n".join(
+            "" if span.start.line <= number <= span.end.line else line
+            for number, line in enumerate(located.text.splitlines(), start=1)
+        )
+        places = _lines_holding(located.relpath, text, rewriter.left)
         _refuse(f"{located.qualname} in its module", places, hint)
     name = re.escape(located.name)
     pattern = re.compile(rf"\.{name}\b|[\"']([\w.]*\.)?{name}[\"']")
@@ -190,6 +216,41 @@ def _importers(plan: Plan, source_names: dict[str, ModuleBinding]) -> None:
             f"{located.qualname}",
             places,
             "Use --leave alias, which keeps the name importable from its old module.",
+        )
+
+
+def refuse_imported_helpers(plan: Plan, helpers: list[str]) -> None:
+    """Refuse to move along (``--with-helpers``) a definition that another file of the
+    repository imports from the source module (``from source import name``, or
+    ``source.name`` through an import of the module): it would no longer be there."""
+    if not helpers:
+        return
+    located, root = plan.located, plan.request.root
+    module = located.module
+    words = re.compile(rf"\b({'|'.join(map(re.escape, helpers))})\b")
+    places: list[str] = []
+    for relpath in _tracked_python(root):
+        if relpath in (located.relpath, plan.target.relpath) or not (root / relpath).is_file():
+            continue
+        text = (root / relpath).read_text(encoding="utf-8", errors="replace")
+        if module.rpartition(".")[2] not in text or not words.search(text):
+            continue
+        try:
+            bound = bindings_of(text, _package_of(root, relpath))
+        except (SyntaxError, MoveRefusedError):
+            continue
+        for binding in bound.values():
+            for name in helpers:
+                if binding.refers_to == f"{module}.{name}" or (
+                    binding.refers_to == module
+                    and re.search(rf"\b{re.escape(binding.name)}\.{re.escape(name)}\b", text)
+                ):
+                    places.append(f"`{name}` ({relpath}:{binding.line})")
+    if places:
+        raise MoveRefusedError(
+            f"--with-helpers would move {', '.join(sorted(set(places)))} out of {module}, where "
+            "that file imports it from. Move it first with its own golden move (an alias keeps "
+            "it importable there), then move this."
         )
 
 

@@ -34,6 +34,16 @@ def helpers_of(located: Located, with_helpers: bool, node: cst.CSTNode) -> list[
         extra = {n: b for n, b in uses.definitions.items() if not b.logger and n not in chosen}
         if not extra:
             break
+        enclosing = sorted(
+            n for n, b in extra.items() if any(d is located.node for d in _inside(b.statement))
+        )
+        if enclosing:
+            raise MoveRefusedError(
+                f"{located.qualname} reads `{enclosing[0]}`, the class it is defined in: its "
+                f"new module would have to import it from {located.module}, which imports the "
+                "new module (an import cycle). Use type(self) (or cls) instead, or name it in "
+                "annotations only (with from __future__ import annotations), then move."
+            )
         if not with_helpers:
             listed = ", ".join(f"`{n}` (line {b.line_number})" for n, b in sorted(extra.items()))
             raise MoveRefusedError(
@@ -72,6 +82,21 @@ def helpers_of(located: Located, with_helpers: bool, node: cst.CSTNode) -> list[
             + ". Move them first with their own golden move (or keep them and move less)."
         )
     return sorted(chosen.values(), key=lambda b: b.line_number)
+
+
+def _inside(statement: cst.CSTNode) -> list[cst.CSTNode]:
+    """The definitions nested in ``statement`` (itself included): a class's methods, ..."""
+    found: list[cst.CSTNode] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            found.append(node)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            found.append(node)
+
+    statement.visit(Collector())
+    return found
 
 
 def _exported(text: str) -> set[str]:

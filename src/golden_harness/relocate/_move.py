@@ -214,8 +214,10 @@ def _message(outcome: MoveOutcome) -> str:
     )
 
 
-def render_move(outcome: MoveOutcome) -> list[str]:
-    """The lines ``golden move`` prints."""
+def render_move(outcome: MoveOutcome, *, verbose: bool = False) -> list[str]:
+    """The lines ``golden move`` prints: what moved where, check-move's report, verify-move's
+    report (the scenarios that are not equal; every scenario with ``verbose``) and the
+    outcome."""
     plan = outcome.plan
     located = plan.located
     lines = [
@@ -241,7 +243,7 @@ def render_move(outcome: MoveOutcome) -> list[str]:
     elif outcome.check_error:
         lines.append(f"check-move could not run: {outcome.check_error}")
     if outcome.verify is not None:
-        lines += render_verify_move(outcome.verify)
+        lines += render_verify_move(outcome.verify, verbose=verbose)
     elif outcome.verify_error:
         lines.append(f"verify-move could not run: {outcome.verify_error}")
     if outcome.commit:

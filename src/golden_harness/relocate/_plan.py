@@ -19,7 +19,7 @@ import libcst as cst
 
 from golden_harness.exceptions import MoveRefusedError
 from golden_harness.relocate._analysis import Binding, refuse_nested, uses_of
-from golden_harness.relocate._callers import rewrite_callers
+from golden_harness.relocate._callers import refuse_imported_helpers, rewrite_callers
 from golden_harness.relocate._checks import helpers_of, module_binding, refuse_clashes
 from golden_harness.relocate._edit import (
     append_definitions,
@@ -40,6 +40,9 @@ from golden_harness.relocate._source import Located, Target, locate, target_of
 __all__ = ["LEAVE_CHOICES", "MoveRequest", "Plan", "plan_move"]
 
 LEAVE_CHOICES = ("wrapper", "alias", "nothing")
+
+_MODULE_HOOKS = frozenset({"__getattr__", "__dir__"})
+"""Names a module function cannot take without becoming its module's attribute hook."""
 
 
 @dataclass(frozen=True)
@@ -196,9 +199,22 @@ def plan_move(request: MoveRequest) -> Plan:
         refuse_nested(located)
     target = target_of(root, located, request.to)
     leave = _leave(located, request.leave)
+    if leave == "wrapper" and isinstance(located.node, cst.FunctionDef):
+        located.staying = len(located.node.decorators)
     new_name = request.name or default_name(located)
     if not new_name.isidentifier() or keyword.iskeyword(new_name):
         raise MoveRefusedError(f"--name {new_name!r} is not a Python name.")
+    if new_name in _MODULE_HOOKS or (located.owner is None and located.name in _MODULE_HOOKS):
+        hook, module = (
+            (new_name, target.module)
+            if new_name in _MODULE_HOOKS
+            else (located.name, located.module)
+        )
+        raise MoveRefusedError(
+            f"A module-level function named `{hook}` is its module's attribute hook (PEP 562): "
+            f"every missing attribute of {module} goes through it. Move a method under another "
+            "name (--name NEW); move a module's hook by hand."
+        )
     if request.self_name is not None and (located.owner is None or located.kind == "staticmethod"):
         raise MoveRefusedError(
             f"--self-name applies to methods; {located.qualname} is a {located.kind}."
@@ -211,6 +227,7 @@ def plan_move(request: MoveRequest) -> Plan:
     plan = Plan(request, located, target, new_name, leave, role)
     helper_bindings = helpers_of(located, request.with_helpers, located.node)
     plan.helpers = [b.name for b in helper_bindings]
+    refuse_imported_helpers(plan, plan.helpers)
     moving = [located.node, *(b.statement for b in helper_bindings)]
     loggers = [
         b for b in uses_of(located, moving, located.qualname).definitions.values() if b.logger

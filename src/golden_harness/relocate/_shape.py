@@ -2,15 +2,20 @@
 (a thin wrapper or a class-level alias), as source text.
 
 A method becomes a module function whose first parameter is the instance (``self`` renamed
-everywhere it refers to that parameter, nested functions included); class-bound decorators
-(``@property``, ``@classmethod``, ...) stay behind, the others move with the body. Comments and
-formatting inside the body are kept as written (LibCST's concrete syntax tree); relative imports
-in the body are made absolute when the package changes.
+everywhere it refers to that parameter, nested functions included). Comments and formatting
+inside the body are kept as written (LibCST's concrete syntax tree); relative imports in the
+body are made absolute when the package changes.
 
 What stays behind delegates with the same arguments:
 ``return f(self, a, *args, k=k, **kw)``, ``return await f(...)`` for a coroutine,
 ``yield from f(...)`` for a generator (``return (yield from f(...))`` when it returns a value),
 or an alias ``name = f``, ``name = property(f)``, ``name = classmethod(f)``.
+
+A thin wrapper keeps every decorator, so the old name is still what the decorators make of a
+function with the old signature (a click command, an ``lru_cache`` with its ``cache_clear``,
+a registered handler), and the moved function is undecorated. An alias is the moved object
+itself: the decorators move with the body, except the class-bound ones (``@property``,
+``@classmethod``, ...), which wrap the alias.
 """
 
 from __future__ import annotations
@@ -39,9 +44,9 @@ def default_name(located: Located) -> str:
     (``_protected_paths`` -> ``protected_paths``); everything else keeps its name. A method with
     decorators that move along keeps its name too, since a decorator may read it."""
     name = located.name
-    moving_decorators = isinstance(located.node, cst.FunctionDef) and len(
-        located.node.decorators
-    ) > len(located.bound_decorators)
+    moving_decorators = (
+        isinstance(located.node, cst.FunctionDef) and len(located.node.decorators) > located.staying
+    )
     dunder = name.startswith("__") and name.endswith("__")
     if located.owner is None or dunder or moving_decorators:
         return name
@@ -171,8 +176,7 @@ def moved_code(
     new = node.visit(rewriter)
     assert isinstance(new, (cst.FunctionDef, cst.ClassDef))
     if isinstance(new, cst.FunctionDef):
-        keep = len(located.bound_decorators)
-        new = new.with_changes(decorators=new.decorators[keep:])
+        new = new.with_changes(decorators=new.decorators[located.staying :])
     new = new.with_changes(leading_lines=[])
     new = _dedent_docstring(new, 1 if located.owner is not None else 0)
     if (
@@ -231,9 +235,9 @@ def _docstring(node: cst.FunctionDef) -> str | None:
 
 
 def wrapper_text(located: Located, reference: str) -> str:
-    """The thin wrapper left in place of a function or method: its signature, decorators that
-    stay and docstring as written, and one delegating statement (module-level text; LibCST
-    indents it where it is inserted)."""
+    """The thin wrapper left in place of a function or method: its signature, decorators and
+    docstring as written, and one delegating statement (module-level text; LibCST indents it
+    where it is inserted)."""
     node = located.node
     assert isinstance(node, cst.FunctionDef)
     call = f"{reference}({_arguments(node)})"
@@ -253,7 +257,7 @@ def wrapper_text(located: Located, reference: str) -> str:
         body.append(cst.parse_statement(doc + "\n"))
     body.append(cst.parse_statement(statement + "\n"))
     wrapper = node.with_changes(
-        decorators=node.decorators[: len(located.bound_decorators)],
+        decorators=node.decorators[: located.staying],
         asynchronous=asynchronous,
         body=cst.IndentedBlock(body=body),
         leading_lines=[],

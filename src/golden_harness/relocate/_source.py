@@ -64,6 +64,10 @@ class Located:
     owner: cst.ClassDef | None
     kind: str
     bound_decorators: tuple[str, ...]
+    staying: int = 0
+    """How many of the definition's decorators (the outermost) stay on what is left behind:
+    all of them on a thin wrapper, the class-bound ones (``bound_decorators``) on an alias;
+    the others move with the body."""
 
     @property
     def name(self) -> str:
@@ -248,6 +252,7 @@ def _classify(located: Located) -> None:
             "only such an order can stay on the class while the others move with the body."
         )
     located.bound_decorators = tuple(bound)
+    located.staying = len(bound)
     names = {t.rpartition(".")[2] for t in bound}
     if "staticmethod" in names:
         located.kind = "staticmethod"
