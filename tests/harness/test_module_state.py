@@ -99,6 +99,28 @@ def test_caches_are_cleared_before_the_call_and_after_the_scenario(
     assert isinstance(module.rate, functools._lru_cache_wrapper)
 
 
+def test_caches_of_a_module_of_the_package_reached_as_a_module_are_cleared() -> None:
+    package = types.ModuleType("stateful_pkg")
+    helpers = types.ModuleType("stateful_pkg.helpers")
+    exec(compile(SOURCE, "stateful_pkg/helpers.py", "exec"), helpers.__dict__)
+    seam = types.ModuleType("stateful_pkg.seam")
+    package.helpers = helpers  # type: ignore[attr-defined]
+    sys.modules.update({m.__name__: m for m in (package, helpers, seam)})
+    exec(
+        "from stateful_pkg import helpers\ndef tax(region):\n    return helpers.rate(region)\n",
+        seam.__dict__,
+    )
+    try:
+        assert seam.tax("EU") == 0.0  # the real rate is now cached
+        with Recorder(modules=[seam.__name__]) as golden:
+            golden.fake_function(helpers.lookup, returns=0.5)
+            assert golden.call(seam.tax, "EU") == 0.5
+        assert helpers.rate.cache_info().currsize == 0
+    finally:
+        for name in ("stateful_pkg.seam", "stateful_pkg.helpers", "stateful_pkg"):
+            del sys.modules[name]
+
+
 SCENARIOS = """
 from counter import bump
 

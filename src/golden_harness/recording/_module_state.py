@@ -10,7 +10,8 @@ name the global only (not its module), so moving code between modules changes no
 When the scenario ends, every global of those modules is put back as it was before the
 scenario's first call (containers changed in place get their old items back, keeping their
 identity), so no scenario sees what another one left. ``functools`` caches of the modules'
-functions and of their classes' methods are cleared before the first call and at the end, and
+functions and of their classes' methods (and of the modules of the same package they import as
+modules) are cleared before the first call and at the end, and
 so are ``cached_property`` values of the seam's instance, of its arguments and of the modules'
 instances: a scenario never reads a value cached by another.
 """
@@ -41,7 +42,7 @@ def _clear_cache(value: Any) -> None:
         value.cache_clear()
 
 
-def _clear_caches(namespace: dict[str, Any], module_name: str) -> None:
+def _clear_module_caches(namespace: dict[str, Any], module_name: str) -> None:
     for value in list(namespace.values()):
         if isinstance(value, type):
             if value.__module__ == module_name:
@@ -49,8 +50,23 @@ def _clear_caches(namespace: dict[str, Any], module_name: str) -> None:
                     if isinstance(attribute, (staticmethod, classmethod)):
                         attribute = attribute.__func__
                     _clear_cache(attribute)
-        else:
+        elif not isinstance(value, types.ModuleType):
             _clear_cache(value)
+
+
+def _clear_caches(namespace: dict[str, Any], module_name: str) -> None:
+    """Clear the caches of a watched module, and of the modules of its own package it imports
+    as modules (``from pkg import helpers`` then ``helpers.rate(...)``): a cached function moved
+    out of a watched module is then reached through a module, and must not carry a value over."""
+    _clear_module_caches(namespace, module_name)
+    package = module_name.partition(".")[0]
+    for value in list(namespace.values()):
+        if (
+            isinstance(value, types.ModuleType)
+            and value.__name__ != module_name
+            and value.__name__.partition(".")[0] == package
+        ):
+            _clear_module_caches(vars(value), value.__name__)
 
 
 _PROPERTY_NAMES: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
