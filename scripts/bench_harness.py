@@ -17,12 +17,23 @@ harness median / mock median: ``ratio harness/mock: X.XXx``. Before it come each
 scenario, and the cost of starting and stopping a freezegun freeze against moving the kept one.
 
 Usage: ``python scripts/bench_harness.py [--pairs N] [--modules N] [pyperf options, e.g. -q]``
+
+Times on a shared machine move with its load, and so does their ratio. ``--instructions`` counts
+instead (``valgrind --tool=callgrind``, the same count for the same code and inputs whatever else
+the machine does): each way runs in its own process for ``--rounds`` rounds and for one round,
+and the difference divided by the extra rounds is the instructions of one round, setup (module
+loading, the first freeze) left out. It prints instructions per scenario for both ways and
+``instruction ratio harness/mock: X.XXx``. Instructions do not count time spent waiting on the
+file system, which the harness does more of (one workspace folder per scenario).
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import itertools
+import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -266,7 +277,69 @@ def ratio_of_pairs(pairs: list[tuple[pyperf.Benchmark, pyperf.Benchmark]]) -> fl
     return statistics.median(h.median() / m.median() for h, m in pairs)
 
 
+def count_rounds(way: str, rounds: int, modules: int) -> None:
+    """The child of ``--instructions``: load the modules, then run ``rounds`` rounds of ``way``."""
+    load_modules(modules)
+    if way == "harness":
+        harness_rounds(rounds, FreezeKeeper())
+    else:
+        mock_rounds(rounds, Path(tempfile.mkdtemp(prefix="bench-mock-")))
+
+
+def instructions(way: str, rounds: int, modules: int) -> int:
+    """Instructions callgrind counts for a child running ``rounds`` rounds of ``way``."""
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--count",
+            way,
+            "--rounds",
+            str(rounds),
+            "--modules",
+            str(modules),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONHASHSEED": "0"},  # the same dict layouts in every run
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"valgrind {way} {rounds}: exit {done.returncode}\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def count_instructions(rounds: int, modules: int) -> None:
+    """``--instructions``: instructions per scenario of both ways, and their ratio."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian's package valgrind)")
+    per_scenario = {}
+    for way in ("harness", "mock"):
+        extra = instructions(way, rounds, modules) - instructions(way, 1, modules)
+        per_scenario[way] = extra / (rounds - 1) / len(HARNESS_SCENARIOS)
+        print(f"{way}: {per_scenario[way] / 1e6:.2f} M instructions/scenario")
+    print(f"instruction ratio harness/mock: {per_scenario['harness'] / per_scenario['mock']:.2f}x")
+
+
 def main() -> None:
+    if "--count" in sys.argv or "--instructions" in sys.argv:
+        counting = argparse.ArgumentParser(description="bench_harness.py, counting instructions")
+        counting.add_argument("--instructions", action="store_true")
+        counting.add_argument("--count", choices=["harness", "mock"])
+        counting.add_argument("--rounds", type=int, default=6)
+        counting.add_argument("--modules", type=int, default=1500)
+        args = counting.parse_args()
+        if args.count:
+            count_rounds(args.count, args.rounds, args.modules)
+        elif args.rounds < 2:
+            counting.error(f"--rounds must be >= 2, got {args.rounds}")
+        else:
+            count_instructions(args.rounds, args.modules)
+        return
     runner = pyperf.Runner(processes=1, values=5, warmups=1)
     runner.argparser.add_argument(
         "--pairs", type=int, default=7, help="alternating harness/mock pairs (default 7)"
