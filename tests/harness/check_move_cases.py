@@ -1405,6 +1405,7 @@ INHERITED = Pattern(
             """,
         }
     ),
+    expect_pure="holds the new shop.ledger.Ledger its wrappers delegate to; making it only stores its parameters",
     planted={
         "a base that cannot be read": (
             (
@@ -1421,6 +1422,10 @@ INHERITED = Pattern(
         "no base sets it": (
             (("src/shop/base.py", "        self.run_id = run_id\n", ""),),
             "is read, but Ledger never sets it; Orders did at the base",
+        ),
+        "the held object made from a call": (
+            (("src/shop/orders.py", "Ledger(db, run_id)", "Ledger(db, str(run_id))"),),
+            "added `self.ledger = Ledger(db, str(run_id))` (line 8): its arguments are not plain names",
         ),
     },
 )
@@ -1471,6 +1476,107 @@ ATTRIBUTE_HOOK = Pattern(
     },
 )
 
+IN_PLACE = Pattern(
+    "changed in place",
+    _dedent(
+        {
+            "src/shop/notes.py": """
+                import os
+
+
+                class Notes:
+                    def __init__(self, root):
+                        self.root = root
+
+                    def path_of(self, name):
+                        return os.path.join(self.root, name + ".md")
+
+                    @property
+                    def count(self):
+                        return len(os.listdir(self.root))
+
+                    def has(self, name):
+                        if os.path.isfile(self.path_of(name)):
+                            return "yes"
+                        return "no"
+
+                    def summary(self):
+                        return f"{self.count} notes"
+
+                    def exists(self, name):
+                        return os.path.exists(os.path.join(self.root, name))
+            """,
+            "src/shop/archive.py": """
+                from shop.notes import Notes
+
+
+                class Archive(Notes):
+                    def stored(self):
+                        return self.root
+            """,
+        }
+    ),
+    _dedent(
+        {
+            "src/shop/notes.py": """
+                import os
+
+                from shop import paths
+
+
+                class Notes:
+                    def __init__(self, root):
+                        self.root = root
+
+                    def has(self, name):
+                        if os.path.isfile(paths.path_of(self, name)):
+                            return "yes"
+                        return "no"
+
+                    def summary(self):
+                        return f"{paths.count(self)} notes"
+
+                    def exists(self, name):
+                        return os.path.exists(
+                            os.path.join(self.root, name)
+                        )
+            """,
+            "src/shop/paths.py": """
+                import os
+
+
+                def path_of(notes, name):
+                    return os.path.join(notes.root, name + ".md")
+
+
+                def count(notes):
+                    return len(os.listdir(notes.root))
+            """,
+        }
+    ),
+    expect_pure="same code        shop.notes.Notes.exists (src/shop/notes.py:18)",
+    planted={
+        "another function edited": (
+            (("src/shop/notes.py", "return os.path.exists(", "return os.path.isdir("),),
+            "CHANGED          shop.notes.Notes.exists (src/shop/notes.py:18)",
+        ),
+        "a rewritten call given another argument": (
+            (
+                (
+                    "src/shop/notes.py",
+                    "paths.path_of(self, name)",
+                    "paths.path_of(self, name.lower())",
+                ),
+            ),
+            "CHANGED          shop.notes.Notes.has (src/shop/notes.py:10)",
+        ),
+        "the moved function called on another object": (
+            (("src/shop/notes.py", "paths.count(self)", "paths.count(Notes(self.root))"),),
+            "CHANGED          shop.notes.Notes.summary (src/shop/notes.py:15)",
+        ),
+    },
+)
+
 PATTERNS = [
     STAR,
     STAR_WRAPPER,
@@ -1494,6 +1600,7 @@ PATTERNS = [
     HELD,
     INHERITED,
     ATTRIBUTE_HOOK,
+    IN_PLACE,
 ]
 
 CASES = [

@@ -28,6 +28,7 @@ from golden_harness.moves._around_move import (
 from golden_harness.moves._classes import compare_classes
 from golden_harness.moves._compare_functions import Link, compare_functions
 from golden_harness.moves._git import resolve_revision
+from golden_harness.moves._in_place import judge_in_place
 from golden_harness.moves._move_ast import Alias, Function
 from golden_harness.moves._move_result import (
     AliasReport,
@@ -103,6 +104,7 @@ class _Checker:
         self.added: list[Function] = []
         self.pool: list[Function] = []
         self.survivors: list[Function] = []
+        self.now_of: dict[int, Function] = {}
         self.maybe_wrappers: list[tuple[Function, WrapperReport]] = []
         self.wrappers: list[WrapperReport] = []
         self.aliases: list[AliasReport] = []
@@ -125,6 +127,8 @@ class _Checker:
         ]
         for name, old in olds.items():
             now = news.get(name)
+            if now is not None:
+                self.now_of[id(old)] = now
             if now is None:
                 self.pool.append(old)
                 alias = changed.aliases.get(name)
@@ -333,6 +337,20 @@ class _Checker:
                 )
                 classes.append(verdict)
         verdicts, constructors = self._verdicts(pairs)
+        in_scope = {c.path for c in self.survey.files if c.in_scope}
+        held: dict[tuple[str, str], set[str]] = {}
+        for w in self.wrappers:
+            if w.wrapper.receiver:
+                held.setdefault((w.function.path, w.function.owner), set()).add(w.wrapper.receiver)
+        in_place = judge_in_place(
+            self.context,
+            self.survey.commit,
+            [(old, self.now_of[id(old)]) for old in self.survivors if old.path in in_scope],
+            pairs,
+            self.added,
+            held,
+            new_classes,
+        )
         self._old_names(verdicts, [*classes, *values])
         wrappers, aliases = self._delegations()
         paired = {id(old) for old in pairs.values()}
@@ -369,4 +387,5 @@ class _Checker:
             new_classes=new_classes,
             unread=self.survey.unread,
             allow_removed=allow_removed,
+            in_place=in_place,
         )

@@ -190,6 +190,7 @@ class CheckMoveResult:
     new_classes: list[Definition] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     allow_removed: bool = False
+    in_place: list[MoveVerdict] = field(default_factory=list)
 
     @property
     def moved_anything(self) -> bool:
@@ -200,11 +201,13 @@ class CheckMoveResult:
     def ok(self) -> bool:
         """True when something was added, all of it is a pure move (functions, classes and
         values), every wrapper passes its arguments on unchanged, every alias is bound to a
-        function taking the same parameters, no changed function uses an undefined name, and
-        nothing was removed without a trace (unless removals are allowed)."""
+        function taking the same parameters, every function changed in place is the same code
+        (or a caller rewritten to reach moved code), no changed function uses an undefined
+        name, and nothing was removed without a trace (unless removals are allowed)."""
         return (
             self.moved_anything
             and all(v.pure for v in self.verdicts)
+            and all(v.pure for v in self.in_place)
             and all(c.pure for c in self.classes)
             and all(v.pure for v in self.values)
             and all(w.passes_on for w in self.wrappers)

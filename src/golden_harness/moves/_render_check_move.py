@@ -49,6 +49,18 @@ def _functions(result: CheckMoveResult) -> list[str]:
     return lines
 
 
+def _in_place(result: CheckMoveResult) -> list[str]:
+    if not result.in_place:
+        return []
+    lines = ["changed in place (must be the same code, or a caller rewritten to reach moved code):"]
+    for v in result.in_place:
+        verdict = "same code" if v.pure else "CHANGED"
+        lines.append(f"  {verdict:<16} {v.added.full_name} ({v.added.path}:{v.added.node.lineno})")
+        lines += [f"      {line}" for line in v.differences]
+        lines += [f"      note: {note}" for note in v.notes]
+    return lines
+
+
 def _definitions(result: CheckMoveResult) -> list[str]:
     lines = []
     if result.classes or result.new_classes:
@@ -175,6 +187,9 @@ def _summary(result: CheckMoveResult) -> str:
         )
     if result.removed:
         text += f", {len(result.removed)} removed"
+    if result.in_place:
+        changed = sum(not v.pure for v in result.in_place)
+        text += f", {len(result.in_place)} changed in place, {changed} not the same code"
     return text + f"; {result.seconds:.2f} s."
 
 
@@ -185,7 +200,7 @@ def render_check_move(result: CheckMoveResult) -> list[str]:
         f"{len(result.verdicts) + len(result.constructors)} function(s) added under "
         f"{', '.join(result.scope) or '(no changed package)'}"
     ]
-    lines += _functions(result) + _definitions(result) + _around(result)
+    lines += _functions(result) + _in_place(result) + _definitions(result) + _around(result)
     lines.append(_summary(result))
     if not result.moved_anything:
         lines.append("Nothing to check: no function was added there since the base.")

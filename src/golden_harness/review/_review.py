@@ -333,6 +333,12 @@ def _check_lines(check: CheckMoveResult) -> list[str]:
             f"({c.added.where}){origin}"
         )
         lines += [f"    {line}" for line in c.differences]
+    for v in check.in_place:
+        lines.append(
+            f"{'same code' if v.pure else 'CHANGED IN PLACE':<16} {v.added.full_name} "
+            f"({_at(v.added.path, v.added.node.lineno)})"
+        )
+        lines += [f"    {line}" for line in v.differences]
     for r in check.removed:
         d = r.definition
         lines.append(f"removed          {d.kind} {d.full_name} ({d.where} in the parent): {r.why}")
@@ -544,6 +550,15 @@ def _check_json(check: CheckMoveResult) -> dict[str, Any]:
                 "differences": d.differences,
             }
             for d in definitions
+        ],
+        "in_place": [
+            {
+                "function": v.added.full_name,
+                "at": _at(v.added.path, v.added.node.lineno),
+                "same_code": v.pure,
+                "differences": v.differences,
+            }
+            for v in check.in_place
         ],
         "removed": [
             {"kind": r.definition.kind, "name": r.definition.full_name, "at": r.definition.where}

@@ -1,0 +1,318 @@
+"""Functions changed where they stand, in a move: the same code, or a caller of moved code
+rewritten to reach it at its new place?
+
+A function defined at the base and now in the same file under the same name, changed but not
+reduced to a thin wrapper or an alias, must behave as it did: it is compared with itself at
+the base as a moved function is (:func:`compare_functions`: the same code in normal form, every
+name referring to the same object), after undoing the rewrites a move makes of its callers. A
+call of the function a method moved to, with the caller's own first parameter first
+(``moved.ship(self, order)``, ``ship(self, order)``), reads as the call at the base
+(``self.ship(order)``) when the callee resolves to the function paired with that method and the
+method belonged to the caller's class; for a ``property``, ``ship(self)`` reads as
+``self.ship``. Anything else that changed (a reformatting aside) is a difference.
+
+At the base ``self.ship(...)`` reached an override in a subclass; the rewritten call does not.
+A subclass at the base (found by its ``class X(Owner)`` line, through subclasses of
+subclasses) that defines the method's name makes the rewrite a difference, named.
+
+A method moved to a class the object now holds (``self.ledger = Ledger(db)`` added, the old
+method a wrapper through ``self.ledger``) adds that statement: it is left out of the comparison
+when the attribute is the one a wrapper of the class delegates through, the class is new in the
+move, its arguments are names, and constructing it only stores its parameters (its
+``__init__``, its own or the first in its bases' order); anything else there is a difference.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from dataclasses import dataclass
+
+from golden_harness.moves._classes import Located, classes_in, linearize
+from golden_harness.moves._compare_functions import compare_functions, first_parameter
+from golden_harness.moves._git import run_git
+from golden_harness.moves._move_ast import Function, decorator_name, dotted
+from golden_harness.moves._move_context import MoveContext, Namer
+from golden_harness.moves._move_result import Definition, MoveVerdict
+from golden_harness.moves._wrappers import stored_parameters
+
+__all__ = ["judge_in_place"]
+
+_REWRITABLE = {"", "classmethod", "staticmethod", "property"}
+"""The kinds of method whose callers a move may rewrite (``""``: a plain method)."""
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """A method at the base, paired with the function it moved to."""
+
+    old: Function
+    new: Function
+
+    @property
+    def kind(self) -> str:
+        names = [decorator_name(d) for d in self.old.node.decorator_list]
+        return next((n for n in names if n in {"classmethod", "staticmethod", "property"}), "")
+
+
+def judge_in_place(
+    context: MoveContext,
+    commit: str,
+    survivors: list[tuple[Function, Function]],
+    pairs: dict[int, Function],
+    added: list[Function],
+    held: dict[tuple[str, str], set[str]],
+    new_classes: list[Definition],
+) -> list[MoveVerdict]:
+    """A verdict for each function changed in place (``survivors``: at the base, now), with
+    the calls of moved methods through their new functions read as the calls they replace
+    (``pairs``: an added function's id to its counterpart at the base), and the new objects
+    a class holds for its wrappers left out (``held``: the attributes the wrappers of a class,
+    by path and qualified name, delegate through; ``new_classes``: the classes the move adds)."""
+    moved = {
+        f"{f.module}:{f.qualname}": _Moved(pairs[id(f)], f)
+        for f in added
+        if id(f) in pairs and pairs[id(f)].owner
+    }
+    overrides = _Overrides(context, commit)
+    verdicts = []
+    for old, now in survivors:
+        rewriter = _Rewriter(context, old, now, moved, overrides)
+        undone = rewriter.visit(copy.deepcopy(now.node))
+        assert isinstance(undone, type(now.node))
+        holder = _Holder(context, now, held.get((now.path, now.owner), set()), new_classes)
+        undone.body = [s for s in undone.body if not holder.holds(s, old)] or [ast.Pass()]
+        seen = Function(now.path, now.module, now.qualname, undone, now.source, now.is_method)
+        verdict = compare_functions(context, old, seen)
+        verdict.added = now
+        verdict.differences = rewriter.problems + holder.problems + verdict.differences
+        verdict.notes += holder.notes
+        verdicts.append(verdict)
+    return verdicts
+
+
+class _Rewriter(ast.NodeTransformer):
+    """Undoes, in a copy of ``function`` (``old`` at the base), the rewrites a move made of
+    calls of moved methods."""
+
+    def __init__(
+        self,
+        context: MoveContext,
+        old: Function,
+        function: Function,
+        moved: dict[str, _Moved],
+        overrides: _Overrides,
+    ) -> None:
+        self.old = old
+        file = context.file("now", function.path)
+        scope = context.resolver.index(file).scope(function.node)
+        self.namer = Namer(context, "now", file, scope)
+        self.function, self.moved, self.overrides = function, moved, overrides
+        self.first = function.params[0] if function.is_method and function.params else None
+        self.problems: list[str] = []
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        target = self._target(node)
+        if target is None:
+            return node
+        kind, method = target.kind, target.old.node.name
+        dropped = kind == "staticmethod" or first_parameter(target.old, target.new)[1]
+        leads = [a.id for a in node.args[:1] if isinstance(a, ast.Name)] == [self.first]
+        if not dropped and not leads:
+            return node
+        rest = node.args if dropped else node.args[1:]
+        if kind == "property" and (rest or node.keywords):
+            return node
+        receiver = (
+            self._receiver_at_base(method)
+            if dropped
+            else ast.Name(id=self.first or "self", ctx=ast.Load())
+        )
+        where = ", ".join(self.overrides.of(target.old))
+        if where:
+            self.problems.append(
+                f"`{self.first}.{method}` at the base could reach an override in a subclass "
+                f"({where}); the call of {target.new.full_name} now cannot"
+            )
+        attribute = ast.Attribute(value=receiver, attr=method, ctx=ast.Load())
+        replaced: ast.expr = (
+            attribute
+            if kind == "property"
+            else ast.Call(func=attribute, args=list(rest), keywords=node.keywords)
+        )
+        return ast.copy_location(replaced, node)
+
+    def _receiver_at_base(self, method: str) -> ast.expr:
+        """What the function called ``method`` on at the base, when the move dropped the
+        instance (a static method: ``self.parse(x)`` or ``Orders.parse(x)``); the first
+        parameter when the base called it on several things."""
+        receivers = {
+            ast.dump(node.func.value): node.func.value
+            for node in ast.walk(self.old.node)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == method
+        }
+        if len(receivers) == 1:
+            return copy.deepcopy(next(iter(receivers.values())))
+        return ast.Name(id=self.first or "self", ctx=ast.Load())
+
+    def _target(self, node: ast.Call) -> _Moved | None:
+        """The moved method whose new function ``node`` calls, when a move may have written it
+        and the method belonged to this function's class."""
+        name = dotted(node.func)
+        if name is None or self.first is None:
+            return None
+        found = self.namer.resolve(name.split("."))
+        if found.rest or len(found.refs) != 1 or found.refs[0].kind != "def":
+            return None
+        target = self.moved.get(found.refs[0].key)
+        if target is None or target.kind not in _REWRITABLE:
+            return None
+        if (target.old.path, target.old.owner) != (self.function.path, self.function.owner):
+            return None
+        return target
+
+
+class _Overrides:
+    """Subclasses at the base of a moved method's class that define the method's name."""
+
+    def __init__(self, context: MoveContext, commit: str) -> None:
+        self.context, self.commit = context, commit
+        self._found: dict[tuple[str, str], list[str]] = {}
+
+    def of(self, old: Function) -> list[str]:
+        key = (old.owner, old.node.name)
+        if key not in self._found:
+            self._found[key] = self._search(old.owner.rsplit(".", 1)[-1], old.node.name)
+        return self._found[key]
+
+    def _grep(self, pattern: str) -> list[tuple[str, int]]:
+        done = run_git(
+            self.context.sources.root, "grep", "-n", "-E", "-e", pattern, self.commit, "--", "*.py"
+        )
+        places = []
+        for line in done.stdout.splitlines():
+            _, path, number, _ = line.split(":", 3)
+            places.append((path, int(number)))
+        return places
+
+    def _search(self, owner: str, method: str) -> list[str]:
+        found: list[str] = []
+        seen: set[str] = {owner}
+        todo = [owner]
+        while todo:
+            parent = todo.pop()
+            pattern = rf"^\s*class\s+\w+\s*\([^)]*\b{re.escape(parent)}\b"
+            for path, line in self._grep(pattern):
+                file = self.context.sources.file("base", path, strict=False)
+                if file is None:
+                    continue
+                for node in ast.walk(file.tree):
+                    if not isinstance(node, ast.ClassDef) or node.lineno != line:
+                        continue
+                    if node.name not in seen:
+                        seen.add(node.name)
+                        todo.append(node.name)
+                    for item in node.body:
+                        if (
+                            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and item.name == method
+                        ):
+                            found.append(f"{node.name}.{method} at {path}:{item.lineno}")
+        return sorted(found)
+
+
+class _Holder:
+    """Finds the statements of a changed method that make the object it holds for its
+    wrappers (``self.ledger = Ledger(db)``), and judges what making it runs."""
+
+    def __init__(
+        self,
+        context: MoveContext,
+        function: Function,
+        attributes: set[str],
+        new_classes: list[Definition],
+    ) -> None:
+        self.context, self.function, self.attributes = context, function, attributes
+        self.first = function.params[0] if function.is_method and function.params else None
+        self.classes = {f"{d.module}:{d.qualname}": d for d in new_classes}
+        file = context.file("now", function.path)
+        self.namer = Namer(context, "now", file, context.resolver.index(file).scope(function.node))
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+
+    def holds(self, statement: ast.stmt, old: Function) -> bool:
+        """True when ``statement`` makes a held object, not at the base in ``old``."""
+        if not (
+            self.first is not None
+            and isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(target := statement.targets[0], ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == self.first
+            and target.attr in self.attributes
+            and isinstance(call := statement.value, ast.Call)
+            and (name := dotted(call.func)) is not None
+        ):
+            return False
+        if any(ast.dump(statement) == ast.dump(s) for s in old.node.body):
+            return False
+        found = self.namer.resolve(name.split("."))
+        if found.rest or len(found.refs) != 1 or found.refs[0].key not in self.classes:
+            return False
+        made = f"`{ast.unparse(statement)}` (line {statement.lineno})"
+        plain = all(
+            isinstance(a, ast.Name) or (isinstance(a, ast.Attribute) and dotted(a) is not None)
+            for a in [*call.args, *(k.value for k in call.keywords)]
+        ) and not any(isinstance(a, ast.Starred) for a in call.args)
+        made_of = self.classes[found.refs[0].key]
+        why = self._construction(made_of)
+        if not plain:
+            why = "its arguments are not plain names"
+        if why:
+            self.problems.append(f"added {made}: {why}")
+        else:
+            self.notes.append(
+                f"added {made}: holds the new {made_of.full_name} its wrappers delegate to; making it only "
+                "stores its parameters"
+            )
+        return True
+
+    def _construction(self, definition: Definition) -> str:
+        """Why making an object of the new class may do more than store its parameters, or
+        ""."""
+        file = self.context.sources.file("now", definition.path, strict=False)
+        node = classes_in(file.tree).get(definition.qualname) if file is not None else None
+        if file is None or node is None:
+            return f"{definition.full_name} cannot be read"
+        located = Located(file, definition.qualname, node)
+        order = linearize(self.context, "now", located)
+        if order is None:
+            return f"the bases of {definition.full_name} cannot be put in order"
+        for entry in [located, *(e.located for e in order)]:
+            if entry is None:
+                return f"a base of {definition.full_name} cannot be read"
+            for item in entry.node.body:
+                if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                where = f"{entry.qualname}.{item.name} ({entry.file.path}:{item.lineno})"
+                if item.name in {"__new__", "__init_subclass__", "__post_init__"}:
+                    return f"making it runs {where}"
+                if item.name == "__init__":
+                    init = Function(
+                        entry.file.path,
+                        entry.file.module,
+                        f"{entry.qualname}.__init__",
+                        item,
+                        entry.file.text,
+                        True,
+                    )
+                    if stored_parameters(init) is None:
+                        return f"making it runs {where}, which does more than store its parameters"
+                    return ""
+            if entry.node.decorator_list or entry.node.keywords:
+                return f"{entry.qualname} is decorated or has a metaclass: making it may run more"
+        return ""
