@@ -158,6 +158,25 @@ def test_a_bare_program_matches_the_resolved_path_and_records_the_bare_name() ->
     assert argv == ["git", "status"]
 
 
+def test_a_bare_program_run_from_another_path_records_that_path() -> None:
+    with Recorder() as golden:
+        golden.subprocess(["git", "status"], occurrences=2)
+        golden.call(lambda: subprocess.run(["/opt/elsewhere/git", "status"], check=True).returncode)
+        golden.call(
+            lambda: subprocess.run([shutil.which("git") or "git", "status"], check=True).returncode
+        )
+        with pytest.raises(UnscriptedSubprocessError) as caught:
+            golden.call(
+                lambda: subprocess.run(["/opt/elsewhere/git", "log"], check=True).returncode
+            )
+        first, second = golden.events[0]["subprocess"], golden.events[2]["subprocess"]
+
+    # Which program runs is behaviour: a path other than the one PATH finds is kept.
+    assert first == ["/opt/elsewhere/git", "status"]
+    assert second == ["git", "status"]
+    assert "golden.subprocess(['/opt/elsewhere/git', 'log']" in str(caught.value)
+
+
 def test_a_scripted_path_still_matches_that_path_only() -> None:
     with Recorder() as golden:
         golden.subprocess(["/opt/tools/git", "status"])

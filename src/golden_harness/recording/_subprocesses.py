@@ -13,6 +13,7 @@ the seam's ``timeout``, then ``raised``, or ``timed_out`` and/or ``returncode``,
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -169,7 +170,7 @@ class SubprocessScripter:
         script = process.script
         argv = _argv(process.popen.args)
         program = self._programs.get(process)
-        if program is not None and isinstance(argv, list) and argv:
+        if program is not None and isinstance(argv, list) and argv and _found_on_path(argv[0]):
             argv[0] = program  # the name the scenario scripted, the same on every machine
         event: dict[str, Any] = {"subprocess": self._serialize(argv, "subprocess argv")}
         if process.cwd is not None:
@@ -214,10 +215,22 @@ def _bare_program(command: str | list[Any]) -> str | None:
     return None
 
 
+def _found_on_path(program: Any) -> bool:
+    """True when ``program`` is a bare name, or the path ``PATH`` finds for its name
+    (``/usr/bin/git``): the same program as the bare name on any machine. Another path
+    (``<workspace>/venv/bin/python``, ``/opt/tools/git``) names which program runs, so a
+    trace keeps it."""
+    if not isinstance(program, str) or os.sep not in program:
+        return True
+    found = shutil.which(os.path.basename(program))
+    return found is not None and os.path.realpath(found) == os.path.realpath(program)
+
+
 def _bare_argv(argv: Any) -> Any:
-    """``argv`` with its program as a bare name (``/usr/bin/git`` -> ``git``): what a scenario
-    scripts, since a bare name matches the program wherever it is found."""
-    if isinstance(argv, list) and argv and isinstance(argv[0], str) and os.sep in argv[0]:
+    """``argv`` with its program as a bare name when that is the program ``PATH`` finds
+    (``/usr/bin/git`` -> ``git``): what a scenario scripts, since a bare name matches the
+    program wherever it is found."""
+    if isinstance(argv, list) and argv and isinstance(argv[0], str) and _found_on_path(argv[0]):
         return [os.path.basename(argv[0]), *argv[1:]]
     return argv
 
