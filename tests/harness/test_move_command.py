@@ -413,3 +413,24 @@ def test_a_check_move_that_cannot_run_leaves_the_move_uncommitted(
         "Not proven (check-move does not call it a pure move): the working tree keeps the move"
     )
     assert git(repo, "log", "--format=%s") == "initial\n"
+
+
+def test_a_file_not_formatted_before_the_move_keeps_its_other_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "project")
+    orders = repo / "src/movex/orders.py"
+    unformatted = "UNTOUCHED = ( 1,2 )  # not as ruff would write it\n"
+    orders.write_text(orders.read_text() + "\n\n" + unformatted)
+    git(repo, "commit", "-qam", "an unformatted line")
+
+    code, out, _ = _move(repo, capsys, *SHIP, "--dry-run")
+
+    assert code == 0, out
+    assert (
+        "  formatted with ruff (src/movex/orders.py left as written: not formatted with ruff "
+        "before the move, so formatting would change other lines too)"
+    ) in out.splitlines()
+    assert "-" + unformatted.rstrip("\n") not in out.splitlines()
+    start = out.index("+++ b/src/movex/shipping.py")
+    assert "+def ship(" in out[start:]

@@ -47,6 +47,7 @@ class MoveOutcome:
     diff: str
     dry_run: bool
     formatter: str | None = None
+    unformatted: list[str] = field(default_factory=list)
     hook: str | None = None
     hook_output: str | None = None
     check: CheckMoveResult | None = None
@@ -147,23 +148,20 @@ def perform_move(
     edited = set(plan.files)
     covers = update_covers(root, seams, renamed, keep_old, plan.files) - edited
     formatter = formatter_of(root)
+    unformatted: list[str] = []
     if formatter is not None:
-        plan.files = {
-            relpath: (
-                before,
-                formatter.format(
-                    root,
-                    relpath,
-                    after,
-                    imports=relpath not in covers,
-                    packages=[plan.located.module.split(".")[0], plan.target.module.split(".")[0]],
-                ),
-            )
-            for relpath, (before, after) in plan.files.items()
-        }
+        packages = [plan.located.module.split(".")[0], plan.target.module.split(".")[0]]
+        for relpath, (before, after) in plan.files.items():
+            imports = relpath not in covers
+            if before and formatter.format(root, relpath, before, imports=imports) != before:
+                unformatted.append(relpath)  # formatting it would change lines the move did not
+                continue
+            formatted = formatter.format(root, relpath, after, imports=imports, packages=packages)
+            plan.files[relpath] = (before, formatted)
     outcome = MoveOutcome(
         plan, unified_diff(plan.files), dry_run, formatter.name if formatter else None
     )
+    outcome.unformatted = unformatted
     outcome.hook = after_move_command(root)
     if dry_run:
         return outcome
@@ -228,7 +226,13 @@ def render_move(outcome: MoveOutcome, *, verbose: bool = False) -> list[str]:
     if plan.helpers:
         lines.append(f"  moved along: {', '.join(plan.helpers)}")
     if outcome.formatter:
-        lines.append(f"  formatted with {outcome.formatter}")
+        left = (
+            f" ({', '.join(outcome.unformatted)} left as written: not formatted with "
+            f"{outcome.formatter} before the move, so formatting would change other lines too)"
+            if outcome.unformatted
+            else ""
+        )
+        lines.append(f"  formatted with {outcome.formatter}{left}")
     if outcome.dry_run:
         lines.append("  dry run: nothing written; the diff it would make:")
         lines += outcome.diff.rstrip("\n").splitlines()
