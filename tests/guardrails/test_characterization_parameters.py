@@ -40,7 +40,8 @@ def test_reads_its_parameter(counts):
 
 
 def test_a_scenario_that_changes_its_parametrize_value_fails(pytester: pytest.Pytester) -> None:
-    shutil.copy(CHARACTERIZATION / "conftest.py", pytester.path / "conftest.py")
+    for name in ("conftest.py", "_executor_state.py"):  # the conftest imports its neighbour
+        shutil.copy(CHARACTERIZATION / name, pytester.path / name)
     pytester.makepyfile(test_scenarios=SCENARIOS)
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=3, errors=1)
