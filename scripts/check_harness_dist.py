@@ -73,6 +73,29 @@ def declared_requirements(pyproject: Path) -> set[str]:
     return {requirement_name(item) for item in data.get("project", {}).get("dependencies", [])}
 
 
+ADOPTING_PAGE = Path("docs/adopting.md")
+_INSTALLS = re.compile(
+    r"It\s+installs\s+its\s+dependencies,\s(.*?)\sand\s+what\s+those\s+need\s+in\s+turn:\s(.*?);",
+    re.S,
+)
+
+
+def documented_distributions(page: str) -> tuple[set[str], set[str]]:
+    """The distributions the adoption page says an install brings: (its dependencies, what those
+    need in turn), normalized names, from the paragraph that starts "It installs its dependencies"."""
+    match = _INSTALLS.search(page)
+    if match is None:
+        raise DistError(
+            f"{ADOPTING_PAGE} has no paragraph 'It installs its dependencies, ... and what those "
+            f"need in turn: ...;' listing the distributions in `code`"
+        )
+    direct, indirect = (
+        {requirement_name(name) for name in re.findall(r"`([A-Za-z0-9._-]+)`", group)}
+        for group in match.groups()
+    )
+    return direct, indirect
+
+
 def requires_python(pyproject: Path) -> str:
     """`[project].requires-python` of `pyproject` (empty when it has none)."""
     data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
@@ -230,6 +253,15 @@ class Checker:
             self.fail(problem)
         if bad := forbidden_distributions(facts["installed"]):
             self.fail(f"installing the wheel brought in {', '.join(bad)}")
+        direct, indirect = documented_distributions(
+            (self.root / ADOPTING_PAGE).read_text(encoding="utf-8")
+        )
+        known = direct | indirect | {"golden-harness", "pip", "setuptools"}
+        if unnamed := sorted(n for n in facts["installed"] if requirement_name(n) not in known):
+            self.fail(
+                f"installing the wheel brought in {', '.join(unnamed)}, which {ADOPTING_PAGE} "
+                f"does not name in its 'It installs its dependencies' paragraph: add them there"
+            )
         if facts["pytest11"].get("golden_harness") != "golden_harness.plugin":
             self.fail(
                 f"no pytest11 entry point golden_harness = golden_harness.plugin: {facts['pytest11']}"

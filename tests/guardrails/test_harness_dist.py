@@ -200,3 +200,19 @@ def test_older_python_finds_an_interpreter_outside_the_requirement() -> None:
     assert dist.python_version(interpreter) == version
     assert tuple(int(part) for part in version.split(".")[:2]) < (3, 11)
     assert dist.older_python(">=2.0") is None
+
+
+def test_the_adoption_page_names_exactly_the_distributions_dependencies() -> None:
+    page = (REPO / dist.ADOPTING_PAGE).read_text(encoding="utf-8")
+    direct, indirect = dist.documented_distributions(page)
+    declared = {dist.requirement_name(d) for d in DIST_PROJECT["project"]["dependencies"]}
+    assert direct == declared
+    assert indirect.isdisjoint(declared)
+    # What the dependencies need in turn, as the dev install has them (pyyaml-ft: Python 3.13).
+    for name in indirect - {"pyyaml-ft"}:
+        importlib.metadata.distribution(name)
+
+
+def test_a_page_without_the_install_paragraph_is_bad_input() -> None:
+    with pytest.raises(dist.DistError, match="no paragraph 'It installs its dependencies"):
+        dist.documented_distributions("It brings pytest and nothing else.")
