@@ -92,7 +92,11 @@ class Repo:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_ADDOPTS", "GITHUB_ACTIONS"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_ADDOPTS", "GITHUB_ACTIONS"} and not k.startswith("PYTEST_XDIST")
+    }
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(extra)
     return env
@@ -164,7 +168,7 @@ def test_the_workflow_refuses_a_capture_compares_goldens_and_reviews_a_pure_move
 
     goldens = _step(repo, "goldens", summary)
     assert goldens.returncode == 0, goldens.stdout + goldens.stderr
-    assert "1 snapshot passed" in goldens.stdout
+    assert "1 passed" in goldens.stdout
 
     reviewed = _step(repo, "review", summary, BASE=first)
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr

@@ -40,7 +40,11 @@ def _project(tmp_path: Path, pyproject: str) -> Path:
 
 def _run(root: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run a command of the virtual environment in ``root``, outside CI, with ``env`` added."""
-    environ = {k: v for k, v in os.environ.items() if k not in ci_variable_names()}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ci_variable_names() and not k.startswith("PYTEST_XDIST")
+    }
     environ.pop("PYTEST_ADDOPTS", None)
     environ.pop("PYTHONPATH", None)
     environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environ["PATH"]])
