@@ -10,7 +10,10 @@ checkout:
 - the `pytest11` entry point `golden_harness` and the `golden` command are there (`golden --help`);
 - in a copy of `packaging/golden-harness/example/` (a project with one scenario), a capture
   (`pytest --snapshot-update`, with `CI=false`: it is a throwaway project) writes the golden, and
-  verification passes under `CI=true` with other `TZ` and `PYTHONHASHSEED` values.
+  verification passes under `CI=true` with other `TZ` and `PYTHONHASHSEED` values;
+- with a Python older than `requires-python` (the newest such found on PATH or under pyenv; the
+  check is skipped, saying so, when there is none), the pip of a fresh virtual environment refuses
+  the folder with the build hook's one-line message, and the wheel file as not supported.
 
 Everything happens in a temporary folder (`--work DIR` to keep it). Exit status: 0 when every check
 passes, 1 when one fails (each failure names what was expected and what was found), 2 on bad input
@@ -41,6 +44,10 @@ VERIFY_ENVIRONMENTS = (
     {"TZ": "America/New_York", "PYTHONHASHSEED": "7"},
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+# What the build hook (packaging/golden-harness/hatch_build.py) prints on an older Python, and
+# what pip says of a wheel whose tag that Python does not accept.
+REFUSAL = "golden-harness requires Python {requires}, and this is Python {version}"
+UNSUPPORTED_WHEEL = "is not a supported wheel on this platform"
 
 
 class DistError(Exception):
@@ -64,6 +71,70 @@ def declared_requirements(pyproject: Path) -> set[str]:
             f"cannot read {pyproject}: {error}; run from the repository root or pass --root"
         ) from error
     return {requirement_name(item) for item in data.get("project", {}).get("dependencies", [])}
+
+
+ADOPTING_PAGE = Path("docs/adopting.md")
+_INSTALLS = re.compile(
+    r"It\s+installs\s+its\s+dependencies,\s(.*?)\sand\s+what\s+those\s+need\s+in\s+turn:\s(.*?);",
+    re.S,
+)
+
+
+def documented_distributions(page: str) -> tuple[set[str], set[str]]:
+    """The distributions the adoption page says an install brings: (its dependencies, what those
+    need in turn), normalized names, from the paragraph that starts "It installs its dependencies"."""
+    match = _INSTALLS.search(page)
+    if match is None:
+        raise DistError(
+            f"{ADOPTING_PAGE} has no paragraph 'It installs its dependencies, ... and what those "
+            f"need in turn: ...;' listing the distributions in `code`"
+        )
+    direct, indirect = (
+        {requirement_name(name) for name in re.findall(r"`([A-Za-z0-9._-]+)`", group)}
+        for group in match.groups()
+    )
+    return direct, indirect
+
+
+def requires_python(pyproject: Path) -> str:
+    """`[project].requires-python` of `pyproject` (empty when it has none)."""
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    return str(data.get("project", {}).get("requires-python", ""))
+
+
+def python_version(interpreter: Path) -> str | None:
+    """The version `interpreter` reports (`3.10.13`), or None when it does not run."""
+    try:
+        done = subprocess.run(
+            [str(interpreter), "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def older_python(requires: str) -> tuple[Path, str] | None:
+    """The newest interpreter found outside `requires` (`>=3.11`), with its version: `python3.X`
+    on PATH, then pyenv's versions (`$PYENV_ROOT/versions/*/bin/python`); None when none is."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    candidates = [Path(found) for m in range(7, 20) if (found := shutil.which(f"python3.{m}"))]
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates += sorted(pyenv.glob("versions/3.*/bin/python"))
+    older = []
+    for interpreter in candidates:
+        version = python_version(interpreter)
+        if version is not None and Version(version) not in SpecifierSet(requires):
+            older.append((Version(version), interpreter, version))
+    if not older:
+        return None
+    _, interpreter, version = max(older)
+    return interpreter, version
 
 
 def requirement_problems(declared: set[str], installed_requires: Sequence[str]) -> list[str]:
@@ -182,6 +253,15 @@ class Checker:
             self.fail(problem)
         if bad := forbidden_distributions(facts["installed"]):
             self.fail(f"installing the wheel brought in {', '.join(bad)}")
+        direct, indirect = documented_distributions(
+            (self.root / ADOPTING_PAGE).read_text(encoding="utf-8")
+        )
+        known = direct | indirect | {"golden-harness", "pip", "setuptools"}
+        if unnamed := sorted(n for n in facts["installed"] if requirement_name(n) not in known):
+            self.fail(
+                f"installing the wheel brought in {', '.join(unnamed)}, which {ADOPTING_PAGE} "
+                f"does not name in its 'It installs its dependencies' paragraph: add them there"
+            )
         if facts["pytest11"].get("golden_harness") != "golden_harness.plugin":
             self.fail(
                 f"no pytest11 entry point golden_harness = golden_harness.plugin: {facts['pytest11']}"
@@ -216,6 +296,26 @@ class Checker:
             self.fail(f"verification changed {EXPECTED_GOLDEN}")
         print(f"captured and verified {EXPECTED_GOLDEN} ({written.count(chr(10) + '- ')} events)")
 
+    def check_older_python(self) -> None:
+        requires = requires_python(self.root / DIST_DIR / "pyproject.toml")
+        found = older_python(requires)
+        if found is None:
+            print(f"SKIPPED: no Python outside requires-python {requires!r} found on PATH or pyenv")
+            return
+        interpreter, version = found
+        venv = self.work / "older-venv"
+        subprocess.run([str(interpreter), "-m", "venv", str(venv)], check=True)
+        pip = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
+        refusal = REFUSAL.format(requires=requires, version=version)
+        folder = self.run([*pip, "install", self.root / DIST_DIR], self.work)
+        if folder.returncode == 0 or refusal not in folder.stdout + folder.stderr:
+            self.fail(f"pip on Python {version} did not refuse the folder with {refusal!r}", folder)
+        (wheel,) = (self.work / "wheels").glob("golden_harness-*.whl")
+        built = self.run([*pip, "install", "--no-deps", wheel], self.work)
+        if built.returncode == 0 or UNSUPPORTED_WHEEL not in built.stdout + built.stderr:
+            self.fail(f"pip on Python {version} did not refuse {wheel.name}", built)
+        print(f"Python {version} ({interpreter}): the folder and {wheel.name} are refused")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -240,6 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         checker.check_installation()
         checker.check_scenario()
+        checker.check_older_python()
     if checker.failures:
         print(f"{len(checker.failures)} check(s) failed")
         return 1

@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Run pytest on --tests first, so the statuses are current.",
     )
+    report.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="Exit 0 although a covers entry names nothing (it is still listed as unresolved).",
+    )
     diff = commands.add_parser(
         "diff",
         help="Goldens changed since --base, rendered per event; exits 1 when any differs.",
@@ -124,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
         help="Exit 1 when a seam's line or branch coverage is below PERCENT.",
     )
     cover.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
+    cover.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="Exit 0 although a covers entry names nothing (it is still listed as unresolved).",
+    )
     strength = commands.add_parser(
         "strength", help="Mutation score of each seam's goldens on the seam's own code."
     )
@@ -263,6 +273,24 @@ def _show(lines: Sequence[str]) -> None:
     print(Redactor().text("\n".join(lines)))
 
 
+def _missing_covers(unresolved: Sequence[tuple[str, str]], allow: bool) -> bool:
+    """Print the ``covers`` entries that name nothing, as (seam, message) pairs, and say how to
+    go on; True when they fail the command (some, and no ``--allow-missing``)."""
+    if not unresolved:
+        return False
+    lines = [f"  seam {seam}: {message}" for seam, message in unresolved]
+    count = f"{len(unresolved)} covers entr{'y names' if len(unresolved) == 1 else 'ies name'}"
+    if allow:
+        lines.append(f"{count} nothing (--allow-missing: not a failure).")
+    else:
+        lines.append(
+            f"{count} nothing: correct {'it' if len(unresolved) == 1 else 'them'} in the "
+            f"module's GOLDEN_SEAM, or pass --allow-missing to exit 0 anyway."
+        )
+    _show(["Covers entries that name nothing:", *lines])
+    return not allow
+
+
 def _move(args: argparse.Namespace) -> int:
     from golden_harness.relocate import MoveRequest, perform_move, render_move
 
@@ -340,16 +368,18 @@ def _coverage(args: argparse.Namespace) -> int:
     _show(render_coverage(results, seconds))
     if args.json is not None:
         write_atomic(args.json, coverage_json(results, seconds) + "\n")
+    missing = _missing_covers([(r.seam, e) for r in results for e in r.errors], args.allow_missing)
     if args.fail_under is None:
-        return CommandExit.OK
+        return CommandExit.FOUND if missing else CommandExit.OK
     below = [
         r.seam
         for r in results
-        if r.errors or min(r.line_percent, r.branch_percent) < args.fail_under
+        if (r.errors and not args.allow_missing)
+        or min(r.line_percent, r.branch_percent) < args.fail_under
     ]
     if below:
         print(f"Below {args.fail_under:g}% (or unresolved): {', '.join(below)}")
-    return CommandExit.FOUND if below else CommandExit.OK
+    return CommandExit.FOUND if below or missing else CommandExit.OK
 
 
 def _strength(args: argparse.Namespace) -> int:
@@ -452,7 +482,9 @@ def _dispatch(args: argparse.Namespace, extra: list[str], argv: list[str], root:
             reports = build_report(root, root / args.tests, root / args.golden_dir)
             _show(render_report(reports))
             failing = any(s not in OK_STATUSES for r in reports for s in r.scenarios.values())
-            return CommandExit.FOUND if failing else CommandExit.OK
+            unresolved = [(r.name, e) for r in reports for e in r.unresolved]
+            missing = _missing_covers(unresolved, args.allow_missing)
+            return CommandExit.FOUND if failing or missing else CommandExit.OK
         changes = changed_goldens(root, args.golden_dir, args.base)
         _show(render_changes(changes, args.base))
         return CommandExit.FOUND if changes else CommandExit.OK

@@ -88,7 +88,9 @@ class ChangedFile:
 
 
 def changed_files(root: Path, commit: str) -> list[ChangedFile]:
-    """Files changed between ``commit`` and the working tree, untracked files included."""
+    """Files changed between ``commit`` and the working tree, untracked files included, except
+    those inside a virtual environment in the work tree (a folder holding ``pyvenv.cfg``, such as
+    a ``.venv`` git does not ignore): packages installed there are not the project's code."""
     done = run_git(root, "diff", "--name-status", "--no-renames", commit, "--")
     if done.returncode != 0:
         raise ReviewError(f"`git diff --name-status {commit}` failed in {root}: {done.stderr}")
@@ -97,8 +99,26 @@ def changed_files(root: Path, commit: str) -> list[ChangedFile]:
         status, _, path = line.partition("\t")
         found.append(ChangedFile(status[:1], path))
     others = run_git(root, "ls-files", "--others", "--exclude-standard")
-    found += [ChangedFile("?", path) for path in others.stdout.splitlines() if path]
+    venvs: dict[str, bool] = {}
+    found += [
+        ChangedFile("?", path)
+        for path in others.stdout.splitlines()
+        if path and not _in_virtual_environment(root, path, venvs)
+    ]
     return sorted(found, key=lambda f: (f.path, f.status))
+
+
+def _in_virtual_environment(root: Path, path: str, known: dict[str, bool]) -> bool:
+    """Whether a folder above ``path`` (below ``root``) holds a ``pyvenv.cfg``; ``known`` keeps
+    the answer per folder."""
+    parts = path.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if folder not in known:
+            known[folder] = (root / folder / "pyvenv.cfg").is_file()
+        if known[folder]:
+            return True
+    return False
 
 
 def file_at(root: Path, commit: str, path: str) -> str | None:

@@ -27,13 +27,15 @@ OK_STATUSES = frozenset({"matched", "written", "traced", "not run"})
 
 @dataclass
 class SeamReport:
-    """What ``golden report`` shows for one seam."""
+    """What ``golden report`` shows for one seam; ``unresolved`` holds the message of each
+    ``covers`` entry that names nothing (also listed in ``code``)."""
 
     name: str
     declared_in: list[str] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     scenarios: dict[str, str] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
 
 
 def load_results(root: Path) -> dict[str, str]:
@@ -62,6 +64,7 @@ def build_report(root: Path, tests_dir: Path, golden_dir: Path) -> list[SeamRepo
         report.declared_in.append(relative_path(declaration.module_path.resolve(), root.resolve()))
         report.code += [f"{loc.describe(root)}  ({loc.ref})" for loc in resolved.locations]
         report.code += [f"unresolved: {error}" for error in resolved.errors]
+        report.unresolved += resolved.errors
         report.notes += [followed_note(a, b) for a, b in resolved.followed]
     on_disk: dict[str, list[Path]] = defaultdict(list)
     named = {seam_folder(name): name for name in seams}  # a long seam's folder is shortened

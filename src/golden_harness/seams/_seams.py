@@ -350,7 +350,10 @@ def resolve_code(ref: str, roots: Roots | None = None) -> CodeLocation:
         raise SeamResolutionError(
             f"{ref!r} is not a code reference ('package.module:Qualified.name')."
         )
-    file = module_file(match["module"], [*folders, *(Path(p) for p in sys.path if p)])
+    try:
+        file = module_file(match["module"], [*folders, *(Path(p) for p in sys.path if p)])
+    except SeamResolutionError as error:
+        raise SeamResolutionError(f"{ref!r}: {error}") from None
     source, tree = _read_python(file)
     node = _find_definition(tree, match["qualname"], ref, file)
     decorators = getattr(node, "decorator_list", [])
