@@ -9,7 +9,10 @@ call of the function a method moved to, with the caller's own first parameter fi
 (``moved.ship(self, order)``, ``ship(self, order)``), reads as the call at the base
 (``self.ship(order)``) when the callee resolves to the function paired with that method and the
 method belonged to the caller's class; for a ``property``, ``ship(self)`` reads as
-``self.ship``. Anything else that changed (a reformatting aside) is a difference.
+``self.ship``. The first parameter must be bound nowhere else in the caller, and be a class
+method's class only for a class method; a static method's call reads back on what the base
+called it on only when that reached the same method (the instance, the class, ``type(self)``).
+Anything else that changed (a reformatting aside) is a difference.
 
 At the base ``self.ship(...)`` reached an override in a subclass; the rewritten call does not.
 A subclass at the base (found by its ``class X(Owner)`` line, through subclasses of
@@ -52,8 +55,7 @@ class _Moved:
 
     @property
     def kind(self) -> str:
-        names = [decorator_name(d) for d in self.old.node.decorator_list]
-        return next((n for n in names if n in {"classmethod", "staticmethod", "property"}), "")
+        return _kind(self.old.node)
 
 
 def judge_in_place(
@@ -110,7 +112,21 @@ class _Rewriter(ast.NodeTransformer):
         self.namer = Namer(context, "now", file, scope)
         self.function, self.moved, self.overrides = function, moved, overrides
         self.first = function.params[0] if function.is_method and function.params else None
+        self.caller = _kind(function.node)
         self.problems: list[str] = []
+        self.base_namer = Namer(
+            context,
+            "base",
+            context.file("base", old.path),
+            context.resolver.index(context.file("base", old.path)).scope(old.node),
+        )
+        line = rebinding(function.node, self.first) if self.first else None
+        if line is not None:
+            self.problems.append(
+                f"`{self.first}` is bound again in {function.full_name} (line {line}): a call "
+                "passing it first need not be on the instance, and is not read back"
+            )
+            self.first = None
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
@@ -120,16 +136,20 @@ class _Rewriter(ast.NodeTransformer):
         kind, method = target.kind, target.old.node.name
         dropped = kind == "staticmethod" or first_parameter(target.old, target.new)[1]
         leads = [a.id for a in node.args[:1] if isinstance(a, ast.Name)] == [self.first]
-        if not dropped and not leads:
+        # The instance passed on must be what the base called the method on: a class method's
+        # class from a class method, an instance from any other method.
+        if not dropped and (not leads or (kind == "classmethod") != (self.caller == "classmethod")):
             return node
         rest = node.args if dropped else node.args[1:]
         if kind == "property" and (rest or node.keywords):
             return node
         receiver = (
-            self._receiver_at_base(method)
+            self._receiver_at_base(method, kind)
             if dropped
             else ast.Name(id=self.first or "self", ctx=ast.Load())
         )
+        if receiver is None:
+            return node
         where = ", ".join(self.overrides.of(target.old))
         if where:
             self.problems.append(
@@ -144,10 +164,11 @@ class _Rewriter(ast.NodeTransformer):
         )
         return ast.copy_location(replaced, node)
 
-    def _receiver_at_base(self, method: str) -> ast.expr:
+    def _receiver_at_base(self, method: str, kind: str) -> ast.expr | None:
         """What the function called ``method`` on at the base, when the move dropped the
         instance (a static method: ``self.parse(x)`` or ``Orders.parse(x)``); the first
-        parameter when the base called it on several things."""
+        parameter when the base called it on several things. None when that receiver need not
+        reach the moved method (``other.parse(x)``: another object's)."""
         receivers = {
             ast.dump(node.func.value): node.func.value
             for node in ast.walk(self.old.node)
@@ -155,9 +176,37 @@ class _Rewriter(ast.NodeTransformer):
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == method
         }
-        if len(receivers) == 1:
-            return copy.deepcopy(next(iter(receivers.values())))
-        return ast.Name(id=self.first or "self", ctx=ast.Load())
+        if len(receivers) != 1:
+            return ast.Name(id=self.first, ctx=ast.Load()) if self.first else None
+        receiver = next(iter(receivers.values()))
+        return copy.deepcopy(receiver) if self._reaches_owner(receiver, kind) else None
+
+    def _reaches_owner(self, receiver: ast.expr, kind: str) -> bool:
+        """True when ``receiver.method`` at the base is the method of the function's own class
+        (or of a subclass, which the override search covers): the instance (or class) the
+        function was called with; for a static or class method also the class, by name or
+        as ``type(self)``."""
+        if isinstance(receiver, ast.Name) and receiver.id == self.first:
+            return kind != "" or self.caller != "classmethod"
+        if kind == "":
+            return False
+        if (
+            isinstance(receiver, ast.Call)
+            and dotted(receiver.func) == "type"
+            and len(receiver.args) == 1
+            and not receiver.keywords
+            and isinstance(receiver.args[0], ast.Name)
+            and receiver.args[0].id == self.first
+            and self.caller != "classmethod"
+            and not self.base_namer.local("type")
+        ):
+            return True
+        name = dotted(receiver)
+        if name is None or self.base_namer.local(name.split(".")[0]):
+            return False
+        found = self.base_namer.resolve(name.split("."))
+        owner = f"{self.old.module}:{self.old.owner}"
+        return not found.rest and len(found.refs) == 1 and found.refs[0].key == owner
 
     def _target(self, node: ast.Call) -> _Moved | None:
         """The moved method whose new function ``node`` calls, when a move may have written it
@@ -174,6 +223,42 @@ class _Rewriter(ast.NodeTransformer):
         if (target.old.path, target.old.owner) != (self.function.path, self.function.owner):
             return None
         return target
+
+
+def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """``classmethod``, ``staticmethod`` or ``property`` for a method so decorated, else ""."""
+    names = [decorator_name(d) for d in node.decorator_list]
+    return next((n for n in names if n in {"classmethod", "staticmethod", "property"}), "")
+
+
+def rebinding(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> int | None:
+    """The line of the first place in ``node`` that binds ``name`` other than as ``node``'s
+    own parameter (an assignment, a loop or ``with`` target, ``:=``, ``except ... as``, an
+    import, a ``match`` capture, a nested function's, lambda's or comprehension's variable);
+    None when only the parameter binds it."""
+    own = {id(a) for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]}
+    own |= {id(a) for a in (node.args.vararg, node.args.kwarg) if a is not None}
+    lines = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+            bound = inner.id
+        elif isinstance(inner, ast.arg) and id(inner) not in own:
+            bound = inner.arg
+        elif isinstance(inner, ast.alias):
+            bound = inner.asname or inner.name.partition(".")[0]
+        elif isinstance(inner, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            bound = inner.name or ""
+        elif isinstance(inner, ast.MatchMapping):
+            bound = inner.rest or ""
+        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = inner.name if inner is not node else ""
+        elif isinstance(inner, (ast.Global, ast.Nonlocal)):
+            bound = name if name in inner.names else ""
+        else:
+            continue
+        if bound == name:
+            lines.append(getattr(inner, "lineno", node.lineno))
+    return min(lines) if lines else None
 
 
 class _Overrides:
