@@ -150,7 +150,7 @@ def _edited(root: Path, has_at_base: str, has_now: str) -> None:
         "        return os.path.isfile(self.path_of(name))\n", has_at_base
     )
     notes.write_text(text)
-    _git(root, "commit", "-qam", "has")
+    _git(root, "commit", "-qam", "has", "--allow-empty")
     start, end = text.index("    def path_of"), text.index("    def has")
     now = text[:start] + text[end:].replace(has_at_base, has_now)
     notes.write_text("from shop import paths\n" + now)
@@ -256,3 +256,47 @@ def test_a_class_method_passing_its_class_to_a_moved_instance_method_is_not_pure
 
     assert code == 1, out
     assert "CHANGED          shop.notes.Notes.make (src/shop/notes.py:6)" in out, out
+
+
+_SUBCLASSES = {
+    "imported under another name": (
+        "from shop.notes import Notes as Base\n\n\nclass Archive(Base):\n"
+        "    def path_of(self, name):\n        return name\n",
+        "Archive.path_of at src/shop/archive.py:5",
+    ),
+    "with its bases on several lines": (
+        "from shop.notes import Notes\n\n\nclass Archive(\n    Notes,\n):\n"
+        "    def path_of(self, name):\n        return name\n",
+        "Archive.path_of at src/shop/archive.py:7",
+    ),
+    "bound by an assignment": (
+        "from shop.notes import Notes\n\n\ndef plain(self, name):\n    return name\n\n\n"
+        "class Archive(Notes):\n    path_of = plain\n",
+        "Archive.path_of at src/shop/archive.py:9",
+    ),
+    "from a mixin before it": (
+        "from shop.notes import Notes\n\n\nclass Flat:\n    def path_of(self, name):\n"
+        "        return name\n\n\nclass Archive(Flat, Notes):\n    pass\n",
+        "Archive.path_of (Flat.path_of at src/shop/archive.py:5)",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(_SUBCLASSES))
+def test_an_override_in_any_subclass_makes_a_rewritten_call_a_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    archive, named = _SUBCLASSES[how]
+    root = _project(
+        tmp_path / "repo", {"src/shop/notes.py": _NOTES, "src/shop/archive.py": archive}
+    )
+    _edited(
+        root,
+        "        return os.path.isfile(self.path_of(name))\n",
+        "        return os.path.isfile(paths.path_of(self, name))\n",
+    )
+
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert f"could reach an override in a subclass ({named})" in out, out

@@ -15,8 +15,8 @@ called it on only when that reached the same method (the instance, the class, ``
 Anything else that changed (a reformatting aside) is a difference.
 
 At the base ``self.ship(...)`` reached an override in a subclass; the rewritten call does not.
-A subclass at the base (found by its ``class X(Owner)`` line, through subclasses of
-subclasses) that defines the method's name makes the rewrite a difference, named.
+A subclass at the base that finds the method's name before the method's class
+(:mod:`golden_harness.moves._overrides`) makes the rewrite a difference, named.
 
 A method moved to a class the object now holds (``self.ledger = Ledger(db)`` added, the old
 method a wrapper through ``self.ledger``) adds that statement: it is left out of the comparison
@@ -29,15 +29,14 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from dataclasses import dataclass
 
 from golden_harness.moves._classes import Located, classes_in, linearize
 from golden_harness.moves._compare_functions import compare_functions, first_parameter
-from golden_harness.moves._git import run_git
 from golden_harness.moves._move_ast import Function, decorator_name, dotted
 from golden_harness.moves._move_context import MoveContext, Namer
 from golden_harness.moves._move_result import Definition, MoveVerdict
+from golden_harness.moves._overrides import Overrides
 from golden_harness.moves._wrappers import stored_parameters
 
 __all__ = ["judge_in_place"]
@@ -77,7 +76,7 @@ def judge_in_place(
         for f in added
         if id(f) in pairs and pairs[id(f)].owner
     }
-    overrides = _Overrides(context, commit)
+    overrides = Overrides(context, commit)
     verdicts = []
     for old, now in survivors:
         rewriter = _Rewriter(context, old, now, moved, overrides)
@@ -104,7 +103,7 @@ class _Rewriter(ast.NodeTransformer):
         old: Function,
         function: Function,
         moved: dict[str, _Moved],
-        overrides: _Overrides,
+        overrides: Overrides,
     ) -> None:
         self.old = old
         file = context.file("now", function.path)
@@ -259,55 +258,6 @@ def rebinding(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> int | 
         if bound == name:
             lines.append(getattr(inner, "lineno", node.lineno))
     return min(lines) if lines else None
-
-
-class _Overrides:
-    """Subclasses at the base of a moved method's class that define the method's name."""
-
-    def __init__(self, context: MoveContext, commit: str) -> None:
-        self.context, self.commit = context, commit
-        self._found: dict[tuple[str, str], list[str]] = {}
-
-    def of(self, old: Function) -> list[str]:
-        key = (old.owner, old.node.name)
-        if key not in self._found:
-            self._found[key] = self._search(old.owner.rsplit(".", 1)[-1], old.node.name)
-        return self._found[key]
-
-    def _grep(self, pattern: str) -> list[tuple[str, int]]:
-        done = run_git(
-            self.context.sources.root, "grep", "-n", "-E", "-e", pattern, self.commit, "--", "*.py"
-        )
-        places = []
-        for line in done.stdout.splitlines():
-            _, path, number, _ = line.split(":", 3)
-            places.append((path, int(number)))
-        return places
-
-    def _search(self, owner: str, method: str) -> list[str]:
-        found: list[str] = []
-        seen: set[str] = {owner}
-        todo = [owner]
-        while todo:
-            parent = todo.pop()
-            pattern = rf"^\s*class\s+\w+\s*\([^)]*\b{re.escape(parent)}\b"
-            for path, line in self._grep(pattern):
-                file = self.context.sources.file("base", path, strict=False)
-                if file is None:
-                    continue
-                for node in ast.walk(file.tree):
-                    if not isinstance(node, ast.ClassDef) or node.lineno != line:
-                        continue
-                    if node.name not in seen:
-                        seen.add(node.name)
-                        todo.append(node.name)
-                    for item in node.body:
-                        if (
-                            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                            and item.name == method
-                        ):
-                            found.append(f"{node.name}.{method} at {path}:{item.lineno}")
-        return sorted(found)
 
 
 class _Holder:
