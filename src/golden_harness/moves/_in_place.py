@@ -21,7 +21,8 @@ A subclass at the base that finds the method's name before the method's class
 A method moved to a class the object now holds (``self.ledger = Ledger(db)`` added, the old
 method a wrapper through ``self.ledger``) adds that statement: it is left out of the comparison
 when the attribute is the one a wrapper of the class delegates through, the class is new in the
-move, its arguments are names, and constructing it only stores its parameters (its
+move, its arguments are names stored under the attributes the method sets from them, and
+constructing it only stores its parameters (its
 ``__init__``, its own or the first in its bases' order); anything else there is a difference.
 """
 
@@ -304,9 +305,11 @@ class _Holder:
             for a in [*call.args, *(k.value for k in call.keywords)]
         ) and not any(isinstance(a, ast.Starred) for a in call.args)
         made_of = self.classes[found.refs[0].key]
-        why = self._construction(made_of)
+        why, init = self._construction(made_of)
         if not plain:
             why = "its arguments are not plain names"
+        elif not why and init is not None:
+            why = self._stored_elsewhere(call, init)
         if why:
             self.problems.append(f"added {made}: {why}")
         else:
@@ -316,26 +319,67 @@ class _Holder:
             )
         return True
 
-    def _construction(self, definition: Definition) -> str:
+    def _stored_elsewhere(self, call: ast.Call, init: Function) -> str:
+        """Why the object made by ``call`` may not hold what this function's object holds: an
+        argument stored under an attribute this function does not set from that very name (or
+        read from it: ``self.db``), or a name bound again in the function; "" when none is."""
+        node = init.node
+        params = [p.arg for p in [*node.args.posonlyargs, *node.args.args][1:]]
+        given = dict(zip(params, call.args, strict=False))
+        given |= {k.arg: k.value for k in call.keywords if k.arg is not None}
+        stores: dict[str, str] = {}
+        for statement in ast.walk(self.function.node):
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(target := statement.targets[0], ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == self.first
+            ):
+                stores.setdefault(target.attr, ast.unparse(statement.value))
+        owner = f"{self.function.owner}.{self.function.name}"
+        for statement in node.body:
+            if not (isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value):
+                continue
+            target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+            value = statement.value
+            if not (isinstance(target, ast.Attribute) and isinstance(value, ast.Name)):
+                continue
+            argument = given.get(value.id)
+            if argument is None:
+                continue
+            text, attribute = ast.unparse(argument), target.attr
+            if text == f"{self.first}.{attribute}":
+                continue
+            if isinstance(argument, ast.Name) and (line := rebinding(self.function.node, text)):
+                return f"`{text}` is bound again in {owner} (line {line})"
+            if stores.get(attribute) != text:
+                where = f"sets `{self.first}.{attribute}` from `{stores[attribute]}`"
+                return f"it stores `{text}` as `{attribute}`, but {owner} " + (
+                    where if attribute in stores else f"does not set `{self.first}.{attribute}`"
+                )
+        return ""
+
+    def _construction(self, definition: Definition) -> tuple[str, Function | None]:
         """Why making an object of the new class may do more than store its parameters, or
-        ""."""
+        "", and the ``__init__`` that makes it (None when none is found)."""
         file = self.context.sources.file("now", definition.path, strict=False)
         node = classes_in(file.tree).get(definition.qualname) if file is not None else None
         if file is None or node is None:
-            return f"{definition.full_name} cannot be read"
+            return f"{definition.full_name} cannot be read", None
         located = Located(file, definition.qualname, node)
         order = linearize(self.context, "now", located)
         if order is None:
-            return f"the bases of {definition.full_name} cannot be put in order"
+            return f"the bases of {definition.full_name} cannot be put in order", None
         for entry in [located, *(e.located for e in order)]:
             if entry is None:
-                return f"a base of {definition.full_name} cannot be read"
+                return f"a base of {definition.full_name} cannot be read", None
             for item in entry.node.body:
                 if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
                 where = f"{entry.qualname}.{item.name} ({entry.file.path}:{item.lineno})"
                 if item.name in {"__new__", "__init_subclass__", "__post_init__"}:
-                    return f"making it runs {where}"
+                    return f"making it runs {where}", None
                 if item.name == "__init__":
                     init = Function(
                         entry.file.path,
@@ -346,8 +390,14 @@ class _Holder:
                         True,
                     )
                     if stored_parameters(init) is None:
-                        return f"making it runs {where}, which does more than store its parameters"
-                    return ""
+                        return (
+                            f"making it runs {where}, which does more than store its parameters",
+                            None,
+                        )
+                    return "", init
             if entry.node.decorator_list or entry.node.keywords:
-                return f"{entry.qualname} is decorated or has a metaclass: making it may run more"
-        return ""
+                return (
+                    f"{entry.qualname} is decorated or has a metaclass: making it may run more",
+                    None,
+                )
+        return "", None
