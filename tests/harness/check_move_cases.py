@@ -1427,6 +1427,11 @@ INHERITED = Pattern(
             (("src/shop/orders.py", "Ledger(db, run_id)", "Ledger(db, str(run_id))"),),
             "added `self.ledger = Ledger(db, str(run_id))` (line 8): its arguments are not plain names",
         ),
+        "the held object given its arguments in another order": (
+            (("src/shop/orders.py", "Ledger(db, run_id)", "Ledger(run_id, db)"),),
+            "added `self.ledger = Ledger(run_id, db)` (line 8): it stores `run_id` as `db`, "
+            "but Orders.__init__ sets `self.db` from `db`",
+        ),
     },
 )
 

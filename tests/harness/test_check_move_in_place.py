@@ -135,3 +135,168 @@ def test_a_rewritten_call_that_skips_an_override_in_a_subclass_is_not_pure(
         "`self.path_of` at the base could reach an override in a subclass "
         "(ColdArchive.path_of at src/shop/archive.py:9); the call of shop.paths.path_of now cannot"
     ) in out, out
+
+
+_PATHS = (
+    'import os\n\n\ndef path_of(notes, name):\n    return os.path.join(notes.root, name + ".md")\n'
+)
+
+
+def _edited(root: Path, has_at_base: str, has_now: str) -> None:
+    """Commit ``Notes.has`` with the body ``has_at_base``, then move ``path_of`` to
+    ``shop.paths`` by hand with that body written as ``has_now`` (both indented)."""
+    notes = root / "src/shop/notes.py"
+    text = notes.read_text().replace(
+        "        return os.path.isfile(self.path_of(name))\n", has_at_base
+    )
+    notes.write_text(text)
+    _git(root, "commit", "-qam", "has", "--allow-empty")
+    start, end = text.index("    def path_of"), text.index("    def has")
+    now = text[:start] + text[end:].replace(has_at_base, has_now)
+    notes.write_text("from shop import paths\n" + now)
+    (root / "src/shop/paths.py").write_text(_PATHS)
+
+
+_REBOUND = {
+    "a lambda's parameter": (
+        "return [f(name) for f in [lambda self: self.path_of(name)]]",
+        "return [f(name) for f in [lambda self: paths.path_of(self, name)]]",
+    ),
+    "a comprehension's variable": (
+        "return [self.path_of(name) for self in name]",
+        "return [paths.path_of(self, name) for self in name]",
+    ),
+    "a nested function's parameter": (
+        "def inner(self):\n    return self.path_of(name)\nreturn inner(name)",
+        "def inner(self):\n    return paths.path_of(self, name)\nreturn inner(name)",
+    ),
+    "an assignment": (
+        "self = name\nreturn self.path_of('x')",
+        "self = name\nreturn paths.path_of(self, 'x')",
+    ),
+    "a for loop": (
+        "for self in name:\n    return self.path_of('x')",
+        "for self in name:\n    return paths.path_of(self, 'x')",
+    ),
+    "a with statement": (
+        "with name as self:\n    return self.path_of('x')",
+        "with name as self:\n    return paths.path_of(self, 'x')",
+    ),
+    "an assignment expression": (
+        "if (self := name):\n    return self.path_of('x')",
+        "if (self := name):\n    return paths.path_of(self, 'x')",
+    ),
+}
+
+
+@pytest.mark.parametrize("where", sorted(_REBOUND))
+def test_a_rewritten_call_on_a_name_bound_again_is_not_read_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    root = _project(tmp_path / "repo", {"src/shop/notes.py": _NOTES})
+    at_base, now = (textwrap.indent(s, " " * 8) + "\n" for s in _REBOUND[where])
+    _edited(root, at_base, now)
+
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert "CHANGED          shop.notes.Notes.has (src/shop/notes.py:" in out, out
+    assert "`self` is bound again in shop.notes.Notes.has (line " in out, out
+
+
+_OTHER_RECEIVER = {
+    "a static method": "    @staticmethod\n    def clean(name):\n        return name.strip()\n",
+    "a method that never used self": "    def clean(self, name):\n        return name.strip()\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_OTHER_RECEIVER))
+def test_a_call_the_base_made_on_another_object_does_not_read_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    notes = f"""
+class Notes:
+{_OTHER_RECEIVER[kind]}
+    def has(self, other, name):
+        return other.clean(name)
+"""
+    root = _project(tmp_path / "repo", {"src/shop/notes.py": notes})
+    (root / "src/shop/notes.py").write_text(
+        "from shop import text\n\n\nclass Notes:\n"
+        "    def has(self, other, name):\n        return text.clean(name)\n"
+    )
+    (root / "src/shop/text.py").write_text("def clean(name):\n    return name.strip()\n")
+
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert "CHANGED          shop.notes.Notes.has (src/shop/notes.py:5)" in out, out
+
+
+def test_a_class_method_passing_its_class_to_a_moved_instance_method_is_not_pure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = """
+        class Notes:
+            def label(self, name):
+                return name.strip()
+
+            @classmethod
+            def make(cls, name):
+                return cls.label(name)
+    """
+    root = _project(tmp_path / "repo", {"src/shop/notes.py": notes})
+    (root / "src/shop/notes.py").write_text(
+        "from shop import text\n\n\nclass Notes:\n    @classmethod\n"
+        "    def make(cls, name):\n        return text.label(cls, name)\n"
+    )
+    (root / "src/shop/text.py").write_text("def label(notes, name):\n    return name.strip()\n")
+
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert "CHANGED          shop.notes.Notes.make (src/shop/notes.py:6)" in out, out
+
+
+_SUBCLASSES = {
+    "imported under another name": (
+        "from shop.notes import Notes as Base\n\n\nclass Archive(Base):\n"
+        "    def path_of(self, name):\n        return name\n",
+        "Archive.path_of at src/shop/archive.py:5",
+    ),
+    "with its bases on several lines": (
+        "from shop.notes import Notes\n\n\nclass Archive(\n    Notes,\n):\n"
+        "    def path_of(self, name):\n        return name\n",
+        "Archive.path_of at src/shop/archive.py:7",
+    ),
+    "bound by an assignment": (
+        "from shop.notes import Notes\n\n\ndef plain(self, name):\n    return name\n\n\n"
+        "class Archive(Notes):\n    path_of = plain\n",
+        "Archive.path_of at src/shop/archive.py:9",
+    ),
+    "from a mixin before it": (
+        "from shop.notes import Notes\n\n\nclass Flat:\n    def path_of(self, name):\n"
+        "        return name\n\n\nclass Archive(Flat, Notes):\n    pass\n",
+        "Archive.path_of (Flat.path_of at src/shop/archive.py:5)",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(_SUBCLASSES))
+def test_an_override_in_any_subclass_makes_a_rewritten_call_a_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    archive, named = _SUBCLASSES[how]
+    root = _project(
+        tmp_path / "repo", {"src/shop/notes.py": _NOTES, "src/shop/archive.py": archive}
+    )
+    _edited(
+        root,
+        "        return os.path.isfile(self.path_of(name))\n",
+        "        return os.path.isfile(paths.path_of(self, name))\n",
+    )
+
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert f"could reach an override in a subclass ({named})" in out, out

@@ -9,16 +9,20 @@ call of the function a method moved to, with the caller's own first parameter fi
 (``moved.ship(self, order)``, ``ship(self, order)``), reads as the call at the base
 (``self.ship(order)``) when the callee resolves to the function paired with that method and the
 method belonged to the caller's class; for a ``property``, ``ship(self)`` reads as
-``self.ship``. Anything else that changed (a reformatting aside) is a difference.
+``self.ship``. The first parameter must be bound nowhere else in the caller, and be a class
+method's class only for a class method; a static method's call reads back on what the base
+called it on only when that reached the same method (the instance, the class, ``type(self)``).
+Anything else that changed (a reformatting aside) is a difference.
 
 At the base ``self.ship(...)`` reached an override in a subclass; the rewritten call does not.
-A subclass at the base (found by its ``class X(Owner)`` line, through subclasses of
-subclasses) that defines the method's name makes the rewrite a difference, named.
+A subclass at the base that finds the method's name before the method's class
+(:mod:`golden_harness.moves._overrides`) makes the rewrite a difference, named.
 
 A method moved to a class the object now holds (``self.ledger = Ledger(db)`` added, the old
 method a wrapper through ``self.ledger``) adds that statement: it is left out of the comparison
 when the attribute is the one a wrapper of the class delegates through, the class is new in the
-move, its arguments are names, and constructing it only stores its parameters (its
+move, its arguments are names stored under the attributes the method sets from them, and
+constructing it only stores its parameters (its
 ``__init__``, its own or the first in its bases' order); anything else there is a difference.
 """
 
@@ -26,15 +30,14 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from dataclasses import dataclass
 
 from golden_harness.moves._classes import Located, classes_in, linearize
 from golden_harness.moves._compare_functions import compare_functions, first_parameter
-from golden_harness.moves._git import run_git
 from golden_harness.moves._move_ast import Function, decorator_name, dotted
 from golden_harness.moves._move_context import MoveContext, Namer
 from golden_harness.moves._move_result import Definition, MoveVerdict
+from golden_harness.moves._overrides import Overrides
 from golden_harness.moves._wrappers import stored_parameters
 
 __all__ = ["judge_in_place"]
@@ -52,8 +55,7 @@ class _Moved:
 
     @property
     def kind(self) -> str:
-        names = [decorator_name(d) for d in self.old.node.decorator_list]
-        return next((n for n in names if n in {"classmethod", "staticmethod", "property"}), "")
+        return _kind(self.old.node)
 
 
 def judge_in_place(
@@ -75,7 +77,7 @@ def judge_in_place(
         for f in added
         if id(f) in pairs and pairs[id(f)].owner
     }
-    overrides = _Overrides(context, commit)
+    overrides = Overrides(context, commit)
     verdicts = []
     for old, now in survivors:
         rewriter = _Rewriter(context, old, now, moved, overrides)
@@ -102,7 +104,7 @@ class _Rewriter(ast.NodeTransformer):
         old: Function,
         function: Function,
         moved: dict[str, _Moved],
-        overrides: _Overrides,
+        overrides: Overrides,
     ) -> None:
         self.old = old
         file = context.file("now", function.path)
@@ -110,7 +112,21 @@ class _Rewriter(ast.NodeTransformer):
         self.namer = Namer(context, "now", file, scope)
         self.function, self.moved, self.overrides = function, moved, overrides
         self.first = function.params[0] if function.is_method and function.params else None
+        self.caller = _kind(function.node)
         self.problems: list[str] = []
+        self.base_namer = Namer(
+            context,
+            "base",
+            context.file("base", old.path),
+            context.resolver.index(context.file("base", old.path)).scope(old.node),
+        )
+        line = rebinding(function.node, self.first) if self.first else None
+        if line is not None:
+            self.problems.append(
+                f"`{self.first}` is bound again in {function.full_name} (line {line}): a call "
+                "passing it first need not be on the instance, and is not read back"
+            )
+            self.first = None
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
@@ -120,16 +136,20 @@ class _Rewriter(ast.NodeTransformer):
         kind, method = target.kind, target.old.node.name
         dropped = kind == "staticmethod" or first_parameter(target.old, target.new)[1]
         leads = [a.id for a in node.args[:1] if isinstance(a, ast.Name)] == [self.first]
-        if not dropped and not leads:
+        # The instance passed on must be what the base called the method on: a class method's
+        # class from a class method, an instance from any other method.
+        if not dropped and (not leads or (kind == "classmethod") != (self.caller == "classmethod")):
             return node
         rest = node.args if dropped else node.args[1:]
         if kind == "property" and (rest or node.keywords):
             return node
         receiver = (
-            self._receiver_at_base(method)
+            self._receiver_at_base(method, kind)
             if dropped
             else ast.Name(id=self.first or "self", ctx=ast.Load())
         )
+        if receiver is None:
+            return node
         where = ", ".join(self.overrides.of(target.old))
         if where:
             self.problems.append(
@@ -144,10 +164,11 @@ class _Rewriter(ast.NodeTransformer):
         )
         return ast.copy_location(replaced, node)
 
-    def _receiver_at_base(self, method: str) -> ast.expr:
+    def _receiver_at_base(self, method: str, kind: str) -> ast.expr | None:
         """What the function called ``method`` on at the base, when the move dropped the
         instance (a static method: ``self.parse(x)`` or ``Orders.parse(x)``); the first
-        parameter when the base called it on several things."""
+        parameter when the base called it on several things. None when that receiver need not
+        reach the moved method (``other.parse(x)``: another object's)."""
         receivers = {
             ast.dump(node.func.value): node.func.value
             for node in ast.walk(self.old.node)
@@ -155,9 +176,37 @@ class _Rewriter(ast.NodeTransformer):
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == method
         }
-        if len(receivers) == 1:
-            return copy.deepcopy(next(iter(receivers.values())))
-        return ast.Name(id=self.first or "self", ctx=ast.Load())
+        if len(receivers) != 1:
+            return ast.Name(id=self.first, ctx=ast.Load()) if self.first else None
+        receiver = next(iter(receivers.values()))
+        return copy.deepcopy(receiver) if self._reaches_owner(receiver, kind) else None
+
+    def _reaches_owner(self, receiver: ast.expr, kind: str) -> bool:
+        """True when ``receiver.method`` at the base is the method of the function's own class
+        (or of a subclass, which the override search covers): the instance (or class) the
+        function was called with; for a static or class method also the class, by name or
+        as ``type(self)``."""
+        if isinstance(receiver, ast.Name) and receiver.id == self.first:
+            return kind != "" or self.caller != "classmethod"
+        if kind == "":
+            return False
+        if (
+            isinstance(receiver, ast.Call)
+            and dotted(receiver.func) == "type"
+            and len(receiver.args) == 1
+            and not receiver.keywords
+            and isinstance(receiver.args[0], ast.Name)
+            and receiver.args[0].id == self.first
+            and self.caller != "classmethod"
+            and not self.base_namer.local("type")
+        ):
+            return True
+        name = dotted(receiver)
+        if name is None or self.base_namer.local(name.split(".")[0]):
+            return False
+        found = self.base_namer.resolve(name.split("."))
+        owner = f"{self.old.module}:{self.old.owner}"
+        return not found.rest and len(found.refs) == 1 and found.refs[0].key == owner
 
     def _target(self, node: ast.Call) -> _Moved | None:
         """The moved method whose new function ``node`` calls, when a move may have written it
@@ -176,53 +225,40 @@ class _Rewriter(ast.NodeTransformer):
         return target
 
 
-class _Overrides:
-    """Subclasses at the base of a moved method's class that define the method's name."""
+def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """``classmethod``, ``staticmethod`` or ``property`` for a method so decorated, else ""."""
+    names = [decorator_name(d) for d in node.decorator_list]
+    return next((n for n in names if n in {"classmethod", "staticmethod", "property"}), "")
 
-    def __init__(self, context: MoveContext, commit: str) -> None:
-        self.context, self.commit = context, commit
-        self._found: dict[tuple[str, str], list[str]] = {}
 
-    def of(self, old: Function) -> list[str]:
-        key = (old.owner, old.node.name)
-        if key not in self._found:
-            self._found[key] = self._search(old.owner.rsplit(".", 1)[-1], old.node.name)
-        return self._found[key]
-
-    def _grep(self, pattern: str) -> list[tuple[str, int]]:
-        done = run_git(
-            self.context.sources.root, "grep", "-n", "-E", "-e", pattern, self.commit, "--", "*.py"
-        )
-        places = []
-        for line in done.stdout.splitlines():
-            _, path, number, _ = line.split(":", 3)
-            places.append((path, int(number)))
-        return places
-
-    def _search(self, owner: str, method: str) -> list[str]:
-        found: list[str] = []
-        seen: set[str] = {owner}
-        todo = [owner]
-        while todo:
-            parent = todo.pop()
-            pattern = rf"^\s*class\s+\w+\s*\([^)]*\b{re.escape(parent)}\b"
-            for path, line in self._grep(pattern):
-                file = self.context.sources.file("base", path, strict=False)
-                if file is None:
-                    continue
-                for node in ast.walk(file.tree):
-                    if not isinstance(node, ast.ClassDef) or node.lineno != line:
-                        continue
-                    if node.name not in seen:
-                        seen.add(node.name)
-                        todo.append(node.name)
-                    for item in node.body:
-                        if (
-                            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                            and item.name == method
-                        ):
-                            found.append(f"{node.name}.{method} at {path}:{item.lineno}")
-        return sorted(found)
+def rebinding(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> int | None:
+    """The line of the first place in ``node`` that binds ``name`` other than as ``node``'s
+    own parameter (an assignment, a loop or ``with`` target, ``:=``, ``except ... as``, an
+    import, a ``match`` capture, a nested function's, lambda's or comprehension's variable);
+    None when only the parameter binds it."""
+    own = {id(a) for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]}
+    own |= {id(a) for a in (node.args.vararg, node.args.kwarg) if a is not None}
+    lines = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+            bound = inner.id
+        elif isinstance(inner, ast.arg) and id(inner) not in own:
+            bound = inner.arg
+        elif isinstance(inner, ast.alias):
+            bound = inner.asname or inner.name.partition(".")[0]
+        elif isinstance(inner, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            bound = inner.name or ""
+        elif isinstance(inner, ast.MatchMapping):
+            bound = inner.rest or ""
+        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = inner.name if inner is not node else ""
+        elif isinstance(inner, (ast.Global, ast.Nonlocal)):
+            bound = name if name in inner.names else ""
+        else:
+            continue
+        if bound == name:
+            lines.append(getattr(inner, "lineno", node.lineno))
+    return min(lines) if lines else None
 
 
 class _Holder:
@@ -269,9 +305,11 @@ class _Holder:
             for a in [*call.args, *(k.value for k in call.keywords)]
         ) and not any(isinstance(a, ast.Starred) for a in call.args)
         made_of = self.classes[found.refs[0].key]
-        why = self._construction(made_of)
+        why, init = self._construction(made_of)
         if not plain:
             why = "its arguments are not plain names"
+        elif not why and init is not None:
+            why = self._stored_elsewhere(call, init)
         if why:
             self.problems.append(f"added {made}: {why}")
         else:
@@ -281,26 +319,67 @@ class _Holder:
             )
         return True
 
-    def _construction(self, definition: Definition) -> str:
+    def _stored_elsewhere(self, call: ast.Call, init: Function) -> str:
+        """Why the object made by ``call`` may not hold what this function's object holds: an
+        argument stored under an attribute this function does not set from that very name (or
+        read from it: ``self.db``), or a name bound again in the function; "" when none is."""
+        node = init.node
+        params = [p.arg for p in [*node.args.posonlyargs, *node.args.args][1:]]
+        given = dict(zip(params, call.args, strict=False))
+        given |= {k.arg: k.value for k in call.keywords if k.arg is not None}
+        stores: dict[str, str] = {}
+        for statement in ast.walk(self.function.node):
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(target := statement.targets[0], ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == self.first
+            ):
+                stores.setdefault(target.attr, ast.unparse(statement.value))
+        owner = f"{self.function.owner}.{self.function.name}"
+        for statement in node.body:
+            if not (isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value):
+                continue
+            target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+            value = statement.value
+            if not (isinstance(target, ast.Attribute) and isinstance(value, ast.Name)):
+                continue
+            argument = given.get(value.id)
+            if argument is None:
+                continue
+            text, attribute = ast.unparse(argument), target.attr
+            if text == f"{self.first}.{attribute}":
+                continue
+            if isinstance(argument, ast.Name) and (line := rebinding(self.function.node, text)):
+                return f"`{text}` is bound again in {owner} (line {line})"
+            if stores.get(attribute) != text:
+                where = f"sets `{self.first}.{attribute}` from `{stores[attribute]}`"
+                return f"it stores `{text}` as `{attribute}`, but {owner} " + (
+                    where if attribute in stores else f"does not set `{self.first}.{attribute}`"
+                )
+        return ""
+
+    def _construction(self, definition: Definition) -> tuple[str, Function | None]:
         """Why making an object of the new class may do more than store its parameters, or
-        ""."""
+        "", and the ``__init__`` that makes it (None when none is found)."""
         file = self.context.sources.file("now", definition.path, strict=False)
         node = classes_in(file.tree).get(definition.qualname) if file is not None else None
         if file is None or node is None:
-            return f"{definition.full_name} cannot be read"
+            return f"{definition.full_name} cannot be read", None
         located = Located(file, definition.qualname, node)
         order = linearize(self.context, "now", located)
         if order is None:
-            return f"the bases of {definition.full_name} cannot be put in order"
+            return f"the bases of {definition.full_name} cannot be put in order", None
         for entry in [located, *(e.located for e in order)]:
             if entry is None:
-                return f"a base of {definition.full_name} cannot be read"
+                return f"a base of {definition.full_name} cannot be read", None
             for item in entry.node.body:
                 if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
                 where = f"{entry.qualname}.{item.name} ({entry.file.path}:{item.lineno})"
                 if item.name in {"__new__", "__init_subclass__", "__post_init__"}:
-                    return f"making it runs {where}"
+                    return f"making it runs {where}", None
                 if item.name == "__init__":
                     init = Function(
                         entry.file.path,
@@ -311,8 +390,14 @@ class _Holder:
                         True,
                     )
                     if stored_parameters(init) is None:
-                        return f"making it runs {where}, which does more than store its parameters"
-                    return ""
+                        return (
+                            f"making it runs {where}, which does more than store its parameters",
+                            None,
+                        )
+                    return "", init
             if entry.node.decorator_list or entry.node.keywords:
-                return f"{entry.qualname} is decorated or has a metaclass: making it may run more"
-        return ""
+                return (
+                    f"{entry.qualname} is decorated or has a metaclass: making it may run more",
+                    None,
+                )
+        return "", None
