@@ -671,6 +671,20 @@ MIXIN = Pattern(
             (("src/shop/orders.py", "class Orders(AuditMixin):", "class Orders:"),),
             "`self.db` (src/shop/auditing.py:3) is read, but AuditMixin never sets it",
         ),
+        "a mixin that brings a class attribute": (
+            (("src/shop/auditing.py", "class AuditMixin:", "class AuditMixin:\n    db = None\n"),),
+            "bases: none at the base, AuditMixin now",
+        ),
+        "a mixin with a constructor": (
+            (
+                (
+                    "src/shop/auditing.py",
+                    "class AuditMixin:",
+                    "class AuditMixin:\n    def __init__(self):\n        self.seen = []\n",
+                ),
+            ),
+            "bases: none at the base, AuditMixin now",
+        ),
     },
 )
 
@@ -1510,6 +1524,11 @@ IN_PLACE = Pattern(
 
                     def exists(self, name):
                         return os.path.exists(os.path.join(self.root, name))
+
+                    SUFFIX = ".md"
+
+
+                LIMIT = 10
             """,
             "src/shop/archive.py": """
                 from shop.notes import Notes
@@ -1545,6 +1564,11 @@ IN_PLACE = Pattern(
                         return os.path.exists(
                             os.path.join(self.root, name)
                         )
+
+                    SUFFIX = ".md"
+
+
+                LIMIT = 10
             """,
             "src/shop/paths.py": """
                 import os
@@ -1561,6 +1585,23 @@ IN_PLACE = Pattern(
     ),
     expect_pure="same code        shop.notes.Notes.exists (src/shop/notes.py:18)",
     planted={
+        "a class attribute changed in place": (
+            (("src/shop/notes.py", 'SUFFIX = ".md"', 'SUFFIX = ".txt"'),),
+            "class attribute `SUFFIX`: '.md' at the base (src/shop/notes.py:26), "
+            "'.txt' now (src/shop/notes.py:23)",
+        ),
+        "a module constant changed in place": (
+            (("src/shop/notes.py", "LIMIT = 10", "LIMIT = 20"),),
+            "module constant `LIMIT`: 10 at the base (src/shop/notes.py), 20 now (src/shop/notes.py)",
+        ),
+        "a base class added in place": (
+            (("src/shop/notes.py", "class Notes:", "class Notes(dict):"),),
+            "bases: none at the base, dict now",
+        ),
+        "a class attribute added in place": (
+            (("src/shop/notes.py", '    SUFFIX = ".md"', '    SUFFIX = ".md"\n    root = "/"'),),
+            'class attribute `root` is new (src/shop/notes.py:24): root = "/"',
+        ),
         "another function edited": (
             (("src/shop/notes.py", "return os.path.exists(", "return os.path.isdir("),),
             "CHANGED          shop.notes.Notes.exists (src/shop/notes.py:18)",

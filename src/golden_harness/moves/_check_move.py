@@ -29,6 +29,7 @@ from golden_harness.moves._classes import compare_classes
 from golden_harness.moves._compare_functions import Link, compare_functions
 from golden_harness.moves._git import resolve_revision
 from golden_harness.moves._in_place import judge_in_place
+from golden_harness.moves._in_place_definitions import judge_definitions_in_place
 from golden_harness.moves._move_ast import Alias, Function
 from golden_harness.moves._move_result import (
     AliasReport,
@@ -388,4 +389,7 @@ class _Checker:
             unread=self.survey.unread,
             allow_removed=allow_removed,
             in_place=in_place,
+            in_place_definitions=judge_definitions_in_place(
+                self.context, self.survey.files, new_classes
+            ),
         )

@@ -191,6 +191,7 @@ class CheckMoveResult:
     unread: list[str] = field(default_factory=list)
     allow_removed: bool = False
     in_place: list[MoveVerdict] = field(default_factory=list)
+    in_place_definitions: list[ClassVerdict | ValueVerdict] = field(default_factory=list)
 
     @property
     def moved_anything(self) -> bool:
@@ -202,12 +203,13 @@ class CheckMoveResult:
         """True when something was added, all of it is a pure move (functions, classes and
         values), every wrapper passes its arguments on unchanged, every alias is bound to a
         function taking the same parameters, every function changed in place is the same code
-        (or a caller rewritten to reach moved code), no changed function uses an undefined
+        (or a caller rewritten to reach moved code), no module value or class changed in place, no changed function uses an undefined
         name, and nothing was removed without a trace (unless removals are allowed)."""
         return (
             self.moved_anything
             and all(v.pure for v in self.verdicts)
             and all(v.pure for v in self.in_place)
+            and not self.in_place_definitions
             and all(c.pure for c in self.classes)
             and all(v.pure for v in self.values)
             and all(w.passes_on for w in self.wrappers)

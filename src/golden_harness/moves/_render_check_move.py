@@ -50,9 +50,12 @@ def _functions(result: CheckMoveResult) -> list[str]:
 
 
 def _in_place(result: CheckMoveResult) -> list[str]:
-    if not result.in_place:
+    if not result.in_place and not result.in_place_definitions:
         return []
     lines = ["changed in place (must be the same code, or a caller rewritten to reach moved code):"]
+    for d in result.in_place_definitions:
+        lines.append(f"  {'CHANGED':<16} {d.added.full_name} ({d.added.where})")
+        lines += [f"      {line}" for line in d.differences]
     for v in result.in_place:
         verdict = "same code" if v.pure else "CHANGED"
         lines.append(f"  {verdict:<16} {v.added.full_name} ({v.added.path}:{v.added.node.lineno})")
@@ -187,9 +190,10 @@ def _summary(result: CheckMoveResult) -> str:
         )
     if result.removed:
         text += f", {len(result.removed)} removed"
-    if result.in_place:
-        changed = sum(not v.pure for v in result.in_place)
-        text += f", {len(result.in_place)} changed in place, {changed} not the same code"
+    if result.in_place or result.in_place_definitions:
+        judged = len(result.in_place) + len(result.in_place_definitions)
+        changed = sum(not v.pure for v in result.in_place) + len(result.in_place_definitions)
+        text += f", {judged} changed in place, {changed} not the same code"
     return text + f"; {result.seconds:.2f} s."
 
 

@@ -333,6 +333,10 @@ def _check_lines(check: CheckMoveResult) -> list[str]:
             f"({c.added.where}){origin}"
         )
         lines += [f"    {line}" for line in c.differences]
+    for changed in check.in_place_definitions:
+        place = changed.added
+        lines.append(f"{'CHANGED IN PLACE':<16} {place.kind} {place.full_name} ({place.where})")
+        lines += [f"    {line}" for line in changed.differences]
     for v in check.in_place:
         lines.append(
             f"{'same code' if v.pure else 'CHANGED IN PLACE':<16} {v.added.full_name} "
@@ -559,6 +563,15 @@ def _check_json(check: CheckMoveResult) -> dict[str, Any]:
                 "differences": v.differences,
             }
             for v in check.in_place
+        ]
+        + [
+            {
+                "function": d.added.full_name,
+                "at": d.added.where,
+                "same_code": False,
+                "differences": d.differences,
+            }
+            for d in check.in_place_definitions
         ],
         "removed": [
             {"kind": r.definition.kind, "name": r.definition.full_name, "at": r.definition.where}
