@@ -300,3 +300,37 @@ def test_an_override_in_any_subclass_makes_a_rewritten_call_a_difference(
 
     assert code == 1, out
     assert f"could reach an override in a subclass ({named})" in out, out
+
+
+def test_a_class_method_moved_leaving_nothing_gets_the_class_from_its_callers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory = """
+        class Notes:
+            def __init__(self, root):
+                self.root = root
+
+            @classmethod
+            def make(cls, root):
+                return cls(root.rstrip("/"))
+
+            @classmethod
+            def default(cls):
+                return cls.make("notes/")
+
+            def again(self):
+                return self.make(self.root)
+    """
+    root = _project(tmp_path / "repo", {"src/shop/notes.py": factory})
+    main(["--root", str(root), "move", "src/shop/notes.py::Notes.make", "--to", "shop.making",
+          "--leave", "nothing"])  # fmt: skip
+    capsys.readouterr()
+    written = (root / "src/shop/notes.py").read_text()
+    assert "making.make(cls, " in written, written
+    assert "making.make(type(self), self.root)" in written, written
+
+    code, out = _check(root, capsys)
+
+    assert code == 0, out
+    assert "same code        shop.notes.Notes.again (src/shop/notes.py:" in out, out
+    assert "same code        shop.notes.Notes.default (src/shop/notes.py:" in out, out

@@ -10,7 +10,8 @@ call of the function a method moved to, with the caller's own first parameter fi
 (``self.ship(order)``) when the callee resolves to the function paired with that method and the
 method belonged to the caller's class; for a ``property``, ``ship(self)`` reads as
 ``self.ship``. The first parameter must be bound nowhere else in the caller, and be a class
-method's class only for a class method; a static method's call reads back on what the base
+method's class only for a class method (``type(self)`` for a class method called on the
+instance); a static method's call reads back on what the base
 called it on only when that reached the same method (the instance, the class, ``type(self)``).
 Anything else that changed (a reformatting aside) is a difference.
 
@@ -137,8 +138,16 @@ class _Rewriter(ast.NodeTransformer):
         dropped = kind == "staticmethod" or first_parameter(target.old, target.new)[1]
         leads = [a.id for a in node.args[:1] if isinstance(a, ast.Name)] == [self.first]
         # The instance passed on must be what the base called the method on: a class method's
-        # class from a class method, an instance from any other method.
-        if not dropped and (not leads or (kind == "classmethod") != (self.caller == "classmethod")):
+        # class from a class method, an instance from any other method; a class method called
+        # on the instance gets the instance's class (`moved.make(type(self), x)`).
+        through_type = (
+            kind == "classmethod" and self.caller != "classmethod" and self._type_of(node)
+        )
+        if (
+            not dropped
+            and not through_type
+            and (not leads or (kind == "classmethod") != (self.caller == "classmethod"))
+        ):
             return node
         rest = node.args if dropped else node.args[1:]
         if kind == "property" and (rest or node.keywords):
@@ -163,6 +172,21 @@ class _Rewriter(ast.NodeTransformer):
             else ast.Call(func=attribute, args=list(rest), keywords=node.keywords)
         )
         return ast.copy_location(replaced, node)
+
+    def _type_of(self, node: ast.Call) -> bool:
+        """True when the call's first argument is ``type(<first parameter>)``, ``type`` the
+        builtin."""
+        first = node.args[0] if node.args else None
+        return (
+            self.first is not None
+            and isinstance(first, ast.Call)
+            and isinstance(first.func, ast.Name)
+            and first.func.id == "type"
+            and [a.id for a in first.args if isinstance(a, ast.Name)] == [self.first]
+            and len(first.args) == 1
+            and not first.keywords
+            and [r.kind for r in self.namer.resolve(["type"]).refs] == ["builtin"]
+        )
 
     def _receiver_at_base(self, method: str, kind: str) -> ast.expr | None:
         """What the function called ``method`` on at the base, when the move dropped the

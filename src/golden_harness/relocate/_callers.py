@@ -1,7 +1,8 @@
 """``--leave nothing``: every caller is rewritten to reach the moved code at its new place.
 
 A method's callers inside its class (``self.name(...)``, ``cls.name(...)``, ``Class.name(...)``,
-a property read ``self.name``) become calls of the module function with the instance first.
+a property read ``self.name``) become calls of the module function with the instance first
+(a class method called on the instance: ``type(self)``).
 Any other reference to the attribute in the repository's Python files (``obj.name`` on an
 object whose class cannot be told, a bound method passed on, a string naming it for a fake or a
 patch) refuses the move, listing the places: leave a wrapper or an alias there instead.
@@ -43,6 +44,7 @@ class _MethodCallers(cst.CSTTransformer):
         self.owner, self.name, self.kind, self.reference = owner, name, kind, reference
         self.classes: list[str] = []
         self.firsts: list[str | None] = []
+        self.on_class: list[bool] = []
         self.handled: set[int] = set()
         self.left: list[str] = []
         self.count = 0
@@ -60,11 +62,19 @@ class _MethodCallers(cst.CSTTransformer):
         direct = in_owner and (not self.firsts or self.firsts[-1] is None)
         first = params[0].name.value if params and direct else None
         self.firsts.append(first if direct else (self.firsts[-1] if self.firsts else None))
+        decorators = {
+            d.decorator.value for d in node.decorators if isinstance(d.decorator, cst.Name)
+        }
+        on_class = (
+            "classmethod" in decorators if direct else bool(self.on_class and self.on_class[-1])
+        )
+        self.on_class.append(on_class)
 
     def leave_FunctionDef(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
     ) -> cst.FunctionDef:
         self.firsts.pop()
+        self.on_class.pop()
         return updated
 
     def _receiver(self, node: cst.Attribute) -> str | None:
@@ -105,7 +115,12 @@ class _MethodCallers(cst.CSTTransformer):
                 if updated.args
                 else cst.MaybeSentinel.DEFAULT
             )
-            first = [cst.Arg(cst.Name(func.value.value), comma=comma)]
+            receiver: cst.BaseExpression = cst.Name(func.value.value)
+            instance = func.value.value != self.owner and not (self.on_class and self.on_class[-1])
+            if self.kind == "classmethod" and instance:
+                # A class method called on the instance receives the instance's class.
+                receiver = cst.Call(func=cst.Name("type"), args=[cst.Arg(receiver)])
+            first = [cst.Arg(receiver, comma=comma)]
         return updated.with_changes(
             func=cst.parse_expression(self.reference), args=[*first, *updated.args]
         )
