@@ -334,3 +334,38 @@ def test_a_class_method_moved_leaving_nothing_gets_the_class_from_its_callers(
     assert code == 0, out
     assert "same code        shop.notes.Notes.again (src/shop/notes.py:" in out, out
     assert "same code        shop.notes.Notes.default (src/shop/notes.py:" in out, out
+
+
+def test_a_static_method_called_on_the_instance_and_on_the_class_reads_back_call_by_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cleaner = """
+        class Notes:
+            @staticmethod
+            def norm(text):
+                return text.strip().lower()
+
+            def both(self, a, b):
+                return self.norm(a) + Notes.norm(b)
+    """
+    root = _project(tmp_path / "repo", {"src/shop/notes.py": cleaner})
+    main(["--root", str(root), "move", "src/shop/notes.py::Notes.norm", "--to", "shop.cleaning",
+          "--leave", "nothing"])  # fmt: skip
+    capsys.readouterr()
+    notes = root / "src/shop/notes.py"
+    assert "return cleaning.norm(a) + cleaning.norm(b)" in notes.read_text()
+
+    code, out = _check(root, capsys)
+
+    assert code == 0, out
+    assert "same code        shop.notes.Notes.both (src/shop/notes.py:" in out, out
+
+    notes.write_text(
+        notes.read_text().replace(
+            "cleaning.norm(a) + cleaning.norm(b)", "cleaning.norm(b) + cleaning.norm(a)"
+        )
+    )
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert "CHANGED          shop.notes.Notes.both (src/shop/notes.py:" in out, out

@@ -12,7 +12,8 @@ method belonged to the caller's class; for a ``property``, ``ship(self)`` reads 
 ``self.ship``. The first parameter must be bound nowhere else in the caller, and be a class
 method's class only for a class method (``type(self)`` for a class method called on the
 instance); a static method's call reads back on what the base
-called it on only when that reached the same method (the instance, the class, ``type(self)``).
+called it on in the call it replaced (taken in order), only when that reached the same method
+(the instance, the class, ``type(self)``).
 Anything else that changed (a reformatting aside) is a difference.
 
 At the base ``self.ship(...)`` reached an override in a subclass; the rewritten call does not.
@@ -87,7 +88,13 @@ def judge_in_place(
         holder = _Holder(context, now, held.get((now.path, now.owner), set()), new_classes)
         undone.body = [s for s in undone.body if not holder.holds(s, old)] or [ast.Pass()]
         seen = Function(now.path, now.module, now.qualname, undone, now.source, now.is_method)
-        verdict = compare_functions(context, old, seen)
+        added_back = {k: v for k, v in rewriter.stands_for.items() if k not in context.back}
+        context.back.update(added_back)
+        try:
+            verdict = compare_functions(context, old, seen)
+        finally:
+            for key in added_back:
+                del context.back[key]
         verdict.added = now
         verdict.differences = rewriter.problems + holder.problems + verdict.differences
         verdict.notes += holder.notes
@@ -115,6 +122,10 @@ class _Rewriter(ast.NodeTransformer):
         self.first = function.params[0] if function.is_method and function.params else None
         self.caller = _kind(function.node)
         self.problems: list[str] = []
+        self._base_calls: dict[str, list[ast.expr]] = {}
+        self.stands_for: dict[str, str] = {}
+        """Keys of moved functions called as written, and the keys of the methods they replace."""
+        self._taken: dict[str, int] = {}
         self.base_namer = Namer(
             context,
             "base",
@@ -159,6 +170,18 @@ class _Rewriter(ast.NodeTransformer):
         )
         if receiver is None:
             return node
+        if (
+            kind == "staticmethod"
+            and not isinstance(receiver, ast.Call)
+            and (not isinstance(receiver, ast.Name) or receiver.id != self.first)
+        ):
+            # Called on the class by name (`Notes.norm(b)`): no override can step in, and the
+            # name no longer reaches the method now; the call stays as written, its callee
+            # standing for the method it replaced.
+            self.stands_for[f"{target.new.module}:{target.new.qualname}"] = (
+                f"{target.old.module}:{target.old.qualname}"
+            )
+            return node
         where = ", ".join(self.overrides.of(target.old))
         if where:
             self.problems.append(
@@ -189,20 +212,26 @@ class _Rewriter(ast.NodeTransformer):
         )
 
     def _receiver_at_base(self, method: str, kind: str) -> ast.expr | None:
-        """What the function called ``method`` on at the base, when the move dropped the
-        instance (a static method: ``self.parse(x)`` or ``Orders.parse(x)``); the first
-        parameter when the base called it on several things. None when that receiver need not
+        """What the base called ``method`` on in the call this one replaced, when the move
+        dropped the instance (a static method: ``self.parse(x)`` or ``Orders.parse(x)``): the
+        calls of ``method`` at the base and the calls rewritten now are taken in the same order
+        (arguments before the call), so the k-th rewritten call stands for the k-th at the base;
+        a call that does not line up makes the bodies differ. None when that receiver need not
         reach the moved method (``other.parse(x)``: another object's)."""
-        receivers = {
-            ast.dump(node.func.value): node.func.value
-            for node in ast.walk(self.old.node)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == method
-        }
-        if len(receivers) != 1:
+        if method not in self._base_calls:
+            self._base_calls[method] = [
+                node.func.value
+                for node in _post_order(self.old.node)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == method
+            ]
+        index = self._taken.get(method, 0)
+        self._taken[method] = index + 1
+        calls = self._base_calls[method]
+        if index >= len(calls):
             return ast.Name(id=self.first, ctx=ast.Load()) if self.first else None
-        receiver = next(iter(receivers.values()))
+        receiver = calls[index]
         return copy.deepcopy(receiver) if self._reaches_owner(receiver, kind) else None
 
     def _reaches_owner(self, receiver: ast.expr, kind: str) -> bool:
@@ -247,6 +276,16 @@ class _Rewriter(ast.NodeTransformer):
         if (target.old.path, target.old.owner) != (self.function.path, self.function.owner):
             return None
         return target
+
+
+def _post_order(node: ast.AST) -> list[ast.AST]:
+    """``node`` and everything under it, children first, in the order ``NodeTransformer``
+    leaves them."""
+    found: list[ast.AST] = []
+    for child in ast.iter_child_nodes(node):
+        found += _post_order(child)
+    found.append(node)
+    return found
 
 
 def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
