@@ -369,3 +369,38 @@ def test_a_static_method_called_on_the_instance_and_on_the_class_reads_back_call
 
     assert code == 1, out
     assert "CHANGED          shop.notes.Notes.both (src/shop/notes.py:" in out, out
+
+
+def test_a_method_called_on_its_class_by_name_keeps_the_instance_it_was_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = """
+        class Notes:
+            def __init__(self, root):
+                self.root = root
+
+            def path(self, name):
+                return self.root + name
+
+            def both(self, a):
+                return Notes.path(self, a) + self.path(a)
+    """
+    root = _project(tmp_path / "repo", {"src/shop/notes.py": paths})
+    main(["--root", str(root), "move", "src/shop/notes.py::Notes.path", "--to", "shop.paths",
+          "--leave", "nothing"])  # fmt: skip
+    capsys.readouterr()
+    notes = root / "src/shop/notes.py"
+    assert "return paths.path(self, a) + paths.path(self, a)" in notes.read_text()
+
+    code, out = _check(root, capsys)
+
+    assert code == 0, out
+    assert "same code        shop.notes.Notes.both (src/shop/notes.py:" in out, out
+
+    notes.write_text(
+        notes.read_text().replace("paths.path(self, a) +", 'paths.path(self, a + "x") +')
+    )
+    code, out = _check(root, capsys)
+
+    assert code == 1, out
+    assert "CHANGED          shop.notes.Notes.both (src/shop/notes.py:" in out, out

@@ -146,6 +146,15 @@ class _Rewriter(ast.NodeTransformer):
         if target is None:
             return node
         kind, method = target.kind, target.old.node.name
+        at_base = self._next_at_base(method)
+        if kind in ("", "staticmethod") and at_base is not None and self._names_owner(at_base):
+            # Called on the class by name at the base (`Notes.norm(b)`, `Notes.path(self, a)`):
+            # no override can step in, and the name no longer reaches the method now; the call
+            # stays as written, its callee standing for the method it replaced.
+            self.stands_for[f"{target.new.module}:{target.new.qualname}"] = (
+                f"{target.old.module}:{target.old.qualname}"
+            )
+            return node
         dropped = kind == "staticmethod" or first_parameter(target.old, target.new)[1]
         leads = [a.id for a in node.args[:1] if isinstance(a, ast.Name)] == [self.first]
         # The instance passed on must be what the base called the method on: a class method's
@@ -163,24 +172,10 @@ class _Rewriter(ast.NodeTransformer):
         rest = node.args if dropped else node.args[1:]
         if kind == "property" and (rest or node.keywords):
             return node
-        receiver = (
-            self._receiver_at_base(method, kind)
-            if dropped
-            else ast.Name(id=self.first or "self", ctx=ast.Load())
-        )
+        receiver: ast.expr | None = ast.Name(id=self.first or "self", ctx=ast.Load())
+        if dropped:
+            receiver = self._dropped_receiver(at_base, kind)
         if receiver is None:
-            return node
-        if (
-            kind == "staticmethod"
-            and not isinstance(receiver, ast.Call)
-            and (not isinstance(receiver, ast.Name) or receiver.id != self.first)
-        ):
-            # Called on the class by name (`Notes.norm(b)`): no override can step in, and the
-            # name no longer reaches the method now; the call stays as written, its callee
-            # standing for the method it replaced.
-            self.stands_for[f"{target.new.module}:{target.new.qualname}"] = (
-                f"{target.old.module}:{target.old.qualname}"
-            )
             return node
         where = ", ".join(self.overrides.of(target.old))
         if where:
@@ -196,6 +191,44 @@ class _Rewriter(ast.NodeTransformer):
         )
         return ast.copy_location(replaced, node)
 
+    def _next_at_base(self, method: str) -> ast.expr | None:
+        """What the base called ``method`` on in the call this rewritten one replaced: the
+        calls of ``method`` at the base and the rewritten calls now are taken in the same order
+        (arguments before the call), the k-th standing for the k-th; a call that does not line
+        up makes the bodies differ. None past the last call at the base."""
+        if method not in self._base_calls:
+            self._base_calls[method] = [
+                node.func.value
+                for node in _post_order(self.old.node)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == method
+            ]
+        index = self._taken.get(method, 0)
+        self._taken[method] = index + 1
+        calls = self._base_calls[method]
+        return calls[index] if index < len(calls) else None
+
+    def _dropped_receiver(self, at_base: ast.expr | None, kind: str) -> ast.expr | None:
+        """The receiver to read a call back on when the move dropped the instance (a static
+        method: ``self.parse(x)``, ``type(self).parse(x)``): what the base called it on, when
+        that reached the moved method; else None (``other.parse(x)``: another object's)."""
+        if at_base is None:
+            return ast.Name(id=self.first, ctx=ast.Load()) if self.first else None
+        return copy.deepcopy(at_base) if self._reaches_owner(at_base, kind) else None
+
+    def _names_owner(self, receiver: ast.expr) -> bool:
+        """True when ``receiver`` names the method's class itself (``Notes``), not the
+        instance or ``type(self)``."""
+        if isinstance(receiver, ast.Name) and receiver.id == self.first:
+            return False
+        name = dotted(receiver)
+        if name is None or self.base_namer.local(name.split(".")[0]):
+            return False
+        found = self.base_namer.resolve(name.split("."))
+        owner = f"{self.old.module}:{self.old.owner}"
+        return not found.rest and len(found.refs) == 1 and found.refs[0].key == owner
+
     def _type_of(self, node: ast.Call) -> bool:
         """True when the call's first argument is ``type(<first parameter>)``, ``type`` the
         builtin."""
@@ -210,29 +243,6 @@ class _Rewriter(ast.NodeTransformer):
             and not first.keywords
             and [r.kind for r in self.namer.resolve(["type"]).refs] == ["builtin"]
         )
-
-    def _receiver_at_base(self, method: str, kind: str) -> ast.expr | None:
-        """What the base called ``method`` on in the call this one replaced, when the move
-        dropped the instance (a static method: ``self.parse(x)`` or ``Orders.parse(x)``): the
-        calls of ``method`` at the base and the calls rewritten now are taken in the same order
-        (arguments before the call), so the k-th rewritten call stands for the k-th at the base;
-        a call that does not line up makes the bodies differ. None when that receiver need not
-        reach the moved method (``other.parse(x)``: another object's)."""
-        if method not in self._base_calls:
-            self._base_calls[method] = [
-                node.func.value
-                for node in _post_order(self.old.node)
-                if isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == method
-            ]
-        index = self._taken.get(method, 0)
-        self._taken[method] = index + 1
-        calls = self._base_calls[method]
-        if index >= len(calls):
-            return ast.Name(id=self.first, ctx=ast.Load()) if self.first else None
-        receiver = calls[index]
-        return copy.deepcopy(receiver) if self._reaches_owner(receiver, kind) else None
 
     def _reaches_owner(self, receiver: ast.expr, kind: str) -> bool:
         """True when ``receiver.method`` at the base is the method of the function's own class

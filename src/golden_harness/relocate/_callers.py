@@ -109,14 +109,16 @@ class _MethodCallers(cst.CSTTransformer):
         assert isinstance(func.value, cst.Name)
         self.count += 1
         first: list[cst.Arg] = []
-        if self.kind != "staticmethod":
+        on_owner = func.value.value == self.owner
+        # `Class.method(self, x)` already passes the instance; a static method takes none.
+        if self.kind != "staticmethod" and (self.kind == "classmethod" or not on_owner):
             comma = (
                 cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
                 if updated.args
                 else cst.MaybeSentinel.DEFAULT
             )
             receiver: cst.BaseExpression = cst.Name(func.value.value)
-            instance = func.value.value != self.owner and not (self.on_class and self.on_class[-1])
+            instance = not on_owner and not (self.on_class and self.on_class[-1])
             if self.kind == "classmethod" and instance:
                 # A class method called on the instance receives the instance's class.
                 receiver = cst.Call(func=cst.Name("type"), args=[cst.Arg(receiver)])
@@ -131,7 +133,7 @@ class _MethodCallers(cst.CSTTransformer):
         if original.attr.value != self.name or id(original) in self.handled:
             return updated
         receiver = self._receiver(original)
-        if receiver is not None and self.kind == "property":
+        if receiver is not None and receiver != self.owner and self.kind == "property":
             return self._call(receiver)
         self.left.append(cst.Module(body=[]).code_for_node(original))
         return updated
