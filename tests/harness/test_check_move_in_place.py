@@ -50,6 +50,15 @@ def _project(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def _leave_nothing(root: Path, capsys: pytest.CaptureFixture[str], method: str, module: str) -> str:
+    """``golden move src/shop/notes.py::Notes.<method> --to <module> --leave nothing`` (its
+    proofs need no suite here); the text of notes.py it leaves."""
+    source = f"src/shop/notes.py::Notes.{method}"
+    main(["--root", str(root), "move", source, "--to", module, "--leave", "nothing"])
+    capsys.readouterr()
+    return (root / "src/shop/notes.py").read_text()
+
+
 def _move_leaving_nothing(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
@@ -58,10 +67,7 @@ def _move_leaving_nothing(root: Path, capsys: pytest.CaptureFixture[str]) -> Non
         ]
     )  # fmt: skip
     assert code == 0, capsys.readouterr()
-    main(["--root", str(root), "move", "src/shop/notes.py::Notes.path_of", "--to", "shop.paths",
-          "--leave", "nothing"])  # fmt: skip
-    capsys.readouterr()
-    assert "paths.path_of(self, name)" in (root / "src/shop/notes.py").read_text()
+    assert "paths.path_of(self, name)" in _leave_nothing(root, capsys, "path_of", "shop.paths")
 
 
 def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -322,10 +328,7 @@ def test_a_class_method_moved_leaving_nothing_gets_the_class_from_its_callers(
                 return self.make(self.root)
     """
     root = _project(tmp_path / "repo", {"src/shop/notes.py": factory})
-    main(["--root", str(root), "move", "src/shop/notes.py::Notes.make", "--to", "shop.making",
-          "--leave", "nothing"])  # fmt: skip
-    capsys.readouterr()
-    written = (root / "src/shop/notes.py").read_text()
+    written = _leave_nothing(root, capsys, "make", "shop.making")
     assert "making.make(cls, " in written, written
     assert "making.make(type(self), self.root)" in written, written
 
@@ -349,9 +352,7 @@ def test_a_static_method_called_on_the_instance_and_on_the_class_reads_back_call
                 return self.norm(a) + Notes.norm(b)
     """
     root = _project(tmp_path / "repo", {"src/shop/notes.py": cleaner})
-    main(["--root", str(root), "move", "src/shop/notes.py::Notes.norm", "--to", "shop.cleaning",
-          "--leave", "nothing"])  # fmt: skip
-    capsys.readouterr()
+    _leave_nothing(root, capsys, "norm", "shop.cleaning")
     notes = root / "src/shop/notes.py"
     assert "return cleaning.norm(a) + cleaning.norm(b)" in notes.read_text()
 
@@ -386,9 +387,7 @@ def test_a_method_called_on_its_class_by_name_keeps_the_instance_it_was_passed(
                 return Notes.path(self, a) + self.path(a)
     """
     root = _project(tmp_path / "repo", {"src/shop/notes.py": paths})
-    main(["--root", str(root), "move", "src/shop/notes.py::Notes.path", "--to", "shop.paths",
-          "--leave", "nothing"])  # fmt: skip
-    capsys.readouterr()
+    _leave_nothing(root, capsys, "path", "shop.paths")
     notes = root / "src/shop/notes.py"
     assert "return paths.path(self, a) + paths.path(self, a)" in notes.read_text()
 
