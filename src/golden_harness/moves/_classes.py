@@ -25,7 +25,15 @@ from golden_harness.moves._normal_form import Dumper
 from golden_harness.moves._sources import SourceFile
 from golden_harness.moves._statement_diff import detail, diff_statements, statement_text
 
-__all__ = ["Located", "MroEntry", "classes_in", "compare_classes", "linearize"]
+__all__ = [
+    "Located",
+    "MroEntry",
+    "classes_in",
+    "compare_classes",
+    "header_differences",
+    "linearize",
+    "members",
+]
 
 _CELL = 72
 
@@ -123,7 +131,7 @@ def linearize(
     return result
 
 
-def _members(node: ast.ClassDef) -> tuple[list[str], list[str], list[ast.stmt]]:
+def members(node: ast.ClassDef) -> tuple[list[str], list[str], list[ast.stmt]]:
     """(method names, nested class names, the other statements of the body)."""
     methods, nested, others = [], [], []
     for index, statement in enumerate(node.body):
@@ -141,6 +149,30 @@ def _members(node: ast.ClassDef) -> tuple[list[str], list[str], list[ast.stmt]]:
         else:
             others.append(statement)
     return methods, nested, others
+
+
+def header_differences(
+    left: Dumper,
+    right: Dumper,
+    old: ast.ClassDef,
+    new: ast.ClassDef,
+    compared_bases: list[ast.expr] | None = None,
+) -> list[str]:
+    """The decorators, bases and keywords of ``new`` that differ from ``old``'s (dumped with
+    ``left`` and ``right``), as ``bases: A at the base, A, B now``; ``compared_bases`` are
+    the bases of ``new`` to compare (default: all), the report naming all of them."""
+    differences = []
+    for label, a, b in (
+        ("decorators", old.decorator_list, new.decorator_list),
+        ("bases", old.bases, new.bases if compared_bases is None else compared_bases),
+        ("keywords", old.keywords, new.keywords),
+    ):
+        if left(list(a)) != right(list(b)):
+            was = ", ".join(ast.unparse(x) for x in a) or "none"
+            shown = new.bases if label == "bases" else b
+            now = ", ".join(ast.unparse(x) for x in shown) or "none"
+            differences.append(f"{label}: {was} at the base, {now} now")
+    return differences
 
 
 def _cell(where: str, text: str) -> str:
@@ -195,17 +227,9 @@ def _compare(
             class_key=outer_key_new, own=own,
         )
     )  # fmt: skip
-    for label, a, b in (
-        ("decorators", old.node.decorator_list, new.node.decorator_list),
-        ("bases", old.node.bases, new.node.bases),
-        ("keywords", old.node.keywords, new.node.keywords),
-    ):
-        if left_outer(list(a)) != right_outer(list(b)):
-            was = ", ".join(ast.unparse(x) for x in a) or "none"
-            now = ", ".join(ast.unparse(x) for x in b) or "none"
-            verdict.differences.append(f"{label}: {was} at the base, {now} now")
-    old_methods, old_nested, old_body = _members(old.node)
-    new_methods, new_nested, new_body = _members(new.node)
+    verdict.differences += header_differences(left_outer, right_outer, old.node, new.node)
+    old_methods, old_nested, old_body = members(old.node)
+    new_methods, new_nested, new_body = members(new.node)
     for kind, was_names, now_names in (
         ("method", old_methods, new_methods),
         ("nested class", old_nested, new_nested),

@@ -222,6 +222,11 @@ class _Rewriter(ast.NodeTransformer):
         instance or ``type(self)``."""
         if isinstance(receiver, ast.Name) and receiver.id == self.first:
             return False
+        return self._is_owner_name(receiver)
+
+    def _is_owner_name(self, receiver: ast.expr) -> bool:
+        """True when ``receiver`` is a dotted name that refers, at the base, to the moved
+        method's class."""
         name = dotted(receiver)
         if name is None or self.base_namer.local(name.split(".")[0]):
             return False
@@ -264,12 +269,7 @@ class _Rewriter(ast.NodeTransformer):
             and not self.base_namer.local("type")
         ):
             return True
-        name = dotted(receiver)
-        if name is None or self.base_namer.local(name.split(".")[0]):
-            return False
-        found = self.base_namer.resolve(name.split("."))
-        owner = f"{self.old.module}:{self.old.owner}"
-        return not found.rest and len(found.refs) == 1 and found.refs[0].key == owner
+        return self._is_owner_name(receiver)
 
     def _target(self, node: ast.Call) -> _Moved | None:
         """The moved method whose new function ``node`` calls, when a move may have written it

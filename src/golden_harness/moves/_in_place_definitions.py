@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 
-from golden_harness.moves._classes import Located, classes_in
+from golden_harness.moves._classes import Located, classes_in, header_differences, members
 from golden_harness.moves._move_ast import dotted
 from golden_harness.moves._move_context import MoveContext, Namer, class_bound_names
 from golden_harness.moves._move_result import ClassVerdict, Definition, ValueVerdict
@@ -84,24 +84,15 @@ def _value_text(statement: ast.stmt) -> str:
 def _body(node: ast.ClassDef) -> tuple[dict[str, ast.stmt], list[ast.stmt], set[str]]:
     """(the class attributes by name, the other statements, the names of methods and nested
     classes) of a class body, its docstring left out."""
+    methods, nested, statements = members(node)
     attributes: dict[str, ast.stmt] = {}
     others: list[ast.stmt] = []
-    defined: set[str] = set()
-    for index, statement in enumerate(node.body):
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            defined.add(statement.name)
-        elif (
-            index == 0
-            and isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str)
-        ):
-            continue
-        elif (name := _assigned(statement)) is not None:
+    for statement in statements:
+        if (name := _assigned(statement)) is not None:
             attributes[name] = statement
         else:
             others.append(statement)
-    return attributes, others, defined
+    return attributes, others, {*methods, *nested}
 
 
 def _dumper(context: MoveContext, side: str, located: Located, *, inside: bool) -> Dumper:
@@ -155,20 +146,10 @@ def _header_differences(
     """Decorators, bases and keywords that changed. A base added that is a class new in the
     move and holds only methods (a mixin the methods moved into, whose resolution the moved
     methods' verdicts check) is not a difference."""
-    differences: list[str] = []
+    kept_bases = [b for b in new.node.bases if _new_mixin(context, new, b, added) is None]
     left = _dumper(context, "base", old, inside=False)
     right = _dumper(context, "now", new, inside=False)
-    kept_bases = [b for b in new.node.bases if _new_mixin(context, new, b, added) is None]
-    for label, a, b in (
-        ("decorators", old.node.decorator_list, new.node.decorator_list),
-        ("bases", old.node.bases, kept_bases),
-        ("keywords", old.node.keywords, new.node.keywords),
-    ):
-        if left(list(a)) != right(list(b)):
-            was = ", ".join(ast.unparse(x) for x in a) or "none"
-            now = ", ".join(ast.unparse(x) for x in (new.node.bases if label == "bases" else b))
-            differences.append(f"{label}: {was} at the base, {now or 'none'} now")
-    return differences
+    return header_differences(left, right, old.node, new.node, kept_bases)
 
 
 def _new_mixin(
